@@ -1,0 +1,71 @@
+import type { Metadata } from 'next';
+import Image from 'next/image';
+import Link from 'next/link';
+import { loadCart } from '@/lib/cart';
+import { formatMoney } from '@/lib/money';
+import { readCartId } from './cart-cookie';
+import { CartLineForm } from './cart-line-form';
+
+export const metadata: Metadata = { title: 'Your cart' };
+
+export default async function CartPage() {
+  const cart = await loadCart(await readCartId());
+  return (
+    <section aria-labelledby="cart-heading">
+      <h1 id="cart-heading">Your cart</h1>
+      {cart.unavailable.length > 0 && (
+        <p className="notice" role="status" data-testid="cart-unavailable">
+          No longer available and left out of your cart: {cart.unavailable.join(', ')}.
+        </p>
+      )}
+      {cart.groups.length === 0 ? (
+        <p>
+          Your cart is empty. <Link href="/">Browse the shop</Link>.
+        </p>
+      ) : (
+        <>
+          {cart.groups.length > 1 && (
+            <p className="notice">
+              Your cart holds items priced in {cart.groups.length} currencies. Each currency is paid separately.
+            </p>
+          )}
+          {cart.groups.map((group) => (
+            <section
+              key={group.currency}
+              className="currency-group"
+              aria-labelledby={`group-${group.currency}`}
+              data-testid={`cart-group-${group.currency}`}
+            >
+              <h2 id={`group-${group.currency}`}>Items in {group.currency.toUpperCase()}</h2>
+              <ul className="cart-lines">
+                {group.lines.map((line) => (
+                  <li key={line.product.id} className="cart-line" data-testid={`cart-line-${line.product.slug}`}>
+                    <Image src={line.product.image} alt="" width={72} height={72} unoptimized />
+                    <div className="cart-line-body">
+                      <Link href={`/products/${line.product.slug}`}>{line.product.name}</Link>
+                      <span className="muted">
+                        {formatMoney({ amount: line.product.unitAmount, currency: line.product.currency })} each
+                      </span>
+                      <CartLineForm
+                        productId={line.product.id}
+                        productName={line.product.name}
+                        quantity={line.quantity}
+                      />
+                    </div>
+                    <span className="price" data-testid="line-total">
+                      {formatMoney(line.lineTotal)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+              <p className="subtotal">
+                Subtotal ({group.itemCount} {group.itemCount === 1 ? 'item' : 'items'}):{' '}
+                <strong data-testid="group-subtotal">{formatMoney(group.subtotal)}</strong>
+              </p>
+            </section>
+          ))}
+        </>
+      )}
+    </section>
+  );
+}

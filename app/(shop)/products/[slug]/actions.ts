@@ -1,0 +1,37 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import { z } from 'zod';
+import { addToCart, productIdSchema, quantitySchema } from '@/lib/cart';
+import { readCartId, writeCartId } from '../../cart/cart-cookie';
+
+export type AddToCartState = {
+  status: 'idle' | 'added' | 'error';
+  message?: string;
+  fieldErrors?: { quantity?: string; productId?: string };
+  /** What the person typed, so a failed submit keeps it. */
+  quantity?: string;
+};
+
+const addToCartInput = z.object({ productId: productIdSchema, quantity: quantitySchema });
+
+export async function addToCartAction(_previous: AddToCartState, form: FormData): Promise<AddToCartState> {
+  const quantityText = String(form.get('quantity') ?? '');
+  const parsed = addToCartInput.safeParse({ productId: form.get('productId'), quantity: quantityText });
+  if (!parsed.success) {
+    const errors = z.flattenError(parsed.error).fieldErrors;
+    return {
+      status: 'error',
+      quantity: quantityText,
+      fieldErrors: { quantity: errors.quantity?.[0], productId: errors.productId?.[0] },
+    };
+  }
+  const result = await addToCart(await readCartId(), parsed.data.productId, parsed.data.quantity);
+  if (!result.ok) {
+    return { status: 'error', quantity: quantityText, fieldErrors: { [result.field]: result.message } };
+  }
+  await writeCartId(result.cartId);
+  refresh(); // the header's item count
+  const { quantity } = parsed.data;
+  return { status: 'added', message: `Added ${quantity} to your cart.`, quantity: '1' };
+}

@@ -1,0 +1,92 @@
+import 'server-only';
+import { z } from 'zod';
+
+/**
+ * Configuration, read from the process environment once and validated here only.
+ * Every variable is listed in .env.example. Defaults point at the local Stripe
+ * emulator so `npm run dev` needs no setup; giving a real key (and no
+ * STRIPE_API_BASE) talks to Stripe instead.
+ */
+
+export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
+export const EMULATOR_WEBHOOK_SECRET = 'whsec_emulator';
+export const EMULATOR_API_BASE = 'http://127.0.0.1:12111';
+const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const rawSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string({ error: 'is required (the dev and test scripts set it for the embedded PostgreSQL)' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  APP_URL: optional(z.url({ error: 'must be an absolute URL such as http://localhost:3000' })),
+  STRIPE_SECRET_KEY: optional(
+    z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)'),
+  ),
+  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')),
+  STRIPE_API_BASE: optional(z.url({ error: 'must be a URL such as http://127.0.0.1:12111' })),
+  COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  SHOP_NAME: optional(z.string().min(1).max(80)),
+});
+
+export type Env = {
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  appUrl: string;
+  shopName: string;
+  cookieSecret: string;
+  stripe: {
+    secretKey: string;
+    webhookSecret: string;
+    /** Set when the SDK must talk to another host than api.stripe.com (the emulator). */
+    apiBase: URL | null;
+  };
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example.`);
+  }
+  const raw = parsed.data;
+  const production = raw.NODE_ENV === 'production';
+
+  const secretKey = raw.STRIPE_SECRET_KEY ?? EMULATOR_SECRET_KEY;
+  const usesEmulatorKey = secretKey === EMULATOR_SECRET_KEY;
+  const apiBase = raw.STRIPE_API_BASE ?? (usesEmulatorKey ? EMULATOR_API_BASE : undefined);
+  const webhookSecret = raw.STRIPE_WEBHOOK_SECRET ?? (usesEmulatorKey ? EMULATOR_WEBHOOK_SECRET : undefined);
+
+  if (!webhookSecret) {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: is required with a real Stripe key\nSee .env.example.');
+  }
+  if (secretKey.includes('_live_') && apiBase) {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.');
+  }
+  if (production && !raw.COOKIE_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  COOKIE_SECRET: is required in production\nSee .env.example.');
+  }
+
+  return {
+    nodeEnv: raw.NODE_ENV,
+    databaseUrl: raw.DATABASE_URL,
+    appUrl: (raw.APP_URL ?? 'http://localhost:3000').replace(/\/$/, ''),
+    shopName: raw.SHOP_NAME ?? 'Fieldnotes Market',
+    cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
+    stripe: { secretKey, webhookSecret, apiBase: apiBase ? new URL(apiBase) : null },
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration; the first call validates, later calls reuse it. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,16 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The Prisma client and pg are server-only Node libraries; keep them out of the bundler.
+  serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg'],
+  experimental: {
+    // Keep the data cache (catalog reads) in memory: a restart or a new
+    // database must never be served catalog rows cached on disk by an older run.
+    isrFlushToDisk: false,
+  },
+  typedRoutes: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, EMULATOR_API_BASE, EMULATOR_SECRET_KEY, parseEnv } from '../lib/env.ts';
+
+const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/shop' };
+
+describe('configuration', () => {
+  it('defaults to the emulator when no Stripe key is given', () => {
+    const env = parseEnv(base);
+    assert.equal(env.stripe.secretKey, EMULATOR_SECRET_KEY);
+    assert.equal(env.stripe.apiBase?.href, `${EMULATOR_API_BASE}/`);
+    assert.equal(env.appUrl, 'http://localhost:3000');
+  });
+
+  it('talks to Stripe itself with a real key and no STRIPE_API_BASE', () => {
+    const env = parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' });
+    assert.equal(env.stripe.apiBase, null);
+  });
+
+  it('names the variable that is missing or malformed', () => {
+    assert.throws(() => parseEnv({}), (error: Error) => error instanceof ConfigError && /DATABASE_URL/.test(error.message));
+    assert.throws(() => parseEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL: must be a postgres/);
+    assert.throws(() => parseEnv({ ...base, STRIPE_SECRET_KEY: 'pk_test_1' }), /STRIPE_SECRET_KEY/);
+    assert.throws(() => parseEnv({ ...base, APP_URL: 'not a url' }), /APP_URL/);
+    assert.throws(() => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }), /STRIPE_WEBHOOK_SECRET: is required/);
+  });
+
+  it('requires a cookie secret in production', () => {
+    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production' }), /COOKIE_SECRET/);
+    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /COOKIE_SECRET: must be at least 32/);
+    const env = parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) });
+    assert.equal(env.cookieSecret, 'x'.repeat(32));
+  });
+
+  it('refuses to send a live key anywhere but Stripe', () => {
+    assert.throws(
+      () => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_a', STRIPE_API_BASE: 'http://127.0.0.1:1' }),
+      /STRIPE_API_BASE: must be unset with a live key/,
+    );
+  });
+});
