@@ -1,0 +1,127 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Products in the seed catalog (prisma/catalog-data.ts) used here. */
+async function productBySlugPrefix(page: Page, currencySymbol: string): Promise<string> {
+  await page.goto('/');
+  const card = page.locator('.product-card').filter({ hasText: currencySymbol }).first();
+  const href = await card.locator('a').getAttribute('href');
+  expect(href).toMatch(/^\/products\//);
+  return href!;
+}
+
+async function addToCart(page: Page, href: string, quantity: string) {
+  await page.goto(href);
+  await page.getByLabel('Quantity').fill(quantity);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+}
+
+test('browse, add a usd and a jpy product, see two currency groups, change and remove lines', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await page.locator('.product-card').count()).toBeGreaterThanOrEqual(12);
+
+  const usdHref = await productBySlugPrefix(page, '$');
+  const jpyHref = await productBySlugPrefix(page, '¥');
+
+  await page.goto(usdHref);
+  const usdPrice = (await page.getByTestId('product-price').textContent())!;
+  expect(usdPrice).toMatch(/^\$\d{1,3}(,\d{3})*\.\d{2}$/);
+  await addToCart(page, usdHref, '2');
+  await expect(page.getByRole('status')).toContainText('Added 2');
+  await expect(page.getByTestId('cart-count')).toHaveText('2');
+
+  await page.goto(jpyHref);
+  const jpyPrice = (await page.getByTestId('product-price').textContent())!;
+  expect(jpyPrice).toMatch(/^¥\d{1,3}(,\d{3})*$/); // zero-decimal: no fraction
+  await addToCart(page, jpyHref, '1');
+  await expect(page.getByTestId('cart-count')).toHaveText('3');
+
+  await page.goto('/cart');
+  const usdGroup = page.getByTestId('cart-group-usd');
+  const jpyGroup = page.getByTestId('cart-group-jpy');
+  await expect(usdGroup).toBeVisible();
+  await expect(jpyGroup).toBeVisible();
+  const usdUnit = Number(usdPrice.replace(/[$,]/g, ''));
+  await expect(usdGroup.getByTestId('group-subtotal')).toHaveText(formatUsd(usdUnit * 2));
+  await expect(jpyGroup.getByTestId('group-subtotal')).toHaveText(jpyPrice);
+
+  // Change the jpy quantity to 3: the subtotal triples, still without decimals.
+  const jpyUnit = Number(jpyPrice.replace(/[¥,]/g, ''));
+  await jpyGroup.getByRole('spinbutton').fill('3');
+  await jpyGroup.getByRole('button', { name: 'Update' }).click();
+  await expect(jpyGroup.getByTestId('group-subtotal')).toHaveText(`¥${(jpyUnit * 3).toLocaleString('en-US')}`);
+  await expect(page.getByTestId('cart-count')).toHaveText('5');
+
+  // Remove the usd line: its group disappears, the jpy group stays.
+  await usdGroup.getByRole('button', { name: /^Remove / }).click();
+  await expect(usdGroup).toHaveCount(0);
+  await expect(jpyGroup).toBeVisible();
+  await expect(page.getByTestId('cart-count')).toHaveText('3');
+});
+
+function formatUsd(amount: number): string {
+  return amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+}
+
+for (const bad of ['0', '100', 'abc', '1.5', '-2']) {
+  test(`add to cart with quantity "${bad}" shows an error beside the field and leaves the cart unchanged`, async ({ page }) => {
+    const href = await productBySlugPrefix(page, '€');
+    await addToCart(page, href, bad);
+    const field = page.getByLabel('Quantity');
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('#quantity-error')).toHaveText('Enter a whole number from 1 to 99.');
+    await expect(page.getByTestId('cart-count')).toHaveText('0');
+  });
+}
+
+test('a tampered or foreign cart cookie is an empty cart, not an error', async ({ page, context, baseURL }) => {
+  const href = await productBySlugPrefix(page, '£');
+  await addToCart(page, href, '1');
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+  const cookie = (await context.cookies()).find((c) => c.name === 'cart');
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe('Lax');
+
+  for (const value of [
+    `${cookie!.value.slice(0, -3)}abc`, // re-signed badly
+    cookie!.value.slice(0, 20), // truncated
+    'garbage%%%',
+    `00000000-0000-4000-8000-000000000000.${cookie!.value.split('.')[1]}`, // another cart id, old signature
+  ]) {
+    await context.addCookies([{ name: 'cart', value, url: baseURL! }]);
+    const response = await page.goto('/cart');
+    expect(response?.status()).toBe(200);
+    await expect(page.getByText('Your cart is empty.')).toBeVisible();
+    await expect(page.getByTestId('cart-count')).toHaveText('0');
+  }
+});
+
+test('works without JavaScript: add to cart is a plain form post', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const href = await productBySlugPrefix(page, '$');
+  await addToCart(page, href, '4');
+  await expect(page.getByTestId('cart-count')).toHaveText('4');
+  await page.goto('/cart');
+  await expect(page.getByTestId('cart-group-usd')).toBeVisible();
+  await context.close();
+});
+
+test('an unknown product slug is the 404 page', async ({ page }) => {
+  const response = await page.goto('/products/no-such-thing');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('health answers ok when the database does', async ({ request }) => {
+  const response = await request.get('/api/health');
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ status: 'ok' });
+});
+
+test('a discontinued product is the 404 page and is not listed', async ({ page }) => {
+  const response = await page.goto('/products/felted-wool-slippers');
+  expect(response?.status()).toBe(404);
+  await page.goto('/');
+  await expect(page.locator('a[href="/products/felted-wool-slippers"]')).toHaveCount(0);
+});

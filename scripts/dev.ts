@@ -1,0 +1,67 @@
+/**
+ * `npm run dev`: the whole shop on one machine with no setup. PostgreSQL is
+ * embedded unless DATABASE_URL is set; Stripe is the local emulator unless a
+ * real key is set. Ctrl-C (or SIGTERM) stops every process it started.
+ */
+import path from 'node:path';
+import {
+  EMULATOR_DEFAULT_PORT,
+  loadDotEnv,
+  migrateAndSeed,
+  openDevelopmentDatabase,
+  startEmulatorProcess,
+  usesEmulator,
+} from './stack.ts';
+import { bin, ROOT, start, stop, waitForHttp, type Child } from './processes.ts';
+
+loadDotEnv();
+const port = Number(process.env.PORT ?? 3000);
+const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+const children: Child[] = [];
+let stopEmbedded: (() => Promise<void>) | null = null;
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    console.log('\n[dev] Stopping…');
+    await Promise.all(children.reverse().map((child) => stop(child)));
+    await stopEmbedded?.();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const database = await openDevelopmentDatabase();
+  stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
+  await migrateAndSeed(database.url);
+
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, APP_URL: appUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  if (usesEmulator()) {
+    const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_DEFAULT_PORT);
+    const emulator = await startEmulatorProcess({
+      port: emulatorPort,
+      webhookUrls: [`${appUrl}/api/webhooks/stripe`],
+      stateFile: path.join(ROOT, '.data', 'emulator-state.json'),
+    });
+    children.push(emulator.child);
+    env.STRIPE_API_BASE ??= emulator.apiBase;
+    console.log(`[dev] Stripe emulator at ${emulator.apiBase}`);
+  } else {
+    console.log('[dev] Using real Stripe: forward webhooks with `stripe listen --forward-to localhost:3000/api/webhooks/stripe`.');
+  }
+
+  const next = start('next', bin('next'), ['dev', '--port', String(port)], { env });
+  children.push(next);
+  void next.exited.then((code) => (shuttingDown ? undefined : shutdown(code ?? 1)));
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000, child: next });
+  console.log(`\n[dev] The shop is running at ${appUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

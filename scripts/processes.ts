@@ -1,0 +1,49 @@
+/**
+ * Child processes for the dev and test scripts: spawn with inherited output,
+ * wait for readiness by polling a URL (never a fixed sleep), stop politely.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+
+export type Child = { name: string; process: ChildProcess; exited: Promise<number | null> };
+
+export function start(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
+  const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { name, process: child, exited };
+}
+
+/** Runs a command to completion; rejects with its exit code otherwise. */
+export async function run(command: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+  const child = start(path.basename(command), command, args, options);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`${path.basename(command)} ${args.join(' ')} exited with ${code}`);
+}
+
+export async function stop(child: Child, timeoutMs = 10_000): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill('SIGTERM');
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), timeoutMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** Resolves once `url` answers at all (any HTTP status); rejects if `child` dies first or time runs out. */
+export async function waitForHttp(url: string, options: { timeoutMs: number; child?: Child }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let died = false;
+  void options.child?.exited.then(() => (died = true));
+  for (;;) {
+    if (died) throw new Error(`${options.child?.name} exited before ${url} answered`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000), redirect: 'manual' });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${url}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
