@@ -1,0 +1,81 @@
+// One place that turns CLI environment and programmatic options into a validated configuration.
+import { z } from 'zod';
+
+const urlList = z
+  .array(z.string().url())
+  .default([]);
+
+const retrySchedule = z.array(z.number().int().nonnegative()).min(0);
+
+/** Production-like webhook retry schedule (Stripe retries for up to three days). */
+export const PRODUCTION_RETRY_MS: readonly number[] = [
+  60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000,
+];
+/** A schedule fast enough for tests. */
+export const FAST_RETRY_MS: readonly number[] = [20, 50, 100, 200, 400];
+
+export const configSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(12111),
+  host: z.string().min(1).default('127.0.0.1'),
+  secretKey: z.string().startsWith('sk_test_').default('sk_test_emulator'),
+  webhookSecret: z.string().startsWith('whsec_').default('whsec_emulator'),
+  webhookUrls: urlList,
+  stateFile: z.string().min(1).optional(),
+  publicUrl: z.string().url().optional(),
+  merchantName: z.string().min(1).default('Storefront'),
+  webhookRetryMs: retrySchedule.default([...PRODUCTION_RETRY_MS]),
+  webhookTimeoutMs: z.number().int().positive().default(10_000),
+  /** Interval of the sweep that expires sessions past their `expires_at`. */
+  sweepIntervalMs: z.number().int().positive().default(1_000),
+  /** Debounce of state-file writes. */
+  persistDebounceMs: z.number().int().nonnegative().default(250),
+  logRequests: z.boolean().default(false),
+});
+
+export type EmulatorConfig = z.infer<typeof configSchema>;
+export type EmulatorOptions = z.input<typeof configSchema>;
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+function numberList(value: string | undefined): number[] | undefined {
+  const parts = list(value);
+  return parts?.map((part) => Number(part));
+}
+
+function numberOrUndefined(value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : Number(value);
+}
+
+/** Reads the emulator's environment variables into options (validated later by `resolveConfig`). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
+  const fromApiBase = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : undefined;
+  const options: EmulatorOptions = {
+    port: numberOrUndefined(env.EMULATOR_PORT) ?? (fromApiBase?.port ? Number(fromApiBase.port) : undefined),
+    host: env.EMULATOR_HOST || undefined,
+    secretKey: env.STRIPE_SECRET_KEY || undefined,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    webhookUrls: list(env.EMULATOR_WEBHOOK_URLS),
+    stateFile: env.EMULATOR_STATE_FILE || undefined,
+    publicUrl: env.EMULATOR_PUBLIC_URL || undefined,
+    merchantName: env.EMULATOR_MERCHANT_NAME || undefined,
+    webhookRetryMs: env.EMULATOR_WEBHOOK_RETRY_MS === 'fast' ? [...FAST_RETRY_MS] : numberList(env.EMULATOR_WEBHOOK_RETRY_MS),
+    webhookTimeoutMs: numberOrUndefined(env.EMULATOR_WEBHOOK_TIMEOUT_MS),
+    logRequests: env.EMULATOR_LOG === '1' || env.EMULATOR_LOG === 'true' ? true : undefined,
+  };
+  return options;
+}
+
+export function resolveConfig(options: EmulatorOptions = {}): EmulatorConfig {
+  const result = configSchema.safeParse(options);
+  if (!result.success) {
+    const detail = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid emulator configuration: ${detail}`);
+  }
+  return result.data;
+}

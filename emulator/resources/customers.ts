@@ -1,0 +1,135 @@
+// /v1/customers: create, retrieve, update, list (by email), list a customer's payment methods.
+import type Stripe from 'stripe';
+import type { Emulator } from '../context.ts';
+import { invalidRequest, resourceMissing } from '../errors.ts';
+import { emitEvent } from '../events.ts';
+import { expand } from '../expand.ts';
+import { buildCustomer } from '../objects.ts';
+import {
+  checkKnown, getExpand, getMetadata, getObject, getPagination, getRange, getString, inRange, knownKeys, mergeMetadata,
+  PAGINATION_KEYS,
+} from '../params.ts';
+import type { ApiRequest, ApiResult } from '../routing.ts';
+import { route } from '../routing.ts';
+import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+
+const CREATE_KEYS = knownKeys<Stripe.CustomerCreateParams>()([
+  'address', 'balance', 'business_name', 'cash_balance', 'description', 'email', 'expand', 'individual_name', 'invoice_prefix',
+  'invoice_settings', 'metadata', 'name', 'next_invoice_sequence', 'payment_method', 'phone', 'preferred_locales', 'shipping',
+  'source', 'tax', 'tax_exempt', 'tax_id_data', 'test_clock', 'validate',
+]);
+const UPDATE_KEYS = knownKeys<Stripe.CustomerUpdateParams>()([
+  'address', 'balance', 'business_name', 'cash_balance', 'default_source', 'description', 'email', 'expand', 'individual_name',
+  'invoice_prefix', 'invoice_settings', 'metadata', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'shipping',
+  'source', 'tax', 'tax_exempt', 'validate',
+]);
+const RETRIEVE_KEYS = knownKeys<Stripe.CustomerRetrieveParams>()(['expand']);
+const LIST_KEYS = knownKeys<Stripe.CustomerListParams>()(['created', 'email', 'expand', 'test_clock', ...PAGINATION_KEYS]);
+const LIST_PM_KEYS = knownKeys<Stripe.CustomerListPaymentMethodsParams>()(['allow_redisplay', 'expand', 'type', ...PAGINATION_KEYS]);
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function optionalEmail(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return null;
+  if (value.length > 512 || !EMAIL.test(value)) {
+    throw invalidRequest(`Invalid email address: ${value}`, { param: 'email', code: 'email_invalid' });
+  }
+  return value;
+}
+
+function emptyToNull(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  return value === '' ? null : value;
+}
+
+export function requireCustomer(emu: Emulator, id: string, param = 'id'): Stripe.Customer {
+  const customer = findObject(emu.state, 'customer', id);
+  if (!customer) throw resourceMissing('customer', id, param);
+  return customer;
+}
+
+function create({ emu, params, cause }: ApiRequest): ApiResult {
+  checkKnown(params, CREATE_KEYS);
+  const customer = buildCustomer({
+    email: optionalEmail(getString(params, 'email')) ?? null,
+    name: emptyToNull(getString(params, 'name')) ?? null,
+    description: emptyToNull(getString(params, 'description')) ?? null,
+    phone: emptyToNull(getString(params, 'phone')) ?? null,
+    metadata: mergeMetadata(null, getMetadata(params) ?? {}, true),
+  });
+  putObject(emu.state, 'customer', customer);
+  emitEvent(emu, cause, 'customer.created', customer);
+  return { body: expand(emu, customer, getExpand(params)) };
+}
+
+function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
+  checkKnown(params, RETRIEVE_KEYS);
+  return { body: expand(emu, requireCustomer(emu, ids[0] ?? ''), getExpand(params)) };
+}
+
+function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
+  checkKnown(params, UPDATE_KEYS);
+  const current = requireCustomer(emu, ids[0] ?? '');
+  const patch: Partial<Stripe.Customer> = {};
+  const email = optionalEmail(getString(params, 'email'));
+  if (email !== undefined) patch.email = email;
+  const name = emptyToNull(getString(params, 'name'));
+  if (name !== undefined) patch.name = name;
+  const description = emptyToNull(getString(params, 'description'));
+  if (description !== undefined) patch.description = description;
+  const phone = emptyToNull(getString(params, 'phone'));
+  if (phone !== undefined) patch.phone = phone;
+  const metadata = getMetadata(params);
+  if (metadata !== undefined) patch.metadata = mergeMetadata(current.metadata, metadata, params.metadata === '');
+  const invoiceSettings = getObject(params, 'invoice_settings');
+  if (invoiceSettings) {
+    const defaultPm = getString(invoiceSettings, 'default_payment_method', 'invoice_settings');
+    if (defaultPm !== undefined) {
+      if (defaultPm !== '') {
+        const pm = findObject(emu.state, 'payment_method', defaultPm);
+        if (!pm) throw resourceMissing('PaymentMethod', defaultPm, 'invoice_settings[default_payment_method]');
+        if (pm.customer !== current.id) {
+          throw invalidRequest(`The customer does not have a payment method with the ID ${defaultPm}. The payment method must be attached to the customer.`, {
+            param: 'invoice_settings[default_payment_method]',
+            code: 'resource_missing',
+          });
+        }
+      }
+      patch.invoice_settings = { ...current.invoice_settings, default_payment_method: defaultPm === '' ? null : defaultPm };
+    }
+  }
+  const { object, previous } = updateObject(emu.state, 'customer', current.id, patch);
+  if (Object.keys(previous).length > 0) emitEvent(emu, cause, 'customer.updated', object, previous);
+  return { body: expand(emu, object, getExpand(params)) };
+}
+
+function list({ emu, params }: ApiRequest): ApiResult {
+  checkKnown(params, LIST_KEYS);
+  const email = getString(params, 'email');
+  const created = getRange(params, 'created');
+  const items = allObjects(emu.state, 'customer').filter(
+    (customer) => (email === undefined || customer.email === email) && inRange(customer.created, created),
+  );
+  return { body: expand(emu, paginate(items, getPagination(params), '/v1/customers'), getExpand(params)) };
+}
+
+function listPaymentMethods({ emu, params, ids }: ApiRequest): ApiResult {
+  checkKnown(params, LIST_PM_KEYS);
+  const customer = requireCustomer(emu, ids[0] ?? '', 'customer');
+  const type = getString(params, 'type');
+  const items = allObjects(emu.state, 'payment_method').filter(
+    (pm) => pm.customer === customer.id && (type === undefined || pm.type === type),
+  );
+  return {
+    body: expand(emu, paginate(items, getPagination(params), `/v1/customers/${customer.id}/payment_methods`), getExpand(params)),
+  };
+}
+
+export const customerRoutes = [
+  route('POST', '/v1/customers', create),
+  route('GET', '/v1/customers', list),
+  route('GET', '/v1/customers/:id', retrieve),
+  route('POST', '/v1/customers/:id', update),
+  route('GET', '/v1/customers/:id/payment_methods', listPaymentMethods),
+];

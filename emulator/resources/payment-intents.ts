@@ -1,0 +1,206 @@
+// /v1/payment_intents: create (and confirm, e.g. off-session with a saved method), retrieve, list.
+import type Stripe from 'stripe';
+import type { Emulator } from '../context.ts';
+import { cardError, invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
+import { emitEvent } from '../events.ts';
+import { expand } from '../expand.ts';
+import type { FormObject } from '../form.ts';
+import { MAXIMUM_AMOUNT, SUPPORTED_CURRENCIES, formatAmount, minimumCharge } from '../money.ts';
+import { buildCharge, buildPaymentIntent } from '../objects.ts';
+import {
+  checkKnown, getBoolean, getEnum, getExpand, getInteger, getMetadata, getPagination, getRange, getString, getStringArray,
+  inRange, knownKeys, PAGINATION_KEYS, requireString,
+} from '../params.ts';
+import { behaviorOf, DECLINES, failPaymentIntent } from '../payments.ts';
+import type { ApiRequest, ApiResult } from '../routing.ts';
+import { route } from '../routing.ts';
+import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { requireCustomer } from './customers.ts';
+import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
+import { requirePaymentMethod } from './payment-methods.ts';
+
+const CREATE_KEYS = knownKeys<Stripe.PaymentIntentCreateParams>()([
+  'amount', 'currency', 'allowed_payment_method_types', 'amount_details', 'application_fee_amount', 'automatic_payment_methods',
+  'capture_method', 'confirm', 'confirmation_method', 'confirmation_token', 'customer', 'customer_account', 'description',
+  'error_on_requires_action', 'excluded_payment_method_types', 'expand', 'hooks', 'mandate', 'mandate_data', 'metadata',
+  'off_session', 'on_behalf_of', 'payment_details', 'payment_method', 'payment_method_configuration', 'payment_method_data',
+  'payment_method_options', 'radar_options', 'receipt_email', 'return_url', 'setup_future_usage', 'shipping',
+  'statement_descriptor', 'statement_descriptor_suffix', 'transfer_data', 'transfer_group', 'use_stripe_sdk',
+]);
+const RETRIEVE_KEYS = knownKeys<Stripe.PaymentIntentRetrieveParams>()(['client_secret', 'expand']);
+const LIST_KEYS = knownKeys<Stripe.PaymentIntentListParams>()(['created', 'customer', 'customer_account', 'expand', ...PAGINATION_KEYS]);
+
+type AllowedType = Stripe.PaymentIntent.AllowedPaymentMethodType;
+
+function requirePaymentIntent(emu: Emulator, id: string): Stripe.PaymentIntent {
+  const found = findObject(emu.state, 'payment_intent', id);
+  if (!found) throw resourceMissing('payment_intent', id);
+  return found;
+}
+
+function parseOffSession(params: FormObject): boolean {
+  const raw = getString(params, 'off_session');
+  if (raw === undefined) return false;
+  if (raw === 'one_off' || raw === 'recurring') return true;
+  return getBoolean(params, 'off_session') ?? false;
+}
+
+function create({ emu, params, cause }: ApiRequest): ApiResult {
+  if (params.payment_method_types !== undefined) {
+    throw invalidRequest(
+      '`payment_method_types` is no longer supported on PaymentIntents in this API version. Use `allowed_payment_method_types` instead.',
+      { param: 'payment_method_types', code: 'payment_method_types_no_longer_supported' },
+    );
+  }
+  checkKnown(params, CREATE_KEYS);
+  const amount = getInteger(params, 'amount', undefined, { min: 1 });
+  if (amount === undefined) throw parameterMissing('amount');
+  const currency = requireString(params, 'currency').toLowerCase();
+  if (!SUPPORTED_CURRENCIES.has(currency)) {
+    throw invalidRequest(`Invalid currency: ${currency}.`, { param: 'currency', code: 'invalid_currency' });
+  }
+  if (amount < minimumCharge(currency)) {
+    throw invalidRequest(`Amount must be at least ${formatAmount(minimumCharge(currency), currency)} ${currency}`, {
+      param: 'amount',
+      code: 'amount_too_small',
+    });
+  }
+  if (amount > MAXIMUM_AMOUNT) {
+    throw invalidRequest(`Amount must be no more than ${formatAmount(MAXIMUM_AMOUNT, currency)}`, { param: 'amount', code: 'amount_too_large' });
+  }
+  const allowedRaw = getStringArray(params, 'allowed_payment_method_types');
+  if (allowedRaw) {
+    for (const conflicting of ['automatic_payment_methods', 'excluded_payment_method_types', 'payment_method_configuration']) {
+      if (params[conflicting] !== undefined) {
+        throw invalidRequest(`You cannot use \`allowed_payment_method_types\` with \`${conflicting}\`.`, { param: conflicting });
+      }
+    }
+  }
+  const allowed = allowedRaw as AllowedType[] | undefined;
+  const confirm = getBoolean(params, 'confirm') ?? false;
+  const offSession = parseOffSession(params);
+  if (params.off_session !== undefined && !confirm) {
+    throw invalidRequest('You can only pass `off_session` when `confirm` is true.', { param: 'off_session' });
+  }
+  const captureMethod = getEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const);
+  if (captureMethod === 'manual') throw invalidRequest('The emulator does not support manual capture.', { param: 'capture_method' });
+  const customerId = getString(params, 'customer');
+  const customer = customerId !== undefined ? requireCustomer(emu, customerId, 'customer') : null;
+  const paymentMethodId = getString(params, 'payment_method');
+  const paymentMethod = paymentMethodId !== undefined ? requirePaymentMethod(emu, paymentMethodId, 'payment_method') : null;
+  const metadata = getMetadata(params) ?? {};
+  const description = getString(params, 'description') || null;
+
+  const offered = offeredTypes(allowed ?? null, currency);
+  if (offered.length === 0) {
+    throw invalidRequest(
+      `None of the payment method types in \`allowed_payment_method_types\` can be used with currency ${currency}.`,
+      { param: 'allowed_payment_method_types' },
+    );
+  }
+  if (paymentMethod) {
+    const attachedTo = typeof paymentMethod.customer === 'string' ? paymentMethod.customer : (paymentMethod.customer?.id ?? null);
+    if (attachedTo !== null && customer === null) {
+      throw invalidRequest(
+        `The provided PaymentMethod ${paymentMethod.id} is attached to a Customer. To use it, you must also pass that Customer's ID in \`customer\`.`,
+        { param: 'customer' },
+      );
+    }
+    if (customer && attachedTo === null) {
+      throw invalidRequest(
+        'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.',
+        { param: 'payment_method' },
+      );
+    }
+    if (customer && attachedTo !== customer.id) {
+      throw invalidRequest(`The provided PaymentMethod ${paymentMethod.id} does not belong to the Customer ${customer.id}.`, {
+        param: 'payment_method',
+      });
+    }
+    if (!(offered as readonly string[]).includes(paymentMethod.type)) {
+      throw invalidRequest(
+        `The PaymentMethod provided (${paymentMethod.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${offered.join(', ')}.`,
+        { param: 'payment_method', code: 'payment_intent_incompatible_payment_method' },
+      );
+    }
+  }
+  if (confirm && !paymentMethod) {
+    throw invalidRequest('You cannot confirm this PaymentIntent because it\'s missing a payment method. Pass `payment_method`.', {
+      param: 'payment_method',
+      code: 'payment_intent_unexpected_state',
+    });
+  }
+
+  const created = buildPaymentIntent({
+    amount,
+    currency,
+    customer: customer?.id ?? null,
+    description,
+    metadata,
+    allowedTypes: allowed ?? null,
+    paymentMethodTypes: offered.filter((type) => (ENABLED_TYPES as readonly string[]).includes(type)),
+    paymentMethod: paymentMethod?.id ?? null,
+    setupFutureUsage: getEnum(params, 'setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
+    receiptEmail: getString(params, 'receipt_email') || null,
+    statementDescriptor: getString(params, 'statement_descriptor') || null,
+    statementDescriptorSuffix: getString(params, 'statement_descriptor_suffix') || null,
+  });
+  const initial = putObject(emu.state, 'payment_intent', {
+    ...created,
+    status: paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
+  });
+  emitEvent(emu, cause, 'payment_intent.created', initial);
+  if (!confirm || !paymentMethod) return { body: expand(emu, initial, getExpand(params)) };
+
+  const mandate = allObjects(emu.state, 'mandate').find((candidate) => candidate.payment_method === paymentMethod.id);
+  if (paymentMethod.type === 'amazon_pay' && offSession && mandate?.status !== 'active') {
+    throw invalidRequest('This PaymentMethod has no active mandate and cannot be used off-session.', {
+      param: 'payment_method',
+      code: 'payment_method_unexpected_state',
+    });
+  }
+  const behavior = behaviorOf(emu, paymentMethod.id);
+  if (behavior === 'succeeds') {
+    const charge = putObject(emu.state, 'charge', buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }));
+    emitEvent(emu, cause, 'charge.succeeded', charge);
+    const { object } = updateObject(emu.state, 'payment_intent', initial.id, {
+      status: 'succeeded',
+      amount_received: amount,
+      latest_charge: charge.id,
+    });
+    emitEvent(emu, cause, 'payment_intent.succeeded', object);
+    return { body: expand(emu, object, getExpand(params)) };
+  }
+  const failure = DECLINES[behavior];
+  const failed = failPaymentIntent(emu, cause, initial.id, paymentMethod, failure, { charge: true });
+  const body = {
+    code: failure.code,
+    decline_code: failure.declineCode ?? undefined,
+    message: failure.message,
+    charge: typeof failed.latest_charge === 'string' ? failed.latest_charge : undefined,
+    payment_intent: expand(emu, failed, getExpand(params)),
+    payment_method: paymentMethod,
+  };
+  throw cardError(body);
+}
+
+function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
+  checkKnown(params, RETRIEVE_KEYS);
+  return { body: expand(emu, requirePaymentIntent(emu, ids[0] ?? ''), getExpand(params)) };
+}
+
+function list({ emu, params }: ApiRequest): ApiResult {
+  checkKnown(params, LIST_KEYS);
+  const customer = getString(params, 'customer');
+  const created = getRange(params, 'created');
+  const items = allObjects(emu.state, 'payment_intent').filter(
+    (pi) => (customer === undefined || pi.customer === customer) && inRange(pi.created, created),
+  );
+  return { body: expand(emu, paginate(items, getPagination(params), '/v1/payment_intents'), getExpand(params)) };
+}
+
+export const paymentIntentRoutes = [
+  route('POST', '/v1/payment_intents', create),
+  route('GET', '/v1/payment_intents', list),
+  route('GET', '/v1/payment_intents/:id', retrieve),
+];
