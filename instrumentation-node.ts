@@ -1,0 +1,17 @@
+import { ConfigError, env } from './lib/env';
+
+/**
+ * Validate the configuration now, so a missing or malformed variable stops the
+ * server with a message naming it instead of failing the first request.
+ */
+export function validateConfigurationAtStart(): void {
+  try {
+    env();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

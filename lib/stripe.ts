@@ -1,0 +1,32 @@
+import 'server-only';
+import Stripe from 'stripe';
+import { env } from './env';
+
+/**
+ * The one Stripe client. With STRIPE_API_BASE set (the local emulator in
+ * development and tests) the SDK is pointed at that host; otherwise it talks to
+ * api.stripe.com. Nothing else in the app knows which.
+ */
+function createStripe(): Stripe {
+  const { secretKey, apiBase } = env().stripe;
+  return new Stripe(secretKey, {
+    maxNetworkRetries: 2,
+    timeout: 20_000,
+    telemetry: false,
+    appInfo: { name: 'storefront' },
+    ...(apiBase
+      ? {
+          host: apiBase.hostname,
+          port: apiBase.port || (apiBase.protocol === 'https:' ? 443 : 80),
+          protocol: apiBase.protocol === 'https:' ? 'https' : 'http',
+        }
+      : {}),
+  });
+}
+
+const globalForStripe = globalThis as unknown as { storefrontStripe?: Stripe };
+
+export const stripe: Stripe = (globalForStripe.storefrontStripe ??= createStripe());
+
+/** The API version the SDK pins; the emulator and our webhook parsing speak this one. */
+export const STRIPE_API_VERSION = Stripe.API_VERSION;
