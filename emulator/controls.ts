@@ -246,7 +246,8 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       emu.changed();
       return { id, behavior };
     }
-    case 'POST webhooks/flush': {
+    case 'POST webhooks/:id': {
+      if (id !== 'flush') throw new ControlError(404, 'Unknown control');
       const { timeoutMs } = parseBody(schemas.flush, raw);
       return emu.webhooks.flush(timeoutMs);
     }
