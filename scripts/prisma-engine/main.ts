@@ -15,16 +15,30 @@ console.info = console.error;
 
 const writeLog = (line: string) => process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 
+/** Releases connections and drops temporary shadow databases; set once serving. */
+let cleanUp: () => Promise<void> = async () => {};
+let exiting: number | undefined;
+
+function exitAfterCleanUp(code: number): void {
+  // The first reason to exit wins: a panic's 101 is not undone by stdin closing meanwhile.
+  if (exiting !== undefined) return;
+  exiting = code;
+  // A cleanup that hangs (database gone) must not keep the process alive for ever.
+  setTimeout(() => process.exit(code), 5_000);
+  void cleanUp().finally(() => process.exit(code));
+}
+
 // A Rust panic inside an engine callback surfaces as an uncaught Wasm trap. End the way
 // the native engine does: the reason as an ERROR log line on stderr, exit code 101
 // (the CLI then reports it as a panic instead of a bare "Error in Schema engine").
 process.on('uncaughtException', (error) => {
   if (error instanceof WebAssembly.RuntimeError) {
     writeLog(errorLogLine(new EnginePanic(panicMessage(error.message))));
-    process.exit(101);
+    exitAfterCleanUp(101);
+  } else {
+    writeLog(errorLogLine(error));
+    exitAfterCleanUp(1);
   }
-  writeLog(errorLogLine(error));
-  process.exit(1);
 });
 
 async function main(): Promise<number> {
@@ -71,23 +85,24 @@ async function serve(datasource: Datasource | undefined, datamodelPaths: string[
     datamodels: datamodels.length > 0 ? datamodels : undefined,
     onLog: writeLog,
   });
+  cleanUp = () => methods.shutdown();
   const handle: RpcHandler = async (method, params, peer) => {
     try {
       return await methods.handle(method, params, peer);
     } catch (error) {
       // After a Rust panic the Wasm instance is unusable; the native engine would have
-      // died with exit code 101. Do the same once this answer is written.
-      if (error instanceof EnginePanic) setImmediate(() => void methods.shutdown().finally(() => process.exit(101)));
+      // died with exit code 101. Do the same; the cleanup takes longer than writing
+      // this answer (stdout to a pipe is synchronous on Linux).
+      if (error instanceof EnginePanic) exitAfterCleanUp(101);
       throw error;
     }
   };
-  const stop = () => void methods.shutdown().finally(() => process.exit(0));
   // The CLI ends stdin when done and then kills us at once: clean up on either.
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => exitAfterCleanUp(0));
+  process.once('SIGINT', () => exitAfterCleanUp(0));
   await serveJsonRpc({ input: process.stdin, output: process.stdout, handle }).finished;
-  await methods.shutdown();
-  return 0;
+  exitAfterCleanUp(0);
+  return new Promise(() => {}); // exitAfterCleanUp ends the process
 }
 
 main().then(
