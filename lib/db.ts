@@ -1,6 +1,6 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
 import { env } from './env';
 
 /**
@@ -15,3 +15,6 @@ function createClient(): PrismaClient {
 }
 
 export const db: PrismaClient = (globalForPrisma.storefrontPrisma ??= createClient());
+
+/** A client inside db.$transaction(): what functions that must share a transaction take. */
+export type Tx = Prisma.TransactionClient;

@@ -5,14 +5,22 @@ import { loadCart } from '@/lib/cart';
 import { formatMoney } from '@/lib/money';
 import { readCartId } from './cart-cookie';
 import { CartLineForm } from './cart-line-form';
+import { CheckoutForm } from './checkout-form';
 
 export const metadata: Metadata = { title: 'Your cart' };
 
-export default async function CartPage() {
-  const cart = await loadCart(await readCartId());
+type Props = { searchParams: Promise<{ checkout?: string | string[] }> };
+
+export default async function CartPage({ searchParams }: Props) {
+  const [cart, { checkout }] = await Promise.all([readCartId().then(loadCart), searchParams]);
   return (
     <section aria-labelledby="cart-heading">
       <h1 id="cart-heading">Your cart</h1>
+      {checkout === 'canceled' && (
+        <p className="notice" role="status">
+          Checkout canceled: nothing was charged, and your cart is as you left it.
+        </p>
+      )}
       {cart.unavailable.length > 0 && (
         <p className="notice" role="status" data-testid="cart-unavailable">
           No longer available and left out of your cart: {cart.unavailable.join(', ')}.
@@ -62,6 +70,7 @@ export default async function CartPage() {
                 Subtotal ({group.itemCount} {group.itemCount === 1 ? 'item' : 'items'}):{' '}
                 <strong data-testid="group-subtotal">{formatMoney(group.subtotal)}</strong>
               </p>
+              <CheckoutForm currency={group.currency} total={formatMoney(group.subtotal)} />
             </section>
           ))}
         </>

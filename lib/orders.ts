@@ -1,0 +1,45 @@
+import 'server-only';
+import { db } from './db';
+import type { OrderStatus, PaymentMethodType } from './order-status';
+
+/** An order as its customer sees it. */
+export type CustomerOrder = {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  currency: string;
+  subtotalAmount: number;
+  totalAmount: number;
+  amountRefunded: number;
+  paymentMethodType: PaymentMethodType | null;
+  email: string | null;
+  accessToken: string;
+  createdAt: Date;
+  paidAt: Date | null;
+  lines: Array<{ id: string; name: string; unitAmount: number; quantity: number }>;
+};
+
+const customerOrderSelect = {
+  id: true,
+  number: true,
+  status: true,
+  currency: true,
+  subtotalAmount: true,
+  totalAmount: true,
+  amountRefunded: true,
+  paymentMethodType: true,
+  email: true,
+  accessToken: true,
+  createdAt: true,
+  paidAt: true,
+  lines: { select: { id: true, name: true, unitAmount: true, quantity: true }, orderBy: { name: 'asc' } },
+} as const;
+
+export function findOrderById(id: string): Promise<CustomerOrder | null> {
+  return db.order.findUnique({ where: { id }, select: customerOrderSelect });
+}
+
+/** The order behind an order-page link; the token is the only key, so a wrong one finds nothing. */
+export function findOrderByAccessToken(accessToken: string): Promise<CustomerOrder | null> {
+  return db.order.findUnique({ where: { accessToken }, select: customerOrderSelect });
+}

@@ -1,0 +1,139 @@
+import 'server-only';
+import Stripe from 'stripe';
+import { db, type Tx } from './db';
+import { env } from './env';
+import { applyCheckoutSnapshot, loadCheckoutSnapshot } from './fulfillment';
+import { applyRefundSnapshot, loadRefundSnapshot } from './refunds';
+import { stripe } from './stripe';
+
+/**
+ * Stripe webhooks, exactly once. Each event's id is claimed in the same
+ * transaction as its effects: a second delivery waits for the first to commit
+ * and then finds it done. Handlers read Stripe's current state before the
+ * transaction and write it conditionally inside, so retries, duplicates,
+ * concurrency and reordering all end in the same rows.
+ */
+
+export type WebhookResponse = { status: number; body: Record<string, unknown> };
+
+/** What a handler decides to write, given the transaction. */
+type Apply = (tx: Tx, eventId: string) => Promise<'processed' | 'ignored'>;
+type Handler = (event: Stripe.Event) => Promise<Apply>;
+
+const checkoutSessionHandler: Handler = async (event) => {
+  const session = event.data.object as Stripe.Checkout.Session;
+  if (session.mode !== 'payment') return async () => 'ignored';
+  const snapshot = await loadCheckoutSnapshot(session.id);
+  return async (tx, eventId) => {
+    if (!snapshot) return 'ignored';
+    const result = await applyCheckoutSnapshot(tx, snapshot, 'webhook', eventId);
+    return result ? 'processed' : 'ignored';
+  };
+};
+
+function paymentIntentIdOf(object: { payment_intent?: string | Stripe.PaymentIntent | null }): string | null {
+  const value = object.payment_intent;
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+const refundHandler: Handler = async (event) => {
+  const paymentIntentId = paymentIntentIdOf(event.data.object as Stripe.Charge | Stripe.Refund);
+  if (!paymentIntentId) return async () => 'ignored';
+  const snapshot = await loadRefundSnapshot(paymentIntentId);
+  return async (tx, eventId) => ((await applyRefundSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored');
+};
+
+const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
+  'checkout.session.completed': checkoutSessionHandler,
+  'checkout.session.async_payment_succeeded': checkoutSessionHandler,
+  'checkout.session.async_payment_failed': checkoutSessionHandler,
+  'checkout.session.expired': checkoutSessionHandler,
+  'charge.refunded': refundHandler,
+  'refund.created': refundHandler,
+  'refund.updated': refundHandler,
+  'refund.failed': refundHandler,
+};
+
+const fail = (status: number, code: string, message: string): WebhookResponse => ({
+  status,
+  body: { error: { code, message } },
+});
+
+/** Verifies the signature over the exact bytes received; anything else is refused before a write. */
+export function verifyEvent(rawBody: string, signature: string | null): Stripe.Event | WebhookResponse {
+  if (!signature) return fail(400, 'signature_missing', 'The Stripe-Signature header is missing.');
+  try {
+    return stripe.webhooks.constructEvent(rawBody, signature, env().stripe.webhookSecret);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      return fail(400, 'signature_invalid', 'The signature does not match the payload, or is too old.');
+    }
+    return fail(400, 'payload_invalid', 'The payload is not a Stripe event.');
+  }
+}
+
+/** Claims the event inside `tx`. False when an earlier delivery already handled it. */
+async function claim(tx: Tx, event: Stripe.Event): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "WebhookEvent" (id, type, status, attempts, payload, "receivedAt")
+    VALUES (${event.id}, ${event.type}, 'processing', 1, ${JSON.stringify(event)}::jsonb, now())
+    ON CONFLICT (id) DO NOTHING`;
+  if (inserted === 1) return true;
+  // Someone delivered it before: wait for their transaction, then look at what they left.
+  const rows = await tx.$queryRaw<Array<{ status: string }>>`
+    SELECT status::text FROM "WebhookEvent" WHERE id = ${event.id} FOR UPDATE`;
+  const status = rows[0]?.status;
+  if (status === 'processed' || status === 'ignored') return false;
+  await tx.$executeRaw`UPDATE "WebhookEvent" SET attempts = attempts + 1 WHERE id = ${event.id}`;
+  return true;
+}
+
+async function recordFailure(event: Stripe.Event, error: unknown): Promise<void> {
+  const kind = error instanceof Stripe.errors.StripeError ? error.type : error instanceof Error ? error.name : 'Error';
+  const message = `${kind}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000);
+  try {
+    await db.$executeRaw`
+      INSERT INTO "WebhookEvent" (id, type, status, attempts, "lastError", payload, "receivedAt")
+      VALUES (${event.id}, ${event.type}, 'failed', 1, ${message}, ${JSON.stringify(event)}::jsonb, now())
+      ON CONFLICT (id) DO UPDATE SET
+        status = CASE WHEN "WebhookEvent".status IN ('processed', 'ignored') THEN "WebhookEvent".status ELSE 'failed' END,
+        attempts = "WebhookEvent".attempts + 1,
+        "lastError" = EXCLUDED."lastError"`;
+  } catch (recordError) {
+    // The database itself is down: Stripe will retry, and the retry records it.
+    console.error(`[webhook] could not record the failure of ${event.id}:`, recordError);
+  }
+}
+
+/** Runs one verified event (the route handler's and the admin replay's way in). */
+export async function processEvent(event: Stripe.Event): Promise<WebhookResponse> {
+  try {
+    const seen = await db.webhookEvent.findUnique({ where: { id: event.id }, select: { status: true } });
+    if (seen?.status === 'processed' || seen?.status === 'ignored') {
+      return { status: 200, body: { received: true, status: 'duplicate' } };
+    }
+    const handler = HANDLERS[event.type];
+    const apply: Apply = handler ? await handler(event) : async () => 'ignored';
+    const outcome = await db.$transaction(async (tx) => {
+      if (!(await claim(tx, event))) return 'duplicate' as const;
+      const status = await apply(tx, event.id);
+      await tx.webhookEvent.update({
+        where: { id: event.id },
+        data: { status, processedAt: new Date(), lastError: null },
+      });
+      return status;
+    });
+    return { status: 200, body: { received: true, status: outcome } };
+  } catch (error) {
+    console.error(`[webhook] ${event.type} ${event.id} failed:`, error);
+    await recordFailure(event, error);
+    return fail(500, 'processing_failed', 'The event could not be processed; Stripe will retry it.');
+  }
+}
+
+export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookResponse> {
+  const verified = verifyEvent(rawBody, signature);
+  if (!('id' in verified)) return verified;
+  return processEvent(verified);
+}

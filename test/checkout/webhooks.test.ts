@@ -1,0 +1,205 @@
+// The webhook route over real HTTP: signatures, exactly-once under duplicates
+// and reordering, failures that Stripe retries, refunds made in the Dashboard.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+
+let stack: AppStack;
+let receiver: { url: string; close(): Promise<void> };
+let endpointId: string;
+let stripe: Stripe;
+let checkout: typeof import('../../lib/checkout.ts');
+let cart: typeof import('../../lib/cart.ts');
+const signer = new Stripe('sk_test_unused');
+
+before(async () => {
+  stack = await startAppStack();
+  const route = await import('../../app/api/webhooks/stripe/route.ts');
+  receiver = await serveHandler(route.POST);
+  endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+  stripe = (await import('../../lib/stripe.ts')).stripe;
+  checkout = await import('../../lib/checkout.ts');
+  cart = await import('../../lib/cart.ts');
+});
+after(async () => {
+  await receiver.close();
+  await stack.stop();
+});
+
+const db = () => stack.database.prisma;
+
+async function post(payload: string, signature?: string) {
+  const response = await fetch(`${receiver.url}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(signature ? { 'Stripe-Signature': signature } : {}) },
+    body: payload,
+  });
+  return { status: response.status, body: (await response.json()) as { status?: string; error?: { code: string } } };
+}
+
+function sign(payload: string, options: { secret?: string; timestamp?: number } = {}) {
+  return signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+}
+
+async function deliver(event: Stripe.Event) {
+  const payload = JSON.stringify(event);
+  return post(payload, sign(payload));
+}
+
+/** A pending usd order with an open session. */
+async function openCheckout() {
+  const product = await db().product.findFirstOrThrow({ where: { currency: 'usd', active: true } });
+  const added = await cart.addToCart(null, product.id, 1);
+  assert.ok(added.ok);
+  const result = await checkout.startCheckout({ cartId: added.cartId, currency: 'usd' });
+  assert.ok(result.ok);
+  const order = await db().order.findUniqueOrThrow({ where: { id: result.orderId } });
+  return { order, sessionId: order.stripeCheckoutSessionId!, cartId: added.cartId };
+}
+
+async function eventFor(type: string, objectId: string): Promise<Stripe.Event> {
+  const events = await stripe.events.list({ type, limit: 100 });
+  const event = events.data.find((candidate) => (candidate.data.object as { id?: string }).id === objectId);
+  assert.ok(event, `no ${type} event for ${objectId}`);
+  return event;
+}
+
+const statusOf = async (orderId: string) => (await db().order.findUniqueOrThrow({ where: { id: orderId } })).status;
+
+describe('signature', () => {
+  it('refuses missing, malformed, wrong, stale and tampered signatures, writing nothing', async () => {
+    const { sessionId } = await openCheckout();
+    await stack.control.flushWebhooks();
+    const before = await db().webhookEvent.count();
+    const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'checkout.session.completed', data: { object: { id: sessionId } } });
+    const cases: Array<[string, string | undefined, string]> = [
+      ['missing', undefined, 'signature_missing'],
+      ['malformed', 'this is not a signature', 'signature_invalid'],
+      ['wrong secret', sign(payload, { secret: 'whsec_someone_else' }), 'signature_invalid'],
+      ['stale', sign(payload, { timestamp: Math.floor(Date.now() / 1000) - 600 }), 'signature_invalid'],
+    ];
+    for (const [name, signature, code] of cases) {
+      const response = await post(payload, signature);
+      assert.equal(response.status, 400, name);
+      assert.equal(response.body.error?.code, code, name);
+    }
+    const tampered = await post(payload.replace('evt_forged', 'evt_forged2'), sign(payload));
+    assert.equal(tampered.status, 400);
+    assert.equal(await db().webhookEvent.count(), before);
+  });
+});
+
+describe('delivery', () => {
+  it('fulfils from the webhook and acknowledges a second delivery without effect', async () => {
+    const { order, sessionId, cartId } = await openCheckout();
+    await stack.control.completeCheckoutSession(sessionId, { method: 'amazon_pay' });
+    await stack.control.flushWebhooks();
+    assert.equal(await statusOf(order.id), 'paid');
+    assert.equal(await db().cartLine.count({ where: { cartId } }), 0);
+    const completed = await eventFor('checkout.session.completed', sessionId);
+    const stored = await db().webhookEvent.findUniqueOrThrow({ where: { id: completed.id } });
+    assert.equal(stored.status, 'processed');
+
+    await stack.control.resendEvent(completed.id, endpointId);
+    await stack.control.flushWebhooks();
+    const again = await deliver(completed);
+    assert.deepEqual(again, { status: 200, body: { received: true, status: 'duplicate' } });
+    assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: 'paid' } }), 1);
+  });
+
+  it('answers 200 "ignored" for event types it does not handle', async () => {
+    const event = { id: 'evt_unknown_type_1', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1' } } };
+    const response = await deliver(event as unknown as Stripe.Event);
+    assert.deepEqual(response, { status: 200, body: { received: true, status: 'ignored' } });
+    assert.equal((await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).status, 'ignored');
+  });
+
+  it('answers 500 when processing fails, records the error, and processes the retry', async () => {
+    const { order, sessionId } = await openCheckout();
+    await stack.control.removeWebhookEndpoint(endpointId);
+    try {
+      await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
+      const completed = await eventFor('checkout.session.completed', sessionId);
+      await stack.control.injectFault({ match: { method: 'GET', path: '/v1/checkout/sessions' }, count: 3, kind: '500' });
+      const failed = await deliver(completed);
+      await stack.control.clearFaults();
+      assert.equal(failed.status, 500);
+      assert.equal(failed.body.error?.code, 'processing_failed');
+      const recorded = await db().webhookEvent.findUniqueOrThrow({ where: { id: completed.id } });
+      assert.equal(recorded.status, 'failed');
+      assert.equal(recorded.attempts, 1);
+      assert.match(recorded.lastError ?? '', /StripeAPIError/);
+      assert.equal(await statusOf(order.id), 'pending');
+
+      const retried = await deliver(completed);
+      assert.equal(retried.status, 200);
+      const done = await db().webhookEvent.findUniqueOrThrow({ where: { id: completed.id } });
+      assert.equal(done.status, 'processed');
+      assert.equal(done.attempts, 2);
+      assert.equal(done.lastError, null);
+      assert.equal(await statusOf(order.id), 'paid');
+    } finally {
+      endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+    }
+  });
+});
+
+describe('out of order', () => {
+  it('ignores an expired event that arrives after the session completed', async () => {
+    const { order, sessionId } = await openCheckout();
+    await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
+    await stack.control.flushWebhooks();
+    const completed = await eventFor('checkout.session.completed', sessionId);
+    const late = structuredClone(completed) as Stripe.Event;
+    late.id = `evt_late_expired_${order.number}`;
+    late.type = 'checkout.session.expired';
+    (late.data.object as Stripe.Checkout.Session).status = 'expired';
+    const response = await deliver(late);
+    assert.equal(response.status, 200);
+    assert.equal(await statusOf(order.id), 'paid');
+  });
+
+  it('pays on async_payment_succeeded arriving before completed, once', async () => {
+    await stack.control.removeWebhookEndpoint(endpointId);
+    try {
+      const { order, sessionId } = await openCheckout();
+      await stack.control.completeCheckoutSession(sessionId, { method: 'card', outcome: 'delayed' });
+      await stack.control.settleCheckoutSession(sessionId, 'succeeded');
+      const completed = await eventFor('checkout.session.completed', sessionId);
+      const succeeded = await eventFor('checkout.session.async_payment_succeeded', sessionId);
+      assert.equal((await deliver(succeeded)).status, 200);
+      assert.equal(await statusOf(order.id), 'paid');
+      assert.equal((await deliver(completed)).status, 200);
+      assert.equal(await statusOf(order.id), 'paid');
+      assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: { in: ['paid', 'processing'] } } }), 1);
+    } finally {
+      endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+    }
+  });
+});
+
+describe('refunds', () => {
+  it('follows refunds made in the Stripe Dashboard: partial, then the rest', async () => {
+    const { order, sessionId } = await openCheckout();
+    await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
+    await stack.control.flushWebhooks();
+    const paid = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+    assert.equal(paid.status, 'paid');
+
+    const part = Math.floor(paid.totalAmount / 4);
+    const first = await stripe.refunds.create({ payment_intent: paid.stripePaymentIntentId!, amount: part });
+    await stack.control.flushWebhooks();
+    let current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
+    assert.equal(current.status, 'partially_refunded');
+    assert.equal(current.amountRefunded, part);
+    assert.deepEqual(current.refunds.map((refund) => [refund.id, refund.amount]), [[first.id, part]]);
+
+    await stripe.refunds.create({ payment_intent: paid.stripePaymentIntentId! });
+    await stack.control.flushWebhooks();
+    current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
+    assert.equal(current.status, 'refunded');
+    assert.equal(current.amountRefunded, paid.totalAmount);
+    assert.equal(current.refunds.length, 2);
+  });
+});

@@ -1,0 +1,72 @@
+// What an integration test of the app's lib/ needs: a migrated, seeded
+// PostgreSQL, the Stripe emulator, and the environment lib/env.ts reads.
+// Import lib/ modules only after start (dynamically): lib/db and lib/stripe
+// read their configuration when first loaded.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
+import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
+import { startTestDatabase, type TestDatabase } from './database.ts';
+
+export const SECRET_KEY = 'sk_test_emulator';
+export const WEBHOOK_SECRET = 'whsec_emulator';
+
+export type AppStack = {
+  database: TestDatabase;
+  emulator: RunningEmulator;
+  control: ControlClient;
+  stop(): Promise<void>;
+};
+
+export async function startAppStack(): Promise<AppStack> {
+  const database = await startTestDatabase({ seed: true });
+  const emulator = await startEmulator({ port: 0, webhookRetryMs: [20, 50, 100, 200, 400] });
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    STRIPE_API_BASE: emulator.url,
+    APP_URL: 'http://127.0.0.1:3999',
+  });
+  return {
+    database,
+    emulator,
+    control: createControlClient(emulator.url),
+    stop: async () => {
+      await emulator.close();
+      await database.stop();
+    },
+  };
+}
+
+/**
+ * Serves a request handler over real HTTP on a free port, so the emulator can
+ * deliver webhooks to it the way it delivers them to the app.
+ */
+export async function serveHandler(
+  handler: (request: Request) => Promise<Response>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
+      const request = new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
+      });
+      const response = await handler(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
