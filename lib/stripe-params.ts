@@ -49,8 +49,8 @@ export function paymentSessionParams(order: OrderForCheckout, { appUrl }: Checko
       : order.email
         ? { customer_email: order.email }
         : {}),
-    // Stripe fills in {CHECKOUT_SESSION_ID}; the success page fulfils from it.
-    success_url: `${appUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+    // Stripe fills in {CHECKOUT_SESSION_ID}; /checkout/complete fulfils from it, then shows the success page.
+    success_url: `${appUrl}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${appUrl}/cart?checkout=canceled`,
   };
 }

@@ -5,10 +5,11 @@
  * Playwright starts this as its webServer and stops it with SIGTERM; everything
  * it started is stopped and the database directory removed.
  */
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.ts';
+import { STACK_FILE } from '../e2e/support/stack.ts';
 import { bin, run, start, stop, waitForHttp, type Child } from './processes.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed, startEmulatorProcess } from './stack.ts';
 
@@ -43,7 +44,12 @@ async function main(): Promise<void> {
   });
   await migrateAndSeed(database.url);
 
-  const emulator = await startEmulatorProcess({ port: emulatorPort, webhookUrls: [`${appUrl}/api/webhooks/stripe`] });
+  const emulator = await startEmulatorProcess({
+    port: emulatorPort,
+    webhookUrls: [`${appUrl}/api/webhooks/stripe`],
+    // Retries within seconds, not Stripe's hours: a test waits for the outcome.
+    webhookRetryMs: [500, 1_000, 2_000, 5_000, 10_000],
+  });
   children.push(emulator.child);
 
   const env: NodeJS.ProcessEnv = {
@@ -62,6 +68,9 @@ async function main(): Promise<void> {
   children.push(next);
   void next.exited.then((code) => (stopping ? undefined : shutdown(code ?? 1)));
   await waitForHttp(`${appUrl}/api/health`, { timeoutMs: 60_000, child: next });
+  // Browser tests read this to look into the database and drive the emulator's controls.
+  await mkdir(path.dirname(STACK_FILE), { recursive: true });
+  await writeFile(STACK_FILE, JSON.stringify({ appUrl, databaseUrl: database.url, emulatorUrl: emulator.apiBase }));
   console.log(`[e2e] ready at ${appUrl} (database ${database.url}, emulator ${emulator.apiBase})`);
 }
 

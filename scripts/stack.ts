@@ -69,6 +69,7 @@ export async function startEmulatorProcess(options: {
   port: number;
   webhookUrls: string[];
   stateFile?: string;
+  webhookRetryMs?: number[];
 }): Promise<{ child: Child; apiBase: string }> {
   const apiBase = `http://127.0.0.1:${options.port}`;
   const child = start('emulator', bin('tsx'), ['emulator/main.ts'], {
@@ -79,6 +80,8 @@ export async function startEmulatorProcess(options: {
       STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
       ...(options.stateFile ? { EMULATOR_STATE_FILE: options.stateFile } : {}),
+      ...(options.webhookRetryMs ? { EMULATOR_WEBHOOK_RETRY_MS: options.webhookRetryMs.join(',') } : {}),
+      ...(process.env.SHOP_NAME ? { EMULATOR_MERCHANT_NAME: process.env.SHOP_NAME } : {}),
     },
   });
   await waitForHttp(`${apiBase}/v1/customers`, { timeoutMs: 30_000, child });

@@ -68,7 +68,7 @@ describe('checkout', () => {
     assert.equal(session.metadata?.order_id, order.id);
     assert.deepEqual([...session.payment_method_types].sort(), ['amazon_pay', 'card']);
     assert.equal(session.line_items?.data.length, 1);
-    assert.match(session.success_url ?? '', /\/checkout\/success\?session_id=\{CHECKOUT_SESSION_ID\}$/);
+    assert.match(session.success_url ?? '', /\/checkout\/complete\?session_id=\{CHECKOUT_SESSION_ID\}$/);
     assert.equal(result.ok && result.url, session.url);
   });
 

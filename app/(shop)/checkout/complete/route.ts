@@ -1,0 +1,26 @@
+import { NextResponse } from 'next/server';
+import { env } from '@/lib/env';
+import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/fulfillment';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Stripe's success_url. Fulfils before any page renders, so the success page,
+ * and the cart count in its header, already show the order as paid; then
+ * hands over to the success page, which fulfils again only if this could not.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const sessionId = checkoutSessionIdSchema.safeParse(url.searchParams.get('session_id'));
+  if (sessionId.success) {
+    try {
+      await fulfillCheckout(sessionId.data, 'success_page');
+    } catch (error) {
+      // The success page tries again and shows what it finds; the webhook also fulfils.
+      console.error(`[checkout] fulfilment on return from Stripe failed for ${sessionId.data}:`, error);
+    }
+  }
+  const success = new URL('/checkout/success', env().appUrl);
+  if (sessionId.success) success.searchParams.set('session_id', sessionId.data);
+  return NextResponse.redirect(success, 303);
+}

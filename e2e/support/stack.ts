@@ -1,0 +1,27 @@
+// What the browser tests know of the stack scripts/serve-test-stack.ts started:
+// its database (to check what was written) and the emulator (its controls).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
+
+export const STACK_FILE = path.resolve(import.meta.dirname, '../../.data/e2e-stack.json');
+
+type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string };
+
+let info: StackInfo | undefined;
+export function stackInfo(): StackInfo {
+  info ??= JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackInfo;
+  return info;
+}
+
+export function emulatorControl(): ControlClient {
+  return createControlClient(stackInfo().emulatorUrl);
+}
+
+let pool: pg.Pool | undefined;
+/** Runs a read-only query against the app's database. */
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  pool ??= new pg.Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
+  return (await pool.query<T>(sql, params)).rows;
+}
