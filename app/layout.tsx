@@ -2,12 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { env } from '@/lib/env';
+import { AccountNav } from './account-nav';
 import { CartBadge } from './(shop)/cart/cart-badge';
 import './globals.css';
 
 export function generateMetadata(): Metadata {
   const { shopName } = env();
   return {
+    metadataBase: new URL(env().appUrl),
     title: { default: shopName, template: `%s · ${shopName}` },
     description: 'Goods from small makers, paid with card or Amazon Pay.',
   };
@@ -26,6 +28,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav aria-label="Main">
             <Link href="/">Shop</Link>
+            <Suspense fallback={null}>
+              <AccountNav />
+            </Suspense>
             <Suspense fallback={<Link href="/cart">Cart</Link>}>
               <CartBadge />
             </Suspense>

@@ -12,6 +12,7 @@ export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
 export const EMULATOR_WEBHOOK_SECRET = 'whsec_emulator';
 export const EMULATOR_API_BASE = 'http://127.0.0.1:12111';
 const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
+const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-0123456789';
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
@@ -29,6 +30,13 @@ const rawSchema = z.object({
   STRIPE_API_BASE: optional(z.url({ error: 'must be a URL such as http://127.0.0.1:12111' })),
   COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SHOP_NAME: optional(z.string().min(1).max(80)),
+  BETTER_AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  ADMIN_EMAILS: optional(
+    z
+      .string()
+      .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
+  ),
 });
 
 export type Env = {
@@ -37,6 +45,10 @@ export type Env = {
   appUrl: string;
   shopName: string;
   cookieSecret: string;
+  /** Signs account sessions (better-auth). */
+  authSecret: string;
+  /** Accounts with these emails are admins from sign-up on. */
+  adminEmails: readonly string[];
   stripe: {
     secretKey: string;
     webhookSecret: string;
@@ -69,8 +81,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (secretKey.includes('_live_') && apiBase) {
     throw new ConfigError('Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.');
   }
-  if (production && !raw.COOKIE_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  COOKIE_SECRET: is required in production\nSee .env.example.');
+  for (const name of ['COOKIE_SECRET', 'BETTER_AUTH_SECRET'] as const) {
+    if (production && !raw[name]) {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: is required in production\nSee .env.example.`);
+    }
   }
 
   return {
@@ -79,6 +93,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     appUrl: (raw.APP_URL ?? 'http://localhost:3000').replace(/\/$/, ''),
     shopName: raw.SHOP_NAME ?? 'Fieldnotes Market',
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
+    authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
+    adminEmails: raw.ADMIN_EMAILS ?? [],
     stripe: { secretKey, webhookSecret, apiBase: apiBase ? new URL(apiBase) : null },
   };
 }

@@ -43,3 +43,34 @@ export function findOrderById(id: string): Promise<CustomerOrder | null> {
 export function findOrderByAccessToken(accessToken: string): Promise<CustomerOrder | null> {
   return db.order.findUnique({ where: { accessToken }, select: customerOrderSelect });
 }
+
+export type AccountOrderRow = {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  currency: string;
+  totalAmount: number;
+  createdAt: Date;
+  accessToken: string;
+  itemCount: number;
+};
+
+/** The signed-in customer's own orders, newest first (never anyone else's). */
+export async function listAccountOrders(userId: string, limit = 50): Promise<AccountOrderRow[]> {
+  const orders = await db.order.findMany({
+    where: { userId, status: { notIn: ['canceled'] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      currency: true,
+      totalAmount: true,
+      createdAt: true,
+      accessToken: true,
+      lines: { select: { quantity: true } },
+    },
+  });
+  return orders.map(({ lines, ...order }) => ({ ...order, itemCount: lines.reduce((sum, line) => sum + line.quantity, 0) }));
+}

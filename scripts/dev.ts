@@ -12,6 +12,7 @@ import {
   startEmulatorProcess,
   usesEmulator,
 } from './stack.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from './accounts.ts';
 import { bin, ROOT, start, stop, waitForHttp, type Child } from './processes.ts';
 
 loadDotEnv();
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const database = await openDevelopmentDatabase();
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
   await migrateAndSeed(database.url);
+  // Demo accounts only on the embedded development database, never on one named by DATABASE_URL.
+  if (database.embedded) await ensureDemoAccounts(database.url);
 
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, APP_URL: appUrl, NEXT_TELEMETRY_DISABLED: '1' };
   if (usesEmulator()) {
@@ -58,7 +61,12 @@ async function main(): Promise<void> {
   children.push(next);
   void next.exited.then((code) => (shuttingDown ? undefined : shutdown(code ?? 1)));
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000, child: next });
-  console.log(`\n[dev] The shop is running at ${appUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)\n`);
+  console.log(`\n[dev] The shop is running at ${appUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  if (database.embedded) {
+    console.log('[dev] Demo accounts (development only):');
+    for (const account of DEMO_ACCOUNTS) console.log(`[dev]   ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
+  }
+  console.log('');
 }
 
 main().catch(async (error: unknown) => {

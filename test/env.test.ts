@@ -28,8 +28,18 @@ describe('configuration', () => {
   it('requires a cookie secret in production', () => {
     assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production' }), /COOKIE_SECRET/);
     assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /COOKIE_SECRET: must be at least 32/);
-    const env = parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) });
+    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }), /BETTER_AUTH_SECRET: is required/);
+    const env = parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32), BETTER_AUTH_SECRET: 'y'.repeat(32) });
     assert.equal(env.cookieSecret, 'x'.repeat(32));
+    assert.equal(env.authSecret, 'y'.repeat(32));
+  });
+
+  it('reads admin emails as a list and names a bad one', () => {
+    assert.deepEqual(parseEnv({ ...base, ADMIN_EMAILS: ' Owner@Example.com, ops@example.com ' }).adminEmails, [
+      'owner@example.com',
+      'ops@example.com',
+    ]);
+    assert.throws(() => parseEnv({ ...base, ADMIN_EMAILS: 'owner@example.com,nope' }), /ADMIN_EMAILS/);
   });
 
   it('refuses to send a live key anywhere but Stripe', () => {

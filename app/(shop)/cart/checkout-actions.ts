@@ -1,8 +1,13 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { currentUser } from '@/lib/auth';
 import { startCheckout } from '@/lib/checkout';
+import { clientInfo } from '@/lib/client-info';
+import { ensureStripeCustomer } from '@/lib/customers';
+import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/rate-limit';
 import { readCartId } from './cart-cookie';
 
 export type CheckoutState = { error?: string };
@@ -15,7 +20,28 @@ export async function checkoutAction(_previous: CheckoutState, form: FormData): 
   if (!parsed.success) return { error: 'Choose which items to pay for.' };
   const cartId = await readCartId();
   if (!cartId) return { error: 'Your cart is empty.' };
-  const result = await startCheckout({ cartId, currency: parsed.data.currency });
+  const limit = await hitRateLimit(CHECKOUT_LIMIT, `ip:${clientInfo(await headers()).ip ?? 'unknown'}`);
+  if (!limit.allowed) {
+    return { error: `Too many checkouts started. Try again in ${limit.retryAfterSeconds} seconds.` };
+  }
+  // Signed in: the order belongs to the account and Stripe gets its Customer rather than an email.
+  const user = await currentUser();
+  let stripeCustomerId: string | null = null;
+  if (user) {
+    try {
+      stripeCustomerId = await ensureStripeCustomer(user);
+    } catch (error) {
+      console.error('[checkout] could not get the Stripe Customer:', error);
+      return { error: 'We could not reach the payment service. Nothing was charged. Please try again in a moment.' };
+    }
+  }
+  const result = await startCheckout({
+    cartId,
+    currency: parsed.data.currency,
+    userId: user?.id ?? null,
+    email: user?.email ?? null,
+    stripeCustomerId,
+  });
   if (!result.ok) return { error: result.message };
   redirect(result.url);
 }

@@ -1,0 +1,24 @@
+'use client';
+
+import { useActionState } from 'react';
+import { signInAction, type AuthFormState } from '../actions';
+import { Field } from '../field';
+
+export function SignInForm({ next }: { next: string }) {
+  const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signInAction, {});
+  return (
+    <form action={formAction} className="auth-form" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" error={state.fieldErrors?.password} />
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+'use client';
+
+import { useActionState } from 'react';
+import { signUpAction, type AuthFormState } from '../actions';
+import { Field } from '../field';
+
+export function SignUpForm({ next }: { next: string }) {
+  const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signUpAction, {});
+  return (
+    <form action={formAction} className="auth-form" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <Field name="name" label="Name" type="text" autoComplete="name" defaultValue={state.values?.name} error={state.fieldErrors?.name} />
+      <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 10 characters."
+        error={state.fieldErrors?.password}
+      />
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Creating your account…' : 'Create account'}
+      </button>
+    </form>
+  );
+}

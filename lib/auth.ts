@@ -1,0 +1,94 @@
+import 'server-only';
+import { APIError, betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { nextCookies } from 'better-auth/next-js';
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { db } from './db';
+import { env } from './env';
+
+/**
+ * Accounts: email and password through better-auth, sessions in PostgreSQL.
+ * A role is `customer` or `admin`; it is never taken from a form: accounts
+ * whose email is in ADMIN_EMAILS become admins at sign-up, others through
+ * `npm run admin:grant -- <email>`.
+ */
+
+export type Role = 'customer' | 'admin';
+
+export const auth = betterAuth({
+  appName: env().shopName,
+  baseURL: env().appUrl,
+  secret: env().authSecret,
+  database: prismaAdapter(db, { provider: 'postgresql' }),
+  emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+  user: {
+    additionalFields: {
+      role: { type: 'string', required: false, defaultValue: 'customer', input: false },
+    },
+  },
+  session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+  // Its own HTTP endpoints (/api/auth/*) are limited here, in the database so every instance shares the count.
+  rateLimit: {
+    enabled: true,
+    storage: 'database',
+    window: 60,
+    max: 60,
+    customRules: { '/sign-in/email': { window: 60, max: 5 }, '/sign-up/email': { window: 60, max: 5 } },
+  },
+  databaseHooks: {
+    user: {
+      create: {
+        before: async (user) => ({
+          data: { ...user, role: env().adminEmails.includes(user.email.toLowerCase()) ? 'admin' : 'customer' },
+        }),
+      },
+    },
+  },
+  advanced: {
+    cookiePrefix: 'shop',
+    useSecureCookies: env().appUrl.startsWith('https:'),
+    defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+  },
+  telemetry: { enabled: false },
+  plugins: [nextCookies()],
+});
+
+export type CurrentUser = { id: string; email: string; name: string; role: Role };
+
+/** The signed-in user of this request, or null. Read once per request. */
+export const currentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) return null;
+  const { id, email, name } = session.user;
+  const role = (session.user as { role?: unknown }).role === 'admin' ? 'admin' : 'customer';
+  return { id, email, name, role };
+});
+
+/** For pages and actions that need an account: sends visitors to sign in, then back. */
+export async function requireUser(returnTo: string): Promise<CurrentUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** Everything under /admin: anyone but an admin sees a 404, as if nothing were there. */
+export async function requireAdmin(): Promise<CurrentUser> {
+  const user = await currentUser();
+  if (user?.role !== 'admin') notFound();
+  return user;
+}
+
+export function authErrorMessage(error: unknown, fallback: string): string {
+  if (error instanceof APIError) {
+    const code = (error.body as { code?: string } | undefined)?.code;
+    if (code === 'INVALID_EMAIL_OR_PASSWORD') return 'Email or password is incorrect.';
+    if (code === 'USER_ALREADY_EXISTS' || code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL') {
+      return 'An account with this email already exists. Sign in instead.';
+    }
+    if (code === 'PASSWORD_TOO_SHORT') return 'Use at least 10 characters.';
+    if (code === 'PASSWORD_TOO_LONG') return 'Use at most 128 characters.';
+  }
+  return fallback;
+}

@@ -1,0 +1,36 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { db } from './db';
+
+/**
+ * Fixed-window rate limits kept in PostgreSQL, so they hold across every app
+ * instance. One statement per check: the row is created, counted or reset
+ * atomically, whatever other requests do at the same moment.
+ */
+
+export type RateLimitRule = { name: string; max: number; windowSeconds: number };
+
+/** Guessing one account's password. */
+export const SIGN_IN_ACCOUNT_LIMIT: RateLimitRule = { name: 'sign-in-account', max: 5, windowSeconds: 60 };
+/** One address trying many accounts; looser, as offices and phone networks share addresses. */
+export const SIGN_IN_ADDRESS_LIMIT: RateLimitRule = { name: 'sign-in-address', max: 30, windowSeconds: 60 };
+export const CHECKOUT_LIMIT: RateLimitRule = { name: 'checkout', max: 10, windowSeconds: 60 };
+
+export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export async function hitRateLimit(rule: RateLimitRule, subject: string): Promise<RateLimitResult> {
+  const key = `app:${rule.name}:${subject}`.slice(0, 255);
+  const now = Date.now();
+  const windowMs = rule.windowSeconds * 1000;
+  const rows = await db.$queryRaw<Array<{ count: number; lastRequest: bigint }>>`
+    INSERT INTO "RateLimit" (id, key, count, "lastRequest")
+    VALUES (${randomUUID()}, ${key}, 1, ${now})
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN "RateLimit"."lastRequest" <= ${now - windowMs} THEN 1 ELSE "RateLimit".count + 1 END,
+      "lastRequest" = CASE WHEN "RateLimit"."lastRequest" <= ${now - windowMs} THEN ${now} ELSE "RateLimit"."lastRequest" END
+    RETURNING count, "lastRequest"`;
+  const row = rows[0];
+  if (!row || row.count <= rule.max) return { allowed: true };
+  const opened = Number(row.lastRequest);
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((opened + windowMs - now) / 1000)) };
+}

@@ -1,0 +1,23 @@
+/**
+ * `npm run admin:grant -- owner@example.com`: gives an existing account the
+ * admin role. The account signs up first (or is listed in ADMIN_EMAILS, which
+ * makes it an admin at sign-up). Uses DATABASE_URL, else the embedded dev database.
+ */
+import { z } from 'zod';
+import { grantAdmin } from './accounts.ts';
+import { EMBEDDED_DEV_DATABASE_URL } from './embedded-defaults.ts';
+import { loadDotEnv } from './stack.ts';
+
+loadDotEnv();
+const email = z.email().safeParse(process.argv[2]);
+if (!email.success) {
+  console.error('Usage: npm run admin:grant -- <email of an existing account>');
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL ?? EMBEDDED_DEV_DATABASE_URL;
+if (await grantAdmin(databaseUrl, email.data)) {
+  console.log(`${email.data} is now an admin.`);
+} else {
+  console.error(`No account with the email ${email.data}: sign up first, then run this again.`);
+  process.exit(1);
+}
