@@ -30,6 +30,7 @@ const rawSchema = z.object({
   STRIPE_API_BASE: optional(z.url({ error: 'must be a URL such as http://127.0.0.1:12111' })),
   COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SHOP_NAME: optional(z.string().min(1).max(80)),
+  SUPPORT_EMAIL: optional(z.email('must be an email address')),
   BETTER_AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   ADMIN_EMAILS: optional(
     z
@@ -44,6 +45,8 @@ export type Env = {
   databaseUrl: string;
   appUrl: string;
   shopName: string;
+  /** Where customers write to; quoted in the payment agreement's terms. */
+  supportEmail: string;
   cookieSecret: string;
   /** Signs account sessions (better-auth). */
   authSecret: string;
@@ -92,6 +95,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databaseUrl: raw.DATABASE_URL,
     appUrl: (raw.APP_URL ?? 'http://localhost:3000').replace(/\/$/, ''),
     shopName: raw.SHOP_NAME ?? 'Fieldnotes Market',
+    supportEmail: raw.SUPPORT_EMAIL ?? 'help@fieldnotes.example',
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],

@@ -54,3 +54,97 @@ export function paymentSessionParams(order: OrderForCheckout, { appUrl }: Checko
     cancel_url: `${appUrl}/cart?checkout=canceled`,
   };
 }
+
+/** Saving a method for later: a setup-mode session for the account's Customer, linked to our mandate row. */
+export function setupSessionParams(
+  input: { mandateId: string; stripeCustomerId: string },
+  { appUrl }: CheckoutUrls,
+): Stripe.Checkout.SessionCreateParams {
+  const metadata = { mandate_id: input.mandateId };
+  return {
+    mode: 'setup',
+    customer: input.stripeCustomerId,
+    allowed_payment_method_types: [...OFFERED_PAYMENT_METHODS],
+    client_reference_id: input.mandateId,
+    metadata,
+    setup_intent_data: { metadata, description: 'Saved for future payments under a recorded agreement' },
+    success_url: `${appUrl}/account/amazon-pay/complete?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${appUrl}/account/amazon-pay?setup=canceled`,
+  };
+}
+
+export const setupSessionIdempotencyKey = (mandateId: string) => `mandate:${mandateId}:setup-session`;
+
+/** A charge the shop makes while the customer is away, under an active mandate. */
+export function offSessionPaymentParams(input: {
+  chargeId: string;
+  orderId: string;
+  orderNumber: number;
+  amount: number;
+  currency: string;
+  description: string;
+  stripeCustomerId: string;
+  stripePaymentMethodId: string;
+  paymentMethodType: 'card' | 'amazon_pay';
+  stripeMandateId: string | null;
+}): Stripe.PaymentIntentCreateParams {
+  const metadata = { off_session_charge_id: input.chargeId, order_id: input.orderId, order_number: String(input.orderNumber) };
+  return {
+    amount: input.amount,
+    currency: input.currency,
+    customer: input.stripeCustomerId,
+    payment_method: input.stripePaymentMethodId,
+    off_session: true,
+    confirm: true,
+    allowed_payment_method_types: [input.paymentMethodType],
+    ...(input.stripeMandateId ? { mandate: input.stripeMandateId } : {}),
+    description: input.description,
+    metadata,
+  };
+}
+
+/** "Pay now" for an order whose off-session charge failed: the customer pays it on Stripe's page. */
+export function payNowSessionParams(
+  order: { id: string; number: number; currency: string; stripeCustomerId: string; lines: OrderForCheckout['lines'] },
+  { appUrl }: CheckoutUrls,
+): Stripe.Checkout.SessionCreateParams {
+  return {
+    ...paymentSessionParams({ ...order, email: null }, { appUrl }),
+    cancel_url: `${appUrl}/account/amazon-pay?pay_now=canceled`,
+  };
+}
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/**
+ * Stripe's idempotency key for an admin's refund: the id the refund form was
+ * rendered with, so a double click or a resubmitted form refunds once.
+ */
+export const refundIdempotencyKey = (requestId: string) => `admin-refund:${requestId}`;
+
+/** A refund an admin asked for, of part or all of what is left on the order's payment. */
+export function refundParams(input: {
+  paymentIntentId: string;
+  amount: number;
+  reason: RefundReason;
+  note: string | null;
+  orderId: string;
+  orderNumber: number;
+  requestId: string;
+  adminUserId: string;
+}): Stripe.RefundCreateParams {
+  return {
+    payment_intent: input.paymentIntentId,
+    amount: input.amount,
+    reason: input.reason,
+    metadata: {
+      order_id: input.orderId,
+      order_number: String(input.orderNumber),
+      admin_request_id: input.requestId,
+      admin_user_id: input.adminUserId,
+      // Stripe caps metadata values at 500 characters.
+      ...(input.note ? { note: input.note.slice(0, 500) } : {}),
+    },
+  };
+}

@@ -2,7 +2,9 @@ import 'server-only';
 import Stripe from 'stripe';
 import { db, type Tx } from './db';
 import { env } from './env';
+import { applyIntent, loadChargeIntent } from './charges';
 import { applyCheckoutSnapshot, loadCheckoutSnapshot } from './fulfillment';
+import { applySetupSnapshot, loadSetupSnapshotFromIntent, loadSetupSnapshotFromSession, revokeWhere } from './mandates';
 import { applyRefundSnapshot, loadRefundSnapshot } from './refunds';
 import { stripe } from './stripe';
 
@@ -22,6 +24,7 @@ type Handler = (event: Stripe.Event) => Promise<Apply>;
 
 const checkoutSessionHandler: Handler = async (event) => {
   const session = event.data.object as Stripe.Checkout.Session;
+  if (session.mode === 'setup') return setupSessionHandler(event);
   if (session.mode !== 'payment') return async () => 'ignored';
   const snapshot = await loadCheckoutSnapshot(session.id);
   return async (tx, eventId) => {
@@ -44,6 +47,44 @@ const refundHandler: Handler = async (event) => {
   return async (tx, eventId) => ((await applyRefundSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored');
 };
 
+const setupSessionHandler: Handler = async (event) => {
+  const snapshot = await loadSetupSnapshotFromSession((event.data.object as Stripe.Checkout.Session).id);
+  return async (tx, eventId) =>
+    snapshot && (await applySetupSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored';
+};
+
+const setupIntentHandler: Handler = async (event) => {
+  const snapshot = await loadSetupSnapshotFromIntent((event.data.object as Stripe.SetupIntent).id);
+  return async (tx, eventId) =>
+    snapshot && (await applySetupSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored';
+};
+
+/** A detached method can never be charged again: whatever mandate used it is revoked. */
+const paymentMethodDetachedHandler: Handler = async (event) => {
+  const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
+  if (method.customer) return async () => 'ignored'; // attached again since: this event is stale
+  return async (tx, eventId) =>
+    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
+};
+
+const mandateUpdatedHandler: Handler = async (event) => {
+  const mandate = await stripe.mandates.retrieve((event.data.object as Stripe.Mandate).id);
+  if (mandate.status !== 'inactive') return async () => 'ignored';
+  return async (tx, eventId) =>
+    (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
+};
+
+/** Off-session charges: Stripe's word on the PaymentIntent settles a charge the API call left open. */
+const paymentIntentHandler: Handler = async (event) => {
+  const found = await loadChargeIntent((event.data.object as Stripe.PaymentIntent).id);
+  if (!found) return async () => 'ignored'; // a Checkout payment: its session's events handle it
+  return async (tx, eventId) => {
+    if (!(await tx.offSessionCharge.findUnique({ where: { id: found.chargeId }, select: { id: true } }))) return 'ignored';
+    await applyIntent(tx, found.chargeId, found.intent, 'webhook', eventId);
+    return 'processed';
+  };
+};
+
 const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
   'checkout.session.completed': checkoutSessionHandler,
   'checkout.session.async_payment_succeeded': checkoutSessionHandler,
@@ -53,6 +94,12 @@ const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
   'refund.created': refundHandler,
   'refund.updated': refundHandler,
   'refund.failed': refundHandler,
+  'setup_intent.succeeded': setupIntentHandler,
+  'setup_intent.setup_failed': setupIntentHandler,
+  'payment_method.detached': paymentMethodDetachedHandler,
+  'mandate.updated': mandateUpdatedHandler,
+  'payment_intent.succeeded': paymentIntentHandler,
+  'payment_intent.payment_failed': paymentIntentHandler,
 };
 
 const fail = (status: number, code: string, message: string): WebhookResponse => ({

@@ -1,0 +1,76 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { refresh } from 'next/cache';
+import { z } from 'zod';
+import { requireUser } from '@/lib/auth';
+import { payFailedChargeNow } from '@/lib/charges';
+import { clientInfo } from '@/lib/client-info';
+import { MANDATE_FREQUENCIES } from '@/lib/mandate-terms';
+import { revokeMandate, startMandateSetup } from '@/lib/mandates';
+
+export type SaveState = {
+  error?: string;
+  fieldErrors?: { consent?: string; frequency?: string };
+  frequency?: string;
+};
+
+const saveInput = z.object({
+  termsVersion: z.string().min(1).max(40),
+  frequency: z.enum(MANDATE_FREQUENCIES, { error: 'Choose how often we may charge.' }),
+  consent: z.literal('yes', { error: 'Tick the box to agree to these terms.' }),
+});
+
+export async function saveAmazonPayAction(_previous: SaveState, form: FormData): Promise<SaveState> {
+  const user = await requireUser('/account/amazon-pay');
+  const parsed = saveInput.safeParse({
+    termsVersion: form.get('termsVersion'),
+    frequency: form.get('frequency'),
+    consent: form.get('consent'),
+  });
+  const frequency = String(form.get('frequency') ?? '');
+  if (!parsed.success) {
+    const errors = z.flattenError(parsed.error).fieldErrors;
+    return {
+      fieldErrors: { consent: errors.consent?.[0], frequency: errors.frequency?.[0] },
+      error: errors.termsVersion ? 'Please reload the page and read the terms again.' : undefined,
+      frequency,
+    };
+  }
+  const { ip, userAgent } = clientInfo(await headers());
+  const result = await startMandateSetup({
+    user,
+    frequency: parsed.data.frequency,
+    termsVersion: parsed.data.termsVersion,
+    ipAddress: ip,
+    userAgent,
+  });
+  if (!result.ok) return { error: result.message, frequency };
+  redirect(result.url);
+}
+
+export type RowActionState = { error?: string };
+
+const idInput = z.uuid();
+
+export async function revokeAction(_previous: RowActionState, form: FormData): Promise<RowActionState> {
+  const user = await requireUser('/account/amazon-pay');
+  const mandateId = idInput.safeParse(form.get('mandateId'));
+  if (!mandateId.success) notFound();
+  const result = await revokeMandate(user.id, mandateId.data);
+  if (!result.ok && result.notFound) notFound();
+  if (!result.ok) return { error: result.message };
+  refresh();
+  return {};
+}
+
+export async function payNowAction(_previous: RowActionState, form: FormData): Promise<RowActionState> {
+  const user = await requireUser('/account/amazon-pay');
+  const chargeId = idInput.safeParse(form.get('chargeId'));
+  if (!chargeId.success) notFound();
+  const result = await payFailedChargeNow(user.id, chargeId.data);
+  if (!result.ok && result.notFound) notFound();
+  if (!result.ok) return { error: result.message };
+  redirect(result.url);
+}

@@ -1,0 +1,137 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireUser } from '@/lib/auth';
+import { listAccountCharges } from '@/lib/charges';
+import { CURRENT_TERMS_VERSION, FREQUENCY_LABELS, MANDATE_FREQUENCIES, termsText } from '@/lib/mandate-terms';
+import { listMandatesForUser, termsValues } from '@/lib/mandates';
+import { formatMoney } from '@/lib/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, type OrderStatus } from '@/lib/order-status';
+import { SaveAmazonPayForm } from './save-form';
+import { PayNowButton, RevokeButton } from './row-actions';
+
+export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
+
+const MANDATE_STATUS_LABELS = { pending: 'Waiting for Amazon Pay', active: 'Active', failed: 'Not saved', revoked: 'Revoked' } as const;
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+type Props = { searchParams: Promise<{ saved?: string; setup?: string; pay_now?: string }> };
+
+export default async function AmazonPayPage({ searchParams }: Props) {
+  const user = await requireUser('/account/amazon-pay');
+  const [mandates, charges, query] = await Promise.all([listMandatesForUser(user.id), listAccountCharges(user.id), searchParams]);
+  const terms = termsText(CURRENT_TERMS_VERSION, termsValues());
+  const agreements = mandates.filter((mandate) => mandate.status !== 'pending');
+
+  return (
+    <section aria-labelledby="amazon-pay-heading">
+      <h1 id="amazon-pay-heading">Save Amazon Pay for later</h1>
+      {query.saved === '1' && (
+        <p className="notice" role="status">
+          Saved. We will only charge it as the terms below describe.
+        </p>
+      )}
+      {query.setup === 'canceled' && (
+        <p className="notice" role="status">
+          Nothing was saved: you left Amazon Pay before finishing.
+        </p>
+      )}
+
+      <h2>Saved payment methods</h2>
+      {agreements.length === 0 ? (
+        <p className="muted">You have not saved a payment method yet.</p>
+      ) : (
+        <table className="order-lines" data-testid="mandates">
+          <caption className="visually-hidden">Your saved payment methods and agreements</caption>
+          <thead>
+            <tr>
+              <th scope="col">Method</th>
+              <th scope="col">Status</th>
+              <th scope="col">Charges</th>
+              <th scope="col">Agreed</th>
+              <th scope="col">Terms</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {agreements.map((mandate) => {
+              const method = mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : '—';
+              return (
+                <tr key={mandate.id} data-testid="mandate-row" data-status={mandate.status}>
+                  <td>{method}</td>
+                  <td data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</td>
+                  <td>{mandate.frequency === 'monthly' ? 'Monthly' : 'Per order'}</td>
+                  <td>{dateFormat.format(mandate.acceptedAt)}</td>
+                  <td>{mandate.termsVersion}</td>
+                  <td>{mandate.status === 'active' && <RevokeButton mandateId={mandate.id} label={`${method} saved ${dateFormat.format(mandate.acceptedAt)}`} />}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      {charges.length > 0 && (
+        <>
+          <h2>Charges on your saved methods</h2>
+          {query.pay_now === 'canceled' && (
+            <p className="notice" role="status">
+              Payment canceled: nothing was charged.
+            </p>
+          )}
+          <table className="order-lines" data-testid="charges">
+            <caption className="visually-hidden">Charges made on your saved payment methods</caption>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">For</th>
+                <th scope="col">Order</th>
+                <th scope="col">Status</th>
+                <th scope="col">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {charges.map((charge) => {
+                const amount = formatMoney({ amount: charge.amount, currency: charge.currency });
+                const needsPaying = charge.status === 'failed' && charge.orderStatus === 'payment_failed';
+                return (
+                  <tr key={charge.id} data-testid="charge-row">
+                    <td>{dateFormat.format(charge.createdAt)}</td>
+                    <td>{charge.description}</td>
+                    <td>
+                      <Link href={`/orders/${charge.orderAccessToken}`}>#{charge.orderNumber}</Link>
+                    </td>
+                    <td data-testid="charge-status">
+                      {needsPaying ? (
+                        <>
+                          <span>Payment failed</span> <PayNowButton chargeId={charge.id} label={`${charge.description}, ${amount}`} />
+                        </>
+                      ) : (
+                        ORDER_STATUS_LABELS[charge.orderStatus as OrderStatus]
+                      )}
+                    </td>
+                    <td>{amount}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+
+      <h2>Save a payment method</h2>
+      <p>
+        Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay (or enter a
+        card) and come back here.
+      </p>
+      <div className="terms" data-testid="mandate-terms" data-terms-version={CURRENT_TERMS_VERSION} tabIndex={0} aria-label="Terms of the agreement">
+        {terms}
+      </div>
+      <SaveAmazonPayForm
+        termsVersion={CURRENT_TERMS_VERSION}
+        frequencies={MANDATE_FREQUENCIES.map((value) => ({ value, label: FREQUENCY_LABELS[value] }))}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+'use client';
+
+import { useActionState } from 'react';
+import type { MandateFrequency } from '@/lib/mandate-terms';
+import { saveAmazonPayAction, type SaveState } from './actions';
+
+type Props = { termsVersion: string; frequencies: Array<{ value: MandateFrequency; label: string }> };
+
+export function SaveAmazonPayForm({ termsVersion, frequencies }: Props) {
+  const [state, formAction, pending] = useActionState<SaveState, FormData>(saveAmazonPayAction, {});
+  const consentError = state.fieldErrors?.consent;
+  const frequencyError = state.fieldErrors?.frequency;
+  return (
+    <form action={formAction} className="save-form" noValidate>
+      <input type="hidden" name="termsVersion" value={termsVersion} />
+      <fieldset aria-describedby={frequencyError ? 'frequency-error' : undefined}>
+        <legend>How often may we charge it?</legend>
+        {frequencies.map((frequency) => (
+          <label key={frequency.value} className="choice">
+            <input type="radio" name="frequency" value={frequency.value} defaultChecked={state.frequency === frequency.value} />
+            {frequency.label}
+          </label>
+        ))}
+        {frequencyError && (
+          <p id="frequency-error" className="field-error">
+            {frequencyError}
+          </p>
+        )}
+      </fieldset>
+      <div className="field field-wide">
+        <label className="choice">
+          <input
+            type="checkbox"
+            name="consent"
+            value="yes"
+            aria-invalid={consentError ? true : undefined}
+            aria-describedby={consentError ? 'consent-error' : undefined}
+          />
+          I have read these terms and authorise this shop to charge my saved payment method as they describe.
+        </label>
+        {consentError && (
+          <p id="consent-error" className="field-error">
+            {consentError}
+          </p>
+        )}
+      </div>
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Opening Amazon Pay…' : 'Agree and save Amazon Pay'}
+      </button>
+    </form>
+  );
+}

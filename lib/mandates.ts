@@ -1,0 +1,263 @@
+import 'server-only';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { ensureStripeCustomer } from './customers';
+import { db, type Tx } from './db';
+import { env } from './env';
+import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './mandate-terms';
+import { isPaymentMethodType, type PaymentMethodType } from './order-status';
+import { stripe } from './stripe';
+import { setupSessionIdempotencyKey, setupSessionParams } from './stripe-params';
+
+/**
+ * Saving Amazon Pay (or a card) for later payments. The agreement is recorded
+ * first, with its evidence; Stripe's setup-mode Checkout then attaches the
+ * method, and the mandate becomes active only when Stripe says the SetupIntent
+ * succeeded. As with orders, every write is conditional on the current status
+ * and driven by Stripe's current state, so webhooks may come in any order.
+ */
+
+export type MandateStatus = 'pending' | 'active' | 'failed' | 'revoked';
+
+export const termsValues = () => ({ shopName: env().shopName, appUrl: env().appUrl, supportEmail: env().supportEmail });
+
+export type StartSetupResult = { ok: true; url: string; mandateId: string } | { ok: false; message: string };
+
+/** Records the agreement and opens Stripe's setup page for the account's Customer. */
+export async function startMandateSetup(input: {
+  user: { id: string; email: string; name: string };
+  frequency: MandateFrequency;
+  termsVersion: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+}): Promise<StartSetupResult> {
+  if (input.termsVersion !== CURRENT_TERMS_VERSION) {
+    return { ok: false, message: 'The terms have changed since this page was opened. Please read them again.' };
+  }
+  let stripeCustomerId: string;
+  try {
+    stripeCustomerId = await ensureStripeCustomer(input.user);
+  } catch (error) {
+    console.error('[mandates] could not get the Stripe Customer:', error);
+    return { ok: false, message: 'We could not reach the payment service. Nothing was saved. Please try again.' };
+  }
+
+  const mandate = await db.mandate.create({
+    data: {
+      userId: input.user.id,
+      status: 'pending',
+      frequency: input.frequency,
+      termsVersion: input.termsVersion,
+      termsSha256: sha256Hex(termsText(input.termsVersion, termsValues())),
+      acceptedAt: new Date(),
+      ipAddress: input.ipAddress,
+      userAgent: input.userAgent,
+      stripeCustomerId,
+      events: { create: { type: 'agreed', source: 'customer' } },
+    },
+  });
+
+  try {
+    const session = await stripe.checkout.sessions.create(
+      setupSessionParams({ mandateId: mandate.id, stripeCustomerId }, { appUrl: env().appUrl }),
+      { idempotencyKey: setupSessionIdempotencyKey(mandate.id) },
+    );
+    await db.mandate.update({ where: { id: mandate.id }, data: { stripeCheckoutSessionId: session.id } });
+    if (!session.url) throw new Error('Stripe returned a setup session without a URL');
+    return { ok: true, url: session.url, mandateId: mandate.id };
+  } catch (error) {
+    console.error(`[mandates] setup session for ${mandate.id} failed:`, error);
+    await markFailed(db, mandate.id, 'setup_session_failed', 'customer');
+    return { ok: false, message: 'We could not open the Amazon Pay page. Nothing was saved. Please try again.' };
+  }
+}
+
+async function markFailed(tx: Tx, mandateId: string, code: string, source: string, stripeEventId?: string) {
+  const moved = await tx.mandate.updateMany({ where: { id: mandateId, status: 'pending' }, data: { status: 'failed', failureCode: code } });
+  if (moved.count === 1) {
+    await tx.mandateEvent.create({ data: { mandateId, type: 'failed', source, message: code, stripeEventId: stripeEventId ?? null } });
+  }
+  return moved.count === 1;
+}
+
+/** What Stripe says about a setup, reduced to what the mandate needs. */
+export type SetupSnapshot = {
+  mandateId: string;
+  outcome: 'succeeded' | 'failed' | 'waiting';
+  setupIntentId: string | null;
+  paymentMethodId: string | null;
+  paymentMethodType: PaymentMethodType | null;
+  /** False once the method was detached again: such a setup must not activate. */
+  paymentMethodAttached: boolean;
+  stripeMandateId: string | null;
+  failureCode: string | null;
+};
+
+const mandateIdSchema = z.uuid();
+
+function snapshotOfIntent(mandateId: string, intent: Stripe.SetupIntent, sessionExpired: boolean): SetupSnapshot {
+  const method = typeof intent.payment_method === 'object' ? intent.payment_method : null;
+  const type = method?.type ?? null;
+  const failed =
+    sessionExpired || intent.status === 'canceled' || (intent.status === 'requires_payment_method' && !!intent.last_setup_error);
+  return {
+    mandateId,
+    outcome: intent.status === 'succeeded' ? 'succeeded' : failed ? 'failed' : 'waiting',
+    setupIntentId: intent.id,
+    paymentMethodId: method?.id ?? (typeof intent.payment_method === 'string' ? intent.payment_method : null),
+    paymentMethodType: isPaymentMethodType(type) ? type : null,
+    paymentMethodAttached: !!method?.customer,
+    stripeMandateId: typeof intent.mandate === 'string' ? intent.mandate : (intent.mandate?.id ?? null),
+    failureCode: intent.last_setup_error?.code ?? (sessionExpired ? 'checkout_expired' : null),
+  };
+}
+
+const SETUP_INTENT_EXPAND = ['payment_method'];
+
+/** From a setup-mode Checkout Session (its completion, expiry or the return page). */
+export async function loadSetupSnapshotFromSession(sessionId: string): Promise<SetupSnapshot | null> {
+  const session = await stripe.checkout.sessions.retrieve(sessionId, {
+    expand: ['setup_intent', 'setup_intent.payment_method'],
+  });
+  const mandateId = session.metadata?.mandate_id;
+  if (session.mode !== 'setup' || !mandateIdSchema.safeParse(mandateId).success) return null;
+  const intent = typeof session.setup_intent === 'object' ? session.setup_intent : null;
+  if (!intent) {
+    return session.status === 'expired'
+      ? { mandateId: mandateId!, outcome: 'failed', setupIntentId: null, paymentMethodId: null, paymentMethodType: null, paymentMethodAttached: false, stripeMandateId: null, failureCode: 'checkout_expired' }
+      : null;
+  }
+  return snapshotOfIntent(mandateId!, intent, session.status === 'expired' && intent.status !== 'succeeded');
+}
+
+/** From a SetupIntent event (succeeded or setup_failed). */
+export async function loadSetupSnapshotFromIntent(setupIntentId: string): Promise<SetupSnapshot | null> {
+  const intent = await stripe.setupIntents.retrieve(setupIntentId, { expand: SETUP_INTENT_EXPAND });
+  const mandateId = intent.metadata?.mandate_id;
+  if (!mandateIdSchema.safeParse(mandateId).success) return null;
+  return snapshotOfIntent(mandateId!, intent, false);
+}
+
+/** Moves a pending mandate to active or failed. Null when the mandate is unknown. */
+export async function applySetupSnapshot(
+  tx: Tx,
+  snapshot: SetupSnapshot,
+  source: 'webhook' | 'success_page',
+  stripeEventId?: string,
+): Promise<{ status: MandateStatus; changed: boolean } | null> {
+  const mandate = await tx.mandate.findUnique({ where: { id: snapshot.mandateId }, select: { id: true, status: true } });
+  if (!mandate) return null;
+  if (snapshot.outcome === 'waiting') return { status: mandate.status, changed: false };
+
+  if (snapshot.outcome === 'failed' || !snapshot.paymentMethodId || !snapshot.paymentMethodType) {
+    const changed = await markFailed(tx, mandate.id, snapshot.failureCode ?? 'setup_failed', source, stripeEventId);
+    return { status: changed ? 'failed' : mandate.status, changed };
+  }
+  // Succeeded at Stripe, but the method was detached since: it can never be charged, so it is revoked, not active.
+  const target = snapshot.paymentMethodAttached ? 'active' : 'revoked';
+  const now = new Date();
+  const moved = await tx.mandate.updateMany({
+    where: { id: mandate.id, status: 'pending' },
+    data: {
+      status: target,
+      stripeSetupIntentId: snapshot.setupIntentId,
+      stripePaymentMethodId: snapshot.paymentMethodId,
+      paymentMethodType: snapshot.paymentMethodType,
+      stripeMandateId: snapshot.stripeMandateId,
+      activatedAt: now,
+      ...(target === 'revoked' ? { revokedAt: now } : {}),
+    },
+  });
+  if (moved.count === 0) return { status: mandate.status, changed: false };
+  await tx.mandateEvent.create({
+    data: { mandateId: mandate.id, type: target, source, stripeEventId: stripeEventId ?? null, message: snapshot.paymentMethodType },
+  });
+  return { status: target, changed: true };
+}
+
+/** The return page's way in: applies the session's outcome in a transaction of its own. */
+export async function completeMandateSetup(sessionId: string) {
+  const snapshot = await loadSetupSnapshotFromSession(sessionId);
+  if (!snapshot) return null;
+  return db.$transaction((tx) => applySetupSnapshot(tx, snapshot, 'success_page'));
+}
+
+/** Marks mandates revoked (from active or pending); returns how many moved. */
+export async function revokeWhere(
+  tx: Tx,
+  where: { stripePaymentMethodId: string } | { stripeMandateId: string } | { id: string },
+  source: 'customer' | 'webhook' | 'admin',
+  stripeEventId?: string,
+): Promise<number> {
+  const mandates = await tx.mandate.findMany({ where: { ...where, status: { in: ['active', 'pending'] } }, select: { id: true } });
+  let moved = 0;
+  for (const { id } of mandates) {
+    const result = await tx.mandate.updateMany({
+      where: { id, status: { in: ['active', 'pending'] } },
+      data: { status: 'revoked', revokedAt: new Date() },
+    });
+    if (result.count === 1) {
+      moved += 1;
+      await tx.mandateEvent.create({ data: { mandateId: id, type: 'revoked', source, stripeEventId: stripeEventId ?? null } });
+    }
+  }
+  return moved;
+}
+
+export type RevokeResult = { ok: true } | { ok: false; notFound: true } | { ok: false; notFound?: false; message: string };
+
+/** The customer's Revoke: detach the method at Stripe, then record the revocation. Someone else's mandate is not found. */
+export async function revokeMandate(userId: string, mandateId: string, source: 'customer' | 'admin' = 'customer'): Promise<RevokeResult> {
+  if (!mandateIdSchema.safeParse(mandateId).success) return { ok: false, notFound: true };
+  const mandate = await db.mandate.findFirst({
+    where: source === 'admin' ? { id: mandateId } : { id: mandateId, userId },
+    select: { id: true, status: true, stripePaymentMethodId: true },
+  });
+  if (!mandate) return { ok: false, notFound: true };
+  if (mandate.status === 'revoked') return { ok: true };
+  if (mandate.stripePaymentMethodId) {
+    try {
+      await stripe.paymentMethods.detach(mandate.stripePaymentMethodId);
+    } catch (error) {
+      // Already detached (in the Dashboard, or by an earlier click): the revocation still stands.
+      const alreadyDetached = error instanceof Stripe.errors.StripeInvalidRequestError && /not attached|No such PaymentMethod/i.test(error.message);
+      if (!alreadyDetached) {
+        console.error(`[mandates] detaching ${mandate.stripePaymentMethodId} failed:`, error);
+        return { ok: false, message: 'We could not reach the payment service to remove the method. Please try again.' };
+      }
+    }
+  }
+  await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source));
+  return { ok: true };
+}
+
+export type MandateView = {
+  id: string;
+  status: MandateStatus;
+  frequency: MandateFrequency;
+  paymentMethodType: PaymentMethodType | null;
+  termsVersion: string;
+  acceptedAt: Date;
+  activatedAt: Date | null;
+  revokedAt: Date | null;
+  failureCode: string | null;
+};
+
+/** A customer's agreements, newest first: only their own. */
+export function listMandatesForUser(userId: string): Promise<MandateView[]> {
+  return db.mandate.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: {
+      id: true,
+      status: true,
+      frequency: true,
+      paymentMethodType: true,
+      termsVersion: true,
+      acceptedAt: true,
+      activatedAt: true,
+      revokedAt: true,
+      failureCode: true,
+    },
+  });
+}

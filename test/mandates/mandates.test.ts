@@ -1,0 +1,218 @@
+// Save for later, end to end below the browser: one Stripe Customer per account,
+// the agreement's evidence, setup webhooks in any order, revocation, off-session
+// charges and "Pay now" — real PostgreSQL, the emulator through the real SDK.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+
+let stack: AppStack;
+let receiver: { url: string; close(): Promise<void> };
+let stripe: Stripe;
+let customers: typeof import('../../lib/customers.ts');
+let mandates: typeof import('../../lib/mandates.ts');
+let charges: typeof import('../../lib/charges.ts');
+let terms: typeof import('../../lib/mandate-terms.ts');
+let fulfillment: typeof import('../../lib/fulfillment.ts');
+
+before(async () => {
+  stack = await startAppStack();
+  const route = await import('../../app/api/webhooks/stripe/route.ts');
+  receiver = await serveHandler(route.POST);
+  await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET });
+  stripe = (await import('../../lib/stripe.ts')).stripe;
+  customers = await import('../../lib/customers.ts');
+  mandates = await import('../../lib/mandates.ts');
+  charges = await import('../../lib/charges.ts');
+  terms = await import('../../lib/mandate-terms.ts');
+  fulfillment = await import('../../lib/fulfillment.ts');
+});
+after(async () => {
+  await receiver.close();
+  await stack.stop();
+});
+
+const db = () => stack.database.prisma;
+
+async function newUser(label: string) {
+  const id = randomUUID().replaceAll('-', '');
+  const email = `${label}.${id.slice(0, 8)}@example.com`;
+  await db().user.create({ data: { id, email, name: label } });
+  return { id, email, name: label };
+}
+
+/** A mandate saved through setup-mode Checkout with the given method, webhooks delivered. */
+async function savedMandate(user: { id: string; email: string; name: string }, method: 'amazon_pay' | 'card' = 'amazon_pay') {
+  const started = await mandates.startMandateSetup({
+    user,
+    frequency: 'per_order',
+    termsVersion: terms.CURRENT_TERMS_VERSION,
+    ipAddress: '203.0.113.7',
+    userAgent: 'node-test',
+  });
+  assert.ok(started.ok, started.ok ? '' : started.message);
+  const mandate = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+  await stack.control.completeCheckoutSession(mandate.stripeCheckoutSessionId!, { method });
+  await stack.control.flushWebhooks();
+  return db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+}
+
+describe('Stripe Customer', () => {
+  it('two concurrent first requests for an account make one Customer', async () => {
+    const user = await newUser('racer');
+    const ids = await Promise.all(Array.from({ length: 5 }, () => customers.ensureStripeCustomer(user)));
+    assert.equal(new Set(ids).size, 1);
+    const atStripe = await stripe.customers.list({ email: user.email });
+    assert.equal(atStripe.data.length, 1);
+    assert.equal(await db().stripeCustomer.count({ where: { userId: user.id } }), 1);
+  });
+});
+
+describe('agreement', () => {
+  it('records the evidence with the exact hash of the terms shown, then a setup session for the Customer', async () => {
+    const user = await newUser('evidence');
+    const started = await mandates.startMandateSetup({
+      user,
+      frequency: 'monthly',
+      termsVersion: terms.CURRENT_TERMS_VERSION,
+      ipAddress: '198.51.100.4',
+      userAgent: 'Mozilla/5.0 test',
+    });
+    assert.ok(started.ok);
+    const mandate = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    const shown = terms.termsText(terms.CURRENT_TERMS_VERSION, mandates.termsValues());
+    assert.equal(mandate.termsSha256, terms.sha256Hex(shown));
+    assert.match(shown, /authorise .* to initiate payments/);
+    assert.deepEqual(
+      [mandate.status, mandate.frequency, mandate.ipAddress, mandate.userAgent, mandate.termsVersion],
+      ['pending', 'monthly', '198.51.100.4', 'Mozilla/5.0 test', terms.CURRENT_TERMS_VERSION],
+    );
+    const session = await stripe.checkout.sessions.retrieve(mandate.stripeCheckoutSessionId!);
+    assert.equal(session.mode, 'setup');
+    assert.equal(session.customer, mandate.stripeCustomerId);
+    assert.equal(session.metadata?.mandate_id, mandate.id);
+    assert.deepEqual([...session.payment_method_types].sort(), ['amazon_pay', 'card']);
+  });
+
+  it('refuses outdated terms without writing anything', async () => {
+    const user = await newUser('outdated');
+    const result = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: '2020-01-v0', ipAddress: null, userAgent: null });
+    assert.equal(result.ok, false);
+    assert.equal(await db().mandate.count({ where: { userId: user.id } }), 0);
+  });
+});
+
+describe('setup webhooks', () => {
+  it('duplicated and shuffled deliveries give one active mandate', async () => {
+    await stack.control.chaos({ duplicates: 3, shuffle: true });
+    try {
+      const user = await newUser('chaos');
+      const mandate = await savedMandate(user, 'amazon_pay');
+      assert.equal(mandate.status, 'active');
+      assert.equal(mandate.paymentMethodType, 'amazon_pay');
+      assert.match(mandate.stripePaymentMethodId ?? '', /^pm_/);
+      assert.match(mandate.stripeMandateId ?? '', /^mandate_/);
+      assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'active' } }), 1);
+    } finally {
+      await stack.control.chaos({ duplicates: 1, shuffle: false });
+    }
+  });
+
+  it('a setup that fails marks the agreement failed', async () => {
+    const user = await newUser('failing');
+    const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
+    assert.ok(started.ok);
+    const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    await stack.control.failSetup(pending.stripeCheckoutSessionId!, 'payment_method_provider_decline');
+    await stack.control.flushWebhooks();
+    const failed = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    assert.equal(failed.status, 'failed');
+  });
+});
+
+describe('revoking', () => {
+  it('only the owner can revoke; it detaches at Stripe and records it once', async () => {
+    const owner = await newUser('owner');
+    const stranger = await newUser('stranger');
+    const mandate = await savedMandate(owner);
+    assert.deepEqual(await mandates.revokeMandate(stranger.id, mandate.id), { ok: false, notFound: true });
+    assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'active');
+
+    assert.deepEqual(await mandates.revokeMandate(owner.id, mandate.id), { ok: true });
+    await stack.control.flushWebhooks();
+    const revoked = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(revoked.status, 'revoked');
+    const method = await stripe.paymentMethods.retrieve(revoked.stripePaymentMethodId!);
+    assert.equal(method.customer, null);
+    assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'revoked' } }), 1);
+  });
+
+  it('a method detached in the Stripe Dashboard revokes the mandate by webhook', async () => {
+    const mandate = await savedMandate(await newUser('dashboard'));
+    await stripe.paymentMethods.detach(mandate.stripePaymentMethodId!);
+    await stack.control.flushWebhooks();
+    assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'revoked');
+  });
+});
+
+describe('off-session charges', () => {
+  it('charges an active mandate once per request id, and pays the order', async () => {
+    const user = await newUser('charged');
+    const mandate = await savedMandate(user);
+    const chargeId = randomUUID();
+    const input = { chargeId, mandateId: mandate.id, amount: 2500, currency: 'usd', description: 'Made-to-order linen shirt', adminUserId: user.id };
+    const [first, second] = await Promise.all([charges.chargeMandate(input), charges.chargeMandate(input)]);
+    assert.ok(first.ok && second.ok);
+    await stack.control.flushWebhooks();
+    const charge = await db().offSessionCharge.findUniqueOrThrow({ where: { id: chargeId }, include: { order: true } });
+    assert.equal(charge.status, 'succeeded');
+    assert.equal(charge.order.status, 'paid');
+    assert.equal(charge.order.userId, user.id);
+    assert.equal(charge.order.totalAmount, 2500);
+    const intents = await stripe.paymentIntents.list({ customer: mandate.stripeCustomerId });
+    assert.equal(intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId).length, 1);
+  });
+
+  it('records a decline with its code, and Pay now settles the same order', async () => {
+    const user = await newUser('declined');
+    const mandate = await savedMandate(user);
+    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'authentication_required');
+    const result = await charges.chargeMandate({
+      chargeId: randomUUID(), mandateId: mandate.id, amount: 1800, currency: 'usd', description: 'Pre-order balance', adminUserId: user.id,
+    });
+    assert.ok(result.ok);
+    assert.equal(result.ok && result.status, 'failed');
+    assert.equal(result.ok && result.errorCode, 'authentication_required');
+    await stack.control.flushWebhooks();
+    const failed = await db().offSessionCharge.findUniqueOrThrow({ where: { id: result.ok ? result.chargeId : '' }, include: { order: true } });
+    assert.equal(failed.order.status, 'payment_failed');
+
+    const stranger = await newUser('not-mine');
+    assert.deepEqual(await charges.payFailedChargeNow(stranger.id, failed.id), { ok: false, notFound: true });
+    const payNow = await charges.payFailedChargeNow(user.id, failed.id);
+    assert.ok(payNow.ok);
+    const again = await charges.payFailedChargeNow(user.id, failed.id);
+    assert.deepEqual(again, payNow, 'a second click reuses the open session');
+    const order = await db().order.findUniqueOrThrow({ where: { id: failed.orderId } });
+    await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method: 'card' });
+    assert.equal((await fulfillment.fulfillCheckout(order.stripeCheckoutSessionId!))?.status, 'paid');
+  });
+
+  it('refuses revoked mandates and currencies the method cannot take', async () => {
+    const user = await newUser('refused');
+    const mandate = await savedMandate(user);
+    const wrongCurrency = await charges.chargeMandate({
+      chargeId: randomUUID(), mandateId: mandate.id, amount: 1000, currency: 'cad', description: 'x', adminUserId: user.id,
+    });
+    assert.equal(wrongCurrency.ok, false);
+    await mandates.revokeMandate(user.id, mandate.id);
+    const before = await db().offSessionCharge.count();
+    const revoked = await charges.chargeMandate({
+      chargeId: randomUUID(), mandateId: mandate.id, amount: 1000, currency: 'usd', description: 'x', adminUserId: user.id,
+    });
+    assert.equal(revoked.ok, false);
+    assert.match(revoked.ok ? '' : revoked.message, /revoked/);
+    assert.equal(await db().offSessionCharge.count(), before);
+  });
+});
