@@ -1,6 +1,8 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
+  // Lets several builds live side by side (parallel test stacks, benchmarks); `.next` otherwise.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
   // The Prisma client and pg are server-only Node libraries; keep them out of the bundler.

@@ -10,14 +10,14 @@ const baseURL = `http://127.0.0.1:${appPort}`;
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: '.data/test-results/playwright',
+  outputDir: `.data/test-results/playwright-${appPort}`,
   fullyParallel: false,
   workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: '.data/test-results/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? `.data/test-results/playwright-${appPort}.json` }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',

@@ -5,7 +5,7 @@
  * Pass names of stages to run only those: `npm test -- node browser`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { bin, ROOT } from './processes.ts';
@@ -42,6 +42,7 @@ const stages: Stage[] = [
     run: async () => {
       const files = findTests(path.join(ROOT, 'test')).sort();
       const tap = path.join(RESULTS, 'node.tap');
+      rmSync(tap, { force: true });
       // react-server: lib/ modules import 'server-only', which only resolves under that condition.
       const code = await exec(process.execPath, [
         '--conditions=react-server',
@@ -63,8 +64,9 @@ const stages: Stage[] = [
   {
     name: 'browser',
     run: async () => {
-      const report = path.join(RESULTS, 'playwright.json');
-      const code = await exec(bin('playwright'), ['test']);
+      const report = path.join(RESULTS, 'playwright-browser-stage.json');
+      rmSync(report, { force: true }); // never count an earlier run's results
+      const code = await exec(bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT: report });
       const stats = existsSync(report)
         ? (JSON.parse(readFileSync(report, 'utf8')) as { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number } }).stats
         : undefined;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
 
-export const STACK_FILE = path.resolve(import.meta.dirname, '../../.data/e2e-stack.json');
+/** One file per app port, so stacks started side by side (E2E_APP_PORT) do not mix. */
+export const STACK_FILE = path.resolve(import.meta.dirname, `../../.data/e2e-stack-${process.env.E2E_APP_PORT ?? 3107}.json`);
 
 type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string };
 
