@@ -81,6 +81,14 @@ export async function chargeMandate(input: {
       await db.$transaction((tx) => recordFailure(tx, charge.id, code, error.message, intent?.id ?? null, 'admin'));
       return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
     }
+    // Stripe refused the request itself (amount too small, method detached, …): no money moved and no webhook
+    // will follow, so it is a failure with Stripe's code, not a charge left pending forever. Not 409: that is a
+    // concurrent twin of this request still running, whose own answer settles the charge.
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.statusCode === 400 || error.statusCode === 404)) {
+      const code = error.code ?? 'invalid_request';
+      await db.$transaction((tx) => recordFailure(tx, charge.id, code, error.message, error.payment_intent?.id ?? null, 'admin'));
+      return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
+    }
     // Stripe did not answer: the charge stays pending; its webhook, or resubmitting the same form, settles it.
     console.error(`[charges] off-session charge ${charge.id} got no answer:`, error);
     await db.offSessionCharge.update({
