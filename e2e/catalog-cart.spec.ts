@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { E2E_REVALIDATE_SECRET, mutate, query } from './support/stack';
 
 /** Products in the seed catalog (prisma/catalog-data.ts) used here. */
 async function productBySlugPrefix(page: Page, currencySymbol: string): Promise<string> {
@@ -128,4 +129,30 @@ test('a discontinued product is the 404 page and is not listed', async ({ page }
   expect(response?.status()).toBe(404);
   await page.goto('/');
   await expect(page.locator('a[href="/products/felted-wool-slippers"]')).toHaveCount(0);
+});
+
+test('catalog pages are cached until the catalog is revalidated', async ({ page, request }) => {
+  const slug = 'olive-wood-spoon-set';
+  await page.goto(`/products/${slug}`);
+  const before = (await page.getByTestId('product-price').textContent())!;
+  const [row] = await query<{ unit_amount: number }>('SELECT "unitAmount" AS unit_amount FROM "Product" WHERE slug = $1', [slug]);
+  const changed = row!.unit_amount + 100;
+  await mutate('UPDATE "Product" SET "unitAmount" = $1 WHERE slug = $2', [changed, slug]);
+  try {
+    // Served from the cache: the database changed behind the app's back.
+    await page.reload();
+    await expect(page.getByTestId('product-price')).toHaveText(before);
+
+    expect((await request.post('/api/catalog/revalidate', { data: { slug } })).status()).toBe(401);
+    const response = await request.post('/api/catalog/revalidate', {
+      data: { slug },
+      headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` },
+    });
+    expect(response.status()).toBe(200);
+    await page.reload();
+    await expect(page.getByTestId('product-price')).toHaveText(`€${(changed / 100).toFixed(2)}`);
+  } finally {
+    await mutate('UPDATE "Product" SET "unitAmount" = $1 WHERE slug = $2', [row!.unit_amount, slug]);
+    await request.post('/api/catalog/revalidate', { data: {}, headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` } });
+  }
 });

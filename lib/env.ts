@@ -31,6 +31,7 @@ const rawSchema = z.object({
   COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SHOP_NAME: optional(z.string().min(1).max(80)),
   SUPPORT_EMAIL: optional(z.email('must be an email address')),
+  REVALIDATE_SECRET: optional(z.string().min(24, 'must be at least 24 characters')),
   BETTER_AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   ADMIN_EMAILS: optional(
     z
@@ -50,6 +51,8 @@ export type Env = {
   cookieSecret: string;
   /** Signs account sessions (better-auth). */
   authSecret: string;
+  /** Bearer token of POST /api/catalog/revalidate; unset disables that endpoint. */
+  revalidateSecret: string | null;
   /** Accounts with these emails are admins from sign-up on. */
   adminEmails: readonly string[];
   stripe: {
@@ -99,6 +102,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
+    revalidateSecret: raw.REVALIDATE_SECRET ?? null,
     stripe: { secretKey, webhookSecret, apiBase: apiBase ? new URL(apiBase) : null },
   };
 }

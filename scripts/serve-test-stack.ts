@@ -9,7 +9,7 @@ import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.ts';
-import { STACK_FILE } from '../e2e/support/stack.ts';
+import { E2E_REVALIDATE_SECRET, STACK_FILE } from '../e2e/support/stack.ts';
 import { ensureDemoAccounts } from './accounts.ts';
 import { bin, run, start, stop, waitForHttp, type Child } from './processes.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed, startEmulatorProcess } from './stack.ts';
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     STRIPE_API_BASE: emulator.apiBase,
     COOKIE_SECRET: process.env.COOKIE_SECRET ?? 'e2e-cookie-secret-0123456789abcdef0123456789',
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? 'e2e-auth-secret-0123456789abcdef0123456789ab',
+    REVALIDATE_SECRET: E2E_REVALIDATE_SECRET,
   };
   if (process.env.E2E_SKIP_BUILD !== '1') await run(bin('next'), ['build'], { env });
   const next = start('next', bin('next'), ['start', '--port', String(appPort), '--hostname', '127.0.0.1'], { env });

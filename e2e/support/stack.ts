@@ -8,6 +8,9 @@ import { createControlClient, type ControlClient } from '../../emulator/control-
 /** One file per app port, so stacks started side by side (E2E_APP_PORT) do not mix. */
 export const STACK_FILE = path.resolve(import.meta.dirname, `../../.data/e2e-stack-${process.env.E2E_APP_PORT ?? 3107}.json`);
 
+/** The catalog revalidation token the test stack's app is started with. */
+export const E2E_REVALIDATE_SECRET = 'e2e-revalidate-secret-0123456789';
+
 type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string };
 
 let info: StackInfo | undefined;
@@ -21,8 +24,14 @@ export function emulatorControl(): ControlClient {
 }
 
 let pool: pg.Pool | undefined;
-/** Runs a read-only query against the app's database. */
+const database = () => (pool ??= new pg.Pool({ connectionString: stackInfo().databaseUrl, max: 2 }));
+
+/** Reads the app's database. */
 export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  pool ??= new pg.Pool({ connectionString: stackInfo().databaseUrl, max: 2 });
-  return (await pool.query<T>(sql, params)).rows;
+  return (await database().query<T>(sql, params)).rows;
+}
+
+/** Changes the app's database behind its back: for tests of what the app does when data changes elsewhere. */
+export async function mutate(sql: string, params: unknown[] = []): Promise<number> {
+  return (await database().query(sql, params)).rowCount ?? 0;
 }

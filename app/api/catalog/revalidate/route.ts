@@ -1,0 +1,44 @@
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { catalogChanged } from '@/lib/catalog';
+import { env } from '@/lib/env';
+
+export const dynamic = 'force-dynamic';
+
+const bodySchema = z.object({ slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(120).optional() }).strict();
+
+const json = (status: number, body: unknown) => Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+
+function authorised(header: string | null, secret: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const expected = Buffer.from(secret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Tells this server that products changed outside it (a script, an import, a
+ * database edit), so cached catalog pages are rebuilt on their next view.
+ * Each server instance keeps its own cache: call every instance.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const secret = env().revalidateSecret;
+  if (!secret) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
+  if (!authorised(request.headers.get('authorization'), secret)) {
+    return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
+  }
+  let body: unknown = {};
+  const text = await request.text();
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return json(400, { error: { code: 'invalid_json', message: 'The body must be JSON, e.g. {"slug":"linen-apron"} or {}.' } });
+    }
+  }
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) {
+    return json(400, { error: { code: 'invalid_body', message: 'Send {} for the whole catalog or {"slug":"…"} for one product.' } });
+  }
+  catalogChanged(parsed.data.slug);
+  return json(200, { revalidated: parsed.data.slug ?? 'catalog' });
+}
