@@ -44,7 +44,8 @@ export async function openDevelopmentDatabase(): Promise<Database> {
 
 /** Applies checked-in migrations and seeds the catalog when it is empty. */
 export async function migrateAndSeed(databaseUrl: string): Promise<void> {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' };
+  // The seed command is `tsx …`: make node_modules/.bin reachable when not run through npm.
+  const env = { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PATH: `${path.dirname(bin('tsx'))}${path.delimiter}${process.env.PATH ?? ''}` };
   await run(bin('prisma'), ['migrate', 'deploy'], { env });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

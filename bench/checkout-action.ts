@@ -1,0 +1,90 @@
+// The checkout action's own time: what the shop does around the Stripe call
+// (rate limit, reading the cart and prices, writing the pending order and its
+// lines, saving the session id), with the time spent waiting for Stripe taken
+// out using the SDK's own response timings. Runs the real lib code in-process
+// against a throwaway PostgreSQL and the emulator. Prints figures only.
+//   node --conditions=react-server --import tsx bench/checkout-action.ts [--checkouts 300]
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startEmulator } from '../emulator/server.ts';
+import { freePort, startEmbeddedPostgres } from '../scripts/embedded-postgres.ts';
+import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
+import { formatNumber, percentile, report, type BenchRow } from './support/report.ts';
+
+const { values } = parseArgs({ options: { checkouts: { type: 'string', default: '300' } } });
+const AIM_P95_MS = 50;
+
+export async function benchCheckoutAction(checkouts: number): Promise<BenchRow[]> {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'storefront-bench-checkout-'));
+  await chmod(scratch, 0o755);
+  const database = await startEmbeddedPostgres({
+    dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'storefront', persistent: false, durability: 'throwaway',
+  });
+  const emulator = await startEmulator({ port: 0 });
+  try {
+    await migrateAndSeed(database.url);
+    Object.assign(process.env, {
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
+      STRIPE_API_BASE: emulator.url,
+      COOKIE_SECRET: 'bench-cookie-secret-0123456789abcdef0123456789',
+      BETTER_AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789',
+    });
+    const { addToCart } = await import('../lib/cart.ts');
+    const { startCheckout } = await import('../lib/checkout.ts');
+    const { CHECKOUT_LIMIT, hitRateLimit } = await import('../lib/rate-limit.ts');
+    const { stripe } = await import('../lib/stripe.ts');
+    const { db } = await import('../lib/db.ts');
+    const products = await db.product.findMany({ where: { active: true, currency: 'usd' }, take: 3 });
+
+    let stripeMs = 0;
+    stripe.on('response', (event: { elapsed: number }) => (stripeMs += event.elapsed));
+    const own: number[] = [];
+    const waiting: number[] = [];
+    for (let index = 0; index < checkouts + 20; index++) {
+      // Each checkout gets its own cart of three lines, made outside the timed part.
+      let cartId: string | null = null;
+      for (const product of products) {
+        const added = await addToCart(cartId, product.id, 1 + (index % 3));
+        if (added.ok) cartId = added.cartId;
+      }
+      stripeMs = 0;
+      const started = performance.now();
+      await hitRateLimit({ ...CHECKOUT_LIMIT, max: Number.MAX_SAFE_INTEGER }, `bench:${index % 50}`);
+      const result = await startCheckout({ cartId: cartId!, currency: 'usd' });
+      const total = performance.now() - started;
+      if (!result.ok) throw new Error(`checkout failed: ${result.message}`);
+      if (index >= 20) {
+        // The first 20 warm up connections and JIT; not counted.
+        own.push(total - stripeMs);
+        waiting.push(stripeMs);
+      }
+    }
+    own.sort((a, b) => a - b);
+    waiting.sort((a, b) => a - b);
+    const p95 = percentile(own, 95);
+    await db.$disconnect();
+    return [
+      {
+        name: 'checkout action, own time (Stripe call excluded)',
+        value: `p50 ${formatNumber(percentile(own, 50), 1)} ms, p95 ${formatNumber(p95, 1)} ms`,
+        ratio: `Stripe (emulator) took p50 ${formatNumber(percentile(waiting, 50), 1)} ms on top`,
+        aim: `p95 ≤ ${AIM_P95_MS} ms: ${p95 <= AIM_P95_MS ? 'met' : 'missed'}`,
+        detail: `${checkouts} sequential checkouts of 3-line carts`,
+      },
+    ];
+  } finally {
+    await emulator.close();
+    await database.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  report('Checkout action', await benchCheckoutAction(Number(values.checkouts)));
+}
