@@ -1,0 +1,308 @@
+import 'server-only';
+import { z } from 'zod';
+import { SHOP_CURRENCIES } from './charges';
+import { db } from './db';
+import { Prisma } from './generated/prisma/client';
+import { isKnownTermsVersion, sha256Hex, termsText, type MandateFrequency } from './mandate-terms';
+import { termsValues, type MandateStatus } from './mandates';
+import { formatMoney, parseMajorUnits } from './money';
+import type { OrderStatus, PaymentMethodType } from './order-status';
+
+/**
+ * The admin's view of saved payment methods: the mandates with their evidence
+ * and history, the off-session charges made under them, and the input of the
+ * "Charge saved method" form. Lists are newest first in keyset pages over
+ * (createdAt, id): a row comparison in SQL, no OFFSET, so a far page costs what
+ * the first does and rows added meanwhile never shift a page.
+ */
+
+export const ADMIN_LIST_PAGE_SIZE = 50;
+
+export const MANDATE_STATUSES = ['pending', 'active', 'failed', 'revoked'] as const satisfies readonly MandateStatus[];
+export const CHARGE_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
+
+export const MANDATE_STATUS_LABELS: Record<MandateStatus, string> = {
+  pending: 'Pending',
+  active: 'Active',
+  failed: 'Not saved',
+  revoked: 'Revoked',
+};
+export const CHARGE_STATUS_LABELS: Record<ChargeStatus, string> = { pending: 'Pending', succeeded: 'Succeeded', failed: 'Failed' };
+export const FREQUENCY_SHORT_LABELS: Record<MandateFrequency, string> = { per_order: 'Per order', monthly: 'Monthly' };
+
+// ---------------------------------------------------------------------------
+// Keyset cursors and the list query string
+
+/** A position in a list: the (createdAt, id) of a row, opaque in URLs. */
+type Cursor = { createdAt: Date; id: string };
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
+}
+
+const cursorText = z.string().regex(/^\d{1,15}\.[0-9a-f-]{36}$/);
+
+export function decodeCursor(value: string): Cursor | null {
+  const text = Buffer.from(value, 'base64url').toString('utf8');
+  if (!cursorText.safeParse(text).success) return null;
+  const [millis = '', id = ''] = text.split('.');
+  if (!z.uuid().safeParse(id).success) return null;
+  return { createdAt: new Date(Number(millis)), id };
+}
+
+/** What does not parse is dropped: a hand-edited URL shows the unfiltered first page, never an error. */
+const lenient = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
+const cursorParam = lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null));
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export type ListQuery<S extends string> = { status?: S; after: Cursor | null; before: Cursor | null };
+
+function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]) {
+  return z.object({ status: lenient(z.enum(statuses)), after: cursorParam, before: cursorParam });
+}
+const mandateQuerySchema = listQuerySchema(MANDATE_STATUSES);
+const chargeQuerySchema = listQuerySchema(CHARGE_STATUSES);
+
+export const parseMandateListQuery = (params: SearchParams): ListQuery<MandateStatus> => mandateQuerySchema.parse(params);
+export const parseChargeListQuery = (params: SearchParams): ListQuery<ChargeStatus> => chargeQuerySchema.parse(params);
+
+/** A list's URL: the status filter kept, and at most one cursor. */
+export function listHref(path: string, status: string | undefined, page?: { after?: string | null; before?: string | null }): string {
+  const params = new URLSearchParams();
+  if (status) params.set('status', status);
+  if (page?.after) params.set('after', page.after);
+  else if (page?.before) params.set('before', page.before);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export type Page<Row> = {
+  rows: Row[];
+  /** Cursor for the "older" link, or null on the last page. */
+  next: string | null;
+  /** Cursor for the "newer" link, or null on the first page. */
+  previous: string | null;
+};
+
+/**
+ * One page of a newest-first list, fetched with one row more than shown so the
+ * edge is known without a count. Backward pages (before=) walk ascending and are
+ * turned around.
+ */
+async function keysetPage<Row extends { createdAt: Date; id: string }>(
+  query: { after: Cursor | null; before: Cursor | null },
+  pageSize: number,
+  fetch: (bound: Prisma.Sql | null, descending: boolean, limit: number) => Promise<Row[]>,
+  alias: string,
+): Promise<Page<Row>> {
+  const column = (name: string) => Prisma.raw(`${alias}."${name}"`);
+  const bound = (cursor: Cursor, op: '<' | '>') =>
+    Prisma.sql`(${column('createdAt')}, ${column('id')}) ${Prisma.raw(op)} (${cursor.createdAt}, ${cursor.id}::uuid)`;
+  const cursorOf = (row: Row) => encodeCursor({ createdAt: row.createdAt, id: row.id });
+
+  if (query.before) {
+    const found = await fetch(bound(query.before, '>'), false, pageSize + 1);
+    const more = found.length > pageSize;
+    const rows = found.slice(0, pageSize).reverse();
+    // Rows newer than the first shown exist only if this page was cut short of them.
+    return { rows, previous: more && rows[0] ? cursorOf(rows[0]) : null, next: rows.at(-1) ? cursorOf(rows.at(-1)!) : null };
+  }
+  const found = await fetch(query.after ? bound(query.after, '<') : null, true, pageSize + 1);
+  const rows = found.slice(0, pageSize);
+  return {
+    rows,
+    next: found.length > pageSize && rows.at(-1) ? cursorOf(rows.at(-1)!) : null,
+    previous: query.after && rows[0] ? cursorOf(rows[0]) : null,
+  };
+}
+
+const where = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty);
+const orderBy = (alias: string, descending: boolean) =>
+  Prisma.raw(descending ? `${alias}."createdAt" DESC, ${alias}.id DESC` : `${alias}."createdAt" ASC, ${alias}.id ASC`);
+
+// ---------------------------------------------------------------------------
+// Mandates
+
+export type AdminMandateRow = {
+  id: string;
+  createdAt: Date;
+  email: string;
+  status: MandateStatus;
+  paymentMethodType: PaymentMethodType | null;
+  frequency: MandateFrequency;
+  acceptedAt: Date;
+  termsVersion: string;
+};
+
+export function listAdminMandates(query: ListQuery<MandateStatus>, pageSize = ADMIN_LIST_PAGE_SIZE): Promise<Page<AdminMandateRow>> {
+  return keysetPage(query, pageSize, (bound, descending, limit) => {
+    const conditions: Prisma.Sql[] = [];
+    if (query.status) conditions.push(Prisma.sql`m.status = ${query.status}::"MandateStatus"`);
+    if (bound) conditions.push(bound);
+    return db.$queryRaw<AdminMandateRow[]>`
+      SELECT m.id::text AS id, m."createdAt", u.email, m.status::text AS status,
+             m."paymentMethodType"::text AS "paymentMethodType", m.frequency::text AS frequency,
+             m."acceptedAt", m."termsVersion"
+      FROM "Mandate" m JOIN "User" u ON u.id = m."userId"
+      ${where(conditions)}
+      ORDER BY ${orderBy('m', descending)}
+      LIMIT ${limit}`;
+  }, 'm');
+}
+
+export type AdminMandateDetail = NonNullable<Awaited<ReturnType<typeof loadMandate>>> & {
+  /** The exact text of the agreed version with this shop's values, or null for a version this code does not know. */
+  termsText: string | null;
+  /** Whether that text still hashes to what was stored when the customer agreed. */
+  termsHashMatches: boolean | null;
+};
+
+function loadMandate(id: string) {
+  return db.mandate.findUnique({
+    where: { id },
+    include: {
+      user: { select: { id: true, email: true, name: true } },
+      events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      charges: {
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: 100,
+        include: { order: { select: { id: true, number: true, status: true } } },
+      },
+    },
+  });
+}
+
+/** One mandate with its evidence, history and charges; null when there is none with that id. */
+export async function getAdminMandate(id: string): Promise<AdminMandateDetail | null> {
+  if (!z.uuid().safeParse(id).success) return null;
+  const mandate = await loadMandate(id);
+  if (!mandate) return null;
+  // The shop's name, address or support email may have changed since: the check says whether the text shown now is the one agreed to.
+  const text = isKnownTermsVersion(mandate.termsVersion) ? termsText(mandate.termsVersion, termsValues()) : null;
+  return { ...mandate, termsText: text, termsHashMatches: text === null ? null : sha256Hex(text) === mandate.termsSha256 };
+}
+
+// ---------------------------------------------------------------------------
+// Charges
+
+export type AdminChargeRow = {
+  id: string;
+  createdAt: Date;
+  status: ChargeStatus;
+  errorCode: string | null;
+  amount: number;
+  currency: string;
+  description: string;
+  email: string;
+  mandateId: string;
+  orderId: string;
+  orderNumber: number;
+  orderStatus: OrderStatus;
+};
+
+export function listAdminCharges(query: ListQuery<ChargeStatus>, pageSize = ADMIN_LIST_PAGE_SIZE): Promise<Page<AdminChargeRow>> {
+  return keysetPage(query, pageSize, (bound, descending, limit) => {
+    const conditions: Prisma.Sql[] = [];
+    if (query.status) conditions.push(Prisma.sql`c.status = ${query.status}::"OffSessionChargeStatus"`);
+    if (bound) conditions.push(bound);
+    return db.$queryRaw<AdminChargeRow[]>`
+      SELECT c.id::text AS id, c."createdAt", c.status::text AS status, c."errorCode", c.amount, c.currency, c.description,
+             u.email, c."mandateId"::text AS "mandateId", c."orderId"::text AS "orderId",
+             o.number AS "orderNumber", o.status::text AS "orderStatus"
+      FROM "OffSessionCharge" c
+      JOIN "Mandate" m ON m.id = c."mandateId"
+      JOIN "User" u ON u.id = m."userId"
+      JOIN "Order" o ON o.id = c."orderId"
+      ${where(conditions)}
+      ORDER BY ${orderBy('c', descending)}
+      LIMIT ${limit}`;
+  }, 'c');
+}
+
+// ---------------------------------------------------------------------------
+// The "Charge saved method" form
+
+export type ShopCurrency = (typeof SHOP_CURRENCIES)[number];
+
+/** Stripe's smallest charge per currency, in minor units: below it Stripe refuses the request. */
+const MINIMUM_CHARGE: Record<ShopCurrency, number> = { usd: 50, eur: 50, gbp: 30, jpy: 50 };
+/** Stripe's largest amount: eight digits of minor units. */
+const MAXIMUM_CHARGE = 99_999_999;
+
+const amountExample = (currency: ShopCurrency) => (currency === 'jpy' ? '2500' : '25.00');
+
+/** The amount typed in major units as minor units of the currency, or what is wrong with it. */
+export function parseChargeAmount(text: string, currency: ShopCurrency): { amount: number } | { error: string } {
+  const money = (amount: number) => formatMoney({ amount, currency });
+  const minor = parseMajorUnits(text, currency);
+  if (minor === null) {
+    return {
+      error:
+        currency === 'jpy'
+          ? `Enter a whole number of yen, such as ${amountExample('jpy')}: JPY has no decimals.`
+          : `Enter an amount such as ${amountExample(currency)}, with at most two decimals.`,
+    };
+  }
+  if (minor < MINIMUM_CHARGE[currency]) return { error: `Stripe charges at least ${money(MINIMUM_CHARGE[currency])}.` };
+  if (minor > MAXIMUM_CHARGE) return { error: `Stripe charges at most ${money(MAXIMUM_CHARGE)}.` };
+  return { amount: minor };
+}
+
+const chargeFormSchema = z.object({
+  mandateId: z.uuid(),
+  /** Made when the form was rendered: the charge's id, so a double submit charges once. */
+  requestId: z.uuid(),
+  currency: z.enum(SHOP_CURRENCIES, { error: 'Choose one of the shop’s currencies.' }),
+  amount: z.string().trim().min(1, 'Enter an amount.').max(20, `Enter an amount such as 25.00.`),
+  description: z.string().trim().min(1, 'Say what the charge is for.').max(200, 'Use at most 200 characters.'),
+});
+
+export type ChargeFormField = 'amount' | 'currency' | 'description';
+export type ChargeFormInput = { mandateId: string; requestId: string; currency: ShopCurrency; amount: number; description: string };
+export type ChargeFormParse =
+  | { ok: true; data: ChargeFormInput }
+  /** `tampered`: the hidden fields are not what the page rendered; nothing a person can fix beside a field. */
+  | { ok: false; fieldErrors: Partial<Record<ChargeFormField, string>>; tampered: boolean };
+
+/** Every field is checked at once, so each error stands beside its field after one submit. */
+export function parseChargeForm(raw: Record<ChargeFormField | 'mandateId' | 'requestId', unknown>): ChargeFormParse {
+  const parsed = chargeFormSchema.safeParse(raw);
+  const fieldErrors: Partial<Record<ChargeFormField, string>> = {};
+  let tampered = false;
+  if (!parsed.success) {
+    const flat = z.flattenError(parsed.error).fieldErrors;
+    fieldErrors.amount = flat.amount?.[0];
+    fieldErrors.currency = flat.currency?.[0];
+    fieldErrors.description = flat.description?.[0];
+    tampered = !!(flat.mandateId || flat.requestId);
+  }
+  // The amount can be read whenever the currency can, whatever else is wrong.
+  const currency = z.enum(SHOP_CURRENCIES).safeParse(raw.currency);
+  const amountText = typeof raw.amount === 'string' ? raw.amount.trim() : '';
+  let amount: number | null = null;
+  if (currency.success && !fieldErrors.amount) {
+    const result = parseChargeAmount(amountText, currency.data);
+    if ('error' in result) fieldErrors.amount = result.error;
+    else amount = result.amount;
+  }
+  if (!parsed.success || amount === null) return { ok: false, fieldErrors, tampered };
+  return { ok: true, data: { ...parsed.data, amount } };
+}
+
+/** What the form shows after a charge was made or found: its amount, order and Stripe's message when it failed. */
+export async function getChargeSummary(chargeId: string) {
+  const charge = await db.offSessionCharge.findUnique({
+    where: { id: chargeId },
+    select: { amount: true, currency: true, errorMessage: true, order: { select: { id: true, number: true } } },
+  });
+  if (!charge) return null;
+  return {
+    amount: formatMoney({ amount: charge.amount, currency: charge.currency }),
+    errorMessage: charge.errorMessage,
+    orderId: charge.order.id,
+    orderNumber: charge.order.number,
+  };
+}
