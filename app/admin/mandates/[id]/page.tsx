@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { CHARGE_STATUS_LABELS, FREQUENCY_SHORT_LABELS, getAdminMandate, MANDATE_STATUS_LABELS } from '@/lib/admin-mandates';
+import { requireAdmin } from '@/lib/auth';
+import { SHOP_CURRENCIES } from '@/lib/charges';
+import { formatMoney } from '@/lib/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+import { ChargeForm } from './charge-form';
+
+export const metadata: Metadata = { title: 'Mandate' };
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+
+const EVENT_LABELS: Record<string, string> = {
+  agreed: 'Agreed to the terms',
+  active: 'Saved at Stripe: active',
+  failed: 'Setup failed',
+  revoked: 'Revoked',
+  charge_succeeded: 'Charge succeeded',
+  charge_failed: 'Charge failed',
+};
+const SOURCE_LABELS: Record<string, string> = {
+  customer: 'by the customer',
+  admin: 'by an admin',
+  webhook: 'from Stripe’s webhook',
+  success_page: 'on the customer’s return from Stripe',
+};
+
+function When({ date }: { date: Date | null }) {
+  return date ? <time dateTime={date.toISOString()}>{dateFormat.format(date)}</time> : <>—</>;
+}
+
+type Props = { params: Promise<{ id: string }> };
+
+export default async function AdminMandatePage({ params }: Props) {
+  await requireAdmin();
+  const mandate = await getAdminMandate((await params).id);
+  if (!mandate) notFound();
+
+  const method = mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : '—';
+  const refusal =
+    mandate.status === 'active'
+      ? null
+      : mandate.status === 'revoked'
+        ? 'The customer revoked this mandate: it cannot be charged.'
+        : mandate.status === 'pending'
+          ? 'The customer has not finished saving the method at Stripe: it cannot be charged yet.'
+          : 'Stripe could not save the method: this mandate cannot be charged.';
+
+  return (
+    <section aria-labelledby="mandate-heading" data-testid="admin-mandate" data-mandate-id={mandate.id}>
+      <p>
+        <Link href="/admin/mandates">← All mandates</Link>
+      </p>
+      <h1 id="mandate-heading">
+        {method} mandate of {mandate.user.email}
+      </h1>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd data-testid="admin-mandate-status" data-status={mandate.status}>
+          {MANDATE_STATUS_LABELS[mandate.status]}
+          {mandate.failureCode ? ` (${mandate.failureCode})` : ''}
+        </dd>
+        <dt>Customer</dt>
+        <dd>
+          {mandate.user.name} &lt;{mandate.user.email}&gt;
+        </dd>
+        <dt>Method</dt>
+        <dd>{method}</dd>
+        <dt>Frequency</dt>
+        <dd>{FREQUENCY_SHORT_LABELS[mandate.frequency]}</dd>
+        <dt>Active since</dt>
+        <dd>
+          <When date={mandate.activatedAt} />
+        </dd>
+        {mandate.revokedAt && (
+          <>
+            <dt>Revoked</dt>
+            <dd>
+              <When date={mandate.revokedAt} />
+            </dd>
+          </>
+        )}
+        <dt>Stripe</dt>
+        <dd>
+          <code>{mandate.stripeCustomerId}</code>
+          {mandate.stripePaymentMethodId && (
+            <>
+              {' · '}
+              <code>{mandate.stripePaymentMethodId}</code>
+            </>
+          )}
+          {mandate.stripeMandateId && (
+            <>
+              {' · '}
+              <code>{mandate.stripeMandateId}</code>
+            </>
+          )}
+        </dd>
+      </dl>
+
+      <h2>Agreement evidence</h2>
+      <dl className="facts" data-testid="mandate-evidence">
+        <dt>Terms version</dt>
+        <dd data-testid="evidence-terms-version">{mandate.termsVersion}</dd>
+        <dt>SHA-256 of the text shown</dt>
+        <dd>
+          <code data-testid="evidence-sha256" style={{ wordBreak: 'break-all' }}>
+            {mandate.termsSha256}
+          </code>
+        </dd>
+        <dt>Accepted at</dt>
+        <dd data-testid="evidence-accepted-at">
+          <When date={mandate.acceptedAt} />
+        </dd>
+        <dt>IP address</dt>
+        <dd data-testid="evidence-ip">{mandate.ipAddress ?? 'not recorded'}</dd>
+        <dt>User agent</dt>
+        <dd data-testid="evidence-user-agent" style={{ fontWeight: 400 }}>
+          {mandate.userAgent ?? 'not recorded'}
+        </dd>
+      </dl>
+      {mandate.termsText === null ? (
+        <p className="notice">This code does not know terms version {mandate.termsVersion}, so its text cannot be shown.</p>
+      ) : (
+        <details data-testid="terms-toggle">
+          <summary>Read the terms text of version {mandate.termsVersion}</summary>
+          <p className={mandate.termsHashMatches ? 'muted' : 'field-error'} data-testid="terms-hash-check">
+            {mandate.termsHashMatches
+              ? 'This text hashes to the SHA-256 stored when the customer agreed: it is the text they saw.'
+              : 'This text does not hash to the stored SHA-256: the shop’s name, address or support email changed since, so the customer saw different wording.'}
+          </p>
+          <div className="terms" data-testid="admin-mandate-terms" tabIndex={0} aria-label={`Terms version ${mandate.termsVersion}`}>
+            {mandate.termsText}
+          </div>
+        </details>
+      )}
+
+      <h2>Status history</h2>
+      <ol data-testid="mandate-events">
+        {mandate.events.map((event) => (
+          <li key={event.id} data-testid="mandate-event" data-type={event.type}>
+            <When date={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type} {SOURCE_LABELS[event.source] ?? `(${event.source})`}
+            {event.message ? <span className="muted"> — {event.message}</span> : null}
+          </li>
+        ))}
+      </ol>
+
+      <h2>Charges under this mandate</h2>
+      {mandate.charges.length === 0 ? (
+        <p className="muted">No charges yet.</p>
+      ) : (
+        <table className="order-lines" data-testid="mandate-charges">
+          <caption className="visually-hidden">Charges made under this mandate, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">For</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Order</th>
+              <th scope="col">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mandate.charges.map((charge) => (
+              <tr key={charge.id} data-testid="mandate-charge-row" data-status={charge.status}>
+                <td>
+                  <When date={charge.createdAt} />
+                </td>
+                <td>{charge.description}</td>
+                <td>
+                  {CHARGE_STATUS_LABELS[charge.status]}
+                  {charge.errorCode && <code> {charge.errorCode}</code>}
+                </td>
+                <td>
+                  <Link href={`/admin/orders/${charge.order.id}`}>#{charge.order.number}</Link>{' '}
+                  <span data-testid="mandate-charge-order-status">{ORDER_STATUS_LABELS[charge.order.status]}</span>
+                </td>
+                <td>{formatMoney({ amount: charge.amount, currency: charge.currency })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2 id="charge-heading">Charge saved method</h2>
+      <ChargeForm mandateId={mandate.id} requestId={randomUUID()} currencies={SHOP_CURRENCIES} refusal={refusal} />
+    </section>
+  );
+}
