@@ -1,7 +1,8 @@
 // Save Amazon Pay for later, the whole journey in a real browser: a customer
 // agrees to the terms and saves Amazon Pay on the emulator's page; an admin
-// charges it while the customer is away, once successfully and once with a
-// decline; the customer pays the declined one with "Pay now", then revokes, and
+// charges it while the customer is away: once successfully (submitted twice),
+// once while Stripe does not answer (pending, then settled by resubmitting) and
+// once with a decline; the customer pays the declined one with "Pay now", then revokes, and
 // the admin's next charge is refused. The admin pages are a 404 to anyone else.
 import { createHash } from 'node:crypto';
 import { expect, test, type Browser, type Page, type Request } from '@playwright/test';
@@ -167,20 +168,45 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await expect(page.getByTestId('mandate-charge-row')).toHaveCount(1);
   await expect(page.getByTestId('mandate-charge-order-status')).toHaveText('Paid');
 
-  // --- A second charge on a method that now declines: failed, with Stripe's code.
+  // --- Stripe does not answer: the charge is pending; submitting the same form again settles it, once.
+  // The emulator's faults are global: nothing else may create PaymentIntents on this stack meanwhile (so do
+  // not run this spec twice at once against one stack, e.g. --repeat-each with several workers).
+  await emulatorControl().injectFault({ match: { method: 'POST', path: '/v1/payment_intents' }, count: 20, kind: 'drop' });
+  const requestIdBefore = await page.locator('input[name=requestId]').inputValue();
+  await fillCharge(page, '12.00', 'usd', 'Gift wrapping');
+  await page.getByRole('button', { name: 'Charge saved method' }).click();
+  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'pending', { timeout: 30_000 });
+  await expect(page.getByTestId('charge-outcome')).toContainText('cannot charge twice');
+  await expect(page.locator('input[name=requestId]')).toHaveValue(requestIdBefore);
+  expect((await chargesOf(mandateId)).map((charge) => charge.status)).toEqual(['succeeded', 'pending']);
+  await emulatorControl().clearFaults();
+  await expect(page.getByTestId('charge-form').getByLabel('Amount')).toHaveValue('12.00');
+  await page.getByRole('button', { name: 'Charge saved method' }).click();
+  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByTestId('charge-outcome')).toContainText('$12.00 charged');
+  await expect(page.locator('input[name=requestId]')).not.toHaveValue(requestIdBefore);
+  const [, retried, ...more] = await chargesOf(mandateId);
+  expect(more).toEqual([]);
+  expect(retried).toMatchObject({ status: 'succeeded', amount: 1200, order_status: 'paid' });
+  const retriedIntents = (await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent')).filter(
+    (intent) => intent.metadata.off_session_charge_id === retried!.id,
+  );
+  expect(retriedIntents).toHaveLength(1);
+
+  // --- A charge on a method that now declines: failed, with Stripe's code.
   await emulatorControl().setPaymentMethodBehavior(mandate!.pm!, 'payment_method_provider_decline');
   await fillCharge(page, '18.00', 'usd', 'Pre-order balance');
   await page.getByRole('button', { name: 'Charge saved method' }).click();
   await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'failed');
   await expect(page.getByTestId('charge-error-code')).toHaveText('payment_method_provider_decline');
-  await expect(page.getByTestId('mandate-charge-row')).toHaveCount(2);
-  const [, second] = await chargesOf(mandateId);
+  await expect(page.getByTestId('mandate-charge-row')).toHaveCount(3);
+  const [, , second] = await chargesOf(mandateId);
   expect(second).toMatchObject({ status: 'failed', error_code: 'payment_method_provider_decline', amount: 1800, order_status: 'payment_failed' });
 
-  // The charges list shows both; filtered by outcome it shows the failed one with its code and links.
+  // The charges list shows all three; filtered by outcome it shows the failed one with its code and links.
   const adminCharges = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
   await adminCharges.goto('/admin/charges');
-  await expect(adminCharges.getByTestId('admin-charge-row').filter({ hasText: email })).toHaveCount(2);
+  await expect(adminCharges.getByTestId('admin-charge-row').filter({ hasText: email })).toHaveCount(3);
   await adminCharges.goto('/admin/charges?status=failed');
   const failedRow = adminCharges.getByTestId('admin-charge-row').filter({ hasText: email });
   await expect(failedRow).toHaveCount(1);
@@ -192,7 +218,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
 
   // --- The customer, signed in elsewhere, sees the paid order and pays the failed charge with "Pay now".
   const customer = await newSignedInPage(browser, email, PASSWORD, '/account/orders');
-  await expect(customer.getByTestId('account-order')).toHaveCount(2);
+  await expect(customer.getByTestId('account-order')).toHaveCount(3);
   await expect(customer.getByTestId('account-order').filter({ hasText: '$25.00' })).toContainText('Paid');
   await customer.goto('/account/amazon-pay');
   const failedCharge = customer.getByTestId('charge-row').filter({ hasText: 'Pre-order balance' });
@@ -207,7 +233,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await expect(customer.getByTestId('order-status')).toHaveText('Paid');
   await customer.goto('/account/orders');
   await expect(customer.getByTestId('account-order').filter({ hasText: '$18.00' })).toContainText('Paid');
-  expect((await chargesOf(mandateId)).map((charge) => charge.order_status)).toEqual(['paid', 'paid']);
+  expect((await chargesOf(mandateId)).map((charge) => charge.order_status)).toEqual(['paid', 'paid', 'paid']);
 
   // --- The customer revokes; the admin's form, still open, is refused.
   await customer.goto('/account/amazon-pay');
@@ -220,7 +246,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await expect(page.getByTestId('admin-mandate-status')).toHaveText('Revoked');
   await expect(page.getByTestId('charge-refusal')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Charge saved method' })).toBeDisabled();
-  expect(await chargesOf(mandateId)).toHaveLength(2);
+  expect(await chargesOf(mandateId)).toHaveLength(3);
   await expect(page.getByTestId('mandate-event').last()).toContainText('Revoked by the customer');
 
   // --- Anyone but an admin gets a 404 on the admin pages, this customer included.
