@@ -76,3 +76,12 @@ export function sumMoney(items: readonly Money[], currency: string): Money {
   }
   return { amount, currency };
 }
+
+/** The amount as a plain decimal in major units, no symbol or grouping, for machines (CSV): 2450 usd → "24.50". */
+export function toDecimalString({ amount, currency }: Money): string {
+  assertMinorUnits(amount);
+  const digits = currencyExponent(currency);
+  const text = String(Math.abs(amount)).padStart(digits + 1, '0');
+  const whole = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return amount < 0 ? `-${whole}` : whole;
+}

@@ -1,0 +1,92 @@
+import 'server-only';
+import { db } from './db';
+import type { OrderStatus, PaymentMethodType } from './order-status';
+import { refundableAmount } from './refunds';
+
+/** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
+
+export type TimelineEntry = {
+  id: string;
+  at: Date;
+  type: string;
+  /** checkout, webhook, success_page, admin */
+  source: string;
+  message: string | null;
+  stripeEventId: string | null;
+  /** The webhook event behind the entry, when one caused it. */
+  webhook: { type: string; status: string } | null;
+};
+
+export type AdminOrderDetail = {
+  id: string;
+  number: number;
+  status: OrderStatus;
+  currency: string;
+  subtotalAmount: number;
+  totalAmount: number;
+  amountRefunded: number;
+  /** What may still be refunded: the total less what Stripe refunded or holds in pending refunds. */
+  refundable: number;
+  email: string | null;
+  customerName: string | null;
+  user: { id: string; email: string; name: string } | null;
+  stripeCheckoutSessionId: string | null;
+  stripePaymentIntentId: string | null;
+  paymentMethodType: PaymentMethodType | null;
+  amountMismatch: boolean;
+  createdAt: Date;
+  paidAt: Date | null;
+  lines: Array<{ id: string; name: string; unitAmount: number; quantity: number; productId: string | null }>;
+  refunds: Array<{ id: string; amount: number; status: string; reason: string | null; createdAt: Date }>;
+  timeline: TimelineEntry[];
+};
+
+export async function findAdminOrder(id: string): Promise<AdminOrderDetail | null> {
+  const order = await db.order.findUnique({
+    where: { id },
+    include: {
+      user: { select: { id: true, email: true, name: true } },
+      lines: { orderBy: { name: 'asc' } },
+      refunds: { orderBy: { createdAt: 'asc' } },
+      events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    },
+  });
+  if (!order) return null;
+
+  const eventIds = [...new Set(order.events.flatMap((event) => (event.stripeEventId ? [event.stripeEventId] : [])))];
+  const webhooks = eventIds.length
+    ? await db.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true, type: true, status: true } })
+    : [];
+  const webhookById = new Map(webhooks.map((webhook) => [webhook.id, { type: webhook.type, status: webhook.status }]));
+
+  return {
+    id: order.id,
+    number: order.number,
+    status: order.status,
+    currency: order.currency,
+    subtotalAmount: order.subtotalAmount,
+    totalAmount: order.totalAmount,
+    amountRefunded: order.amountRefunded,
+    refundable: refundableAmount(order, order.refunds),
+    email: order.email,
+    customerName: order.customerName,
+    user: order.user,
+    stripeCheckoutSessionId: order.stripeCheckoutSessionId,
+    stripePaymentIntentId: order.stripePaymentIntentId,
+    paymentMethodType: order.paymentMethodType,
+    amountMismatch: order.amountMismatch,
+    createdAt: order.createdAt,
+    paidAt: order.paidAt,
+    lines: order.lines.map(({ id: lineId, name, unitAmount, quantity, productId }) => ({ id: lineId, name, unitAmount, quantity, productId })),
+    refunds: order.refunds.map(({ id: refundId, amount, status, reason, createdAt }) => ({ id: refundId, amount, status, reason, createdAt })),
+    timeline: order.events.map((event) => ({
+      id: event.id,
+      at: event.createdAt,
+      type: event.type,
+      source: event.source,
+      message: event.message,
+      stripeEventId: event.stripeEventId,
+      webhook: event.stripeEventId ? (webhookById.get(event.stripeEventId) ?? null) : null,
+    })),
+  };
+}

@@ -1,0 +1,242 @@
+import 'server-only';
+import { z } from 'zod';
+import { db } from './db';
+import { Prisma } from './generated/prisma/client';
+import { ORDER_STATUSES, type OrderStatus, type PaymentMethodType } from './order-status';
+
+/**
+ * The admin order list: filters and search read from the URL, keyset pages
+ * over (createdAt, id), and totals per currency. Every query is one SQL
+ * statement whose WHERE clause leads with an indexed column and whose keyset
+ * bound is a row comparison, so page 1 and page 20,000 cost the same: there
+ * is no OFFSET anywhere. The CSV export walks the same keyset in batches.
+ */
+
+export const ADMIN_PAGE_SIZE = 50;
+
+/** A position in the list: the (createdAt, id) of a row. Opaque in URLs. */
+export type OrderCursor = { createdAt: Date; id: string };
+
+export function encodeCursor(cursor: OrderCursor): string {
+  return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
+}
+
+const cursorText = z.string().regex(/^(\d{1,15})\.([0-9a-f-]{36})$/);
+
+export function decodeCursor(value: string): OrderCursor | null {
+  const parsed = cursorText.safeParse(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!parsed.success) return null;
+  const [millis = '', id = ''] = parsed.data.split('.');
+  if (!z.guid().safeParse(id).success) return null;
+  return { createdAt: new Date(Number(millis)), id };
+}
+
+/** Keep what parses, drop what does not: a hand-edited URL shows the unfiltered list, never an error. */
+const lenient = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
+
+const isoDate = z.iso.date();
+
+export const orderFiltersSchema = z.object({
+  q: lenient(z.string().trim().min(1).max(200)),
+  status: lenient(z.enum(ORDER_STATUSES)),
+  method: lenient(z.enum(['card', 'amazon_pay'])),
+  currency: lenient(z.string().trim().toLowerCase().regex(/^[a-z]{3}$/)),
+  /** Inclusive UTC days, YYYY-MM-DD. */
+  from: lenient(isoDate),
+  to: lenient(isoDate),
+  sort: lenient(z.enum(['newest', 'oldest'])).transform((value) => value ?? 'newest'),
+});
+export type OrderFilters = z.output<typeof orderFiltersSchema>;
+
+export const orderPageSchema = z.object({
+  after: lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null)),
+  before: lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null)),
+});
+export type OrderPageRequest = z.output<typeof orderPageSchema>;
+
+type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function plain(params: SearchParams): Record<string, string | string[] | undefined> {
+  if (!(params instanceof URLSearchParams)) return params;
+  const record: Record<string, string> = {};
+  for (const [key, value] of params) record[key] ??= value;
+  return record;
+}
+
+export function parseOrderFilters(params: SearchParams): OrderFilters {
+  return orderFiltersSchema.parse(plain(params));
+}
+
+export function parseOrderPage(params: SearchParams): OrderPageRequest {
+  return orderPageSchema.parse(plain(params));
+}
+
+/** The filters as URL parameters, defaults left out, for links that keep the current view. */
+export function filtersToSearchParams(filters: OrderFilters): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'status', 'method', 'currency', 'from', 'to'] as const) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  if (filters.sort !== 'newest') params.set('sort', filters.sort);
+  return params;
+}
+
+/** What the search box holds, decided by its shape. Each kind is answered by a unique or trigram index. */
+export type OrderSearch =
+  | { kind: 'number'; number: number }
+  | { kind: 'checkout_session'; id: string }
+  | { kind: 'payment_intent'; id: string }
+  | { kind: 'refund'; id: string }
+  | { kind: 'email'; address: string }
+  | { kind: 'email_part'; pattern: string };
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
+
+export function classifySearch(q: string): OrderSearch {
+  const number = /^#?(\d{1,9})$/.exec(q);
+  if (number) return { kind: 'number', number: Number(number[1]) };
+  if (/^cs_\w+$/.test(q)) return { kind: 'checkout_session', id: q };
+  if (/^pi_\w+$/.test(q)) return { kind: 'payment_intent', id: q };
+  if (/^re_\w+$/.test(q)) return { kind: 'refund', id: q };
+  // A whole address finds that customer's orders; anything else finds addresses containing it.
+  if (z.email().safeParse(q).success) return { kind: 'email', address: q.toLowerCase() };
+  return { kind: 'email_part', pattern: `%${escapeLike(q)}%` };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function conditions(filters: OrderFilters): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (filters.status) where.push(Prisma.sql`o.status = ${filters.status}::"OrderStatus"`);
+  if (filters.method) where.push(Prisma.sql`o."paymentMethodType" = ${filters.method}::"PaymentMethodType"`);
+  if (filters.currency) where.push(Prisma.sql`o.currency = ${filters.currency}`);
+  if (filters.from) where.push(Prisma.sql`o."createdAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.to) where.push(Prisma.sql`o."createdAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS)}`);
+  if (filters.q) {
+    const search = classifySearch(filters.q);
+    switch (search.kind) {
+      case 'number':
+        where.push(Prisma.sql`o.number = ${search.number}`);
+        break;
+      case 'checkout_session':
+        where.push(Prisma.sql`o."stripeCheckoutSessionId" = ${search.id}`);
+        break;
+      case 'payment_intent':
+        where.push(Prisma.sql`o."stripePaymentIntentId" = ${search.id}`);
+        break;
+      case 'refund':
+        where.push(Prisma.sql`o.id IN (SELECT r."orderId" FROM "Refund" r WHERE r.id = ${search.id})`);
+        break;
+      case 'email':
+        // Matches the expression index on (lower(email), createdAt, id): pages walk it in order.
+        where.push(Prisma.sql`lower(o.email) = ${search.address}`);
+        break;
+      case 'email_part':
+        where.push(Prisma.sql`o.email ILIKE ${search.pattern}`);
+        break;
+    }
+  }
+  return where;
+}
+
+export type AdminOrderRow = {
+  id: string;
+  number: number;
+  createdAt: Date;
+  email: string | null;
+  customerName: string | null;
+  status: OrderStatus;
+  paymentMethodType: PaymentMethodType | null;
+  currency: string;
+  totalAmount: number;
+  amountRefunded: number;
+  stripeCheckoutSessionId: string | null;
+  stripePaymentIntentId: string | null;
+};
+
+/**
+ * Rows of the filtered list strictly beyond `cursor` in the direction of
+ * travel, `limit` of them. `forward` follows the chosen sort; backward walks
+ * the other way (for "previous" links) and the caller reverses the result.
+ */
+export async function orderRowsFrom(
+  filters: OrderFilters,
+  cursor: OrderCursor | null,
+  limit: number,
+  forward = true,
+): Promise<AdminOrderRow[]> {
+  const descending = (filters.sort === 'newest') === forward;
+  const where = conditions(filters);
+  if (cursor) {
+    // A row comparison, not an OR of two conditions: PostgreSQL turns it into an index range bound.
+    where.push(
+      descending
+        ? Prisma.sql`(o."createdAt", o.id) < (${cursor.createdAt}, ${cursor.id}::uuid)`
+        : Prisma.sql`(o."createdAt", o.id) > (${cursor.createdAt}, ${cursor.id}::uuid)`,
+    );
+  }
+  const order = descending ? Prisma.sql`o."createdAt" DESC, o.id DESC` : Prisma.sql`o."createdAt" ASC, o.id ASC`;
+  return db.$queryRaw<AdminOrderRow[]>`
+    SELECT o.id::text AS id, o.number, o."createdAt", o.email, o."customerName", o.status::text AS status,
+           o."paymentMethodType"::text AS "paymentMethodType", o.currency, o."totalAmount", o."amountRefunded",
+           o."stripeCheckoutSessionId", o."stripePaymentIntentId"
+    FROM "Order" o
+    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
+    ORDER BY ${order}
+    LIMIT ${limit}`;
+}
+
+export type AdminOrderPage = {
+  rows: AdminOrderRow[];
+  /** Cursor for the "next" link (rows after the last shown), or null on the last page. */
+  next: string | null;
+  /** Cursor for the "previous" link (rows before the first shown), or null on the first page. */
+  previous: string | null;
+};
+
+const cursorOf = (row: AdminOrderRow) => encodeCursor({ createdAt: row.createdAt, id: row.id });
+
+/** One page of the filtered list: after a cursor, before one, or the first page. */
+export async function listAdminOrders(
+  filters: OrderFilters,
+  page: OrderPageRequest,
+  pageSize = ADMIN_PAGE_SIZE,
+): Promise<AdminOrderPage> {
+  if (page.before) {
+    // One extra row tells whether anything lies before this page.
+    const rows = (await orderRowsFrom(filters, page.before, pageSize + 1, false)).reverse();
+    // Walked back to the top with a short page: show a full first page instead.
+    if (rows.length <= pageSize) return listAdminOrders(filters, { after: null, before: null }, pageSize);
+    const shown = rows.slice(1);
+    return { rows: shown, previous: cursorOf(shown[0]!), next: cursorOf(shown.at(-1)!) };
+  }
+  const rows = await orderRowsFrom(filters, page.after, pageSize + 1, true);
+  const shown = rows.slice(0, pageSize);
+  return {
+    rows: shown,
+    previous: page.after && shown.length > 0 ? cursorOf(shown[0]!) : null,
+    next: rows.length > pageSize ? cursorOf(shown.at(-1)!) : null,
+  };
+}
+
+export type CurrencyTotal = { currency: string; orders: number; totalAmount: number; amountRefunded: number };
+
+/** Count, total and refunded per currency over the whole filtered set (not just the page shown). */
+export async function orderTotalsByCurrency(filters: OrderFilters): Promise<CurrencyTotal[]> {
+  const where = conditions(filters);
+  const rows = await db.$queryRaw<Array<{ currency: string; orders: number; totalAmount: bigint; amountRefunded: bigint }>>`
+    SELECT o.currency, count(*)::int AS orders, sum(o."totalAmount")::bigint AS "totalAmount",
+           sum(o."amountRefunded")::bigint AS "amountRefunded"
+    FROM "Order" o
+    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
+    GROUP BY o.currency
+    ORDER BY o.currency`;
+  return rows.map((row) => ({
+    currency: row.currency,
+    orders: row.orders,
+    totalAmount: Number(row.totalAmount),
+    amountRefunded: Number(row.amountRefunded),
+  }));
+}
