@@ -1,0 +1,49 @@
+import type { TimelineEntry } from '@/lib/admin-order-detail';
+import { adminDateTime } from '../format';
+import { StripeId } from './stripe-id';
+
+const SOURCE_LABELS: Record<string, string> = {
+  checkout: 'checkout',
+  webhook: 'Stripe webhook',
+  success_page: 'return from Stripe',
+  admin: 'admin',
+};
+
+const TYPE_LABELS: Record<string, string> = {
+  created: 'Order created',
+  checkout_started: 'Checkout started',
+  checkout_failed: 'Checkout could not start',
+  processing: 'Payment processing',
+  paid: 'Paid',
+  payment_failed: 'Payment failed',
+  expired: 'Checkout expired',
+  canceled: 'Canceled',
+  partially_refunded: 'Partially refunded',
+  refunded: 'Refunded',
+  refund_requested: 'Refund requested',
+};
+
+/** What happened to the order, oldest first: each status change and what caused it. */
+export function OrderTimeline({ entries }: { entries: readonly TimelineEntry[] }) {
+  if (entries.length === 0) return <p className="muted">Nothing recorded yet.</p>;
+  return (
+    <ol className="timeline" data-testid="order-timeline">
+      {entries.map((entry) => (
+        <li key={entry.id} data-testid="timeline-entry" data-type={entry.type} data-source={entry.source}>
+          <strong>{TYPE_LABELS[entry.type] ?? entry.type}</strong>{' '}
+          <span className="muted">
+            via {SOURCE_LABELS[entry.source] ?? entry.source} ·{' '}
+            <time dateTime={entry.at.toISOString()}>{adminDateTime.format(entry.at)}</time>
+          </span>
+          {entry.message && <div>{entry.message}</div>}
+          {entry.stripeEventId && (
+            <div className="muted">
+              {entry.webhook ? `${entry.webhook.type} ` : 'event '}
+              <StripeId id={entry.stripeEventId} />
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

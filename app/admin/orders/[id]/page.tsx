@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { findAdminOrder } from '@/lib/admin-order-detail';
+import { requireAdmin } from '@/lib/auth';
+import { formatMoney, toDecimalString } from '@/lib/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+import { adminDateTime } from '../format';
+import { OrderTimeline } from './order-timeline';
+import { RefundForm } from './refund-form';
+import { StripeId } from './stripe-id';
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  await requireAdmin();
+  const { id } = await params;
+  const order = z.uuid().safeParse(id).success ? await findAdminOrder(id) : null;
+  return { title: order ? `Order #${order.number}` : 'Order' };
+}
+
+export default async function AdminOrderPage({ params }: Props) {
+  await requireAdmin();
+  const { id } = await params;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const order = await findAdminOrder(id);
+  if (!order) notFound();
+  const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+  const refundable = ['paid', 'partially_refunded'].includes(order.status) && order.stripePaymentIntentId && order.refundable > 0;
+
+  return (
+    <section aria-labelledby="order-heading">
+      <p>
+        <Link href="/admin/orders">← Orders</Link>
+      </p>
+      <h1 id="order-heading">
+        Order #{order.number} <span className="status-badge" data-testid="admin-order-status">{ORDER_STATUS_LABELS[order.status]}</span>
+      </h1>
+      {order.amountMismatch && (
+        <p className="notice" role="note">
+          Stripe charged a different amount or currency than this order’s total: check the payment in Stripe.
+        </p>
+      )}
+      <div className="admin-columns">
+        <div>
+          <table className="admin-table">
+            <caption className="visually-hidden">Items in order #{order.number}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col" className="number">Quantity</th>
+                <th scope="col" className="number">Price</th>
+                <th scope="col" className="number">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              {order.lines.map((line) => (
+                <tr key={line.id} data-testid="admin-order-line">
+                  <td>{line.name}</td>
+                  <td className="number">{line.quantity}</td>
+                  <td className="number">{money(line.unitAmount)}</td>
+                  <td className="number">{money(line.unitAmount * line.quantity)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colSpan={3}>Total</th>
+                <td className="number" data-testid="admin-order-total">{money(order.totalAmount)}</td>
+              </tr>
+              <tr>
+                <th scope="row" colSpan={3}>Refunded</th>
+                <td className="number" data-testid="admin-order-refunded">{money(order.amountRefunded)}</td>
+              </tr>
+            </tfoot>
+          </table>
+
+          <h2>Timeline</h2>
+          <OrderTimeline entries={order.timeline} />
+        </div>
+
+        <div>
+          <div className="panel">
+            <h2>Customer and payment</h2>
+            <dl className="facts">
+              <dt>Email</dt>
+              <dd>{order.email ?? '—'}</dd>
+              <dt>Name</dt>
+              <dd>{order.customerName ?? '—'}</dd>
+              <dt>Account</dt>
+              <dd>{order.user ? `${order.user.name} (${order.user.email})` : 'Guest'}</dd>
+              <dt>Placed</dt>
+              <dd>{adminDateTime.format(order.createdAt)} UTC</dd>
+              <dt>Paid</dt>
+              <dd>{order.paidAt ? `${adminDateTime.format(order.paidAt)} UTC` : '—'}</dd>
+              <dt>Paid with</dt>
+              <dd data-testid="admin-order-method">{order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}</dd>
+              <dt>Checkout Session</dt>
+              <dd><StripeId id={order.stripeCheckoutSessionId} /></dd>
+              <dt>PaymentIntent</dt>
+              <dd><StripeId id={order.stripePaymentIntentId} /></dd>
+            </dl>
+          </div>
+
+          <div className="panel">
+            <h2 id="refund-heading">Refund</h2>
+            {order.refunds.length > 0 && (
+              <table className="admin-table" data-testid="admin-refunds">
+                <caption className="visually-hidden">Refunds of this order</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Refund</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="number">Amount</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {order.refunds.map((refund) => (
+                    <tr key={refund.id} data-testid="admin-refund" data-status={refund.status}>
+                      <td><StripeId id={refund.id} /></td>
+                      <td>{refund.status}</td>
+                      <td className="number">{money(refund.amount)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {refundable ? (
+              <RefundForm
+                orderId={order.id}
+                requestId={randomUUID()}
+                refundableText={money(order.refundable)}
+                refundableDecimal={toDecimalString({ amount: order.refundable, currency: order.currency })}
+              />
+            ) : (
+              <p className="muted" data-testid="refund-unavailable">
+                {order.refundable === 0 && order.refunds.length > 0 ? 'Everything has been refunded.' : 'Only paid orders can be refunded.'}
+              </p>
+            )}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import Link from 'next/link';
+import type { AdminOrderRow } from '@/lib/admin-orders';
+import { formatMoney } from '@/lib/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+import { adminDateTime } from './format';
+
+export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {
+  if (rows.length === 0) return <p data-testid="admin-orders-empty">No orders match these filters.</p>;
+  return (
+    <table className="admin-table" data-testid="admin-orders">
+      <caption className="visually-hidden">Orders</caption>
+      <thead>
+        <tr>
+          <th scope="col">Order</th>
+          <th scope="col">Date (UTC)</th>
+          <th scope="col">Customer</th>
+          <th scope="col">Status</th>
+          <th scope="col">Paid with</th>
+          <th scope="col" className="number">
+            Total
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id} data-testid="admin-order-row" data-order-number={row.number}>
+            <td>
+              <Link href={`/admin/orders/${row.id}`}>#{row.number}</Link>
+            </td>
+            <td>
+              <time dateTime={row.createdAt.toISOString()}>{adminDateTime.format(row.createdAt)}</time>
+            </td>
+            <td>{row.email ?? <span className="muted">no email</span>}</td>
+            <td>
+              <span className="status-badge">{ORDER_STATUS_LABELS[row.status]}</span>
+            </td>
+            <td>{row.paymentMethodType ? PAYMENT_METHOD_LABELS[row.paymentMethodType] : '—'}</td>
+            <td className="number">{formatMoney({ amount: row.totalAmount, currency: row.currency })}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import {
+  filtersToSearchParams,
+  listAdminOrders,
+  orderCurrencies,
+  parseOrderFilters,
+  parseOrderPage,
+} from '@/lib/admin-orders';
+import { requireAdmin } from '@/lib/auth';
+import { CurrencyTotals } from './currency-totals';
+import { OrderFiltersForm } from './order-filters';
+import { OrdersTable } from './orders-table';
+import { Pagination } from './pagination';
+
+export const metadata: Metadata = { title: 'Orders' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function AdminOrdersPage({ searchParams }: Props) {
+  await requireAdmin();
+  const params = await searchParams;
+  const filters = parseOrderFilters(params);
+  const [page, currencies] = await Promise.all([listAdminOrders(filters, parseOrderPage(params)), orderCurrencies()]);
+  const query = filtersToSearchParams(filters).toString();
+  return (
+    <section aria-labelledby="orders-heading">
+      <h1 id="orders-heading">Orders</h1>
+      <OrderFiltersForm filters={filters} currencies={currencies} />
+      <div className="admin-actions">
+        {/* A plain link: the browser downloads the file while this page stays usable. */}
+        <a href={`/admin/orders/export${query ? `?${query}` : ''}`} download data-testid="export-csv">
+          Export these orders as CSV
+        </a>
+      </div>
+      {/* Keyed by the filters, so a new filter shows the fallback instead of the old totals. */}
+      <Suspense key={query} fallback={<p className="muted">Adding up totals…</p>}>
+        <CurrencyTotals filters={filters} />
+      </Suspense>
+      <OrdersTable rows={page.rows} />
+      <Pagination filters={filters} page={page} />
+    </section>
+  );
+}

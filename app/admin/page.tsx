@@ -1,0 +1,8 @@
+import { redirect } from 'next/navigation';
+import { requireAdmin } from '@/lib/auth';
+
+/** The admin starts at the order list. */
+export default async function AdminHomePage() {
+  await requireAdmin();
+  redirect('/admin/orders');
+}

@@ -1,0 +1,100 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { listWebhookEvents, parseWebhookFilters, WEBHOOK_STATUSES, webhookEventTypes } from '@/lib/admin-webhooks';
+import { requireAdmin } from '@/lib/auth';
+import { adminDateTime } from '../orders/format';
+import { ReplayForm } from './replay-form';
+
+export const metadata: Metadata = { title: 'Webhooks' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const STATUS_LABELS = { processing: 'Processing', processed: 'Processed', failed: 'Failed', ignored: 'Ignored' } as const;
+
+export default async function AdminWebhooksPage({ searchParams }: Props) {
+  await requireAdmin();
+  const filters = parseWebhookFilters(await searchParams);
+  const [page, types] = await Promise.all([listWebhookEvents(filters), webhookEventTypes()]);
+  const nextParams = new URLSearchParams();
+  if (filters.status) nextParams.set('status', filters.status);
+  if (filters.type) nextParams.set('type', filters.type);
+  if (page.next) nextParams.set('after', page.next);
+
+  return (
+    <section aria-labelledby="webhooks-heading">
+      <h1 id="webhooks-heading">Webhook events</h1>
+      <p className="muted">Every event Stripe sent, newest first. A failed event can be replayed: its object is read from Stripe again and handled as on first delivery.</p>
+      <form method="get" action="/admin/webhooks" className="admin-filters" aria-label="Filter webhook events">
+        <div className="field">
+          <label htmlFor="webhook-status">Status</label>
+          <select id="webhook-status" name="status" defaultValue={filters.status ?? ''}>
+            <option value="">Any</option>
+            {WEBHOOK_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {STATUS_LABELS[status]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="webhook-type">Type</label>
+          <select id="webhook-type" name="type" defaultValue={filters.type ?? ''}>
+            <option value="">Any</option>
+            {types.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Apply</button>
+        <Link href="/admin/webhooks">Clear</Link>
+      </form>
+      {page.rows.length === 0 ? (
+        <p data-testid="webhooks-empty">No events match.</p>
+      ) : (
+        <table className="admin-table" data-testid="admin-webhooks">
+          <caption className="visually-hidden">Webhook events</caption>
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Type</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="number">Attempts</th>
+              <th scope="col">Received (UTC)</th>
+              <th scope="col">Processed (UTC)</th>
+              <th scope="col">Last error</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => (
+              <tr key={row.id} data-testid="webhook-row" data-event-id={row.id} data-status={row.status}>
+                <td className="mono">{row.id}</td>
+                <td>{row.type}</td>
+                <td>
+                  <span className="status-badge" data-testid="webhook-status">{STATUS_LABELS[row.status]}</span>
+                </td>
+                <td className="number">{row.attempts}</td>
+                <td>{adminDateTime.format(row.receivedAt)}</td>
+                <td>{row.processedAt ? adminDateTime.format(row.processedAt) : '—'}</td>
+                <td className="error-text">{row.lastError ?? ''}</td>
+                <td>{row.status === 'failed' && <ReplayForm eventId={row.id} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {page.next && (
+        <nav aria-label="Pages" className="admin-pager">
+          <Link href="/admin/webhooks">← Newest</Link>
+          <Link href={`/admin/webhooks?${nextParams}`} rel="next">
+            Older →
+          </Link>
+        </nav>
+      )}
+    </section>
+  );
+}
