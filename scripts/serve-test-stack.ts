@@ -11,8 +11,8 @@ import path from 'node:path';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.ts';
 import { E2E_REVALIDATE_SECRET, STACK_FILE } from '../e2e/support/stack.ts';
 import { ensureDemoAccounts } from './accounts.ts';
-import { bin, run, start, stop, waitForHttp, type Child } from './processes.ts';
-import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed, startEmulatorProcess } from './stack.ts';
+import { bin, start, stop, waitForHttp, type Child } from './processes.ts';
+import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed, startEmulatorProcess } from './stack.ts';
 
 const appPort = Number(process.env.E2E_APP_PORT ?? 3107);
 const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 12117);
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? 'e2e-auth-secret-0123456789abcdef0123456789ab',
     REVALIDATE_SECRET: E2E_REVALIDATE_SECRET,
   };
-  if (process.env.E2E_SKIP_BUILD !== '1') await run(bin('next'), ['build'], { env });
+  if (process.env.E2E_SKIP_BUILD !== '1') await buildNext(env);
   const next = start('next', bin('next'), ['start', '--port', String(appPort), '--hostname', '127.0.0.1'], { env });
   children.push(next);
   void next.exited.then((code) => (stopping ? undefined : shutdown(code ?? 1)));

@@ -3,7 +3,7 @@
  * an embedded PostgreSQL unless DATABASE_URL names one, migrations and the
  * seed catalog, the Stripe emulator unless real Stripe keys are configured.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.ts';
@@ -57,6 +57,21 @@ export async function migrateAndSeed(databaseUrl: string): Promise<void> {
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * `next build`, leaving tsconfig.json as it was: Next adds `<distDir>/types`
+ * globs to it for every build directory, which would dirty the working tree
+ * each time a test stack or benchmark builds into its own NEXT_DIST_DIR.
+ */
+export async function buildNext(env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<void> {
+  const tsconfig = path.join(ROOT, 'tsconfig.json');
+  const before = readFileSync(tsconfig, 'utf8');
+  try {
+    await run(bin('next'), ['build'], { env, ...(options.quiet ? { stdio: ['ignore', 'ignore', 'inherit'] } : {}) });
+  } finally {
+    if (readFileSync(tsconfig, 'utf8') !== before) writeFileSync(tsconfig, before);
   }
 }
 

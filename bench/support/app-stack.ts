@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../scripts/embedded-postgres.ts';
-import { bin, run, start, stop, waitForHttp, type Child } from '../../scripts/processes.ts';
-import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../../scripts/stack.ts';
+import { bin, start, stop, waitForHttp, type Child } from '../../scripts/processes.ts';
+import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../../scripts/stack.ts';
 
 export const BENCH_DIST_DIR = '.next-bench';
 
@@ -58,7 +58,7 @@ export async function startBenchStack(options: { build: boolean }): Promise<Benc
       COOKIE_SECRET: 'bench-cookie-secret-0123456789abcdef0123456789',
       BETTER_AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789',
     };
-    if (options.build) await run(bin('next'), ['build'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (options.build) await buildNext(env, { quiet: true });
     const next = start('next', bin('next'), ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
