@@ -91,8 +91,9 @@ export async function chargeMandate(input: {
     }
     // Stripe did not answer: the charge stays pending; its webhook, or resubmitting the same form, settles it.
     console.error(`[charges] off-session charge ${charge.id} got no answer:`, error);
-    await db.offSessionCharge.update({
-      where: { id: charge.id },
+    // Only while still pending: a twin request may have settled it meanwhile.
+    await db.offSessionCharge.updateMany({
+      where: { id: charge.id, status: 'pending' },
       data: { errorMessage: 'No answer from Stripe yet; the outcome will follow from its webhook.' },
     });
     return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'pending', errorCode: null };
