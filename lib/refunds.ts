@@ -145,6 +145,7 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
         const claimed = await tx.orderEvent.findUnique({ where: { id: input.requestId }, select: { orderId: true } });
         if (claimed) return { ok: true, refundId: null, amount: 0, currency: order.currency, duplicate: true };
 
+        if (order.status === 'refunded') throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
         if (!order.stripePaymentIntentId || !['paid', 'partially_refunded'].includes(order.status)) {
           throw new RefundRefused({ ok: false, message: 'Only paid orders can be refunded.' });
         }

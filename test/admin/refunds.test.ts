@@ -1,0 +1,169 @@
+// Admin refunds through the real SDK and the emulator: partial then the rest, never more
+// than what is left, a double submit refunds once, and the order follows the webhooks.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+
+let stack: AppStack;
+let receiver: { url: string; close(): Promise<void> };
+let endpointId: string;
+let refunds: typeof import('../../lib/refunds.ts');
+let checkout: typeof import('../../lib/checkout.ts');
+let cart: typeof import('../../lib/cart.ts');
+
+const ADMIN = { id: 'admin-user', email: 'admin@example.com' };
+
+before(async () => {
+  stack = await startAppStack();
+  const route = await import('../../app/api/webhooks/stripe/route.ts');
+  receiver = await serveHandler(route.POST);
+  endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+  refunds = await import('../../lib/refunds.ts');
+  checkout = await import('../../lib/checkout.ts');
+  cart = await import('../../lib/cart.ts');
+});
+after(async () => {
+  await receiver.close();
+  await stack.stop();
+});
+
+const db = () => stack.database.prisma;
+
+/** A paid order of `quantity` of one product in `currency`, through Checkout and its webhook. */
+async function paidOrder(currency = 'usd', quantity = 2) {
+  const product = await db().product.findFirstOrThrow({ where: { currency, active: true } });
+  const added = await cart.addToCart(null, product.id, quantity);
+  assert.ok(added.ok);
+  const started = await checkout.startCheckout({ cartId: added.cartId, currency });
+  assert.ok(started.ok);
+  const order = await db().order.findUniqueOrThrow({ where: { id: started.orderId } });
+  await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method: 'card' });
+  await stack.control.flushWebhooks();
+  const paid = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+  assert.equal(paid.status, 'paid');
+  return paid;
+}
+
+async function stripeRefundsOf(paymentIntentId: string) {
+  const all = await stack.control.objects<Stripe.Refund>('refund');
+  return all.filter((refund) => refund.payment_intent === paymentIntentId);
+}
+
+const refund = (orderId: string, amount: string, requestId = randomUUID()) =>
+  refunds.createAdminRefund({ orderId, amount, reason: 'requested_by_customer', note: null, requestId, admin: ADMIN });
+
+describe('admin refunds', () => {
+  it('refunds part, then the rest; the order follows the webhooks; nothing more can be refunded', async () => {
+    const order = await paidOrder('usd', 2);
+    const part = order.totalAmount / 4;
+    const first = await refunds.createAdminRefund({
+      orderId: order.id,
+      amount: (part / 100).toFixed(2),
+      reason: 'duplicate',
+      note: 'Charged twice, says the customer',
+      requestId: randomUUID(),
+      admin: ADMIN,
+    });
+    assert.ok(first.ok && !first.duplicate && first.refundId);
+    assert.equal(first.amount, part);
+    const [made] = await stripeRefundsOf(order.stripePaymentIntentId!);
+    assert.equal(made?.reason, 'duplicate');
+    assert.equal(made?.metadata?.order_id, order.id);
+    assert.equal(made?.metadata?.note, 'Charged twice, says the customer');
+
+    await stack.control.flushWebhooks();
+    let current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { events: true, refunds: true } });
+    assert.equal(current.status, 'partially_refunded');
+    assert.equal(current.amountRefunded, part);
+    assert.deepEqual(current.refunds.map((row) => [row.id, row.amount, row.status]), [[first.refundId, part, 'succeeded']]);
+    const requested = current.events.filter((event) => event.type === 'refund_requested');
+    assert.equal(requested.length, 1);
+    assert.equal(requested[0]!.source, 'admin');
+    assert.match(requested[0]!.message ?? '', /admin@example\.com.*re_/);
+    assert.ok(current.events.some((event) => event.type === 'partially_refunded' && event.source === 'webhook'));
+
+    const tooMuch = await refund(order.id, ((order.totalAmount - part + 1) / 100).toFixed(2));
+    assert.deepEqual(tooMuch, { ok: false, field: 'amount', message: `At most $${((order.totalAmount - part) / 100).toFixed(2)} is left to refund.` });
+
+    const rest = await refund(order.id, ((order.totalAmount - part) / 100).toFixed(2));
+    assert.ok(rest.ok);
+    await stack.control.flushWebhooks();
+    current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { events: true, refunds: true } });
+    assert.equal(current.status, 'refunded');
+    assert.equal(current.amountRefunded, order.totalAmount);
+
+    const more = await refund(order.id, '0.01');
+    assert.deepEqual(more, { ok: false, message: 'Nothing is left to refund on this order.' });
+    assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 2);
+  });
+
+  it('counts a refund made but not yet confirmed by its webhook against the limit', async () => {
+    const order = await paidOrder('eur', 1);
+    const all = (order.totalAmount / 100).toFixed(2);
+    // No webhook reaches the shop meanwhile: the order still says nothing was refunded.
+    await stack.control.removeWebhookEndpoint(endpointId);
+    try {
+      const first = await refund(order.id, all);
+      assert.ok(first.ok);
+      const stored = await db().order.findUniqueOrThrow({ where: { id: order.id } });
+      assert.deepEqual([stored.status, stored.amountRefunded], ['paid', 0]);
+      const second = await refund(order.id, '0.01');
+      assert.deepEqual(second, { ok: false, message: 'Nothing is left to refund on this order.' });
+      assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 1);
+    } finally {
+      endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+    }
+  });
+
+  it('refunds once when the same form is submitted twice at the same moment', async () => {
+    const order = await paidOrder('gbp', 2);
+    const requestId = randomUUID();
+    const amount = (order.totalAmount / 2 / 100).toFixed(2);
+    const results = await Promise.all([refund(order.id, amount, requestId), refund(order.id, amount, requestId), refund(order.id, amount, requestId)]);
+    assert.ok(results.every((result) => result.ok));
+    assert.equal(results.filter((result) => result.ok && !result.duplicate).length, 1);
+    assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 1);
+    assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: 'refund_requested' } }), 1);
+    // Submitted again later, after the webhook: still the one refund.
+    await stack.control.flushWebhooks();
+    const again = await refund(order.id, amount, requestId);
+    assert.ok(again.ok && again.duplicate);
+    assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 1);
+    assert.equal((await db().order.findUniqueOrThrow({ where: { id: order.id } })).amountRefunded, order.totalAmount / 2);
+  });
+
+  it('lets two different refunds race without refunding more than the total', async () => {
+    const order = await paidOrder('usd', 3);
+    const twoThirds = ((order.totalAmount * 2) / 3 / 100).toFixed(2);
+    const results = await Promise.all([refund(order.id, twoThirds), refund(order.id, twoThirds)]);
+    assert.deepEqual(results.map((result) => result.ok).sort(), [false, true]);
+    const made = await stripeRefundsOf(order.stripePaymentIntentId!);
+    assert.equal(made.length, 1);
+    await stack.control.flushWebhooks();
+  });
+
+  it('refuses unpaid orders, unknown orders and amounts that are not money', async () => {
+    const product = await db().product.findFirstOrThrow({ where: { currency: 'usd', active: true } });
+    const added = await cart.addToCart(null, product.id, 1);
+    assert.ok(added.ok);
+    const started = await checkout.startCheckout({ cartId: added.cartId, currency: 'usd' });
+    assert.ok(started.ok);
+    assert.deepEqual(await refund(started.orderId, '1.00'), { ok: false, message: 'Only paid orders can be refunded.' });
+    assert.deepEqual(await refund(randomUUID(), '1.00'), { ok: false, message: 'There is no such order.' });
+    const paid = await paidOrder('jpy', 1);
+    for (const amount of ['12.50', '-5', 'abc', '0']) {
+      const result = await refund(paid.id, amount);
+      assert.equal(result.ok, false, amount);
+      assert.equal(!result.ok && result.field, 'amount', amount);
+    }
+    assert.equal((await stripeRefundsOf(paid.stripePaymentIntentId!)).length, 0);
+    // A refused attempt does not use up its request id.
+    const requestId = randomUUID();
+    assert.equal((await refund(paid.id, '0', requestId)).ok, false);
+    const retried = await refund(paid.id, '100', requestId);
+    assert.ok(retried.ok && !retried.duplicate);
+    await stack.control.flushWebhooks();
+  });
+});
