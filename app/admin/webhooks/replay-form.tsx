@@ -6,7 +6,7 @@ import { replayAction, type ReplayState } from './actions';
 export function ReplayForm({ eventId }: { eventId: string }) {
   const [state, formAction, pending] = useActionState<ReplayState, FormData>(replayAction, {});
   return (
-    <form action={formAction} data-testid="replay-form">
+    <form action={formAction} className="replay-form" data-testid="replay-form">
       <input type="hidden" name="eventId" value={eventId} />
       <button type="submit" disabled={pending} aria-label={`Replay ${eventId}`}>
         {pending ? 'Replaying…' : 'Replay'}

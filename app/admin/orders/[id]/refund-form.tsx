@@ -19,7 +19,7 @@ export function RefundForm({ orderId, requestId, refundableText, refundableDecim
   const describedBy = (field: 'amount' | 'reason' | 'note', hint?: string) =>
     [errors[field] ? `refund-${field}-error` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
   return (
-    <form action={formAction} className="auth-form" data-testid="refund-form" noValidate aria-labelledby="refund-heading">
+    <form action={formAction} className="auth-form refund-form" data-testid="refund-form" noValidate aria-labelledby="refund-heading">
       <input type="hidden" name="orderId" value={orderId} />
       <input type="hidden" name="requestId" value={state.requestId} />
       {/* Keyed by answer: after a refund the amount starts again from what is left. */}
