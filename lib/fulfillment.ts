@@ -156,12 +156,36 @@ async function takePaidLinesOutOfCart(tx: Tx, orderId: string, cartId: string): 
   await tx.cartLine.deleteMany({ where: { cartId, quantity: { lte: 0 } } });
 }
 
-/** Fetches the session and applies it in a transaction of its own (the success page's way in). */
+const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
+
+/**
+ * Stripe did not answer usefully (network, its own error, rate limit): asking again later may work.
+ * Read from the error's `type`, not instanceof: Next bundles the SDK once per layer, and the one
+ * client kept on globalThis (lib/stripe.ts) may throw another layer's error classes.
+ */
+function isStripeUnavailable(error: unknown): boolean {
+  return error instanceof Error && UNAVAILABLE.has((error as { type?: unknown }).type as string);
+}
+
+/**
+ * Fetches the session and applies it in a transaction of its own (the success page's way in).
+ * When Stripe cannot be asked, the order is reported as it stands rather than failing the
+ * customer's return to the shop with an error page: the webhook, which Stripe retries, moves it on.
+ */
 export async function fulfillCheckout(
   sessionId: string,
   source: 'success_page' | 'webhook' | 'admin' = 'success_page',
 ): Promise<FulfilmentResult | null> {
-  const snapshot = await loadCheckoutSnapshot(sessionId);
+  let snapshot: CheckoutSnapshot | null;
+  try {
+    snapshot = await loadCheckoutSnapshot(sessionId);
+  } catch (error) {
+    if (!isStripeUnavailable(error)) throw error;
+    const order = await db.order.findUnique({ where: { stripeCheckoutSessionId: sessionId }, select: { id: true, status: true } });
+    if (!order) throw error;
+    console.warn(`[fulfilment] Stripe unavailable for ${sessionId}; showing order ${order.id} as ${order.status}: ${(error as Error).message}`);
+    return { orderId: order.id, status: order.status, transitioned: false };
+  }
   if (!snapshot) return null;
   return db.$transaction((tx) => applyCheckoutSnapshot(tx, snapshot, source));
 }
