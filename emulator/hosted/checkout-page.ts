@@ -83,7 +83,7 @@ export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Sessi
     <section aria-labelledby="merchant">
       <h1 id="merchant">${merchant}</h1>
       <p><span class="test">TEST MODE</span> <span class="muted">Stripe emulator</span></p>
-      ${setup ? '' : html`<p class="muted">Pay ${merchant}</p><p style="font-size:2rem;margin:0" aria-label="Amount due">${total}</p>`}
+      ${setup ? '' : html`<p class="muted">Pay ${merchant}</p><p class="amount-due">${total}</p>`}
       ${summary}
       ${cancel}
     </section>

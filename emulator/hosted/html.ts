@@ -44,6 +44,7 @@ button.secondary{background:#e3e8ee;color:#1a1f36}button.amazon{background:#ffd8
 .error{background:#fde8e8;color:#9b1c1c;border-radius:6px;padding:12px;margin-bottom:12px}
 .muted{color:#697386;font-size:.875rem}.test{display:inline-block;background:#ffde92;color:#8d4b00;border-radius:4px;padding:2px 6px;font-size:.75rem;font-weight:600}
 img.product{max-width:48px;max-height:48px;border-radius:4px;margin-right:8px;float:left}
+.amount-due{font-size:2rem;margin:0}
 `;
 
 export function page(title: string, body: Html): string {

@@ -125,7 +125,7 @@ export default async function AmazonPayPage({ searchParams }: Props) {
         Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay (or enter a
         card) and come back here.
       </p>
-      <div className="terms" data-testid="mandate-terms" data-terms-version={CURRENT_TERMS_VERSION} tabIndex={0} aria-label="Terms of the agreement">
+      <div className="terms" data-testid="mandate-terms" data-terms-version={CURRENT_TERMS_VERSION} tabIndex={0} role="region" aria-label="Terms of the agreement">
         {terms}
       </div>
       <SaveAmazonPayForm
