@@ -24,9 +24,15 @@ function createStripe(): Stripe {
   });
 }
 
-const globalForStripe = globalThis as unknown as { storefrontStripe?: Stripe };
-
-export const stripe: Stripe = (globalForStripe.storefrontStripe ??= createStripe());
+/**
+ * One client per copy of the SDK, not one per process on globalThis: Next
+ * bundles the SDK separately into route handlers, pages and server actions,
+ * and `error instanceof Stripe.errors.…` only holds for errors thrown by a
+ * client of the same copy. A client shared across them made those checks fail
+ * wherever another bundle had created it first (an unknown session id answered
+ * 500 instead of 404, a declined off-session charge was left pending).
+ */
+export const stripe: Stripe = createStripe();
 
 /** The API version the SDK pins; the emulator and our webhook parsing speak this one. */
 export const STRIPE_API_VERSION = Stripe.API_VERSION;
