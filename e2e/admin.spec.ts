@@ -58,12 +58,14 @@ async function captureAction(page: Page, submit: () => Promise<void>): Promise<R
   const path = new URL(page.url()).pathname;
   const block = (route: import('@playwright/test').Route) =>
     route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort() : route.continue();
-  await page.route(`**${path}`, block);
+  // Matched on the path alone: the page's URL may carry a query (the list's filters).
+  const matches = (url: URL) => url.pathname === path;
+  await page.route(matches, block);
   const [call] = await Promise.all([
     page.waitForRequest((request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined),
     submit(),
   ]);
-  await page.unroute(`**${path}`, block);
+  await page.unroute(matches, block);
   return call;
 }
 
@@ -157,7 +159,8 @@ test('an admin filters, searches, opens an order and refunds part of it once the
   await expect(page.getByTestId('admin-order-refunded')).toHaveText('€30.00');
   await expect(page.getByTestId('admin-refund')).toHaveCount(1);
   await expect(page.getByTestId('timeline-entry').filter({ hasText: 'One apron arrived torn' })).toContainText('admin@example.com');
-  await expect(page.getByTestId('timeline-entry').filter({ hasText: 'charge.refunded' }).first()).toBeVisible();
+  // Which of Stripe's refund events moved the order first varies; one of them did.
+  await expect(page.locator('[data-testid="timeline-entry"][data-type="partially_refunded"][data-source="webhook"]')).toContainText(/refund/);
   await expect(page.getByLabel('Amount')).toHaveValue('54.00');
 });
 
@@ -195,7 +198,7 @@ test('an admin replays a webhook event that failed', async ({ browser }) => {
   const row = page.locator(`[data-testid="webhook-row"][data-event-id="${failedEventId}"]`);
   await expect(row).toBeVisible();
   await expect(row.getByTestId('webhook-status')).toHaveText('Failed');
-  await expect(row).toContainText('StripeAPIError');
+  await expect(row).toContainText('injected by the emulator');
 
   // The replay action, called directly by a customer and by a visitor: 404, and the event is untouched.
   const call = await captureAction(page, () => row.getByRole('button', { name: `Replay ${failedEventId}` }).click());
@@ -207,10 +210,12 @@ test('an admin replays a webhook event that failed', async ({ browser }) => {
 
   await page.reload();
   await row.getByRole('button', { name: `Replay ${failedEventId}` }).click();
-  await expect(row.getByRole('status')).toHaveText('Replayed: processed.');
-  await expect(page.locator(`[data-testid="webhook-row"][data-event-id="${failedEventId}"]`)).toHaveCount(0);
+  // Back on the same view, which the event has left, with a word on what became of it.
+  await expect(page).toHaveURL(new RegExp(`/admin/webhooks\\?status=failed&replayed=${failedEventId}$`));
+  await expect(page.getByTestId('replay-notice')).toHaveText(`Replayed ${failedEventId}: it is now processed.`);
+  await expect(row).toHaveCount(0);
   await page.goto('/admin/webhooks?type=checkout.session.completed');
-  await expect(page.locator(`[data-testid="webhook-row"][data-event-id="${failedEventId}"]`).getByTestId('webhook-status')).toHaveText('Processed');
+  await expect(row.getByTestId('webhook-status')).toHaveText('Processed');
   expect(await stored(failedEventId)).toBe('processed');
   expect((await query<{ status: string }>('SELECT status::text FROM "Order" WHERE id = $1', [orderId]))[0]?.status).toBe('paid');
 });

@@ -33,11 +33,27 @@ export const webhookFiltersSchema = z.object({
   status: lenient(z.enum(WEBHOOK_STATUSES)),
   type: lenient(z.string().trim().regex(/^[a-z_]+(\.[a-z_]+)+$/).max(100)),
   after: lenient(z.string().max(300)).transform((value) => (value ? decodeCursor(value) : null)),
+  /** The event just replayed, to say how it went. */
+  replayed: lenient(z.string().regex(/^evt_\w{1,200}$/)),
 });
 export type WebhookFilters = z.output<typeof webhookFiltersSchema>;
 
 export function parseWebhookFilters(params: Record<string, string | string[] | undefined>): WebhookFilters {
   return webhookFiltersSchema.parse(params);
+}
+
+/** The list's address with these filters (and extra parameters), for links and redirects. */
+export function webhookListHref(filters: { status?: string; type?: string }, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (filters.status) params.set('status', filters.status);
+  if (filters.type) params.set('type', filters.type);
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  return params.size ? `/admin/webhooks?${params}` : '/admin/webhooks';
+}
+
+export async function webhookEventStatus(id: string): Promise<WebhookStatus | null> {
+  const row = await db.webhookEvent.findUnique({ where: { id }, select: { status: true } });
+  return row?.status ?? null;
 }
 
 export type WebhookRow = {

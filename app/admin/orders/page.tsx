@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import {
   filtersToSearchParams,
@@ -21,7 +22,19 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
   await requireAdmin();
   const params = await searchParams;
   const filters = parseOrderFilters(params);
-  const [page, currencies] = await Promise.all([listAdminOrders(filters, parseOrderPage(params)), orderCurrencies()]);
+  const pageRequest = parseOrderPage(params);
+  // One URL per view: the filter form also sends its empty fields, and hand-edited URLs may hold
+  // values that do not parse; both are sent to the clean address, which is the one to bookmark.
+  const canonical = filtersToSearchParams(filters);
+  for (const key of ['after', 'before'] as const) {
+    const value = params[key];
+    if (pageRequest[key] && typeof value === 'string') canonical.set(key, value);
+  }
+  const received = new URLSearchParams(
+    Object.entries(params).flatMap(([key, value]) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((each) => [key, each])),
+  );
+  if (received.toString() !== canonical.toString()) redirect(`/admin/orders${canonical.size ? `?${canonical}` : ''}`);
+  const [page, currencies] = await Promise.all([listAdminOrders(filters, pageRequest), orderCurrencies()]);
   const query = filtersToSearchParams(filters).toString();
   return (
     <section aria-labelledby="orders-heading">

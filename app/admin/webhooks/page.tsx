@@ -1,6 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { listWebhookEvents, parseWebhookFilters, WEBHOOK_STATUSES, webhookEventTypes } from '@/lib/admin-webhooks';
+import {
+  listWebhookEvents,
+  parseWebhookFilters,
+  WEBHOOK_STATUSES,
+  webhookEventStatus,
+  webhookEventTypes,
+  webhookListHref,
+} from '@/lib/admin-webhooks';
 import { requireAdmin } from '@/lib/auth';
 import { adminDateTime } from '../orders/format';
 import { ReplayForm } from './replay-form';
@@ -14,16 +21,21 @@ const STATUS_LABELS = { processing: 'Processing', processed: 'Processed', failed
 export default async function AdminWebhooksPage({ searchParams }: Props) {
   await requireAdmin();
   const filters = parseWebhookFilters(await searchParams);
-  const [page, types] = await Promise.all([listWebhookEvents(filters), webhookEventTypes()]);
-  const nextParams = new URLSearchParams();
-  if (filters.status) nextParams.set('status', filters.status);
-  if (filters.type) nextParams.set('type', filters.type);
-  if (page.next) nextParams.set('after', page.next);
+  const [page, types, replayedStatus] = await Promise.all([
+    listWebhookEvents(filters),
+    webhookEventTypes(),
+    filters.replayed ? webhookEventStatus(filters.replayed) : null,
+  ]);
 
   return (
     <section aria-labelledby="webhooks-heading">
       <h1 id="webhooks-heading">Webhook events</h1>
       <p className="muted">Every event Stripe sent, newest first. A failed event can be replayed: its object is read from Stripe again and handled as on first delivery.</p>
+      {filters.replayed && replayedStatus && (
+        <p className="notice" role="status" data-testid="replay-notice">
+          Replayed <span className="mono">{filters.replayed}</span>: it is now {STATUS_LABELS[replayedStatus].toLowerCase()}.
+        </p>
+      )}
       <form method="get" action="/admin/webhooks" className="admin-filters" aria-label="Filter webhook events">
         <div className="field">
           <label htmlFor="webhook-status">Status</label>
@@ -81,7 +93,7 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
                 <td>{adminDateTime.format(row.receivedAt)}</td>
                 <td>{row.processedAt ? adminDateTime.format(row.processedAt) : '—'}</td>
                 <td className="error-text">{row.lastError ?? ''}</td>
-                <td>{row.status === 'failed' && <ReplayForm eventId={row.id} />}</td>
+                <td>{row.status === 'failed' && <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />}</td>
               </tr>
             ))}
           </tbody>
@@ -89,8 +101,8 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
       )}
       {page.next && (
         <nav aria-label="Pages" className="admin-pager">
-          <Link href="/admin/webhooks">← Newest</Link>
-          <Link href={`/admin/webhooks?${nextParams}`} rel="next">
+          <Link href={webhookListHref(filters)}>← Newest</Link>
+          <Link href={webhookListHref(filters, { after: page.next })} rel="next">
             Older →
           </Link>
         </nav>
