@@ -1,5 +1,6 @@
 import 'server-only';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import { db, type Tx } from './db';
 import { env } from './env';
 import { applyIntent, loadChargeIntent } from './charges';
@@ -35,9 +36,10 @@ const checkoutSessionHandler: Handler = async (event) => {
 };
 
 function paymentIntentIdOf(object: { payment_intent?: string | Stripe.PaymentIntent | null }): string | null {
-  const value = object.payment_intent;
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
+  const value: unknown = object.payment_intent;
+  // Only read, never trusted: a signed event with an odd value here is ignored, not thrown on.
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : value;
+  return typeof id === 'string' && stripeIdSchema.safeParse(id).success ? id : null;
 }
 
 const refundHandler: Handler = async (event) => {
@@ -107,24 +109,60 @@ const fail = (status: number, code: string, message: string): WebhookResponse =>
   body: { error: { code, message } },
 });
 
+const handles = (type: string) => Object.hasOwn(HANDLERS, type); // never '__proto__' or 'constructor'
+
+/** Stripe's ids: a prefix and letters, digits or underscores. Anything else never reaches a URL or a column. */
+const stripeIdSchema = z.string().regex(/^[A-Za-z0-9_]{1,255}$/);
+
+/**
+ * What every Stripe event has. JSON.parse of a correctly signed body can still
+ * be null, an array, or an event without data; such a payload is refused like
+ * an unsigned one, before any write, instead of failing somewhere inside.
+ */
+const eventEnvelope = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/),
+  type: z.string().regex(/^[a-z0-9_.]{1,100}$/),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
 /** Verifies the signature over the exact bytes received; anything else is refused before a write. */
 export function verifyEvent(rawBody: string, signature: string | null): Stripe.Event | WebhookResponse {
   if (!signature) return fail(400, 'signature_missing', 'The Stripe-Signature header is missing.');
+  let event: Stripe.Event;
   try {
-    return stripe.webhooks.constructEvent(rawBody, signature, env().stripe.webhookSecret);
+    event = stripe.webhooks.constructEvent(rawBody, signature, env().stripe.webhookSecret);
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       return fail(400, 'signature_invalid', 'The signature does not match the payload, or is too old.');
     }
     return fail(400, 'payload_invalid', 'The payload is not a Stripe event.');
   }
+  const envelope = eventEnvelope.safeParse(event);
+  // Handlers look the object up at Stripe by its id, so a handled event needs one that is an id.
+  if (!envelope.success || (handles(envelope.data.type) && !stripeIdSchema.safeParse(envelope.data.data.object.id).success)) {
+    return fail(400, 'payload_invalid', 'The payload is not a Stripe event.');
+  }
+  return event;
 }
+
+/**
+ * The payload as jsonb takes it. JSON allows \u0000 and lone surrogates in
+ * strings; PostgreSQL refuses both, and the event could then not even be logged.
+ * JSON.stringify writes either only as an escape, so the escapes are replaced.
+ */
+function payloadJson(event: Stripe.Event): string {
+  return JSON.stringify(event).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/g, '$1\\ufffd');
+}
+
+/** Stripe does not know the object the event names: from another account or mode, or made up. */
+const isUnknownToStripe = (error: unknown) =>
+  error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404;
 
 /** Claims the event inside `tx`. False when an earlier delivery already handled it. */
 async function claim(tx: Tx, event: Stripe.Event): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO "WebhookEvent" (id, type, status, attempts, payload, "receivedAt")
-    VALUES (${event.id}, ${event.type}, 'processing', 1, ${JSON.stringify(event)}::jsonb, now())
+    VALUES (${event.id}, ${event.type}, 'processing', 1, ${payloadJson(event)}::jsonb, now())
     ON CONFLICT (id) DO NOTHING`;
   if (inserted === 1) return true;
   // Someone delivered it before: wait for their transaction, then look at what they left.
@@ -142,7 +180,7 @@ async function recordFailure(event: Stripe.Event, error: unknown): Promise<void>
   try {
     await db.$executeRaw`
       INSERT INTO "WebhookEvent" (id, type, status, attempts, "lastError", payload, "receivedAt")
-      VALUES (${event.id}, ${event.type}, 'failed', 1, ${message}, ${JSON.stringify(event)}::jsonb, now())
+      VALUES (${event.id}, ${event.type}, 'failed', 1, ${message}, ${payloadJson(event)}::jsonb, now())
       ON CONFLICT (id) DO UPDATE SET
         status = CASE WHEN "WebhookEvent".status IN ('processed', 'ignored') THEN "WebhookEvent".status ELSE 'failed' END,
         attempts = "WebhookEvent".attempts + 1,
@@ -160,7 +198,7 @@ export async function processEvent(event: Stripe.Event): Promise<WebhookResponse
     if (seen?.status === 'processed' || seen?.status === 'ignored') {
       return { status: 200, body: { received: true, status: 'duplicate' } };
     }
-    const handler = HANDLERS[event.type];
+    const handler = handles(event.type) ? HANDLERS[event.type] : undefined;
     const apply: Apply = handler ? await handler(event) : async () => 'ignored';
     const outcome = await db.$transaction(async (tx) => {
       if (!(await claim(tx, event))) return 'duplicate' as const;
@@ -173,8 +211,14 @@ export async function processEvent(event: Stripe.Event): Promise<WebhookResponse
     });
     return { status: 200, body: { received: true, status: outcome } };
   } catch (error) {
-    console.error(`[webhook] ${event.type} ${event.id} failed:`, error);
     await recordFailure(event, error);
+    if (isUnknownToStripe(error)) {
+      // Not our failure, and no retry of ours can fix it; still not a 2xx, so a real event sent
+      // with the wrong API key configured keeps coming back until the key is put right.
+      console.warn(`[webhook] ${event.type} ${event.id} names an object Stripe does not know: ${(error as Error).message}`);
+      return fail(422, 'object_not_found', 'Stripe does not know the object this event names.');
+    }
+    console.error(`[webhook] ${event.type} ${event.id} failed:`, error);
     return fail(500, 'processing_failed', 'The event could not be processed; Stripe will retry it.');
   }
 }
