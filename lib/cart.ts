@@ -145,9 +145,10 @@ export async function addToCart(cartId: string | null, productId: string, quanti
   });
 }
 
-/** Sets a line's quantity; a line that is not in the cart is left alone. */
-export async function setLineQuantity(cartId: string, productId: string, quantity: number): Promise<void> {
-  await db.cartLine.updateMany({ where: { cartId, productId }, data: { quantity } });
+/** Sets a line's quantity; false (and nothing written) when the product is not in the cart. */
+export async function setLineQuantity(cartId: string, productId: string, quantity: number): Promise<boolean> {
+  const { count } = await db.cartLine.updateMany({ where: { cartId, productId }, data: { quantity } });
+  return count > 0;
 }
 
 export async function removeLine(cartId: string, productId: string): Promise<void> {

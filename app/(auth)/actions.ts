@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { auth, authErrorMessage } from '@/lib/auth';
 import { clientInfo } from '@/lib/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { hitRateLimit, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT } from '@/lib/rate-limit';
 
 export type AuthFormState = {
@@ -19,15 +20,19 @@ const nextPath = z
   .regex(/^\/(?!\/)[\w\-/?=&%.]*$/)
   .catch('/account');
 
+// Every check has its own message: a missing field or a file in its place must not show zod's defaults.
 const signInInput = z.object({
-  email: z.email('Enter your email address.').max(254),
-  password: z.string().min(1, 'Enter your password.').max(128, 'Use at most 128 characters.'),
+  email: z.email('Enter your email address.').max(254, 'Use at most 254 characters.'),
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(128, 'Use at most 128 characters.'),
 });
 
 const signUpInput = z.object({
   name: z.string().trim().min(1, 'Enter your name.').max(100, 'Use at most 100 characters.'),
-  email: z.email('Enter a valid email address.').max(254),
-  password: z.string().min(10, 'Use at least 10 characters.').max(128, 'Use at most 128 characters.'),
+  email: z.email('Enter a valid email address.').max(254, 'Use at most 254 characters.'),
+  password: z
+    .string({ error: 'Use at least 10 characters.' })
+    .min(10, 'Use at least 10 characters.')
+    .max(128, 'Use at most 128 characters.'),
 });
 
 function fieldErrors(error: z.ZodError): AuthFormState['fieldErrors'] {
@@ -36,6 +41,7 @@ function fieldErrors(error: z.ZodError): AuthFormState['fieldErrors'] {
 }
 
 export async function signInAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const email = String(form.get('email') ?? '').trim().toLowerCase();
   const parsed = signInInput.safeParse({ email, password: form.get('password') });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values: { email } };
@@ -61,6 +67,7 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
 }
 
 export async function signUpAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const values = { email: String(form.get('email') ?? '').trim().toLowerCase(), name: String(form.get('name') ?? '') };
   const parsed = signUpInput.safeParse({ ...values, password: form.get('password') });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };

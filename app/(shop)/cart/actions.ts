@@ -3,6 +3,7 @@
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { productIdSchema, quantitySchema, removeLine, setLineQuantity } from '@/lib/cart';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { readCartId } from './cart-cookie';
 
 export type CartLineState = { error?: string; quantity?: string };
@@ -10,6 +11,7 @@ export type CartLineState = { error?: string; quantity?: string };
 const updateInput = z.object({ productId: productIdSchema, quantity: quantitySchema });
 
 export async function updateQuantityAction(_previous: CartLineState, form: FormData): Promise<CartLineState> {
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const quantityText = String(form.get('quantity') ?? '');
   const parsed = updateInput.safeParse({ productId: form.get('productId'), quantity: quantityText });
   if (!parsed.success) {
@@ -17,12 +19,14 @@ export async function updateQuantityAction(_previous: CartLineState, form: FormD
     return { error: errors.quantity?.[0] ?? errors.productId?.[0] ?? 'Could not update this line.', quantity: quantityText };
   }
   const cartId = await readCartId();
-  if (cartId) await setLineQuantity(cartId, parsed.data.productId, parsed.data.quantity);
+  const updated = cartId !== null && (await setLineQuantity(cartId, parsed.data.productId, parsed.data.quantity));
   refresh();
-  return {};
+  // Removed in another tab, or an id that was never in this cart: say so rather than pretend it worked.
+  return updated ? {} : { error: 'This item is no longer in your cart.', quantity: quantityText };
 }
 
 export async function removeLineAction(form: FormData): Promise<void> {
+  if (!isForm(form)) return;
   const productId = productIdSchema.safeParse(form.get('productId'));
   const cartId = await readCartId();
   if (productId.success && cartId) await removeLine(cartId, productId.data);

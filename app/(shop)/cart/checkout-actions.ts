@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { currentUser } from '@/lib/auth';
 import { startCheckout } from '@/lib/checkout';
 import { clientInfo } from '@/lib/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { ensureStripeCustomer } from '@/lib/customers';
 import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/rate-limit';
 import { readCartId } from './cart-cookie';
@@ -16,6 +17,7 @@ const checkoutInput = z.object({ currency: z.string().regex(/^[a-z]{3}$/, 'Unkno
 
 /** Pays one currency group of the cart: the order is written, then Stripe's page takes over. */
 export async function checkoutAction(_previous: CheckoutState, form: FormData): Promise<CheckoutState> {
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const parsed = checkoutInput.safeParse({ currency: form.get('currency') });
   if (!parsed.success) return { error: 'Choose which items to pay for.' };
   const cartId = await readCartId();

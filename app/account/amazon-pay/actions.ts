@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requireUser } from '@/lib/auth';
 import { payFailedChargeNow } from '@/lib/charges';
 import { clientInfo } from '@/lib/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { MANDATE_FREQUENCIES } from '@/lib/mandate-terms';
 import { revokeMandate, startMandateSetup } from '@/lib/mandates';
 
@@ -24,6 +25,7 @@ const saveInput = z.object({
 
 export async function saveAmazonPayAction(_previous: SaveState, form: FormData): Promise<SaveState> {
   const user = await requireUser('/account/amazon-pay');
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const parsed = saveInput.safeParse({
     termsVersion: form.get('termsVersion'),
     frequency: form.get('frequency'),
@@ -56,7 +58,7 @@ const idInput = z.uuid();
 
 export async function revokeAction(_previous: RowActionState, form: FormData): Promise<RowActionState> {
   const user = await requireUser('/account/amazon-pay');
-  const mandateId = idInput.safeParse(form.get('mandateId'));
+  const mandateId = idInput.safeParse(isForm(form) ? form.get('mandateId') : null);
   if (!mandateId.success) notFound();
   const result = await revokeMandate(user.id, mandateId.data);
   if (!result.ok && result.notFound) notFound();
@@ -67,7 +69,7 @@ export async function revokeAction(_previous: RowActionState, form: FormData): P
 
 export async function payNowAction(_previous: RowActionState, form: FormData): Promise<RowActionState> {
   const user = await requireUser('/account/amazon-pay');
-  const chargeId = idInput.safeParse(form.get('chargeId'));
+  const chargeId = idInput.safeParse(isForm(form) ? form.get('chargeId') : null);
   if (!chargeId.success) notFound();
   const result = await payFailedChargeNow(user.id, chargeId.data);
   if (!result.ok && result.notFound) notFound();

@@ -3,6 +3,7 @@
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { addToCart, productIdSchema, quantitySchema } from '@/lib/cart';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { readCartId, writeCartId } from '../../cart/cart-cookie';
 
 export type AddToCartState = {
@@ -16,6 +17,7 @@ export type AddToCartState = {
 const addToCartInput = z.object({ productId: productIdSchema, quantity: quantitySchema });
 
 export async function addToCartAction(_previous: AddToCartState, form: FormData): Promise<AddToCartState> {
+  if (!isForm(form)) return { status: 'error', fieldErrors: { productId: UNREADABLE_FORM } };
   const quantityText = String(form.get('quantity') ?? '');
   const parsed = addToCartInput.safeParse({ productId: form.get('productId'), quantity: quantityText });
   if (!parsed.success) {
