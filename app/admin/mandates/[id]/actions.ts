@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { refresh } from 'next/cache';
 import { getChargeSummary, parseChargeForm, type ChargeFormField } from '@/lib/admin-mandates';
 import { requireAdmin } from '@/lib/auth';
+import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/form-input';
 import { chargeMandate } from '@/lib/charges';
 
 export type ChargeOutcome = {
@@ -30,12 +31,13 @@ const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? 
 
 export async function chargeSavedMethodAction(previous: ChargeFormState, form: FormData): Promise<ChargeFormState> {
   const admin = await requireAdmin();
+  const seq = nextSeq(previous);
+  if (!isForm(form)) return { requestId: previous?.requestId, seq, error: UNREADABLE_FORM };
   const values = { amount: text(form.get('amount')), currency: text(form.get('currency')), description: text(form.get('description')) };
-  const seq = previous.seq + 1;
   const parsed = parseChargeForm({ ...values, mandateId: form.get('mandateId'), requestId: form.get('requestId') });
   if (!parsed.ok) {
     return {
-      requestId: previous.requestId,
+      requestId: previous?.requestId,
       seq,
       values,
       fieldErrors: parsed.fieldErrors,

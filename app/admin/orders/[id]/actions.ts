@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { requireAdmin } from '@/lib/auth';
+import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/form-input';
 import { createAdminRefund } from '@/lib/refunds';
 import { REFUND_REASONS } from '@/lib/stripe-params';
 
@@ -35,16 +36,17 @@ const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? 
 /** Refunds part or all of an order. Admins only: anyone else gets the 404 requireAdmin() throws. */
 export async function refundAction(previous: RefundFormState, form: FormData): Promise<RefundFormState> {
   const admin = await requireAdmin();
+  const seq = nextSeq(previous);
+  if (!isForm(form)) return { requestId: previous?.requestId, seq, error: UNREADABLE_FORM };
   const values = { amount: text(form.get('amount')), reason: text(form.get('reason')), note: text(form.get('note')) };
-  const seq = previous.seq + 1;
   const parsed = refundInput.safeParse({ ...values, orderId: form.get('orderId'), requestId: form.get('requestId') });
   if (!parsed.success) {
     const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
     if (flat.orderId || flat.requestId) {
-      return { requestId: previous.requestId, seq, values, error: 'This form is out of date. Reload the page and try again.' };
+      return { requestId: previous?.requestId, seq, values, error: 'This form is out of date. Reload the page and try again.' };
     }
     return {
-      requestId: previous.requestId,
+      requestId: previous?.requestId,
       seq,
       values,
       fieldErrors: { amount: flat.amount?.[0], reason: flat.reason?.[0], note: flat.note?.[0] },
