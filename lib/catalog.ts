@@ -41,8 +41,14 @@ export const listProducts: () => Promise<CatalogProduct[]> = unstable_cache(
   { tags: [CATALOG_TAG], revalidate: HOUR },
 );
 
+/** What a slug can be: kebab-case, as the seed catalog's rules require. */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** One active product by slug, or null (unknown and inactive slugs look the same to visitors). */
 export function getProduct(slug: string): Promise<CatalogProduct | null> {
+  // Anything from the URL that cannot be a slug is no product: not a query, and not a cache entry
+  // (and tag, at most 256 characters) of its own for every junk path someone requests.
+  if (slug.length > 120 || !SLUG.test(slug)) return Promise.resolve(null);
   return unstable_cache(
     () => db.product.findFirst({ where: { slug, active: true }, select: publicFields }),
     ['catalog:product', slug],
