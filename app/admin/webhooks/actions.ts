@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { parseWebhookFilters, replayWebhookEvent, webhookListHref } from '@/lib/admin-webhooks';
 import { requireAdmin } from '@/lib/auth';
+import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 
 export type ReplayState = { error?: string };
 
@@ -17,6 +18,7 @@ const replayInput = z.object({ eventId: z.string().regex(/^evt_\w{1,200}$/) });
  */
 export async function replayAction(_previous: ReplayState, form: FormData): Promise<ReplayState> {
   const admin = await requireAdmin();
+  if (!isForm(form)) return { error: UNREADABLE_FORM };
   const parsed = replayInput.safeParse({ eventId: form.get('eventId') });
   if (!parsed.success) return { error: 'This form is out of date. Reload the page and try again.' };
   console.info(`[admin] ${admin.email} replays webhook event ${parsed.data.eventId}`);
