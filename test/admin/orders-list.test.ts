@@ -177,7 +177,8 @@ describe('filters, search and sort', () => {
 });
 
 describe('totals per currency', () => {
-  for (const filters of [{}, { status: 'partially_refunded' }, { method: 'amazon_pay', status: 'paid' }, { q: 'lovelace' }]) {
+  const cases: Filters[] = [{}, { status: 'partially_refunded' }, { method: 'amazon_pay', status: 'paid' }, { q: 'lovelace' }];
+  for (const filters of cases) {
     it(`add up the whole filtered set: ${JSON.stringify(filters)}`, async () => {
       const expected = new Map<string, { orders: number; totalAmount: number; amountRefunded: number }>();
       for (const order of naive(filters)) {
@@ -205,7 +206,8 @@ async function exportText(filters: Filters, batchSize: number): Promise<string> 
 
 describe('CSV export', () => {
   it('holds exactly the filtered rows, in order, across many batches', async () => {
-    for (const filters of [{}, { status: 'paid', currency: 'usd', sort: 'oldest' }, { q: 'nobody-has-this' }]) {
+    const cases: Filters[] = [{}, { status: 'paid', currency: 'usd', sort: 'oldest' }, { q: 'nobody-has-this' }];
+    for (const filters of cases) {
       const text = await exportText(filters, 97);
       assert.ok(text.startsWith('\uFEFF'), 'starts with the UTF-8 mark');
       const [header, ...rows] = parseCsv(text.slice(1));
