@@ -160,8 +160,8 @@ const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeR
 
 /**
  * Stripe did not answer usefully (network, its own error, rate limit): asking again later may work.
- * Read from the error's `type`, not instanceof: Next bundles the SDK once per layer, and the one
- * client kept on globalThis (lib/stripe.ts) may throw another layer's error classes.
+ * Read from the error's `type`, which holds whichever bundled copy of the SDK threw it (Next
+ * bundles the SDK once per layer; instanceof only matches errors of the same copy).
  */
 function isStripeUnavailable(error: unknown): boolean {
   return error instanceof Error && UNAVAILABLE.has((error as { type?: unknown }).type as string);
