@@ -1,0 +1,103 @@
+// Catalog pages under concurrent load against `next start`, beside a bare
+// node:http server sending the same bytes; and the first-load JavaScript of
+// those pages (gzipped), as a browser fetches it. Prints figures; never fails on them.
+//   npx tsx bench/pages.ts [--connections 32] [--seconds 10] [--skip-build]
+import autocannon from 'autocannon';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { startBenchStack } from './support/app-stack.ts';
+import { formatNumber, report, type BenchRow } from './support/report.ts';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '10' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const connections = Number(values.connections);
+const seconds = Number(values.seconds);
+const PAGES = [
+  { name: 'catalog /', path: '/' },
+  { name: 'product page', path: '/products/linen-apron' },
+];
+const AIM_RATIO = 0.5;
+const AIM_FIRST_LOAD_KB = 120;
+
+/** A server that answers every request with the given bytes: the ceiling for this machine. */
+async function bareServer(body: Buffer, contentType: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': body.length });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function firstLoadJs(appUrl: string, html: string): Promise<{ files: number; gzipBytes: number }> {
+  const sources = [...html.matchAll(/<script[^>]+src="([^"]+\.js[^"]*)"/g)].map((match) => match[1]!);
+  const unique = [...new Set(sources)];
+  let gzipBytes = 0;
+  for (const source of unique) {
+    const body = Buffer.from(await (await fetch(new URL(source, appUrl))).arrayBuffer());
+    gzipBytes += gzipSync(body, { level: 9 }).length;
+  }
+  return { files: unique.length, gzipBytes };
+}
+
+async function load(url: string) {
+  const result = await autocannon({ url, connections, duration: seconds });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+export async function benchPages(options: { build: boolean }): Promise<BenchRow[]> {
+  const stack = await startBenchStack(options);
+  const rows: BenchRow[] = [];
+  try {
+    for (const page of PAGES) {
+      const url = `${stack.appUrl}${page.path}`;
+      const response = await fetch(url);
+      const body = Buffer.from(await response.arrayBuffer());
+      // Warm the caches (catalog data, compiled route) before measuring.
+      await autocannon({ url, connections: 4, amount: 200 });
+      const app = await load(url);
+      const bare = await bareServer(body, response.headers.get('content-type') ?? 'text/html');
+      let baseline;
+      try {
+        baseline = await load(bare.url);
+      } finally {
+        await bare.close();
+      }
+      const ratio = app.rps / baseline.rps;
+      rows.push({
+        name: `${page.name} under load (${connections} connections)`,
+        value: `${formatNumber(app.rps)} req/s, p99 ${app.p99} ms`,
+        ratio: `${formatNumber(ratio, 3)} of bare node:http (${formatNumber(baseline.rps)} req/s, p99 ${baseline.p99} ms)`,
+        aim: `≥ ${AIM_RATIO}: ${ratio >= AIM_RATIO ? 'met' : 'missed'}`,
+        detail: `${app.errors} errors; page ${formatNumber(body.length / 1024, 1)} kB`,
+      });
+      const js = await firstLoadJs(stack.appUrl, body.toString('utf8'));
+      const kb = js.gzipBytes / 1024;
+      rows.push({
+        name: `${page.name} first-load JS`,
+        value: `${formatNumber(kb, 1)} kB gzipped`,
+        ratio: `${js.files} files`,
+        aim: `≤ ${AIM_FIRST_LOAD_KB} kB: ${kb <= AIM_FIRST_LOAD_KB ? 'met' : 'missed'}`,
+      });
+    }
+  } finally {
+    await stack.stop();
+  }
+  return rows;
+}
+
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  report('Catalog pages', await benchPages({ build: !values['skip-build'] }));
+}
