@@ -1,7 +1,8 @@
 // The admin order list at scale: p50/p95 of the queries the admin pages run, at a small and a
 // large shop, and a full CSV export (rows/s, peak RSS growth). Starts its own throwaway PostgreSQL.
 //   npm run bench:admin [-- --small 10000 --large 1000000 --runs 40]
-// (= node --conditions=react-server --import tsx bench/admin.ts; lib/ imports 'server-only'.)
+// (= node --expose-gc --conditions=react-server --import tsx bench/admin.ts; lib/ imports
+// 'server-only'; --expose-gc lets it tell retained memory from garbage not yet collected.)
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const { db } = await import('../lib/db.ts');
     await sql.connect();
 
-    const results: Array<{ orders: number; seedSeconds: number; seedRowsPerSecond: number; timings: Measured; exportRowsPerSecond: number; exportRows: number; rssDeltaMb: number }> = [];
+    const results: Array<{ orders: number; seedSeconds: number; seedRowsPerSecond: number; timings: Measured; exportRowsPerSecond: number; exportRows: number; rssDeltaMb: number; heapRetainedMb: number; alongsideP95: number }> = [];
     let seeded = 0;
     for (const size of sizes) {
       console.log(`Seeding up to ${size.toLocaleString('en-US')} orders…`);
@@ -102,13 +103,24 @@ async function main(): Promise<void> {
         'totals, no filter': await time(() => admin.orderTotalsByCurrency(newest)),
       };
 
-      // Full export of every order, read as fast as the stream gives it.
+      // Full export of every order, read as fast as the stream gives it, while the first page is
+      // asked for every 50 ms (the server must stay responsive meanwhile).
       global.gc?.();
-      const rssBefore = process.memoryUsage.rss();
-      let peak = rssBefore;
+      const before = process.memoryUsage();
+      let peak = before.rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
       const started = performance.now();
       let lines = 0;
+      let exporting = true;
+      const alongside: number[] = [];
+      const prober = (async () => {
+        while (exporting) {
+          const askedAt = performance.now();
+          await admin.listAdminOrders(newest, admin.parseOrderPage({}));
+          alongside.push(performance.now() - askedAt);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
       const decoder = new TextDecoder();
       const reader = exporter.orderCsvStream(newest).getReader();
       for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -116,7 +128,12 @@ async function main(): Promise<void> {
         for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
       }
       const seconds = (performance.now() - started) / 1000;
+      exporting = false;
+      await prober;
       clearInterval(sampler);
+      global.gc?.();
+      const retained = process.memoryUsage().heapUsed - before.heapUsed;
+      alongside.sort((a, b) => a - b);
       const exportRows = lines - 1;
       if (exportRows !== size) throw new Error(`The export held ${exportRows} rows, not ${size}`);
       results.push({
@@ -126,7 +143,9 @@ async function main(): Promise<void> {
         timings,
         exportRows,
         exportRowsPerSecond: Math.round(exportRows / seconds),
-        rssDeltaMb: (peak - rssBefore) / 2 ** 20,
+        rssDeltaMb: (peak - before.rss) / 2 ** 20,
+        heapRetainedMb: global.gc ? retained / 2 ** 20 : NaN,
+        alongsideP95: percentile(alongside, 95),
       });
     }
     await db.$disconnect();
@@ -134,18 +153,23 @@ async function main(): Promise<void> {
     const [small, large] = results as [(typeof results)[0], (typeof results)[0]];
     const ms = (value: number) => value.toFixed(1).padStart(7);
     const fmt = (n: number) => n.toLocaleString('en-US');
-    const header = `| query | p50 @${fmt(small.orders)} | p95 @${fmt(small.orders)} | p50 @${fmt(large.orders)} | p95 @${fmt(large.orders)} | p95 ratio |`;
-    const lines = [header, '|---|---:|---:|---:|---:|---:|'];
+    const header = `| query | p50 @${fmt(small.orders)} | p95 @${fmt(small.orders)} | p50 @${fmt(large.orders)} | p95 @${fmt(large.orders)} | p50 ratio | p95 ratio |`;
+    const lines = [header, '|---|---:|---:|---:|---:|---:|---:|'];
     for (const name of Object.keys(small.timings)) {
       const a = small.timings[name]!;
       const b = large.timings[name]!;
-      lines.push(`| ${name} | ${ms(a.p50)} ms | ${ms(a.p95)} ms | ${ms(b.p50)} ms | ${ms(b.p95)} ms | ${(b.p95 / a.p95).toFixed(2)} |`);
+      lines.push(
+        `| ${name} | ${ms(a.p50)} ms | ${ms(a.p95)} ms | ${ms(b.p50)} ms | ${ms(b.p95)} ms | ${(b.p50 / a.p50).toFixed(2)} | ${(b.p95 / a.p95).toFixed(2)} |`,
+      );
     }
     lines.push('');
-    lines.push(`| full CSV export | rows | rows/s | peak RSS growth |`);
-    lines.push('|---|---:|---:|---:|');
+    lines.push(`| full CSV export | rows | rows/s | peak RSS growth | heap kept after GC | first page p95 meanwhile |`);
+    lines.push('|---|---:|---:|---:|---:|---:|');
     for (const result of results) {
-      lines.push(`| @${fmt(result.orders)} | ${fmt(result.exportRows)} | ${fmt(result.exportRowsPerSecond)} | ${result.rssDeltaMb.toFixed(1)} MB |`);
+      lines.push(
+        `| @${fmt(result.orders)} | ${fmt(result.exportRows)} | ${fmt(result.exportRowsPerSecond)} | ${result.rssDeltaMb.toFixed(1)} MB | ` +
+          `${result.heapRetainedMb.toFixed(1)} MB | ${ms(result.alongsideP95)} ms |`,
+      );
     }
     lines.push('');
     lines.push(`| bulk seed | rows/s |`);
