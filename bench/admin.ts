@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     for (const result of results) {
       lines.push(
         `| @${fmt(result.orders)} | ${fmt(result.exportRows)} | ${fmt(result.exportRowsPerSecond)} | ${result.rssDeltaMb.toFixed(1)} MB | ` +
-          `${result.heapRetainedMb.toFixed(1)} MB | ${ms(result.alongsideP95)} ms |`,
+          `${Number.isNaN(result.heapRetainedMb) ? 'n/a (no --expose-gc)' : `${result.heapRetainedMb.toFixed(1)} MB`} | ${ms(result.alongsideP95)} ms |`,
       );
     }
     lines.push('');
