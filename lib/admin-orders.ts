@@ -38,7 +38,8 @@ const lenient = <T extends z.ZodType>(schema: T) =>
 const isoDate = z.iso.date();
 
 export const orderFiltersSchema = z.object({
-  q: lenient(z.string().trim().min(1).max(200)),
+  // PostgreSQL text cannot hold NUL: such a search would fail the query (and cut a CSV export off mid-stream).
+  q: lenient(z.string().trim().min(1).max(200).regex(/^[^\u0000]*$/)),
   status: lenient(z.enum(ORDER_STATUSES)),
   method: lenient(z.enum(['card', 'amazon_pay'])),
   currency: lenient(z.string().trim().toLowerCase().regex(/^[a-z]{3}$/)),
