@@ -244,6 +244,9 @@ describe('prisma CLI with the offline schema engine', () => {
 
   test('db push creates the tables of the schema', async () => {
     const url = withDatabase(server.url, 'push_test');
+    // The schema's trigram index needs pg_trgm, which the migrations create; db push only applies the schema.
+    await query(server.url, 'CREATE DATABASE push_test');
+    await query(url, 'CREATE EXTENSION IF NOT EXISTS pg_trgm');
     await prismaOk(['db', 'push'], { cwd: repoRoot, env: { DATABASE_URL: url } });
     const tables = await query<{ table_name: string }>(
       url,
