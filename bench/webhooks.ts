@@ -665,6 +665,9 @@ function report(r: {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   const outcomes = (run: RunResult) => [...run.outcomes].map(([k, v]) => `${k} ${v}`).join(', ');
   const cores = os.cpus().length;
+  /** Distinct events per CPU-second of our own processes: barely moved by what others run on the machine. */
+  const perCpuSecond = (run: RunResult) =>
+    run.cpu ? N / ((Number.isNaN(run.cpu.next) ? 0 : run.cpu.next) + (Number.isNaN(run.cpu.postgres) ? 0 : run.cpu.postgres) + run.cpu.bench) : Number.NaN;
   const cpu = (run: RunResult, key: keyof CpuSnapshot) => {
     const seconds = run.cpu?.[key];
     if (seconds === undefined || Number.isNaN(seconds)) return 'n/a';
@@ -694,6 +697,7 @@ function report(r: {
     ['CPU bench + emulator', cpu(app, 'bench'), cpu(baseline, 'bench')],
     ['CPU other processes (not ours)', cpu(app, 'machine'), cpu(baseline, 'machine')],
     ['next CPU per request', app.cpu && !Number.isNaN(app.cpu.next) ? ms((app.cpu.next * 1000) / app.requests) : 'n/a', '-'],
+    ['events per CPU-second (ours)', perCpuSecond(app).toFixed(0), perCpuSecond(baseline).toFixed(0)],
   ];
   const width0 = Math.max(...rows.map((row) => row[0].length));
   const width1 = Math.max(...rows.map((row) => row[1].length));
@@ -713,6 +717,7 @@ function report(r: {
   for (const row of rows) console.log(line(row));
   console.log('');
   console.log(`  ratio app/baseline events/s   ${ratio.toFixed(3)}   aim ≥ ${AIM_RATIO.toFixed(2)}: ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}`);
+  console.log(`  same, per CPU-second           ${(perCpuSecond(app) / perCpuSecond(baseline)).toFixed(3)}   (events per CPU-second of next + postgres + bench, app/baseline)`);
   console.log(`  app p99 latency               ${ms(p99)}   aim < ${AIM_P99_MS} ms: ${p99 < AIM_P99_MS ? 'met' : 'NOT met'}`);
   console.log(`  exactly once                  ${r.appCheck.duplicates === 0 && r.appCheck.paidOrders === N && r.appCheck.webhookRows === N ? 'yes' : 'NO'} (paid ${r.appCheck.paidOrders}/${N}, duplicates ${r.appCheck.duplicates}, WebhookEvent rows ${r.appCheck.webhookRows}/${N})`);
   const others = Math.max(...[app, baseline].map((run) => (run.cpu ? run.cpu.machine / (run.wallMs / 1000) : 0)));
