@@ -1,0 +1,407 @@
+// Every server action, attacked over HTTP on a production build with generated
+// bad input: wrong types, huge strings, negative and fractional amounts, ids of
+// nothing and other people's ids, states that are not states, arguments that are
+// not forms, and broken encodings. The admin console's actions are found by
+// signing in as an admin and following its navigation, so they are covered as
+// they are added.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { actionForm, activeProducts, addToCart, crawlAdmin, customerWithHistory, DEMO, failedWebhookEvent, formsOf, has, newVisitor, signIn, signUp } from './support/app.ts';
+import { brokenEncodings } from './support/broken.ts';
+import { actionInput, formReachesAction, fuzzEndpoint, isNotFound, redirectsTo, sendToAction, sent, showsError, type ActionInput, type ActionTarget, type Context, type Expected } from './support/fuzz.ts';
+import { actionResult, fieldErrors, parseForms, stringsIn, Visitor, type Fields, type FormValue, type ParsedForm, type Reply } from './support/http.ts';
+import { asValue, badAmount, badCount, fieldsOf, first, firstText, isWellFormedCount, junkText, NASTY, SCALE, unknownId } from './support/inputs.ts';
+import { COOKIE_SECRET, startFuzzStack, type FuzzStack } from './support/stack.ts';
+
+const UNREADABLE_FORM = 'This form could not be read. Please reload the page and try again.';
+const FUZZER = { name: 'Fuzz Tester', email: 'fuzzer@example.com', password: 'fuzzer-password-123' };
+
+let stack: FuzzStack;
+let context: Context;
+const targets = new Map<string, ActionTarget>();
+/** Other people's things, which the fuzzing account must never reach. */
+const others = { mandateIds: [] as string[], chargeIds: [] as string[], sessionToken: '' };
+let cart: { lineProductIds: string[]; currencies: string[]; productId: string };
+const adminTargets: ActionTarget[] = [];
+let visitors: { anonymous: Visitor; shopper: Visitor; customer: Visitor; fuzzer: Visitor; admin: Visitor };
+
+before(async () => {
+  stack = await startFuzzStack();
+  context = { db: stack.db, serverLog: stack.serverLog };
+  visitors = { anonymous: newVisitor(stack), shopper: newVisitor(stack), customer: newVisitor(stack), fuzzer: newVisitor(stack), admin: newVisitor(stack) };
+  const products = await activeProducts(stack);
+  const usd = products.find((product) => product.currency === 'usd')!;
+  const jpy = products.find((product) => product.currency === 'jpy')!;
+
+  // The shopper's cart: two lines in two currencies, so the cart page has both forms and a checkout per currency.
+  await addToCart(visitors.shopper, usd.slug);
+  await addToCart(visitors.shopper, jpy.slug);
+  cart = { lineProductIds: [usd.id, jpy.id], currencies: ['usd', 'jpy'], productId: usd.id };
+  const cartForms = await formsOf(visitors.shopper, '/cart');
+  const pick = (test: (form: ParsedForm) => boolean, what: string) => {
+    const form = cartForms.find((candidate) => candidate.actionId && test(candidate));
+    assert.ok(form, `no ${what} form on /cart`);
+    return form;
+  };
+  const add = (name: string, path: string, form: ParsedForm, visitor: Visitor) => targets.set(name, { name, path, form, visitor });
+  add('cart: update quantity', '/cart', pick(has('quantity'), 'update'), visitors.shopper);
+  add('cart: remove line', '/cart', pick((form) => has('productId')(form) && !has('quantity')(form), 'remove'), visitors.shopper);
+  const checkoutForms = cartForms.filter((form) => form.actionId && has('currency')(form));
+  assert.equal(checkoutForms.length, 2, 'one checkout form per currency');
+  checkoutForms.forEach((form, index) => targets.set(`checkout ${index}`, { name: 'checkout', path: '/cart', form, visitor: visitors.shopper }));
+  add('add to cart', `/products/${usd.slug}`, await actionForm(visitors.anonymous, `/products/${usd.slug}`, has('quantity'), 'add-to-cart'), visitors.anonymous);
+  add('sign in', '/sign-in', await actionForm(visitors.anonymous, '/sign-in', has('password'), 'sign-in'), visitors.anonymous);
+  add('sign up', '/sign-up', await actionForm(visitors.anonymous, '/sign-up', has('name'), 'sign-up'), visitors.anonymous);
+
+  // The customer: a paid order, an active Amazon Pay agreement and a failed charge on it.
+  await signIn(visitors.customer, DEMO.customer);
+  const history = await customerWithHistory(stack, visitors.customer, DEMO.customer.email, usd);
+  others.mandateIds.push(history.mandateId);
+  others.chargeIds.push(history.chargeId);
+  others.sessionToken = visitors.customer.cookies.get('shop.session_token') ?? '';
+  const customerPage = await formsOf(visitors.customer, '/account/amazon-pay');
+  const revoke = customerPage.find((form) => form.actionId && has('mandateId')(form));
+  const payNow = customerPage.find((form) => form.actionId && has('chargeId')(form));
+  assert.ok(revoke && payNow, 'the customer sees Revoke and Pay now');
+
+  // The fuzzing account: signed up through the form, then aimed at the customer's things.
+  await signUp(visitors.fuzzer, FUZZER);
+  add('save Amazon Pay', '/account/amazon-pay', history.saveForm, visitors.fuzzer);
+  add('revoke', '/account/amazon-pay', revoke, visitors.fuzzer);
+  add('pay now', '/account/amazon-pay', payNow, visitors.fuzzer);
+  add('sign out', '/', await actionForm(visitors.fuzzer, '/account', (form) => form.fields.length === 1, 'sign-out'), visitors.anonymous);
+
+  // The admin console, as far as it exists: one target per server action in a form reachable from /admin.
+  await signIn(visitors.admin, DEMO.admin);
+  await failedWebhookEvent(stack);
+  const known = new Set([...targets.values()].map((found) => found.form.actionId));
+  for (const page of (await crawlAdmin(visitors.admin)) ?? []) {
+    for (const form of parseForms(page.html)) {
+      if (!form.actionId || known.has(form.actionId)) continue;
+      known.add(form.actionId);
+      const name = `admin ${page.path.replace(/[0-9a-f-]{36}|\d+/g, ':id')} ${form.attributes['data-testid'] ?? form.visible.join('+')}`;
+      adminTargets.push({ name, path: page.path, form, visitor: visitors.admin });
+    }
+  }
+  await stack.control.flushWebhooks();
+});
+
+after(async () => {
+  const lines = [...sent].sort(([a], [b]) => a.localeCompare(b)).map(([name, inputs]) => `  ${name.padEnd(48)} ${inputs}`);
+  console.log(`[fuzz] inputs sent per server action:\n${lines.join('\n')}`);
+  await stack?.stop();
+});
+
+const target = (name: string) => {
+  const found = targets.get(name);
+  assert.ok(found, `no target ${name}`);
+  return found;
+};
+
+/** A cookie header for the cart: the real one, none, junk, or a correctly signed cookie of a cart that does not exist. */
+const cartCookie = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('real') },
+  { weight: 1, arbitrary: fc.constant('none') },
+  { weight: 1, arbitrary: junkText.map((junk) => `junk:${junk}`) },
+  { weight: 1, arbitrary: fc.uuid().map((id) => `signed:${id}`) },
+);
+
+function withCart(visitor: Visitor, choice: string): Visitor {
+  const copy = visitor.clone();
+  if (choice === 'none') copy.cookies.delete('cart');
+  else if (choice.startsWith('junk:')) copy.cookies.set('cart', encodeURIComponent(choice.slice(5)).slice(0, 3000));
+  else if (choice.startsWith('signed:')) {
+    const id = choice.slice(7);
+    copy.cookies.set('cart', `${id}.${createHmac('sha256', COOKIE_SECRET).update(`cart:${id}`).digest('base64url')}`);
+  }
+  return copy;
+}
+
+type CartInput = ActionInput & { cookie: string };
+
+function fuzzAction(
+  name: string,
+  options: {
+    fields: fc.Arbitrary<Fields>;
+    /** Whether generated fields would be a correct submission (those are not bad input and are dropped). */
+    isValid?: (fields: Fields) => boolean;
+    expect: (reply: Reply, input: ActionInput) => string | null;
+    anonymousShare?: number;
+  },
+) {
+  const actionTarget = target(name);
+  const input = actionInput(options.fields, { anonymousShare: options.anonymousShare }).filter(
+    (candidate) => !(options.isValid?.(candidate.fields) && formReachesAction(candidate)),
+  );
+  return fuzzEndpoint(context, {
+    endpoint: actionTarget.name,
+    inputs: 850,
+    input,
+    send: (candidate) => sendToAction(actionTarget, candidate, candidate.anonymous ? visitors.anonymous : actionTarget.visitor),
+    judge: options.expect,
+  });
+}
+
+function emptyCartPage(reply: Reply): string | null {
+  if (reply.status !== 200) return `expected the cart page, got ${reply.status}`;
+  return reply.text.includes('Your cart is empty.') ? null : 'the cart page does not say the cart is empty';
+}
+
+/** The fetch arguments did not carry a form: the action says it could not read one. */
+function unreadable(reply: Reply, input: ActionInput, expected: Expected): string | null {
+  return showsError(reply, input.via, formReachesAction(input) ? expected : [UNREADABLE_FORM]);
+}
+
+const productIdValue = () =>
+  asValue(fc.oneof({ weight: 4, arbitrary: fc.constant(cart.productId) }, { weight: 1, arbitrary: fc.constantFrom(...cart.lineProductIds) }, { weight: 3, arbitrary: unknownId }));
+const quantityValue = asValue(fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map(String) }, { weight: 5, arbitrary: badCount }));
+const isCount = (value: FormValue | undefined) => typeof value === 'string' && isWellFormedCount(value);
+
+describe('shop actions', () => {
+  it('add to cart: bad quantities and product ids get the message beside the field, nothing is written', async () => {
+    const products = new Set(cart.lineProductIds);
+    await fuzzAction('add to cart', {
+      fields: fieldsOf({ productId: productIdValue(), quantity: quantityValue }),
+      isValid: (fields) => products.has(firstText(fields, 'productId') ?? '') && isCount(first(fields, 'quantity')),
+      expect: (reply, input) =>
+        unreadable(reply, input, ['Enter a whole number from 1 to 99.', 'Unknown product.', 'This product is no longer available.']),
+    });
+  });
+
+  it('cart: updating with bad quantities, unknown or foreign product ids and forged cart cookies is refused', async () => {
+    const update = target('cart: update quantity');
+    const input = fc
+      .record({ base: actionInput(fieldsOf({ productId: productIdValue(), quantity: quantityValue })), cookie: cartCookie })
+      .map(({ base, cookie }): CartInput => ({ ...base, cookie }))
+      .filter(
+        (candidate) =>
+          !(candidate.cookie === 'real' && formReachesAction(candidate) && cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') && isCount(first(candidate.fields, 'quantity'))),
+      );
+    await fuzzEndpoint(context, {
+      endpoint: update.name,
+      inputs: 850,
+      input,
+      send: (candidate) => sendToAction(update, candidate, withCart(update.visitor, candidate.cookie)),
+      judge: (reply, candidate) => {
+        // A form post re-renders the cart; without a cart there is no line form to show the message in, the page says it is empty.
+        if (candidate.via === 'form' && candidate.cookie !== 'real') return emptyCartPage(reply);
+        return unreadable(reply, candidate, ['Enter a whole number from 1 to 99.', 'Unknown product.', 'This item is no longer in your cart.']);
+      },
+    });
+  });
+
+  it('cart: removing what is not in this cart changes nothing', async () => {
+    const remove = target('cart: remove line');
+    const input = fc
+      .record({ base: actionInput(fieldsOf({ productId: asValue(unknownId) })), cookie: cartCookie })
+      .map(({ base, cookie }): CartInput => ({ ...base, cookie }));
+    await fuzzEndpoint(context, {
+      endpoint: remove.name,
+      inputs: 850,
+      input,
+      send: (candidate) => sendToAction(remove, candidate, withCart(remove.visitor, candidate.cookie)),
+      // It returns nothing: the cart page (or Flight answer) comes back, and the write check shows the cart unchanged.
+      judge: (reply) => (reply.status === 200 ? null : `expected 200, got ${reply.status}`),
+    });
+  });
+
+  it('checkout: unknown currencies, currencies not in the cart and forged carts start nothing', async () => {
+    const forms = [...targets.values()].filter((candidate) => candidate.name === 'checkout');
+    const currency = asValue(fc.oneof(junkText, fc.stringMatching(/^[a-z]{3}$/), fc.constantFrom('eur', 'gbp', 'USD', 'usd ', 'jpy\u0000')));
+    const input = fc
+      .record({ base: actionInput(fieldsOf({ currency })), cookie: cartCookie, form: fc.nat(forms.length - 1) })
+      .map(({ base, cookie, form }) => ({ ...base, cookie, form }))
+      .filter((candidate) => !(cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') && candidate.cookie === 'real' && formReachesAction(candidate)));
+    await fuzzEndpoint(context, {
+      endpoint: 'checkout',
+      inputs: 850,
+      input,
+      send: (candidate) => sendToAction(forms[candidate.form]!, candidate, withCart(visitors.shopper, candidate.cookie)),
+      judge: (reply, candidate) =>
+        candidate.via === 'form' && candidate.cookie !== 'real'
+          ? emptyCartPage(reply)
+          : unreadable(reply, candidate, [
+          'Choose which items to pay for.',
+          'Your cart is empty.',
+          'There is nothing in your cart to pay in this currency.',
+          /^Too many checkouts started\. Try again in \d+ seconds\.$/,
+        ]),
+    });
+  });
+});
+
+describe('account actions', () => {
+  const emails = fc.oneof(
+    { weight: 3, arbitrary: junkText },
+    { weight: 2, arbitrary: fc.emailAddress() },
+    { weight: 1, arbitrary: fc.constantFrom(DEMO.customer.email, DEMO.admin.email, ` ${DEMO.customer.email.toUpperCase()} `, FUZZER.email) },
+    { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 250, maxLength: 300 }), fc.constant('@example.com')).map(([local, domain]) => `${local.replace(/[^a-z]/gi, 'a')}${domain}`) },
+  );
+  const passwords = [DEMO.customer.password, DEMO.admin.password, FUZZER.password];
+
+  it('sign in: malformed and wrong credentials get a message, never a session', async () => {
+    await fuzzAction('sign in', {
+      fields: fieldsOf({ email: asValue(emails), password: asValue(junkText), next: asValue(junkText) }),
+      isValid: (fields) => passwords.includes(firstText(fields, 'password') ?? ''),
+      expect: (reply, input) =>
+        unreadable(reply, input, [
+          'Enter your email address.',
+          'Enter your password.',
+          'Use at most 128 characters.',
+          'Use at most 254 characters.',
+          'Email or password is incorrect.',
+          /^Too many sign-in attempts\. Try again in \d+ seconds\.$/,
+        ]),
+    });
+  });
+
+  it('sign up: bad names, emails and passwords, and taken emails, create no account', async () => {
+    const taken = [DEMO.customer.email, DEMO.admin.email, FUZZER.email];
+    const badPassword = fc.oneof(fc.string({ maxLength: 9 }), fc.string({ minLength: 129, maxLength: 400 }), fc.constantFrom(...NASTY.filter((text) => text.length < 10)));
+    await fuzzAction('sign up', {
+      fields: fieldsOf({
+        name: asValue(junkText),
+        email: asValue(emails),
+        password: asValue(fc.oneof({ weight: 4, arbitrary: badPassword }, { weight: 1, arbitrary: fc.string({ minLength: 10, maxLength: 128 }) })),
+        next: asValue(junkText),
+      }),
+      // Only a password of 10 to 128 characters with a free email could make an account.
+      isValid: (fields) => {
+        const password = firstText(fields, 'password');
+        const email = (firstText(fields, 'email') ?? '').trim().toLowerCase();
+        return password !== null && password.length >= 10 && password.length <= 128 && !taken.includes(email);
+      },
+      expect: (reply, input) =>
+        unreadable(reply, input, [
+          'Enter your name.',
+          'Use at most 100 characters.',
+          'Enter a valid email address.',
+          'Use at most 254 characters.',
+          'Use at least 10 characters.',
+          'Use at most 128 characters.',
+          'An account with this email already exists. Sign in instead.',
+          /^Too many attempts\. Try again in \d+ seconds\.$/,
+        ]),
+    });
+  });
+
+  it('sign out: junk and forged session cookies sign nobody out', async () => {
+    const signOut = target('sign out');
+    // No session, junk, and the customer's real session token without its signature or with a made-up one.
+    const token = others.sessionToken.split('.')[0]!;
+    const sessionCookie = fc.oneof(
+      fc.constant(null),
+      junkText.map((junk) => encodeURIComponent(junk).slice(0, 3000)),
+      junkText.map((junk) => `${token}.${encodeURIComponent(junk).slice(0, 100)}`),
+      fc.constant(token),
+    );
+    await fuzzEndpoint(context, {
+      endpoint: 'sign out',
+      inputs: 850,
+      input: fc.record({ base: actionInput(fieldsOf({ x: asValue(junkText) })), session: sessionCookie }),
+      send: ({ base, session }) => {
+        const visitor = new Visitor(stack.appUrl);
+        if (session !== null) visitor.cookies.set('shop.session_token', session);
+        return sendToAction(signOut, base, visitor);
+      },
+      judge: (reply, { base }) => redirectsTo(reply, base.via, '/'),
+    });
+  });
+
+  it('save Amazon Pay: missing consent, unknown frequencies and stale terms save nothing', async () => {
+    const save = target('save Amazon Pay');
+    const terms = String(save.form.fields.find(([name]) => name === 'termsVersion')![1]);
+    await fuzzAction('save Amazon Pay', {
+      fields: fieldsOf({
+        termsVersion: asValue(fc.oneof(fc.constant(terms), junkText)),
+        frequency: asValue(fc.oneof(fc.constantFrom('per_order', 'monthly', 'PER_ORDER', 'weekly'), junkText)),
+        consent: asValue(fc.oneof(fc.constantFrom('yes', 'on', 'true', 'YES'), junkText)),
+      }),
+      isValid: (fields) =>
+        firstText(fields, 'termsVersion') === terms &&
+        ['per_order', 'monthly'].includes(firstText(fields, 'frequency') ?? '') &&
+        firstText(fields, 'consent') === 'yes',
+      anonymousShare: 0.1,
+      expect: (reply, input) =>
+        input.anonymous
+          ? redirectsTo(reply, input.via, '/sign-in')
+          : unreadable(reply, input, [
+              'Tick the box to agree to these terms.',
+              'Choose how often we may charge.',
+              'Please reload the page and read the terms again.',
+              'The terms have changed since this page was opened. Please read them again.',
+            ]),
+    });
+  });
+
+  for (const [name, field, ids] of [
+    ['revoke', 'mandateId', () => others.mandateIds],
+    ['pay now', 'chargeId', () => others.chargeIds],
+  ] as const) {
+    it(`${name}: another customer's ids and ids of nothing are not found`, async () => {
+      await fuzzAction(name, {
+        fields: fieldsOf({ [field]: asValue(fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...ids()) }, { weight: 3, arbitrary: unknownId })) }),
+        anonymousShare: 0.1,
+        expect: (reply, input) => (input.anonymous ? redirectsTo(reply, input.via, '/sign-in') : isNotFound(reply)),
+      });
+    });
+  }
+});
+
+describe('admin actions', () => {
+  it('every admin form refuses malformed fields, and is not found for anyone but an admin', async (t) => {
+    if (adminTargets.length === 0) {
+      t.diagnostic('no admin console in this build: nothing to fuzz');
+      return;
+    }
+    t.diagnostic(`admin actions found: ${adminTargets.map((found) => found.name).join('; ')}`);
+    const anyBad = asValue(fc.oneof(junkText, unknownId, badAmount, badCount));
+    for (const admin of adminTargets) {
+      // Every field of the form, hidden ids included, replaced: no generated submission is a correct one.
+      const names = [...new Set([...admin.form.fields.map(([name]) => name).filter((name) => !name.startsWith('$ACTION_')), ...admin.form.visible])];
+      const fields = fieldsOf(Object.fromEntries(names.map((name) => [name, anyBad])));
+      const who = fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous');
+      await fuzzEndpoint(context, {
+        endpoint: admin.name,
+        inputs: 850,
+        input: fc.record({ base: actionInput(fields), who }),
+        send: ({ base, who: as }) => sendToAction(admin, base, as === 'admin' ? visitors.admin : as === 'customer' ? visitors.fuzzer : visitors.anonymous),
+        judge: (reply, { base, who: as }) => {
+          if (as !== 'admin') return isNotFound(reply);
+          if (reply.status === 404) return null;
+          if (base.via === 'form') return reply.status === 200 && visibleErrors(reply.text).length > 0 ? null : `expected an error on the page, got ${reply.status}`;
+          const state = actionResult(reply);
+          return reply.status === 200 && errorTexts(state).length > 0 ? null : `expected an error in the state, got ${reply.status}`;
+        },
+      });
+    }
+  });
+});
+
+/** Errors an admin page shows: beside a field, or as an alert. */
+function visibleErrors(html: string): string[] {
+  const alerts = [...html.matchAll(/<(p|div)\b[^>]*role="alert"[^>]*>([\s\S]*?)<\/\1>/g)].map((match) => match[2]!.replace(/<[^>]+>/g, '').trim());
+  return [...fieldErrors(html), ...alerts].filter(Boolean);
+}
+
+function errorTexts(state: unknown): string[] {
+  if (!state || typeof state !== 'object') return [];
+  return Object.entries(state as Record<string, unknown>).flatMap(([key, value]) => (/error|message/i.test(key) ? stringsIn(value) : []));
+}
+
+describe('broken encodings', () => {
+  it('undecodable bodies, wrong content types, foreign origins and oversized posts write nothing and leave the server up', async (t) => {
+    const all = [...new Map([...targets.values(), ...adminTargets].map((found) => [found.name, found])).values()];
+    const statuses = await brokenEncodings(context, stack.appUrl, all, 152);
+    t.diagnostic(`answers to broken encodings: ${JSON.stringify(statuses)}`);
+  });
+});
+
+describe('counts', () => {
+  it('sent at least 1,000 inputs to every server action', { skip: SCALE < 1 }, () => {
+    const names = new Set([...targets.values(), ...adminTargets].map((found) => found.name));
+    for (const name of names) assert.ok((sent.get(name) ?? 0) >= 1000, `${name}: only ${sent.get(name) ?? 0} inputs`);
+  });
+});
