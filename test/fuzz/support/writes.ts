@@ -45,9 +45,3 @@ export function differences(before: Fingerprint, after: Fingerprint): string[] {
   }
   return changed;
 }
-
-/** Rows of a table as text, to show what a write did when the check fails. */
-export async function rowsOf(db: pg.Pool, table: string, limit = 5): Promise<string[]> {
-  const { rows } = await db.query<{ row: string }>(`SELECT t::text AS row FROM "${table}" t ORDER BY t::text DESC LIMIT ${limit}`);
-  return rows.map((row) => row.row);
-}
