@@ -11,6 +11,7 @@ import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '../scripts/embedded-postgres.ts';
 import { seedBulk } from '../scripts/seed-bulk.ts';
 import { migrateAndSeed } from '../scripts/stack.ts';
+import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -177,6 +178,25 @@ async function main(): Promise<void> {
     for (const result of results) lines.push(`| to ${fmt(result.orders)} orders | ${fmt(result.seedRowsPerSecond)} |`);
     console.log(`\n${runs} timed runs per query after 5 warm-up runs; ${process.platform}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}.\n`);
     console.log(lines.join('\n'));
+    // One row per query for bench/run.ts's combined table.
+    const rows: BenchRow[] = Object.keys(large.timings).map((name) => {
+      const a = small.timings[name]!;
+      const b = large.timings[name]!;
+      const ratio = b.p95 / a.p95;
+      return {
+        name: `admin ${name} @${fmt(large.orders)} orders`,
+        value: `p50 ${b.p50.toFixed(1)} ms, p95 ${b.p95.toFixed(1)} ms`,
+        ratio: `${ratio.toFixed(2)} × the p95 @${fmt(small.orders)}`,
+        aim: `p95 ≤ 50 ms and ratio ≤ 2: ${b.p95 <= 50 && ratio <= 2 ? 'met' : 'missed'}`,
+      };
+    });
+    rows.push({
+      name: `admin CSV export @${fmt(large.orders)} orders`,
+      value: `${fmt(large.exportRowsPerSecond)} rows/s`,
+      ratio: `${fmt(small.exportRowsPerSecond)} rows/s @${fmt(small.orders)}`,
+      aim: `≥ 50,000 rows/s: ${large.exportRowsPerSecond >= 50_000 ? 'met' : 'missed'}`,
+    });
+    console.log(`${RESULT_PREFIX}${JSON.stringify(rows)}`);
   } finally {
     await sql.end().catch(() => undefined);
     await database.stop();

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Stripe from 'stripe';
+import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 import { startEmulator } from '../emulator/server.ts';
 
 const { values } = parseArgs({
@@ -101,6 +102,13 @@ try {
     `emulator session creates: ${total} with ${concurrency} concurrent SDK clients (${values['in-process'] ? 'in-process' : 'separate process'})`,
   );
   console.log(`  throughput ${rate.toFixed(0)} creates/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  const row: BenchRow = {
+    name: `emulator session creates (${concurrency} SDK clients)`,
+    value: `${rate.toFixed(0)} creates/s, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    ratio: 'the emulator must never be the bottleneck',
+    aim: `≥ 1,000/s: ${rate >= 1000 ? 'met' : 'missed'}`,
+  };
+  console.log(`${RESULT_PREFIX}${JSON.stringify([row])}`);
 } finally {
   await server.stop();
 }

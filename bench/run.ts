@@ -22,7 +22,7 @@ const BENCHES: Array<{ title: string; args: string[] }> = [
   { title: 'checkout action', args: ['--conditions=react-server', '--import', 'tsx', 'bench/checkout-action.ts', ...(quick ? ['--checkouts', '100'] : [])] },
   {
     title: 'admin queries',
-    args: ['--conditions=react-server', '--import', 'tsx', 'bench/admin.ts', ...(quick ? ['--large', '100000', '--runs', '20'] : [])],
+    args: ['--expose-gc', '--conditions=react-server', '--import', 'tsx', 'bench/admin.ts', ...(quick ? ['--large', '100000', '--runs', '20'] : [])],
   },
   { title: 'emulator session creates', args: ['--import', 'tsx', 'bench/emulator-sessions.ts'] },
 ];
