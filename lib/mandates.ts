@@ -214,20 +214,22 @@ export async function revokeMandate(userId: string, mandateId: string, source: '
     select: { id: true, status: true, stripePaymentMethodId: true },
   });
   if (!mandate) return { ok: false, notFound: true };
-  if (mandate.status === 'revoked') return { ok: true };
+  // The revocation is recorded first: from this moment nothing can be charged, and the
+  // timeline credits the customer, not the payment_method.detached webhook our detach triggers.
+  await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source));
   if (mandate.stripePaymentMethodId) {
     try {
       await stripe.paymentMethods.detach(mandate.stripePaymentMethodId);
     } catch (error) {
-      // Already detached (in the Dashboard, or by an earlier click): the revocation still stands.
+      // Already detached (in the Dashboard, or by an earlier click) is fine. Otherwise the method
+      // stays attached at Stripe, but the revoked mandate can no longer be charged here; revoking
+      // again retries the detach. Logged so the shop can also remove it in the Dashboard.
       const alreadyDetached = error instanceof Stripe.errors.StripeInvalidRequestError && /not attached|No such PaymentMethod/i.test(error.message);
       if (!alreadyDetached) {
-        console.error(`[mandates] detaching ${mandate.stripePaymentMethodId} failed:`, error);
-        return { ok: false, message: 'We could not reach the payment service to remove the method. Please try again.' };
+        console.error(`[mandates] detaching ${mandate.stripePaymentMethodId} after revoking ${mandate.id} failed:`, error);
       }
     }
   }
-  await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source));
   return { ok: true };
 }
 
