@@ -6,96 +6,20 @@
 // they are added.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { actionForm, activeProducts, addToCart, crawlAdmin, customerWithHistory, DEMO, failedWebhookEvent, formsOf, has, newVisitor, signIn, signUp } from './support/app.ts';
+import { DEMO } from './support/app.ts';
 import { brokenEncodings } from './support/broken.ts';
-import { actionInput, formReachesAction, fuzzEndpoint, isNotFound, redirectsTo, sendToAction, sent, showsError, tolerated, type ActionInput, type ActionTarget, type Context, type Expected } from './support/fuzz.ts';
-import { actionResult, fieldErrors, parseForms, stringsIn, Visitor, type Fields, type FormValue, type ParsedForm, type Reply } from './support/http.ts';
+import { FUZZER, fx } from './support/fixtures.ts';
+import { actionInput, formReachesAction, fuzzEndpoint, isNotFound, redirectsTo, sendToAction, sent, showsError, tolerated, type ActionInput, type Expected } from './support/fuzz.ts';
+import { actionResult, fieldErrors, stringsIn, Visitor, type Fields, type FormValue, type Reply } from './support/http.ts';
 import { asValue, badAmount, badCount, fieldsOf, first, firstText, isWellFormedCount, junkText, NASTY, SCALE, unknownId } from './support/inputs.ts';
-import { COOKIE_SECRET, startFuzzStack, type FuzzStack } from './support/stack.ts';
+import { COOKIE_SECRET } from './support/stack.ts';
 
 const UNREADABLE_FORM = 'This form could not be read. Please reload the page and try again.';
-const FUZZER = { name: 'Fuzz Tester', email: 'fuzzer@example.com', password: 'fuzzer-password-123' };
-
-let stack: FuzzStack;
-let context: Context;
-const targets = new Map<string, ActionTarget>();
-/** Other people's things, which the fuzzing account must never reach. */
-const others = { mandateIds: [] as string[], chargeIds: [] as string[], sessionToken: '' };
-let cart: { lineProductIds: string[]; currencies: string[]; productId: string };
-const adminTargets: ActionTarget[] = [];
-let visitors: { anonymous: Visitor; shopper: Visitor; customer: Visitor; fuzzer: Visitor; admin: Visitor };
-
-before(async () => {
-  stack = await startFuzzStack();
-  context = { db: stack.db, serverLog: stack.serverLog };
-  visitors = { anonymous: newVisitor(stack), shopper: newVisitor(stack), customer: newVisitor(stack), fuzzer: newVisitor(stack), admin: newVisitor(stack) };
-  const products = await activeProducts(stack);
-  const usd = products.find((product) => product.currency === 'usd')!;
-  const jpy = products.find((product) => product.currency === 'jpy')!;
-
-  // The shopper's cart: two lines in two currencies, so the cart page has both forms and a checkout per currency.
-  await addToCart(visitors.shopper, usd.slug);
-  await addToCart(visitors.shopper, jpy.slug);
-  cart = { lineProductIds: [usd.id, jpy.id], currencies: ['usd', 'jpy'], productId: usd.id };
-  const cartForms = await formsOf(visitors.shopper, '/cart');
-  const pick = (test: (form: ParsedForm) => boolean, what: string) => {
-    const form = cartForms.find((candidate) => candidate.actionId && test(candidate));
-    assert.ok(form, `no ${what} form on /cart`);
-    return form;
-  };
-  const add = (name: string, path: string, form: ParsedForm, visitor: Visitor) => targets.set(name, { name, path, form, visitor });
-  add('cart: update quantity', '/cart', pick(has('quantity'), 'update'), visitors.shopper);
-  add('cart: remove line', '/cart', pick((form) => has('productId')(form) && !has('quantity')(form), 'remove'), visitors.shopper);
-  const checkoutForms = cartForms.filter((form) => form.actionId && has('currency')(form));
-  assert.equal(checkoutForms.length, 2, 'one checkout form per currency');
-  checkoutForms.forEach((form, index) => targets.set(`checkout ${index}`, { name: 'checkout', path: '/cart', form, visitor: visitors.shopper }));
-  add('add to cart', `/products/${usd.slug}`, await actionForm(visitors.anonymous, `/products/${usd.slug}`, has('quantity'), 'add-to-cart'), visitors.anonymous);
-  add('sign in', '/sign-in', await actionForm(visitors.anonymous, '/sign-in', has('password'), 'sign-in'), visitors.anonymous);
-  add('sign up', '/sign-up', await actionForm(visitors.anonymous, '/sign-up', has('name'), 'sign-up'), visitors.anonymous);
-
-  // The customer: a paid order, an active Amazon Pay agreement and a failed charge on it.
-  await signIn(visitors.customer, DEMO.customer);
-  const history = await customerWithHistory(stack, visitors.customer, DEMO.customer.email, usd);
-  others.mandateIds.push(history.mandateId);
-  others.chargeIds.push(history.chargeId);
-  others.sessionToken = visitors.customer.cookies.get('shop.session_token') ?? '';
-  const customerPage = await formsOf(visitors.customer, '/account/amazon-pay');
-  const revoke = customerPage.find((form) => form.actionId && has('mandateId')(form));
-  const payNow = customerPage.find((form) => form.actionId && has('chargeId')(form));
-  assert.ok(revoke && payNow, 'the customer sees Revoke and Pay now');
-
-  // The fuzzing account: signed up through the form, then aimed at the customer's things.
-  await signUp(visitors.fuzzer, FUZZER);
-  add('save Amazon Pay', '/account/amazon-pay', history.saveForm, visitors.fuzzer);
-  add('revoke', '/account/amazon-pay', revoke, visitors.fuzzer);
-  add('pay now', '/account/amazon-pay', payNow, visitors.fuzzer);
-  add('sign out', '/', await actionForm(visitors.fuzzer, '/account', (form) => form.fields.length === 1, 'sign-out'), visitors.anonymous);
-
-  // The admin console, as far as it exists: one target per server action in a form reachable from /admin.
-  await signIn(visitors.admin, DEMO.admin);
-  await failedWebhookEvent(stack);
-  const known = new Set([...targets.values()].map((found) => found.form.actionId));
-  for (const page of (await crawlAdmin(visitors.admin)) ?? []) {
-    for (const form of parseForms(page.html)) {
-      if (!form.actionId || known.has(form.actionId)) continue;
-      known.add(form.actionId);
-      const name = `admin ${page.path.replace(/[0-9a-f-]{36}|\d+/g, ':id')} ${form.attributes['data-testid'] ?? form.visible.join('+')}`;
-      adminTargets.push({ name, path: page.path, form, visitor: visitors.admin });
-    }
-  }
-  await stack.control.flushWebhooks();
-});
-
-after(async () => {
-  const lines = [...sent].sort(([a], [b]) => a.localeCompare(b)).map(([name, inputs]) => `  ${name.padEnd(48)} ${inputs}`);
-  console.log(`[fuzz] inputs sent per server action:\n${lines.join('\n')}`);
-  await stack?.stop();
-});
 
 const target = (name: string) => {
-  const found = targets.get(name);
+  const found = fx.targets.get(name);
   assert.ok(found, `no target ${name}`);
   return found;
 };
@@ -135,11 +59,11 @@ function fuzzAction(
   const input = actionInput(options.fields, { anonymousShare: options.anonymousShare }).filter(
     (candidate) => !(options.isValid?.(candidate.fields) && formReachesAction(candidate)),
   );
-  return fuzzEndpoint(context, {
+  return fuzzEndpoint(fx.context, {
     endpoint: actionTarget.name,
     inputs: 850,
     input,
-    send: (candidate) => sendToAction(actionTarget, candidate, candidate.anonymous ? visitors.anonymous : actionTarget.visitor),
+    send: (candidate) => sendToAction(actionTarget, candidate, candidate.anonymous ? fx.visitors.anonymous : actionTarget.visitor),
     judge: options.expect,
   });
 }
@@ -155,13 +79,13 @@ function unreadable(reply: Reply, input: ActionInput, expected: Expected): strin
 }
 
 const productIdValue = () =>
-  asValue(fc.oneof({ weight: 4, arbitrary: fc.constant(cart.productId) }, { weight: 1, arbitrary: fc.constantFrom(...cart.lineProductIds) }, { weight: 3, arbitrary: unknownId }));
+  asValue(fc.oneof({ weight: 4, arbitrary: fc.constant(fx.cart.productId) }, { weight: 1, arbitrary: fc.constantFrom(...fx.cart.lineProductIds) }, { weight: 3, arbitrary: unknownId }));
 const quantityValue = asValue(fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map(String) }, { weight: 5, arbitrary: badCount }));
 const isCount = (value: FormValue | undefined) => typeof value === 'string' && isWellFormedCount(value);
 
 describe('shop actions', () => {
   it('add to cart: bad quantities and product ids get the message beside the field, nothing is written', async () => {
-    const products = new Set(cart.lineProductIds);
+    const products = new Set(fx.cart.lineProductIds);
     await fuzzAction('add to cart', {
       fields: fieldsOf({ productId: productIdValue(), quantity: quantityValue }),
       isValid: (fields) => products.has(firstText(fields, 'productId') ?? '') && isCount(first(fields, 'quantity')),
@@ -177,9 +101,9 @@ describe('shop actions', () => {
       .map(({ base, cookie }): CartInput => ({ ...base, cookie }))
       .filter(
         (candidate) =>
-          !(candidate.cookie === 'real' && formReachesAction(candidate) && cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') && isCount(first(candidate.fields, 'quantity'))),
+          !(candidate.cookie === 'real' && formReachesAction(candidate) && fx.cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') && isCount(first(candidate.fields, 'quantity'))),
       );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: update.name,
       inputs: 850,
       input,
@@ -197,7 +121,7 @@ describe('shop actions', () => {
     const input = fc
       .record({ base: actionInput(fieldsOf({ productId: asValue(unknownId) })), cookie: cartCookie })
       .map(({ base, cookie }): CartInput => ({ ...base, cookie }));
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: remove.name,
       inputs: 850,
       input,
@@ -208,17 +132,17 @@ describe('shop actions', () => {
   });
 
   it('checkout: unknown currencies, currencies not in the cart and forged carts start nothing', async () => {
-    const forms = [...targets.values()].filter((candidate) => candidate.name === 'checkout');
+    const forms = [...fx.targets.values()].filter((candidate) => candidate.name === 'checkout');
     const currency = asValue(fc.oneof(junkText, fc.stringMatching(/^[a-z]{3}$/), fc.constantFrom('eur', 'gbp', 'USD', 'usd ', 'jpy\u0000')));
     const input = fc
       .record({ base: actionInput(fieldsOf({ currency })), cookie: cartCookie, form: fc.nat(forms.length - 1) })
       .map(({ base, cookie, form }) => ({ ...base, cookie, form }))
-      .filter((candidate) => !(cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') && candidate.cookie === 'real' && formReachesAction(candidate)));
-    await fuzzEndpoint(context, {
+      .filter((candidate) => !(fx.cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') && candidate.cookie === 'real' && formReachesAction(candidate)));
+    await fuzzEndpoint(fx.context, {
       endpoint: 'checkout',
       inputs: 850,
       input,
-      send: (candidate) => sendToAction(forms[candidate.form]!, candidate, withCart(visitors.shopper, candidate.cookie)),
+      send: (candidate) => sendToAction(forms[candidate.form]!, candidate, withCart(fx.visitors.shopper, candidate.cookie)),
       judge: (reply, candidate) =>
         candidate.via === 'form' && candidate.cookie !== 'real'
           ? emptyCartPage(reply)
@@ -290,19 +214,19 @@ describe('account actions', () => {
   it('sign out: junk and forged session cookies sign nobody out', async () => {
     const signOut = target('sign out');
     // No session, junk, and the customer's real session token without its signature or with a made-up one.
-    const token = others.sessionToken.split('.')[0]!;
+    const token = fx.others.sessionToken.split('.')[0]!;
     const sessionCookie = fc.oneof(
       fc.constant(null),
       junkText.map((junk) => encodeURIComponent(junk).slice(0, 3000)),
       junkText.map((junk) => `${token}.${encodeURIComponent(junk).slice(0, 100)}`),
       fc.constant(token),
     );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: 'sign out',
       inputs: 850,
       input: fc.record({ base: actionInput(fieldsOf({ x: asValue(junkText) })), session: sessionCookie }),
       send: ({ base, session }) => {
-        const visitor = new Visitor(stack.appUrl);
+        const visitor = new Visitor(fx.stack.appUrl);
         if (session !== null) visitor.cookies.set('shop.session_token', session);
         return sendToAction(signOut, base, visitor);
       },
@@ -337,8 +261,8 @@ describe('account actions', () => {
   });
 
   for (const [name, field, ids] of [
-    ['revoke', 'mandateId', () => others.mandateIds],
-    ['pay now', 'chargeId', () => others.chargeIds],
+    ['revoke', 'mandateId', () => fx.others.mandateIds],
+    ['pay now', 'chargeId', () => fx.others.chargeIds],
   ] as const) {
     it(`${name}: another customer's ids and ids of nothing are not found`, async () => {
       await fuzzAction(name, {
@@ -352,22 +276,22 @@ describe('account actions', () => {
 
 describe('admin actions', () => {
   it('every admin form refuses malformed fields, and is not found for anyone but an admin', async (t) => {
-    if (adminTargets.length === 0) {
+    if (fx.adminTargets.length === 0) {
       t.diagnostic('no admin console in this build: nothing to fuzz');
       return;
     }
-    t.diagnostic(`admin actions found: ${adminTargets.map((found) => found.name).join('; ')}`);
+    t.diagnostic(`admin actions found: ${fx.adminTargets.map((found) => found.name).join('; ')}`);
     const anyBad = asValue(fc.oneof(junkText, unknownId, badAmount, badCount));
-    for (const admin of adminTargets) {
+    for (const admin of fx.adminTargets) {
       // Every field of the form, hidden ids included, replaced: no generated submission is a correct one.
       const names = [...new Set([...admin.form.fields.map(([name]) => name).filter((name) => !name.startsWith('$ACTION_')), ...admin.form.visible])];
       const fields = fieldsOf(Object.fromEntries(names.map((name) => [name, anyBad])));
       const who = fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous');
-      await fuzzEndpoint(context, {
+      await fuzzEndpoint(fx.context, {
         endpoint: admin.name,
         inputs: 850,
         input: fc.record({ base: actionInput(fields), who }),
-        send: ({ base, who: as }) => sendToAction(admin, base, as === 'admin' ? visitors.admin : as === 'customer' ? visitors.fuzzer : visitors.anonymous),
+        send: ({ base, who: as }) => sendToAction(admin, base, as === 'admin' ? fx.visitors.admin : as === 'customer' ? fx.visitors.fuzzer : fx.visitors.anonymous),
         judge: (reply, { base, who: as }) => {
           if (as !== 'admin') return isNotFound(reply);
           if (reply.status === 404) return null;
@@ -393,8 +317,8 @@ function errorTexts(state: unknown): string[] {
 
 describe('broken encodings', () => {
   it('undecodable bodies, wrong content types, foreign origins and oversized posts write nothing and leave the server up', async (t) => {
-    const all = [...new Map([...targets.values(), ...adminTargets].map((found) => [found.name, found])).values()];
-    const statuses = await brokenEncodings(context, stack.appUrl, all, 152);
+    const all = [...new Map([...fx.targets.values(), ...fx.adminTargets].map((found) => [found.name, found])).values()];
+    const statuses = await brokenEncodings(fx.context, fx.stack.appUrl, all, 152);
     t.diagnostic(`answers to broken encodings: ${JSON.stringify(statuses)}`);
     t.diagnostic(`of which Next's own 500s (tolerated, see support/broken.ts): ${JSON.stringify(Object.fromEntries(tolerated))}`);
   });
@@ -402,7 +326,7 @@ describe('broken encodings', () => {
 
 describe('counts', () => {
   it('sent at least 1,000 inputs to every server action', { skip: SCALE < 1 }, () => {
-    const names = new Set([...targets.values(), ...adminTargets].map((found) => found.name));
+    const names = new Set([...fx.targets.values(), ...fx.adminTargets].map((found) => found.name));
     for (const name of names) assert.ok((sent.get(name) ?? 0) >= 1000, `${name}: only ${sent.get(name) ?? 0} inputs`);
   });
 });

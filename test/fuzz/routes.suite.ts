@@ -2,58 +2,26 @@
 // HTTP on a production build: the Stripe webhook with garbage, broken and
 // unsigned bodies and with correctly signed events that make no sense; the
 // return URLs from Stripe with session ids of nothing and of other people;
-// order tokens and product slugs that do not exist; better-auth's endpoints;
+// order tokens and product fx.slugs that do not exist; better-auth's endpoints;
 // the admin console's pages and downloads with junk queries; and any other
 // route.ts in app/, found on disk, so a new handler is covered the day it lands.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import Stripe from 'stripe';
-import { activeProducts, adminDownloads, crawlAdmin, customerWithHistory, DEMO, failedWebhookEvent, newVisitor, signIn, type CustomerFixtures } from './support/app.ts';
-import { fuzzEndpoint, sent, type Context } from './support/fuzz.ts';
-import type { Reply, Visitor } from './support/http.ts';
+import { adminDownloads, DEMO } from './support/app.ts';
+import { fx } from './support/fixtures.ts';
+import { fuzzEndpoint, sent } from './support/fuzz.ts';
+import type { Reply } from './support/http.ts';
 import { anyJson, hugeText, junkText, NASTY, SCALE, unknownId } from './support/inputs.ts';
-import { startFuzzStack, WEBHOOK_SECRET, type FuzzStack } from './support/stack.ts';
+import { WEBHOOK_SECRET } from './support/stack.ts';
 import { ROOT } from '../../scripts/processes.ts';
 
-let stack: FuzzStack;
-let context: Context;
-let history: CustomerFixtures;
-let stripeIds: string[];
-let slugs: string[];
-let visitors: { anonymous: Visitor; customer: Visitor; admin: Visitor };
-let adminPages: Array<{ path: string; html: string }> = [];
 const signer = new Stripe('sk_test_signing_only');
 /** Endpoints that must have had 1,000 inputs by the end. */
 const endpoints = new Set<string>();
-
-before(async () => {
-  stack = await startFuzzStack();
-  context = { db: stack.db, serverLog: stack.serverLog };
-  visitors = { anonymous: newVisitor(stack), customer: newVisitor(stack), admin: newVisitor(stack) };
-  const products = await activeProducts(stack);
-  slugs = products.map((product) => product.slug);
-  await signIn(visitors.customer, DEMO.customer);
-  history = await customerWithHistory(stack, visitors.customer, DEMO.customer.email, products.find((product) => product.currency === 'usd')!);
-  const { rows: [mandate] } = await stack.db.query<Record<string, string>>(
-    `SELECT "stripeCustomerId", "stripeSetupIntentId", "stripePaymentMethodId", "stripeMandateId" FROM "Mandate" WHERE id = $1`,
-    [history.mandateId],
-  );
-  // Real Stripe objects in a settled state: a signed event naming them may re-read them, never change anything.
-  stripeIds = [history.paidSessionId, history.setupSessionId, history.paymentIntentId, ...Object.values(mandate!)].filter(Boolean);
-  await signIn(visitors.admin, DEMO.admin);
-  await failedWebhookEvent(stack);
-  adminPages = (await crawlAdmin(visitors.admin)) ?? [];
-  await stack.control.flushWebhooks();
-});
-
-after(async () => {
-  const lines = [...sent].sort(([a], [b]) => a.localeCompare(b)).map(([name, inputs]) => `  ${name.padEnd(48)} ${inputs}`);
-  console.log(`[fuzz] inputs sent per route:\n${lines.join('\n')}`);
-  await stack?.stop();
-});
 
 /** Header values as fetch can send them: printable ASCII only, and not megabytes (see forUrl). */
 const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 2000);
@@ -91,7 +59,7 @@ const HANDLED = [
 
 describe('Stripe webhook', () => {
   const post = (body: string | Uint8Array<ArrayBuffer>, signature: string | null) =>
-    visitors.anonymous.request('/api/webhooks/stripe', {
+    fx.visitors.anonymous.request('/api/webhooks/stripe', {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
@@ -116,7 +84,7 @@ describe('Stripe webhook', () => {
       fc.integer({ min: 301, max: 10_000_000 }).map((age) => ({ kind: 'stale' as const, age })),
       fc.constant({ kind: 'other-payload' as const }),
     );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: 'webhook',
       inputs: 500,
       input: fc.record({ body, signature }),
@@ -141,7 +109,7 @@ describe('Stripe webhook', () => {
   it('correctly signed events that make no sense are ignored or refused with a code, and only logged', async () => {
     const objectId = fc.oneof(
       { weight: 4, arbitrary: unknownStripeId },
-      { weight: 3, arbitrary: fc.constantFrom(...stripeIds) },
+      { weight: 3, arbitrary: fc.constantFrom(...fx.stripeIds) },
       { weight: 2, arbitrary: junkText },
       { weight: 1, arbitrary: anyJson },
     );
@@ -184,7 +152,7 @@ describe('Stripe webhook', () => {
       },
       { weight: 1, arbitrary: anyJson },
     );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: 'webhook',
       inputs: 500,
       input: event,
@@ -211,8 +179,8 @@ const sessionIdParam = () =>
   fc.oneof(
     { weight: 3, arbitrary: junkText.map((id) => [id]) },
     { weight: 3, arbitrary: unknownStripeId.map((id) => [`cs_test_${id}`]) },
-    { weight: 2, arbitrary: fc.constantFrom(history.paidSessionId, history.setupSessionId).map((id) => [id]) },
-    { weight: 1, arbitrary: fc.array(fc.oneof(junkText, fc.constantFrom(history.paidSessionId)), { minLength: 2, maxLength: 3 }) },
+    { weight: 2, arbitrary: fc.constantFrom(fx.history.paidSessionId, fx.history.setupSessionId).map((id) => [id]) },
+    { weight: 1, arbitrary: fc.array(fc.oneof(junkText, fc.constantFrom(fx.history.paidSessionId)), { minLength: 2, maxLength: 3 }) },
     { weight: 1, arbitrary: fc.constant([] as string[]) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_]{240,260}$/).map((id) => [`cs_${id}`]) },
   );
@@ -233,16 +201,16 @@ const query = (name: string, values: string[], extra: Array<[string, string]> = 
   return text ? `?${text}` : '';
 };
 const extraParams = fc.array(fc.tuple(fc.constantFrom(...NASTY.slice(0, 30), 'session_id', 'next', 'saved'), junkText), { maxLength: 2 });
-const locationPath = (reply: Reply) => (reply.location ? new URL(reply.location, stack.appUrl) : null);
+const locationPath = (reply: Reply) => (reply.location ? new URL(reply.location, fx.stack.appUrl) : null);
 
 describe('return URLs from Stripe', () => {
   it('GET /checkout/complete sends any session id, known or not, on to the success page', async () => {
     endpoints.add('/checkout/complete');
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/checkout/complete',
       inputs: 1000,
       input: fc.record({ ids: sessionIdParam(), extra: extraParams, who: fc.constantFrom('anonymous', 'customer') }),
-      send: ({ ids, extra, who }) => visitors[who as 'anonymous' | 'customer'].clone().request(`/checkout/complete${query('session_id', ids, extra)}`),
+      send: ({ ids, extra, who }) => fx.visitors[who as 'anonymous' | 'customer'].clone().request(`/checkout/complete${query('session_id', ids, extra)}`),
       judge: (reply) => {
         const target = locationPath(reply);
         return reply.status === 303 && target?.pathname === '/checkout/success' ? null : `expected 303 to /checkout/success, got ${reply.status} ${reply.location}`;
@@ -252,15 +220,15 @@ describe('return URLs from Stripe', () => {
 
   it('GET /checkout/success shows only a real payment-mode session; anything else is not found', async () => {
     endpoints.add('/checkout/success');
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/checkout/success',
       inputs: 1000,
       input: fc.record({ ids: sessionIdParam(), extra: extraParams }),
-      send: ({ ids, extra }) => visitors.anonymous.clone().request(`/checkout/success${query('session_id', ids, extra)}`),
+      send: ({ ids, extra }) => fx.visitors.anonymous.clone().request(`/checkout/success${query('session_id', ids, extra)}`),
       judge: (reply, { ids, extra }) => {
         // session_id given more than once (an extra parameter may repeat it) is a list, not an id.
         const values = [...ids, ...extra.filter(([key]) => key === 'session_id').map(([, value]) => value)];
-        const real = values.length === 1 && values[0] === history.paidSessionId;
+        const real = values.length === 1 && values[0] === fx.history.paidSessionId;
         if (real) return reply.status === 200 && reply.text.includes('Thank you for your order') ? null : `expected the order, got ${reply.status}`;
         return reply.status === 404 && reply.text.includes('Page not found') ? null : `expected the not-found page, got ${reply.status}`;
       },
@@ -269,11 +237,11 @@ describe('return URLs from Stripe', () => {
 
   it('GET /account/amazon-pay/complete sends any session id back to the account page', async () => {
     endpoints.add('/account/amazon-pay/complete');
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/account/amazon-pay/complete',
       inputs: 1000,
       input: fc.record({ ids: sessionIdParam(), extra: extraParams, who: fc.constantFrom('anonymous', 'customer') }),
-      send: ({ ids, extra, who }) => visitors[who as 'anonymous' | 'customer'].clone().request(`/account/amazon-pay/complete${query('session_id', ids, extra)}`),
+      send: ({ ids, extra, who }) => fx.visitors[who as 'anonymous' | 'customer'].clone().request(`/account/amazon-pay/complete${query('session_id', ids, extra)}`),
       judge: (reply) => {
         const target = locationPath(reply);
         return reply.status === 303 && target?.pathname === '/account/amazon-pay' ? null : `expected 303 to /account/amazon-pay, got ${reply.status} ${reply.location}`;
@@ -291,38 +259,38 @@ describe('pages that take ids from the URL', () => {
     const token = fc.oneof(
       { weight: 3, arbitrary: junkText },
       { weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{32}$/) },
-      { weight: 1, arbitrary: fc.nat(31).map((at) => `${history.orderToken.slice(0, at)}${history.orderToken[at] === 'A' ? 'B' : 'A'}${history.orderToken.slice(at + 1)}`) },
-      { weight: 1, arbitrary: fc.constantFrom(history.orderToken.toUpperCase(), history.orderToken.toLowerCase(), `${history.orderToken}x`, ` ${history.orderToken}`) },
-      { weight: 1, arbitrary: fc.constant(history.orderToken) },
+      { weight: 1, arbitrary: fc.nat(31).map((at) => `${fx.history.orderToken.slice(0, at)}${fx.history.orderToken[at] === 'A' ? 'B' : 'A'}${fx.history.orderToken.slice(at + 1)}`) },
+      { weight: 1, arbitrary: fc.constantFrom(fx.history.orderToken.toUpperCase(), fx.history.orderToken.toLowerCase(), `${fx.history.orderToken}x`, ` ${fx.history.orderToken}`) },
+      { weight: 1, arbitrary: fc.constant(fx.history.orderToken) },
     );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/orders/[token]',
       inputs: 1000,
       input: token,
-      send: (value) => visitors.anonymous.clone().request(`/orders/${segment(value)}`),
+      send: (value) => fx.visitors.anonymous.clone().request(`/orders/${segment(value)}`),
       judge: (reply, value) => {
-        if (value === history.orderToken) return reply.status === 200 ? null : `expected the order, got ${reply.status}`;
+        if (value === fx.history.orderToken) return reply.status === 200 ? null : `expected the order, got ${reply.status}`;
         // 308: Next's own redirect to the canonical path, e.g. for a segment that decodes to '.'.
         return [404, 400, 308].includes(reply.status) ? null : `expected 404, got ${reply.status}`;
       },
     });
   });
 
-  it('GET /products/<slug>: unknown slugs and near misses are not found', async () => {
+  it('GET /products/<slug>: unknown fx.slugs and near misses are not found', async () => {
     endpoints.add('/products/[slug]');
     const slug = fc.oneof(
       { weight: 3, arbitrary: junkText },
-      { weight: 2, arbitrary: fc.constantFrom(...slugs).map((real) => real.toUpperCase()) },
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...slugs), junkText).map(([real, junk]) => `${real}${junk}`) },
-      { weight: 1, arbitrary: fc.constantFrom(...slugs) },
+      { weight: 2, arbitrary: fc.constantFrom(...fx.slugs).map((real) => real.toUpperCase()) },
+      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...fx.slugs), junkText).map(([real, junk]) => `${real}${junk}`) },
+      { weight: 1, arbitrary: fc.constantFrom(...fx.slugs) },
     );
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/products/[slug]',
       inputs: 1000,
       input: slug,
-      send: (value) => visitors.anonymous.clone().request(`/products/${segment(value)}`),
+      send: (value) => fx.visitors.anonymous.clone().request(`/products/${segment(value)}`),
       judge: (reply, value) => {
-        if (slugs.includes(value)) return reply.status === 200 ? null : `expected the product, got ${reply.status}`;
+        if (fx.slugs.includes(value)) return reply.status === 200 ? null : `expected the product, got ${reply.status}`;
         // 308: Next's own redirect to the canonical path, e.g. for a segment that decodes to '.'.
         return [404, 400, 308].includes(reply.status) ? null : `expected 404, got ${reply.status}`;
       },
@@ -340,14 +308,14 @@ describe('health', () => {
       forwardedFor: junkText.map(headerSafe),
       body: junkText,
     });
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: '/api/health',
       inputs: 1000,
       input,
       send: ({ method, extra, accept, forwardedFor, body }) =>
-        visitors.anonymous.clone().request(`/api/health${query('x', [], extra)}`, {
+        fx.visitors.anonymous.clone().request(`/api/health${query('x', [], extra)}`, {
           method,
-          headers: { accept, 'x-forwarded-for': forwardedFor, origin: stack.appUrl },
+          headers: { accept, 'x-forwarded-for': forwardedFor, origin: fx.stack.appUrl },
           body: method === 'GET' || method === 'HEAD' ? undefined : body,
         }),
       judge: (reply, { method }) => {
@@ -392,7 +360,7 @@ describe('better-auth', () => {
       forwardedFor: fc.oneof(fc.ipV4(), fc.ipV6(), junkText.map(headerSafe)),
       origin: fc.constantFrom('self', 'none', 'http://evil.example'),
     });
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: 'better-auth /api/auth/*',
       inputs: 1000,
       input,
@@ -400,8 +368,8 @@ describe('better-auth', () => {
         const headers: Record<string, string> = { 'x-forwarded-for': forwardedFor };
         if (contentType) headers['content-type'] = contentType;
         if (cookie) headers.cookie = cookie;
-        if (origin !== 'none') headers.origin = origin === 'self' ? stack.appUrl : origin;
-        return visitors.anonymous.clone().request(`/api/auth${route}${query('x', [], extra)}`, {
+        if (origin !== 'none') headers.origin = origin === 'self' ? fx.stack.appUrl : origin;
+        return fx.visitors.anonymous.clone().request(`/api/auth${route}${query('x', [], extra)}`, {
           method,
           headers,
           body: method === 'GET' ? undefined : text,
@@ -414,15 +382,15 @@ describe('better-auth', () => {
 
 describe('admin console', () => {
   it('its pages take junk queries from an admin, and are not found for anyone else', async (t) => {
-    if (adminPages.length === 0) {
+    if (fx.adminPages.length === 0) {
       t.diagnostic('no admin console in this build');
       return;
     }
-    const paths = adminPages.map((page) => page.path.split('?')[0]!);
-    const keys = [...new Set(adminPages.flatMap((page) => [...page.html.matchAll(/name="([a-zA-Z_]+)"/g)].map((match) => match[1]!)))].filter((key) => !key.startsWith('$'));
+    const paths = fx.adminPages.map((page) => page.path.split('?')[0]!);
+    const keys = [...new Set(fx.adminPages.flatMap((page) => [...page.html.matchAll(/name="([a-zA-Z_]+)"/g)].map((match) => match[1]!)))].filter((key) => !key.startsWith('$'));
     // Search text goes into SQL (LIKE patterns, text columns): NUL, wildcards and backslashes get a share of their own.
     const value = fc.oneof(junkText, unknownId, fc.constantFrom('-1', '0', '1e9', 'NaN', '2026-13-45', '', '\u0000', 'a\u0000b', '%', '_', '\\'));
-    await fuzzEndpoint(context, {
+    await fuzzEndpoint(fx.context, {
       endpoint: 'admin pages',
       inputs: 50 * new Set(paths).size,
       input: fc.record({
@@ -430,7 +398,7 @@ describe('admin console', () => {
         params: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...(keys.length ? keys : ['q'])), fc.constantFrom('cursor', 'page', 'status', 'currency', 'q', 'sort', 'limit')), value), { maxLength: 4 }),
         who: fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous'),
       }),
-      send: ({ path: page, params, who }) => visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${page}${query('x', [], params)}`),
+      send: ({ path: page, params, who }) => fx.visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${page}${query('x', [], params)}`),
       countAs: ({ path: page }) => `admin page ${page.replace(/[0-9a-f-]{36}|\d+/g, ':id')}`,
       judge: (reply, { who }) => {
         if (who !== 'admin') return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
@@ -443,21 +411,21 @@ describe('admin console', () => {
   });
 
   it('its downloads take junk queries from an admin, and are not found for anyone else', async (t) => {
-    const downloads = adminDownloads(adminPages);
+    const downloads = adminDownloads(fx.adminPages);
     if (downloads.length === 0) {
       t.diagnostic('no downloads in the admin console');
       return;
     }
     for (const download of downloads) {
       endpoints.add(download);
-      await fuzzEndpoint(context, {
+      await fuzzEndpoint(fx.context, {
         endpoint: download,
         inputs: 1000,
         input: fc.record({
           params: fc.array(fc.tuple(fc.constantFrom('status', 'currency', 'q', 'from', 'to', 'cursor', 'format', 'method', ...NASTY.slice(0, 10)), fc.oneof(junkText, fc.constantFrom('-1', '2026-13-45', 'paid', 'usd', '', '\u0000', 'a\u0000b', '%', '_', '\\'))), { maxLength: 4 }),
           who: fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous'),
         }),
-        send: ({ params, who }) => visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${download}${query('x', [], params)}`),
+        send: ({ params, who }) => fx.visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${download}${query('x', [], params)}`),
         judge: (reply, { who }) => {
           if (who !== 'admin') return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
           if (reply.status === 200) return /csv|text\/plain|octet-stream/.test(reply.contentType) ? null : `a 200 that is not a download: ${reply.contentType}`;
@@ -486,11 +454,11 @@ const COVERED = ['/api/webhooks/stripe', '/api/health', '/checkout/complete', '/
 
 describe('every other route handler in app/', () => {
   it('takes any method, body, query and authorization junk without a 500 or a write', async (t) => {
-    const others = routeHandlers().filter((route) => !COVERED.includes(route) && !adminDownloads(adminPages).some((download) => download === route));
+    const others = routeHandlers().filter((route) => !COVERED.includes(route) && !adminDownloads(fx.adminPages).some((download) => download === route));
     t.diagnostic(`route handlers on disk: ${routeHandlers().join(', ')}; fuzzed generically: ${others.join(', ') || 'none'}`);
     for (const route of others) {
       endpoints.add(route);
-      await fuzzEndpoint(context, {
+      await fuzzEndpoint(fx.context, {
         endpoint: route,
         inputs: 1000,
         input: fc.record({
@@ -508,7 +476,7 @@ describe('every other route handler in app/', () => {
           const headers: Record<string, string> = {};
           if (contentType) headers['content-type'] = contentType;
           if (authorization) headers.authorization = authorization;
-          return visitors[who as 'anonymous' | 'customer' | 'admin'].clone().request(`${url}${query('x', [], extra)}`, {
+          return fx.visitors[who as 'anonymous' | 'customer' | 'admin'].clone().request(`${url}${query('x', [], extra)}`, {
             method,
             headers,
             body: method === 'GET' ? undefined : text,
