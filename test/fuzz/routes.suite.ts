@@ -276,7 +276,7 @@ describe('pages that take ids from the URL', () => {
     });
   });
 
-  it('GET /products/<slug>: unknown fx.slugs and near misses are not found', async () => {
+  it('GET /products/<slug>: unknown slugs and near misses are not found', async () => {
     endpoints.add('/products/[slug]');
     const slug = fc.oneof(
       { weight: 3, arbitrary: junkText },
