@@ -2,7 +2,7 @@
 // HTTP on a production build: the Stripe webhook with garbage, broken and
 // unsigned bodies and with correctly signed events that make no sense; the
 // return URLs from Stripe with session ids of nothing and of other people;
-// order tokens and product fx.slugs that do not exist; better-auth's endpoints;
+// order tokens and product slugs that do not exist; better-auth's endpoints;
 // the admin console's pages and downloads with junk queries; and any other
 // route.ts in app/, found on disk, so a new handler is covered the day it lands.
 import assert from 'node:assert/strict';
