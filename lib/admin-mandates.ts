@@ -257,7 +257,13 @@ const chargeFormSchema = z.object({
   requestId: z.uuid(),
   currency: z.enum(SHOP_CURRENCIES, { error: 'Choose one of the shop’s currencies.' }),
   amount: z.string().trim().min(1, 'Enter an amount.').max(20, `Enter an amount such as 25.00.`),
-  description: z.string().trim().min(1, 'Say what the charge is for.').max(200, 'Use at most 200 characters.'),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'Say what the charge is for.')
+    .max(200, 'Use at most 200 characters.')
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the charge's insert with a 500.
+    .regex(/^[^\u0000]*$/, 'The description contains a character that cannot be saved.'),
 });
 
 export type ChargeFormField = 'amount' | 'currency' | 'description';

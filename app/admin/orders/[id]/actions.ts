@@ -28,6 +28,8 @@ const refundInput = z.object({
     .string()
     .trim()
     .max(500, 'Use at most 500 characters.')
+    // PostgreSQL text cannot hold NUL: the note is saved after Stripe has refunded, so it must be refused before.
+    .regex(/^[^\u0000]*$/, 'The note contains a character that cannot be saved.')
     .transform((note) => note || null),
 });
 
