@@ -304,6 +304,43 @@ describe('admin actions', () => {
   });
 });
 
+describe('admin free text', () => {
+  it('a note or description with NUL or over its limit is refused even when the rest would refund or charge', async (t) => {
+    // The one bad field among correct ones: if its check were missing, money would move. NUL is the
+    // character PostgreSQL cannot store, so without a check Stripe would act and the write then fail.
+    const { rows: [paid] } = await fx.stack.db.query<{ id: string }>('SELECT id::text FROM "Order" WHERE "stripeCheckoutSessionId" = $1', [fx.history.paidSessionId]);
+    const cases = [
+      { field: 'note', max: 500, amount: '0.50', path: `/admin/orders/${paid!.id}`, override: { orderId: paid!.id } },
+      { field: 'description', max: 200, amount: '1.00', path: undefined, override: {} },
+    ];
+    for (const { field, max, amount, path, override } of cases) {
+      const form = fx.adminTargets.find((candidate) => candidate.form.visible.includes(field));
+      if (!form) {
+        t.diagnostic(`no admin form with a ${field} field`);
+        continue;
+      }
+      const target = { ...form, path: path ?? form.path };
+      const correct = new Map(form.form.fields.filter(([name]) => !name.startsWith('$ACTION_')).map(([name, value]) => [name, value]));
+      const bad = fc.oneof(
+        fc.tuple(fc.string({ maxLength: 40 }), fc.constantFrom('\u0000', '\u0000\u0000'), fc.string({ maxLength: 40 })).map(([before, nul, after]) => `${before}${nul}${after}`),
+        fc.string({ minLength: max + 1, maxLength: max + 50 }).filter((text) => text.trim().length > max),
+      );
+      await fuzzEndpoint(fx.context, {
+        endpoint: `${form.name}: ${field}`,
+        inputs: 96,
+        input: fc.record({ requestId: fc.uuid(), text: bad, via: fc.constantFrom<'form' | 'fetch'>('form', 'fetch') }),
+        send: async ({ requestId, text, via }) => {
+          const fields: Fields = [...correct].map(([name, value]): [string, FormValue] => [name, name === 'requestId' ? requestId : name === 'amount' ? amount : name === field ? text : (override as Record<string, string>)[name] ?? value]);
+          const reply = await sendToAction(target, { via, fields, args: `[${JSON.stringify({ requestId, seq: 0 })},"$K1"]` });
+          await fx.stack.control.flushWebhooks(); // a refund Stripe made would come back as a webhook: let it land before the check
+          return reply;
+        },
+        judge: (reply, { via }) => showsError(reply, via, [`Use at most ${max} characters.`, /contains a character that cannot be saved/]),
+      });
+    }
+  });
+});
+
 /** Errors an admin page shows: beside a field, or as an alert. */
 function visibleErrors(html: string): string[] {
   const alerts = [...html.matchAll(/<(p|div)\b[^>]*role="alert"[^>]*>([\s\S]*?)<\/\1>/g)].map((match) => match[2]!.replace(/<[^>]+>/g, '').trim());
