@@ -224,22 +224,81 @@ export async function listAdminOrders(
 
 export type CurrencyTotal = { currency: string; orders: number; totalAmount: number; amountRefunded: number };
 
-/** Count, total and refunded per currency over the whole filtered set (not just the page shown). */
-export async function orderTotalsByCurrency(filters: OrderFilters): Promise<CurrencyTotal[]> {
-  const where = conditions(filters);
-  const rows = await db.$queryRaw<Array<{ currency: string; orders: number; totalAmount: bigint; amountRefunded: bigint }>>`
-    SELECT o.currency, count(*)::int AS orders, sum(o."totalAmount")::bigint AS "totalAmount",
-           sum(o."amountRefunded")::bigint AS "amountRefunded"
-    FROM "Order" o
-    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
-    GROUP BY o.currency
-    ORDER BY o.currency`;
-  return rows.map((row) => ({
+/** A search adds up at most this many of the orders it matches, the newest first. */
+export const TOTALS_SEARCH_CAP = 100_000;
+
+export type CurrencyTotals = {
+  /** One per currency with matching orders, by currency code. */
+  totals: CurrencyTotal[];
+  /**
+   * Set when a search matched more than TOTALS_SEARCH_CAP orders: the totals are those of
+   * the newest `cappedAt` of them only. Null when they cover every matching order.
+   */
+  cappedAt: number | null;
+};
+
+type TotalRow = { currency: string; orders: number; totalAmount: bigint; amountRefunded: bigint };
+
+const totalsOf = (rows: TotalRow[]): CurrencyTotal[] =>
+  rows.map((row) => ({
     currency: row.currency,
     orders: row.orders,
     totalAmount: Number(row.totalAmount),
     amountRefunded: Number(row.amountRefunded),
   }));
+
+/**
+ * Count, total and refunded per currency over the whole filtered set (not just the page shown).
+ * Without a search, every filter is a column of OrderDailyTotal, the per-day rollup that
+ * triggers on "Order" keep (see its migration): from/to are UTC days and createdAt holds UTC,
+ * so the day bounds select exactly the orders the list shows, and the cost depends on the
+ * number of days and keys, not of orders. A search is answered from the matching orders
+ * themselves, at most TOTALS_SEARCH_CAP of them.
+ */
+export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = TOTALS_SEARCH_CAP): Promise<CurrencyTotals> {
+  if (filters.q) return searchTotals(filters, searchCap);
+  const where: Prisma.Sql[] = [];
+  if (filters.status) where.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
+  if (filters.method) where.push(Prisma.sql`t.method = ${filters.method}`);
+  if (filters.currency) where.push(Prisma.sql`t.currency = ${filters.currency}`);
+  if (filters.from) where.push(Prisma.sql`t.day >= ${filters.from}::date`);
+  if (filters.to) where.push(Prisma.sql`t.day <= ${filters.to}::date`);
+  const rows = await db.$queryRaw<TotalRow[]>`
+    SELECT t.currency, sum(t.orders)::int AS orders, sum(t."totalAmount")::bigint AS "totalAmount",
+           sum(t."amountRefunded")::bigint AS "amountRefunded"
+    FROM "OrderDailyTotal" t
+    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
+    GROUP BY t.currency
+    HAVING sum(t.orders) > 0
+    ORDER BY t.currency`;
+  return { totals: totalsOf(rows), cappedAt: null };
+}
+
+/**
+ * Totals of the orders a search matches, the newest `cap` of them: a part of an email
+ * address such as "example" may match nearly every order, and adding up a million rows
+ * on each page view is what the rollup is there to avoid. Numbered in list order and
+ * stopped one row past the cap, which tells whether there were more.
+ */
+async function searchTotals(filters: OrderFilters, cap: number): Promise<CurrencyTotals> {
+  const where = conditions(filters);
+  const rows = await db.$queryRaw<Array<TotalRow & { capped: boolean }>>`
+    WITH matched AS (
+      SELECT o.currency, o."totalAmount", o."amountRefunded",
+             row_number() OVER (ORDER BY o."createdAt" DESC, o.id DESC) AS n
+      FROM "Order" o
+      WHERE ${Prisma.join(where, ' AND ')}
+      ORDER BY o."createdAt" DESC, o.id DESC
+      LIMIT ${cap + 1}
+    )
+    SELECT m.currency, count(*)::int AS orders, sum(m."totalAmount")::bigint AS "totalAmount",
+           sum(m."amountRefunded")::bigint AS "amountRefunded",
+           EXISTS (SELECT 1 FROM matched WHERE n > ${cap}) AS capped
+    FROM matched m
+    WHERE m.n <= ${cap}
+    GROUP BY m.currency
+    ORDER BY m.currency`;
+  return { totals: totalsOf(rows), cappedAt: rows.some((row) => row.capped) ? cap : null };
 }
 
 /** The currencies orders exist in, for the filter: a skip scan, one probe of the currency index per currency. */

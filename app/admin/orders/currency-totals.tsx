@@ -3,18 +3,26 @@ import { formatMoney } from '@/lib/money';
 
 /**
  * Totals of the whole filtered set, one per currency (amounts in different
- * currencies are never added up). Rendered in its own Suspense boundary: over
- * a broad filter on a large shop it reads many rows, and the list must not wait.
+ * currencies are never added up). Rendered in its own Suspense boundary so the
+ * list never waits for it. Filters alone are answered from the daily rollup; a
+ * search adds up its matching orders, at most a fixed number of them, and says so
+ * when there were more.
  */
 export async function CurrencyTotals({ filters }: { filters: OrderFilters }) {
-  const totals = await orderTotalsByCurrency(filters);
+  const { totals, cappedAt } = await orderTotalsByCurrency(filters);
   if (totals.length === 0) return null;
   return (
     <section aria-labelledby="totals-heading">
       <h2 id="totals-heading" className="visually-hidden">
         Totals of the filtered orders
       </h2>
-      <ul className="totals" data-testid="currency-totals">
+      {cappedAt !== null && (
+        <p className="muted" role="note" data-testid="currency-totals-capped">
+          More than {cappedAt.toLocaleString('en-US')} orders match this search: the totals below add up the newest{' '}
+          {cappedAt.toLocaleString('en-US')} only. Narrow the search or use the filters for complete totals.
+        </p>
+      )}
+      <ul className="totals" data-testid="currency-totals" data-capped={cappedAt !== null ? 'true' : undefined}>
         {totals.map((total) => (
           <li key={total.currency} data-testid="currency-total" data-currency={total.currency}>
             <strong>{formatMoney({ amount: total.totalAmount, currency: total.currency })}</strong>{' '}
