@@ -1,0 +1,419 @@
+// OrderDailyTotal, the rollup the admin list's totals read, is kept by triggers on "Order": after
+// every kind of write (inserts, status changes, refunds, edits of currency and createdAt, deletes,
+// several changes in one transaction, rolled-back transactions, many concurrent webhook-like
+// transactions on the same day and currency, bulk seeds) it equals a GROUP BY over the orders;
+// the migration backfills it; and orderTotalsByCurrency gives what a direct query gives for every
+// filter, with a search capped and saying so.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { seedBulk } from '../../scripts/seed-bulk.ts';
+import { migrationFiles, startTestDatabase, type TestDatabase } from '../support/database.ts';
+
+let database: TestDatabase;
+let sql: pg.Pool;
+let admin: typeof import('../../lib/admin-orders.ts');
+
+before(async () => {
+  database = await startTestDatabase({ seed: true });
+  Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: database.url });
+  sql = new pg.Pool({ connectionString: database.url, max: 60 });
+  admin = await import('../../lib/admin-orders.ts');
+});
+after(async () => {
+  const { db } = await import('../../lib/db.ts');
+  await db.$disconnect();
+  await sql.end();
+  await database.stop();
+});
+
+type Key = { currency: string; status: string; method: string; day: string };
+type Sum = Key & { orders: number; totalAmount: number; amountRefunded: number };
+
+const KEY_ORDER = `currency, status, method, day`;
+
+/** The rollup's rows with orders in them, as plain values. */
+async function rollup(client: pg.Pool | pg.Client = sql): Promise<Sum[]> {
+  const { rows } = await client.query<Sum>(
+    `SELECT currency, status::text, method, day::text, orders, "totalAmount"::float8 AS "totalAmount",
+            "amountRefunded"::float8 AS "amountRefunded"
+     FROM "OrderDailyTotal" WHERE orders <> 0 OR "totalAmount" <> 0 OR "amountRefunded" <> 0 ORDER BY ${KEY_ORDER}`,
+  );
+  return rows;
+}
+
+/** The same sums straight from the orders. */
+async function direct(client: pg.Pool | pg.Client = sql): Promise<Sum[]> {
+  const { rows } = await client.query<Sum>(
+    `SELECT currency, status::text, coalesce("paymentMethodType"::text, 'none') AS method, "createdAt"::date::text AS day,
+            count(*)::int AS orders, sum("totalAmount")::float8 AS "totalAmount", sum("amountRefunded")::float8 AS "amountRefunded"
+     FROM "Order" GROUP BY 1, 2, 3, 4 ORDER BY ${KEY_ORDER}`,
+  );
+  return rows;
+}
+
+async function assertRollupRight(message: string): Promise<void> {
+  assert.deepEqual(await rollup(), await direct(), message);
+  // Rows that reached zero orders stay, and hold nothing.
+  const { rows } = await sql.query(`SELECT * FROM "OrderDailyTotal" WHERE orders = 0 AND ("totalAmount" <> 0 OR "amountRefunded" <> 0)`);
+  assert.deepEqual(rows, [], `${message}: no amounts without orders`);
+}
+
+type NewOrder = { status?: string; currency?: string; method?: string | null; total?: number; refunded?: number; createdAt?: Date | string };
+
+/** Inserts one order the way checkout's SQL would; returns its id. */
+async function insertOrder(order: NewOrder = {}, client: pg.Pool | pg.PoolClient = sql): Promise<string> {
+  const id = randomUUID();
+  const total = order.total ?? 1234;
+  await client.query(
+    `INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", "amountRefunded", "paymentMethodType",
+                          "accessToken", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, now())`,
+    [id, order.status ?? 'pending', order.currency ?? 'usd', total, order.refunded ?? 0, order.method ?? null, `rollup-${id}`,
+      order.createdAt ?? new Date()],
+  );
+  return id;
+}
+
+/** Runs `work` in one transaction on one connection, committed (or rolled back when it throws). */
+async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await sql.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+describe('the migration', () => {
+  it('backfills the rollup from the orders already there, and drops the redundant status index', async () => {
+    const name = `backfill_${randomUUID().slice(0, 8)}`;
+    await sql.query(`CREATE DATABASE ${name}`);
+    const url = new URL(database.url);
+    url.pathname = `/${name}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const files = await migrationFiles();
+      const rollupMigration = files.findIndex((file) => file.includes('_order_daily_totals'));
+      assert.ok(rollupMigration > 0);
+      for (const file of files.slice(0, rollupMigration)) await client.query(await readFile(file, 'utf8'));
+      for (let i = 0; i < 40; i++) {
+        await client.query(
+          `INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", "amountRefunded", "paymentMethodType",
+                                "accessToken", "createdAt", "updatedAt")
+           VALUES (gen_random_uuid(), $1, $2, $3, $3, $4, $5, gen_random_uuid()::text, $6, now())`,
+          [['paid', 'pending', 'refunded'][i % 3], ['usd', 'eur'][i % 2], 100 + i, i % 3 === 2 ? 100 + i : 0,
+            i % 3 === 1 ? null : ['card', 'amazon_pay'][i % 2], new Date(Date.UTC(2030, 0, 1 + (i % 4), 23, 59, 59, 999))],
+        );
+      }
+      for (const file of files.slice(rollupMigration)) await client.query(await readFile(file, 'utf8'));
+      const expected = await direct(client);
+      assert.equal(expected.reduce((sum, row) => sum + row.orders, 0), 40);
+      assert.deepEqual(await rollup(client), expected);
+      const { rows: indexes } = await client.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'Order_status_createdAt%'`);
+      assert.deepEqual(indexes, [{ indexname: 'Order_status_createdAt_id_idx' }]);
+    } finally {
+      await client.end();
+      await sql.query(`DROP DATABASE ${name}`);
+    }
+  });
+});
+
+describe('the triggers keep the rollup equal to a GROUP BY over the orders', () => {
+  it('after inserts, by SQL and through Prisma', async () => {
+    await assertRollupRight('at the start');
+    for (const order of [
+      {},
+      { status: 'paid', method: 'card', total: 5000 },
+      { status: 'paid', method: 'amazon_pay', currency: 'eur', total: 777 },
+      { status: 'refunded', method: 'card', total: 300, refunded: 300 },
+      { currency: 'jpy', total: 1200, createdAt: '2030-03-01T00:00:00.000Z' },
+      { currency: 'jpy', total: 800, createdAt: '2030-02-28T23:59:59.999Z' },
+    ]) {
+      await insertOrder(order);
+    }
+    await database.prisma.order.create({
+      data: { status: 'paid', currency: 'gbp', subtotalAmount: 990, totalAmount: 990, paymentMethodType: 'card', accessToken: `rollup-${randomUUID()}` },
+    });
+    await assertRollupRight('after inserts');
+  });
+
+  it('after status changes, refunds, and edits of currency, createdAt and amounts', async () => {
+    const id = await insertOrder({ total: 2000, createdAt: '2030-04-10T12:00:00.000Z' });
+    const step = async (text: string, params: unknown[], message: string) => {
+      await sql.query(text, [id, ...params]);
+      await assertRollupRight(message);
+    };
+    await step(`UPDATE "Order" SET status = 'processing' WHERE id = $1`, [], 'pending -> processing');
+    await step(`UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = $1`, [], 'processing -> paid by card');
+    await step(`UPDATE "Order" SET status = 'partially_refunded', "amountRefunded" = 500 WHERE id = $1`, [], 'partly refunded');
+    await step(`UPDATE "Order" SET "amountRefunded" = 700 WHERE id = $1`, [], 'refunded some more, same status');
+    await step(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = 2000 WHERE id = $1`, [], 'refunded in full');
+    await step(`UPDATE "Order" SET currency = 'eur' WHERE id = $1`, [], 'currency edited');
+    await step(`UPDATE "Order" SET "createdAt" = '2030-04-11T00:00:00.000' WHERE id = $1`, [], 'createdAt moved to the next day');
+    await step(`UPDATE "Order" SET "createdAt" = '2030-04-11T18:30:00.000' WHERE id = $1`, [], 'createdAt moved within its day');
+    await step(`UPDATE "Order" SET "totalAmount" = 2500, "paymentMethodType" = 'amazon_pay' WHERE id = $1`, [], 'total and method edited');
+    await step(`UPDATE "Order" SET "paymentMethodType" = NULL WHERE id = $1`, [], 'method cleared');
+    // Through Prisma too, as lib/ writes it.
+    await database.prisma.order.update({ where: { id }, data: { status: 'canceled', currency: 'usd' } });
+    await assertRollupRight('through Prisma');
+  });
+
+  it('after deletes, one and many', async () => {
+    const ids = [await insertOrder({ status: 'paid', method: 'card' }), await insertOrder({ status: 'expired' }), await insertOrder({ currency: 'gbp' })];
+    await assertRollupRight('before deleting');
+    await sql.query(`DELETE FROM "Order" WHERE id = $1`, [ids[0]]);
+    await assertRollupRight('after one delete');
+    await database.prisma.order.deleteMany({ where: { id: { in: ids.slice(1) } } });
+    await assertRollupRight('after deleteMany');
+  });
+
+  it('after several changes to the same orders in one transaction, and many orders in one statement', async () => {
+    const kept = await insertOrder({ total: 100 });
+    await transaction(async (client) => {
+      const gone = await insertOrder({ total: 4242, currency: 'eur' }, client);
+      await client.query(`UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = ANY($1)`, [[kept, gone]]);
+      await client.query(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`, [kept]);
+      await client.query(`DELETE FROM "Order" WHERE id = $1`, [gone]);
+      await client.query(`UPDATE "Order" SET "updatedAt" = now(), currency = 'gbp' WHERE currency = 'usd' AND status = 'pending'`);
+    });
+    await assertRollupRight('after the transaction');
+  });
+
+  it('leaves the rollup exactly as it was when a transaction rolls back', async () => {
+    const before = (await sql.query(`SELECT * FROM "OrderDailyTotal" ORDER BY ${KEY_ORDER}`)).rows;
+    const paid = await insertOrder({ status: 'paid', method: 'card' });
+    const beforeWithPaid = (await sql.query(`SELECT * FROM "OrderDailyTotal" ORDER BY ${KEY_ORDER}`)).rows;
+    assert.notDeepEqual(beforeWithPaid, before);
+    await assert.rejects(
+      transaction(async (client) => {
+        await insertOrder({ total: 99_999, currency: 'eur', createdAt: '2031-01-01T00:00:00.000Z' }, client);
+        await client.query(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`, [paid]);
+        await client.query(`DELETE FROM "Order" WHERE status = 'pending'`);
+        throw new Error('rolled back on purpose');
+      }),
+      /on purpose/,
+    );
+    assert.deepEqual((await sql.query(`SELECT * FROM "OrderDailyTotal" ORDER BY ${KEY_ORDER}`)).rows, beforeWithPaid);
+    await assertRollupRight('after the rollback');
+  });
+
+  it('queues nothing for changes the rollup does not depend on', async () => {
+    const id = await insertOrder({ status: 'paid', method: 'card' });
+    const writesBy = async (change: string) =>
+      transaction(async (client) => {
+        // Counts not yet flushed to the shared statistics, this transaction's among them: the difference is its own.
+        const writes = async () =>
+          (await client.query<{ writes: number }>(
+            `SELECT (n_tup_ins + n_tup_upd)::int AS writes FROM pg_stat_xact_user_tables WHERE relname = 'OrderDailyTotal'`,
+          )).rows[0]?.writes ?? 0;
+        const before = await writes();
+        await client.query(change, [id]);
+        // Fires what is queued now instead of at commit, so the statistics show it.
+        await client.query('SET CONSTRAINTS ALL IMMEDIATE');
+        return (await writes()) - before;
+      });
+    assert.equal(await writesBy(`UPDATE "Order" SET email = 'x@example.com', "customerName" = 'X', "updatedAt" = now() WHERE id = $1`), 0);
+    assert.equal(await writesBy(`UPDATE "Order" SET "createdAt" = "createdAt" + interval '1 millisecond' WHERE id = $1`), 0);
+    assert.equal(await writesBy(`UPDATE "Order" SET "amountRefunded" = 1 WHERE id = $1`), 1);
+    assert.equal(await writesBy(`UPDATE "Order" SET status = 'partially_refunded' WHERE id = $1`), 2);
+    await assertRollupRight('after the changes');
+  });
+
+  it('after 50 concurrent payments and 50 concurrent refunds of orders of the same day and currency', async () => {
+    const day = '2030-06-15';
+    const pending = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => insertOrder({ total: 1000 + i, createdAt: `${day}T${String(i % 24).padStart(2, '0')}:00:00.000Z` })),
+    );
+    const paid = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => insertOrder({ status: 'paid', method: i % 2 ? 'card' : 'amazon_pay', total: 2000 + i, createdAt: `${day}T08:00:00.000Z` })),
+    );
+    await assertRollupRight('before');
+    // Each like a webhook's transaction: a conditional status write, a timeline row, and time spent
+    // before COMMIT, so that the transactions overlap and queue on the same rollup rows at commit.
+    const pay = (id: string, i: number) =>
+      transaction(async (client) => {
+        await client.query(
+          `UPDATE "Order" SET status = 'paid', "paymentMethodType" = $2, "paidAt" = now(), "updatedAt" = now()
+           WHERE id = $1 AND status IN ('pending', 'processing')`,
+          [id, i % 3 ? 'card' : 'amazon_pay'],
+        );
+        await client.query(`INSERT INTO "OrderEvent" (id, "orderId", type, source) VALUES (gen_random_uuid(), $1, 'paid', 'webhook')`, [id]);
+        await client.query('SELECT pg_sleep(0.01)');
+      });
+    const refund = (id: string, i: number) =>
+      transaction(async (client) => {
+        const { rows } = await client.query<{ totalAmount: number }>(`SELECT "totalAmount" FROM "Order" WHERE id = $1 FOR UPDATE`, [id]);
+        const amount = i % 4 === 0 ? rows[0]!.totalAmount : 100 + i;
+        await client.query(
+          `UPDATE "Order" SET status = $2, "amountRefunded" = $3, "updatedAt" = now() WHERE id = $1`,
+          [id, amount === rows[0]!.totalAmount ? 'refunded' : 'partially_refunded', amount],
+        );
+        await client.query('SELECT pg_sleep(0.01)');
+      });
+    const outcomes = await Promise.allSettled([...pending.map(pay), ...paid.map(refund)]);
+    assert.deepEqual(outcomes.filter((outcome) => outcome.status === 'rejected'), [], 'no transaction failed (no deadlock)');
+    await assertRollupRight('after the concurrent transactions');
+    const { rows } = await sql.query<{ status: string; orders: number }>(
+      `SELECT status::text, sum(orders)::int AS orders FROM "OrderDailyTotal" WHERE day = $1 AND currency = 'usd' GROUP BY status ORDER BY status`,
+      [day],
+    );
+    assert.deepEqual(rows, [
+      { status: 'paid', orders: 50 },
+      { status: 'partially_refunded', orders: 37 },
+      { status: 'pending', orders: 0 },
+      { status: 'refunded', orders: 13 },
+    ]);
+  });
+
+  it('after bulk seeds, with the triggers off (superuser) and on', async () => {
+    await seedBulk(database.url, { orders: 2_000, days: 30, seed: 11 });
+    await assertRollupRight('after a bulk seed that rebuilt the indexes');
+    await seedBulk(database.url, { orders: 700, days: 30, seed: 12, batchSize: 300 });
+    await assertRollupRight('after a second bulk seed into a fuller table');
+
+    // A role without superuser rights cannot turn triggers off: they keep the rollup themselves.
+    await sql.query(`CREATE ROLE seeder LOGIN PASSWORD 'seeder'`);
+    await sql.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO seeder`);
+    await sql.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO seeder`);
+    const url = new URL(database.url);
+    url.username = 'seeder';
+    url.password = 'seeder';
+    await seedBulk(url.toString(), { orders: 500, days: 30, seed: 13, batchSize: 200, rebuildIndexes: false });
+    await assertRollupRight('after a bulk seed with the triggers on');
+  });
+
+  it('is emptied by TRUNCATE, and refilled by inserts after it', async () => {
+    const name = `truncate_${randomUUID().slice(0, 8)}`;
+    await sql.query(`CREATE DATABASE ${name}`);
+    const url = new URL(database.url);
+    url.pathname = `/${name}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      for (const file of await migrationFiles()) await client.query(await readFile(file, 'utf8'));
+      const insert = () =>
+        client.query(
+          `INSERT INTO "Order" (id, currency, "subtotalAmount", "totalAmount", "accessToken", "updatedAt")
+           VALUES (gen_random_uuid(), 'usd', 10, 10, gen_random_uuid()::text, now())`,
+        );
+      await insert();
+      await client.query(`TRUNCATE "Order" CASCADE`);
+      assert.deepEqual(await rollup(client), []);
+      await insert();
+      assert.deepEqual(await rollup(client), await direct(client));
+    } finally {
+      await client.end();
+      await sql.query(`DROP DATABASE ${name}`);
+    }
+  });
+});
+
+describe('orderTotalsByCurrency', () => {
+  type Filters = Record<string, string>;
+
+  /** The direct GROUP BY the rollup replaces, over the filters spelt out in SQL. */
+  async function expected(filters: Filters) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, value: unknown) => {
+      params.push(value);
+      where.push(condition.replace('?', `$${params.length}`));
+    };
+    if (filters.status) add(`status = ?::"OrderStatus"`, filters.status);
+    if (filters.method) add(`"paymentMethodType" = ?::"PaymentMethodType"`, filters.method);
+    if (filters.currency) add(`currency = ?`, filters.currency);
+    if (filters.from) add(`"createdAt" >= ?::date`, filters.from);
+    if (filters.to) add(`"createdAt" < ?::date + 1`, filters.to);
+    const { rows } = await sql.query(
+      `SELECT currency, count(*)::int AS orders, sum("totalAmount")::float8 AS "totalAmount", sum("amountRefunded")::float8 AS "amountRefunded"
+       FROM "Order" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY currency ORDER BY currency`,
+      params,
+    );
+    return rows as Array<{ currency: string; orders: number; totalAmount: number; amountRefunded: number }>;
+  }
+
+  it('equals the direct query for every filter and combination', async () => {
+    await seedBulk(database.url, { orders: 1_500, days: 20, seed: 21 });
+    // Orders on the edges of a day: the day bounds must take the first and last millisecond and nothing else.
+    const edge = '2030-09-09';
+    await insertOrder({ status: 'paid', method: 'card', total: 11, createdAt: `${edge}T00:00:00.000Z` });
+    await insertOrder({ status: 'paid', method: 'card', total: 13, createdAt: `${edge}T23:59:59.999Z` });
+    await insertOrder({ status: 'paid', method: 'card', total: 17, createdAt: '2030-09-08T23:59:59.999Z' });
+    await insertOrder({ status: 'paid', method: 'card', total: 19, createdAt: '2030-09-10T00:00:00.000Z' });
+    const { rows: days } = await sql.query<{ day: string }>(`SELECT DISTINCT "createdAt"::date::text AS day FROM "Order" ORDER BY 1`);
+    const middle = days[Math.floor(days.length / 2)]!.day;
+    const late = days[Math.floor((days.length * 3) / 4)]!.day;
+    const cases: Filters[] = [
+      {},
+      { status: 'paid' },
+      { status: 'partially_refunded' },
+      { method: 'card' },
+      { method: 'amazon_pay' },
+      { currency: 'eur' },
+      { status: 'paid', currency: 'eur' },
+      { status: 'refunded', method: 'amazon_pay', currency: 'gbp' },
+      { from: middle },
+      { to: middle },
+      { from: middle, to: late },
+      { from: middle, to: middle },
+      { from: edge, to: edge },
+      { from: edge, to: edge, status: 'paid', method: 'card', currency: 'usd' },
+      { from: late, to: middle },
+      { status: 'expired', method: 'card' },
+      { status: 'expired', from: middle, to: late, currency: 'jpy' },
+    ];
+    for (const filters of cases) {
+      const result = await admin.orderTotalsByCurrency(admin.parseOrderFilters(filters));
+      assert.equal(result.cappedAt, null);
+      assert.deepEqual(result.totals, await expected(filters), JSON.stringify(filters));
+    }
+    const edgeTotals = await admin.orderTotalsByCurrency(admin.parseOrderFilters({ from: edge, to: edge, currency: 'usd' }));
+    assert.deepEqual(edgeTotals.totals, [{ currency: 'usd', orders: 2, totalAmount: 24, amountRefunded: 0 }]);
+  });
+
+  it('leaves out currencies whose orders are all gone', async () => {
+    const id = await insertOrder({ currency: 'chf', status: 'paid', method: 'card' });
+    assert.ok((await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some((total) => total.currency === 'chf'));
+    await sql.query(`DELETE FROM "Order" WHERE id = $1`, [id]);
+    assert.ok(!(await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some((total) => total.currency === 'chf'));
+  });
+
+  it('adds up a search over the matching orders, the newest first, capped and saying so', async () => {
+    const q = 'example';
+    const { rows: matching } = await sql.query<{ currency: string; totalAmount: number; amountRefunded: number }>(
+      `SELECT currency, "totalAmount", "amountRefunded" FROM "Order" WHERE email ILIKE '%example%' AND status = 'paid'
+       ORDER BY "createdAt" DESC, id DESC`,
+    );
+    assert.ok(matching.length > 300);
+    const sums = (rows: typeof matching) => {
+      const byCurrency = new Map<string, { currency: string; orders: number; totalAmount: number; amountRefunded: number }>();
+      for (const row of rows) {
+        const sum = byCurrency.get(row.currency) ?? { currency: row.currency, orders: 0, totalAmount: 0, amountRefunded: 0 };
+        sum.orders++;
+        sum.totalAmount += row.totalAmount;
+        sum.amountRefunded += row.amountRefunded;
+        byCurrency.set(row.currency, sum);
+      }
+      return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+    };
+    const filters = admin.parseOrderFilters({ q, status: 'paid' });
+    assert.deepEqual(await admin.orderTotalsByCurrency(filters), { totals: sums(matching), cappedAt: null });
+    assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length), { totals: sums(matching), cappedAt: null });
+    assert.deepEqual(await admin.orderTotalsByCurrency(filters, 300), { totals: sums(matching.slice(0, 300)), cappedAt: 300 });
+    assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length - 1), {
+      totals: sums(matching.slice(0, -1)),
+      cappedAt: matching.length - 1,
+    });
+    assert.deepEqual(await admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'nobody-has-this' })), { totals: [], cappedAt: null });
+  });
+});
