@@ -239,9 +239,9 @@ function copyRows(client: pg.Client, table: Table, rows: Row[]): Promise<void> {
 /**
  * This run's orders added up per OrderDailyTotal key, as the triggers on "Order" would have
  * done one order at a time: the UTC day of createdAt (the ISO text COPY writes), currency,
- * status, and payment method or 'none'.
+ * status, and payment method or 'none'. OrderMonthlyTotal gets the same sums per month.
  */
-class DailyTotals {
+class RollupTotals {
   private sums = new Map<string, { orders: number; totalAmount: number; amountRefunded: number }>();
 
   add(orders: Row[]): void {
@@ -260,25 +260,32 @@ class DailyTotals {
     }
   }
 
-  /** One upsert, in key order like the triggers', so it cannot deadlock with an app writing orders meanwhile. */
+  /**
+   * Days, then months, each in key order, as the triggers write them: an app writing orders
+   * meanwhile takes the same rows in the same order, so the two cannot deadlock.
+   */
   async write(client: pg.Client): Promise<void> {
     if (this.sums.size === 0) return;
     const rows = [...this.sums].map(([key, sum]) => {
       const [currency, status, method, day] = JSON.parse(key) as [string, string, string, string];
       return { currency, status, method, day, ...sum };
     });
-    await client.query(
-      `INSERT INTO "OrderDailyTotal" AS t (currency, status, method, day, orders, "totalAmount", "amountRefunded")
-       SELECT r.currency, r.status::"OrderStatus", r.method, r.day::date, r.orders, r."totalAmount", r."amountRefunded"
-       FROM jsonb_to_recordset($1::jsonb)
-         AS r(currency varchar(3), status text, method text, day text, orders int, "totalAmount" bigint, "amountRefunded" bigint)
-       ORDER BY r.currency, r.status::"OrderStatus", r.method, r.day::date
-       ON CONFLICT (currency, status, method, day) DO UPDATE SET
-         orders = t.orders + excluded.orders,
-         "totalAmount" = t."totalAmount" + excluded."totalAmount",
-         "amountRefunded" = t."amountRefunded" + excluded."amountRefunded"`,
-      [JSON.stringify(rows)],
-    );
+    const upsert = (table: string, period: string, periodOf: string) =>
+      client.query(
+        `INSERT INTO "${table}" AS t (currency, status, method, ${period}, orders, "totalAmount", "amountRefunded")
+         SELECT r.currency, r.status::"OrderStatus", r.method, ${periodOf}, sum(r.orders), sum(r."totalAmount"), sum(r."amountRefunded")
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(currency varchar(3), status text, method text, day date, orders int, "totalAmount" bigint, "amountRefunded" bigint)
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1, 2, 3, 4
+         ON CONFLICT (currency, status, method, ${period}) DO UPDATE SET
+           orders = t.orders + excluded.orders,
+           "totalAmount" = t."totalAmount" + excluded."totalAmount",
+           "amountRefunded" = t."amountRefunded" + excluded."amountRefunded"`,
+        [JSON.stringify(rows)],
+      );
+    await upsert('OrderDailyTotal', 'day', 'r.day');
+    await upsert('OrderMonthlyTotal', 'month', `date_trunc('month', r.day)::date`);
   }
 }
 
@@ -340,23 +347,23 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
     for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
     // The rows are made consistent here (every line's order is in the same batch), so a superuser
     // may skip the per-row foreign-key triggers, which otherwise cost more than the rows themselves.
-    // That also skips the triggers that keep OrderDailyTotal (the admin totals' rollup): each would
-    // queue an event per order and, at commit, run one upsert per order. Instead the run adds up its
-    // own orders per rollup key as it builds them and writes those sums once, just before COMMIT, in
-    // the same transaction (a failed run adds nothing) and in the triggers' key order; the rollup
-    // rows are locked from then to the end of the commit only, not for the whole load. Without
-    // superuser rights the triggers stay on and keep the rollup themselves, more slowly.
+    // That also skips the triggers that keep OrderDailyTotal and OrderMonthlyTotal (the admin totals'
+    // rollups): each would queue an event per order and, at commit, run upserts per order. Instead the
+    // run adds up its own orders per rollup key as it builds them and writes those sums once, just
+    // before COMMIT, in the same transaction (a failed run adds nothing) and in the triggers' key order;
+    // the rollup rows are locked from then to the end of the commit only, not for the whole load.
+    // Without superuser rights the triggers stay on and keep the rollups themselves, more slowly.
     const { rows: role } = await client.query<{ super: boolean }>('SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user');
     const triggersOff = role[0]?.super === true;
     if (triggersOff) await client.query('SET LOCAL session_replication_role = replica');
-    const dailyTotals = new DailyTotals();
+    const rollupTotals = new RollupTotals();
 
     let rows = 0;
     let done = 0;
     let next = buildBatch(Math.min(batchSize, options.orders), rand, products, customers, periodMs, now);
     while (done < options.orders) {
       const batch = next;
-      if (triggersOff) dailyTotals.add(batch.orders);
+      if (triggersOff) rollupTotals.add(batch.orders);
       const writing = (async () => {
         await copyRows(client, 'Order', batch.orders);
         await copyRows(client, 'OrderLine', batch.lines);
@@ -374,11 +381,11 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
     }
     const indexStartedAt = performance.now();
     for (const index of indexes) await client.query(index.definition);
-    if (triggersOff) await dailyTotals.write(client);
+    if (triggersOff) await rollupTotals.write(client);
     await client.query('COMMIT');
     const indexSeconds = (performance.now() - indexStartedAt) / 1000;
     // Fresh statistics and visibility maps, or the planner guesses and index-only scans read the heap.
-    await client.query(`VACUUM (ANALYZE) ${[...TABLES, 'OrderDailyTotal'].map((table) => `"${table}"`).join(', ')}`);
+    await client.query(`VACUUM (ANALYZE) ${[...TABLES, 'OrderDailyTotal', 'OrderMonthlyTotal'].map((table) => `"${table}"`).join(', ')}`);
     const seconds = (performance.now() - startedAt) / 1000;
     return { orders: done, rows, seconds, rowsPerSecond: Math.round(rows / seconds), indexSeconds };
   } catch (error) {
