@@ -247,30 +247,100 @@ const totalsOf = (rows: TotalRow[]): CurrencyTotal[] =>
     amountRefunded: Number(row.amountRefunded),
   }));
 
+/** A UTC day as PostgreSQL reads a date: YYYY-MM-DD, the year 5 digits long after 9999. */
+function dateText(day: Date): string {
+  return `${String(day.getUTCFullYear()).padStart(4, '0')}-${String(day.getUTCMonth() + 1).padStart(2, '0')}-${String(day.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** Midnight UTC of a year, a 0-based month and a day, either of which may run over (as in Date.UTC). */
+function utcDay(year: number, month: number, day: number): Date {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day); // unlike Date.UTC, takes years 0-99 as they are
+  return date;
+}
+
+/**
+ * How the inclusive UTC days from..to (YYYY-MM-DD, either may be open) split into whole
+ * calendar months, for OrderMonthlyTotal, and the days before and after them, for
+ * OrderDailyTotal. `months` is null when no whole month lies within: then all of from..to
+ * are days.
+ */
+export function splitDays(from?: string, to?: string): {
+  months: { first?: string; last?: string } | null;
+  daysBefore: { from: string; to: string } | null;
+  daysAfter: { from: string; to: string } | null;
+} {
+  const parse = (text: string) => {
+    const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+    return { year, month: month - 1, day };
+  };
+  // The first whole month starts on `from` if that is the 1st, else on the 1st of the month after.
+  let first: Date | undefined;
+  if (from) {
+    const { year, month, day } = parse(from);
+    first = utcDay(year, day === 1 ? month : month + 1, 1);
+  }
+  // The last whole month is to's own if `to` is its last day, else the month before.
+  let last: Date | undefined;
+  if (to) {
+    const { year, month, day } = parse(to);
+    const lastDayOfMonth = utcDay(year, month, day + 1).getUTCDate() === 1;
+    last = utcDay(year, lastDayOfMonth ? month : month - 1, 1);
+  }
+  if (first && last && first > last) return { months: null, daysBefore: null, daysAfter: null };
+  const dayBefore = (day: Date) => utcDay(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() - 1);
+  // Past the last whole month: the 1st of the month after it.
+  const afterLast = last && utcDay(last.getUTCFullYear(), last.getUTCMonth() + 1, 1);
+  return {
+    months: { first: first && dateText(first), last: last && dateText(last) },
+    daysBefore: from && first && dateText(first) !== from ? { from, to: dateText(dayBefore(first)) } : null,
+    daysAfter: to && afterLast && dateText(dayBefore(afterLast)) !== to ? { from: dateText(afterLast), to } : null,
+  };
+}
+
 /**
  * Count, total and refunded per currency over the whole filtered set (not just the page shown).
- * Without a search, every filter is a column of OrderDailyTotal, the per-day rollup that
- * triggers on "Order" keep (see its migration): from/to are UTC days and createdAt holds UTC,
- * so the day bounds select exactly the orders the list shows, and the cost depends on the
- * number of days and keys, not of orders. A search is answered from the matching orders
- * themselves, at most TOTALS_SEARCH_CAP of them.
+ * Without a search, every filter is a column of the rollups that triggers on "Order" keep (see
+ * the migrations 20261123090000_order_daily_totals and 20261123100000_order_monthly_totals):
+ * from/to are UTC days and createdAt holds UTC, so whole months come from OrderMonthlyTotal
+ * and the days around them from OrderDailyTotal, exactly the orders the list shows; the cost
+ * depends on the number of months, days and keys, not of orders. A search is answered from
+ * the matching orders themselves, at most TOTALS_SEARCH_CAP of them.
  */
 export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = TOTALS_SEARCH_CAP): Promise<CurrencyTotals> {
   if (filters.q) return searchTotals(filters, searchCap);
-  const where: Prisma.Sql[] = [];
-  if (filters.status) where.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
-  if (filters.method) where.push(Prisma.sql`t.method = ${filters.method}`);
-  if (filters.currency) where.push(Prisma.sql`t.currency = ${filters.currency}`);
-  if (filters.from) where.push(Prisma.sql`t.day >= ${filters.from}::date`);
-  if (filters.to) where.push(Prisma.sql`t.day <= ${filters.to}::date`);
+  const keys: Prisma.Sql[] = [];
+  if (filters.status) keys.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
+  if (filters.method) keys.push(Prisma.sql`t.method = ${filters.method}`);
+  if (filters.currency) keys.push(Prisma.sql`t.currency = ${filters.currency}`);
+  const where = (bounds: Prisma.Sql[]) => {
+    const all = [...keys, ...bounds];
+    return all.length ? Prisma.sql`WHERE ${Prisma.join(all, ' AND ')}` : Prisma.empty;
+  };
+  const columns = Prisma.sql`t.currency, t.orders, t."totalAmount", t."amountRefunded"`;
+  const split = splitDays(filters.from, filters.to);
+  const parts: Prisma.Sql[] = [];
+  if (split.months) {
+    const bounds: Prisma.Sql[] = [];
+    if (split.months.first) bounds.push(Prisma.sql`t.month >= ${split.months.first}::date`);
+    if (split.months.last) bounds.push(Prisma.sql`t.month <= ${split.months.last}::date`);
+    parts.push(Prisma.sql`SELECT ${columns} FROM "OrderMonthlyTotal" t ${where(bounds)}`);
+    for (const days of [split.daysBefore, split.daysAfter]) {
+      if (!days) continue;
+      parts.push(
+        Prisma.sql`SELECT ${columns} FROM "OrderDailyTotal" t ${where([Prisma.sql`t.day >= ${days.from}::date`, Prisma.sql`t.day <= ${days.to}::date`])}`,
+      );
+    }
+  } else {
+    parts.push(Prisma.sql`SELECT ${columns} FROM "OrderDailyTotal" t ${where([Prisma.sql`t.day >= ${filters.from}::date`, Prisma.sql`t.day <= ${filters.to}::date`])}`);
+  }
   const rows = await db.$queryRaw<TotalRow[]>`
-    SELECT t.currency, sum(t.orders)::int AS orders, sum(t."totalAmount")::bigint AS "totalAmount",
-           sum(t."amountRefunded")::bigint AS "amountRefunded"
-    FROM "OrderDailyTotal" t
-    ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
-    GROUP BY t.currency
-    HAVING sum(t.orders) > 0
-    ORDER BY t.currency`;
+    SELECT r.currency, sum(r.orders)::int AS orders, sum(r."totalAmount")::bigint AS "totalAmount",
+           sum(r."amountRefunded")::bigint AS "amountRefunded"
+    FROM (${Prisma.join(parts, ' UNION ALL ')}) r
+    GROUP BY r.currency
+    HAVING sum(r.orders) > 0
+    ORDER BY r.currency`;
   return { totals: totalsOf(rows), cappedAt: null };
 }
 
