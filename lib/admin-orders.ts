@@ -224,7 +224,7 @@ export async function listAdminOrders(
 
 export type CurrencyTotal = { currency: string; orders: number; totalAmount: number; amountRefunded: number };
 
-/** A search adds up at most this many of the orders it matches, the newest first. */
+/** A search adds up at most this many of the orders it matches. */
 export const TOTALS_SEARCH_CAP = 100_000;
 
 export type CurrencyTotals = {
@@ -232,7 +232,8 @@ export type CurrencyTotals = {
   totals: CurrencyTotal[];
   /**
    * Set when a search matched more than TOTALS_SEARCH_CAP orders: the totals are those of
-   * the newest `cappedAt` of them only. Null when they cover every matching order.
+   * `cappedAt` of them only (whichever the scan met first). Null when they cover every
+   * matching order.
    */
   cappedAt: number | null;
 };
@@ -345,30 +346,31 @@ export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = T
 }
 
 /**
- * Totals of the orders a search matches, the newest `cap` of them: a part of an email
- * address such as "example" may match nearly every order, and adding up a million rows
- * on each page view is what the rollup is there to avoid. Numbered in list order and
- * stopped one row past the cap, which tells whether there were more.
+ * Totals of the orders a search matches, at most `cap` of them: part of an email address such
+ * as "example" may match nearly every order, and adding up a million rows on a page view is
+ * what the rollups are there to avoid. No ORDER BY on purpose: the scan stops one row past the
+ * cap (which tells that there were more) whichever index the planner picks, where "the newest
+ * `cap`" would make it read and sort every match whenever it picks the trigram index.
  */
 async function searchTotals(filters: OrderFilters, cap: number): Promise<CurrencyTotals> {
   const where = conditions(filters);
-  const rows = await db.$queryRaw<Array<TotalRow & { capped: boolean }>>`
-    WITH matched AS (
-      SELECT o.currency, o."totalAmount", o."amountRefunded",
-             row_number() OVER (ORDER BY o."createdAt" DESC, o.id DESC) AS n
+  const rows = await db.$queryRaw<Array<TotalRow & { beyondCap: boolean }>>`
+    SELECT m.currency, (count(*) FILTER (WHERE m.n <= ${cap}))::int AS orders,
+           coalesce(sum(m."totalAmount") FILTER (WHERE m.n <= ${cap}), 0)::bigint AS "totalAmount",
+           coalesce(sum(m."amountRefunded") FILTER (WHERE m.n <= ${cap}), 0)::bigint AS "amountRefunded",
+           bool_or(m.n > ${cap}) AS "beyondCap"
+    FROM (
+      SELECT o.currency, o."totalAmount", o."amountRefunded", row_number() OVER () AS n
       FROM "Order" o
       WHERE ${Prisma.join(where, ' AND ')}
-      ORDER BY o."createdAt" DESC, o.id DESC
       LIMIT ${cap + 1}
-    )
-    SELECT m.currency, count(*)::int AS orders, sum(m."totalAmount")::bigint AS "totalAmount",
-           sum(m."amountRefunded")::bigint AS "amountRefunded",
-           EXISTS (SELECT 1 FROM matched WHERE n > ${cap}) AS capped
-    FROM matched m
-    WHERE m.n <= ${cap}
+    ) m
     GROUP BY m.currency
     ORDER BY m.currency`;
-  return { totals: totalsOf(rows), cappedAt: rows.some((row) => row.capped) ? cap : null };
+  return {
+    totals: totalsOf(rows.filter((row) => row.orders > 0)),
+    cappedAt: rows.some((row) => row.beyondCap) ? cap : null,
+  };
 }
 
 /** The currencies orders exist in, for the filter: a skip scan, one probe of the currency index per currency. */

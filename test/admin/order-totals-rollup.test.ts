@@ -456,11 +456,10 @@ describe('orderTotalsByCurrency', () => {
     assert.ok(!(await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some((total) => total.currency === 'chf'));
   });
 
-  it('adds up a search over the matching orders, the newest first, capped and saying so', async () => {
+  it('adds up a search over the matching orders, at most as many as the cap, saying when it stopped there', async () => {
     const q = 'example';
     const { rows: matching } = await sql.query<{ currency: string; totalAmount: number; amountRefunded: number }>(
-      `SELECT currency, "totalAmount", "amountRefunded" FROM "Order" WHERE email ILIKE '%example%' AND status = 'paid'
-       ORDER BY "createdAt" DESC, id DESC`,
+      `SELECT currency, "totalAmount", "amountRefunded" FROM "Order" WHERE email ILIKE '%example%' AND status = 'paid'`,
     );
     assert.ok(matching.length > 300);
     const sums = (rows: typeof matching) => {
@@ -477,11 +476,21 @@ describe('orderTotalsByCurrency', () => {
     const filters = admin.parseOrderFilters({ q, status: 'paid' });
     assert.deepEqual(await admin.orderTotalsByCurrency(filters), { totals: sums(matching), cappedAt: null });
     assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length), { totals: sums(matching), cappedAt: null });
-    assert.deepEqual(await admin.orderTotalsByCurrency(filters, 300), { totals: sums(matching.slice(0, 300)), cappedAt: 300 });
-    assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length - 1), {
-      totals: sums(matching.slice(0, -1)),
-      cappedAt: matching.length - 1,
-    });
+    // Capped: exactly `cap` of the matching orders, whichever the scan met first, each currency no more than in all of them.
+    const all = new Map(sums(matching).map((sum) => [sum.currency, sum]));
+    for (const cap of [1, 300, matching.length - 1]) {
+      const capped = await admin.orderTotalsByCurrency(filters, cap);
+      assert.equal(capped.cappedAt, cap);
+      assert.equal(capped.totals.reduce((sum, total) => sum + total.orders, 0), cap);
+      for (const total of capped.totals) {
+        const whole = all.get(total.currency)!;
+        assert.ok(total.orders > 0 && total.orders <= whole.orders, total.currency);
+        assert.ok(total.totalAmount <= whole.totalAmount && total.amountRefunded <= whole.amountRefunded, total.currency);
+      }
+    }
+    const oneShort = await admin.orderTotalsByCurrency(filters, matching.length - 1);
+    const missing = matching.reduce((sum, row) => sum + row.totalAmount, 0) - oneShort.totals.reduce((sum, total) => sum + total.totalAmount, 0);
+    assert.ok(matching.some((row) => row.totalAmount === missing), 'one short: one matching order left out');
     assert.deepEqual(await admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'nobody-has-this' })), { totals: [], cappedAt: null });
   });
 });

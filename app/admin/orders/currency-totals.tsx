@@ -4,7 +4,7 @@ import { formatMoney } from '@/lib/money';
 /**
  * Totals of the whole filtered set, one per currency (amounts in different
  * currencies are never added up). Rendered in its own Suspense boundary so the
- * list never waits for it. Filters alone are answered from the daily rollup; a
+ * list never waits for it. Filters alone are answered from the rollups; a
  * search adds up its matching orders, at most a fixed number of them, and says so
  * when there were more.
  */
@@ -18,8 +18,9 @@ export async function CurrencyTotals({ filters }: { filters: OrderFilters }) {
       </h2>
       {cappedAt !== null && (
         <p className="muted" role="note" data-testid="currency-totals-capped">
-          More than {cappedAt.toLocaleString('en-US')} orders match this search: the totals below add up the newest{' '}
-          {cappedAt.toLocaleString('en-US')} only. Narrow the search or use the filters for complete totals.
+          More than {cappedAt.toLocaleString('en-US')} orders match this search: the totals below add up{' '}
+          {cappedAt.toLocaleString('en-US')} of them only. Narrow the search, or use the filters without a search, for
+          complete totals.
         </p>
       )}
       <ul className="totals" data-testid="currency-totals" data-capped={cappedAt !== null ? 'true' : undefined}>
