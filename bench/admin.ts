@@ -102,6 +102,8 @@ async function main(): Promise<void> {
         'status + currency filter': await time(() => admin.listAdminOrders(statusCurrency, admin.parseOrderPage({}))),
         'totals, status + currency': await time(() => admin.orderTotalsByCurrency(statusCurrency)),
         'totals, no filter': await time(() => admin.orderTotalsByCurrency(newest)),
+        // A search is added up from its matching orders (at most 100,000 of them), not from the rollups.
+        'totals, email search (part: "hopper12")': await time(() => admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'hopper12' }))),
       };
 
       // Full export of every order, read as fast as the stream gives it, while the first page is
