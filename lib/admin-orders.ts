@@ -35,7 +35,8 @@ export function decodeCursor(value: string): OrderCursor | null {
 const lenient = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
 
-const isoDate = z.iso.date();
+// Year 0000 passes ISO 8601 but not PostgreSQL (there is no year 0): such a bound would fail the page's queries.
+const isoDate = z.iso.date().refine((date) => !date.startsWith('0000-'));
 
 export const orderFiltersSchema = z.object({
   // PostgreSQL text cannot hold NUL: such a search would fail the query (and cut a CSV export off mid-stream).
