@@ -12,6 +12,9 @@
 // Order: the pg baseline (same sends, same C), then its rows are reset, the app is warmed up on other events, then the
 // app's timed run. CPU rows come from /proc and include what other processes on the machine used meanwhile: on a
 // shared machine, figures taken while others were busy are flagged. --cpu-prof DIR profiles the `next start` process.
+// Then two floors of the same route, same payloads, same C (what no change to the handler can go below): every send
+// again with a wrong signature (Next, proxy.ts, body, HMAC; 400 before any read), and every send again correctly
+// signed (all duplicates by then: verification plus one lookup). Prints a BENCH_ROWS line for `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +28,7 @@ import Stripe from 'stripe';
 import { createControlClient } from '../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
 import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../lib/stripe-params.ts';
+import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres.ts';
 import { bin, ROOT, run, start, stop, waitForHttp, type Child } from '../scripts/processes.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
@@ -375,8 +379,8 @@ function summarise(sends: Send[], timings: Timing[]): { latencies: number[]; ove
 }
 
 const signer = new Stripe('sk_test_signer_only');
-function postWebhook(agent: http.Agent, port: number, payload: string): Promise<{ status: number; body: string }> {
-  const header = signer.webhooks.generateTestHeaderString({ payload, secret: EMULATOR_WEBHOOK_SECRET });
+function postWebhook(agent: http.Agent, port: number, payload: string, secret: string): Promise<{ status: number; body: string }> {
+  const header = signer.webhooks.generateTestHeaderString({ payload, secret });
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -404,7 +408,17 @@ function postWebhook(agent: http.Agent, port: number, payload: string): Promise<
   });
 }
 
-async function runApp(port: number, sends: Send[], cpuOf: () => CpuSnapshot): Promise<RunResult> {
+/** A secret that is not the app's: every send is refused with 400 after the HMAC, before any read or write. */
+const WRONG_WEBHOOK_SECRET = 'whsec_bench_not_the_apps_secret';
+
+async function runApp(
+  port: number,
+  sends: Send[],
+  cpuOf: () => CpuSnapshot,
+  options: { secret?: string; expect?: number } = {},
+): Promise<RunResult> {
+  const secret = options.secret ?? EMULATOR_WEBHOOK_SECRET;
+  const expected = (status: number) => (options.expect === undefined ? status >= 200 && status <= 299 : status === options.expect);
   const agent = new http.Agent({ keepAlive: true, maxSockets: C });
   const timings: Timing[] = new Array(sends.length);
   const outcomes = new Map<string, number>();
@@ -413,16 +427,17 @@ async function runApp(port: number, sends: Send[], cpuOf: () => CpuSnapshot): Pr
   const started = performance.now();
   await pool(sends, C, async (send, i) => {
     const t0 = performance.now();
-    const response = await postWebhook(agent, port, send.item.payload).catch((error: unknown) => ({ status: 0, body: String(error) }));
+    const response = await postWebhook(agent, port, send.item.payload, secret).catch((error: unknown) => ({ status: 0, body: String(error) }));
     timings[i] = { start: t0, end: performance.now() };
-    if (response.status < 200 || response.status > 299) {
+    if (!expected(response.status)) {
       non2xx += 1;
       if (non2xx <= 5) console.error(`[bench] ${send.item.eventId} → ${response.status} ${response.body.slice(0, 300)}`);
     }
     let outcome = `http ${response.status}`;
     try {
-      const parsed = JSON.parse(response.body) as { status?: string };
+      const parsed = JSON.parse(response.body) as { status?: string; error?: { code?: string } };
       if (parsed.status) outcome = parsed.status;
+      else if (parsed.error?.code) outcome = parsed.error.code;
     } catch {
       // not JSON: keep the status code
     }
@@ -632,6 +647,12 @@ async function main(): Promise<void> {
     const appRetrieves = [...retrieveTimes].sort((a, b) => a - b);
     const appCheck = await check(client, items);
 
+    log(`Floor 1: the same ${sends.length} sends with a wrong signature (refused with 400 before any read)…`);
+    const refused = await runApp(appPort, sends, cpuOf, { secret: WRONG_WEBHOOK_SECRET, expect: 400 });
+    log(`Floor 2: the same ${sends.length} sends again, correctly signed (every one a duplicate by now)…`);
+    const known = await runApp(appPort, sends, cpuOf);
+    const afterFloors = await check(client, items);
+
     log('Emulator alone: the same session retrieve the handler makes, C concurrent…');
     const retrieveLatencies: number[] = [];
     const r0 = performance.now();
@@ -643,7 +664,7 @@ async function main(): Promise<void> {
     const retrieveWall = performance.now() - r0;
     retrieveLatencies.sort((a, b) => a - b);
 
-    report({ app, baseline, appCheck, baselineCheck, appRetrieves, retrieveLatencies, retrieveWall, payloadBytes });
+    report({ app, baseline, refused, known, appCheck, afterFloors, baselineCheck, appRetrieves, retrieveLatencies, retrieveWall, payloadBytes });
   } finally {
     await client.end();
   }
@@ -652,7 +673,10 @@ async function main(): Promise<void> {
 function report(r: {
   app: RunResult;
   baseline: RunResult;
+  refused: RunResult;
+  known: RunResult;
   appCheck: Check;
+  afterFloors: Check;
   baselineCheck: Check;
   appRetrieves: number[];
   retrieveLatencies: number[];
@@ -719,15 +743,58 @@ function report(r: {
   console.log(`  ratio app/baseline events/s   ${ratio.toFixed(3)}   aim ≥ ${AIM_RATIO.toFixed(2)}: ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}`);
   console.log(`  same, per CPU-second           ${(perCpuSecond(app) / perCpuSecond(baseline)).toFixed(3)}   (events per CPU-second of next + postgres + bench, app/baseline)`);
   console.log(`  app p99 latency               ${ms(p99)}   aim < ${AIM_P99_MS} ms: ${p99 < AIM_P99_MS ? 'met' : 'NOT met'}`);
-  console.log(`  exactly once                  ${r.appCheck.duplicates === 0 && r.appCheck.paidOrders === N && r.appCheck.webhookRows === N ? 'yes' : 'NO'} (paid ${r.appCheck.paidOrders}/${N}, duplicates ${r.appCheck.duplicates}, WebhookEvent rows ${r.appCheck.webhookRows}/${N})`);
-  const others = Math.max(...[app, baseline].map((run) => (run.cpu ? run.cpu.machine / (run.wallMs / 1000) : 0)));
+  const exactlyOnce =
+    r.appCheck.duplicates === 0 && r.appCheck.paidOrders === N && r.appCheck.webhookRows === N &&
+    JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) && r.known.outcomes.get('duplicate') === r.known.requests;
+  console.log(`  exactly once                  ${exactlyOnce ? 'yes' : 'NO'} (paid ${r.appCheck.paidOrders}/${N}, duplicates ${r.appCheck.duplicates}, WebhookEvent rows ${r.appCheck.webhookRows}/${N}; unchanged by the floors: ${JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) ? 'yes' : 'NO'})`);
+  const others = Math.max(...[app, baseline, r.refused, r.known].map((run) => (run.cpu ? run.cpu.machine / (run.wallMs / 1000) : 0)));
   if (others > 0.25) {
     console.log(`  WARNING: other processes used up to ${(others * 100).toFixed(0)}% of a core during a timed run; these figures are disturbed.`);
   }
+
+  // The floors: the same sends on the same route, with less and less of the handler left.
+  const nextPerRequest = (run: RunResult) => (run.cpu && !Number.isNaN(run.cpu.next) ? (run.cpu.next * 1000) / run.requests : Number.NaN);
+  const floorRows: Array<[string, RunResult]> = [
+    ['wrong signature: 400 before any read', r.refused],
+    ['signed, all duplicates: verify + one lookup', r.known],
+    ['signed, the timed run above', app],
+  ];
+  const floorWidth = Math.max(...floorRows.map(([name]) => name.length));
+  console.log('');
+  console.log(`  The same ${app.requests} sends, ${C} concurrent, on the same next start:`);
+  console.log(`    ${''.padEnd(floorWidth)}  ${'req/s'.padStart(6)}  ${'p50'.padStart(9)}  ${'p99'.padStart(9)}  next CPU/request  answers`);
+  for (const [name, run] of floorRows) {
+    console.log(
+      `    ${name.padEnd(floorWidth)}  ${reqRate(run).toFixed(0).padStart(6)}  ${ms(percentile(run.latencies, 50)).padStart(9)}  ${ms(percentile(run.latencies, 99)).padStart(9)}  ${ms(nextPerRequest(run)).padStart(16)}  ${outcomes(run)}`,
+    );
+  }
+  // Were every request as cheap as a refused one, the timed mix would go at the refused run's request rate.
+  const ceiling = (reqRate(r.refused) * N) / app.requests;
+  console.log(`  ceiling: at the wrong-signature floor's rate the timed mix would be ${ceiling.toFixed(0)} events/s = ${(ceiling / rate(baseline)).toFixed(3)} of the baseline`);
   console.log('');
   console.log('  Stripe (emulator) session retrieve, the handler\'s re-fetch:');
   console.log(`    during the app run, server side: ${r.appRetrieves.length} calls, p50 ${ms(percentile(r.appRetrieves, 50))}, p99 ${ms(percentile(r.appRetrieves, 99))}; ≈ ${(retrieveShare * 100).toFixed(0)}% of the summed webhook latency`);
   console.log(`    alone from this process, ${C} concurrent: ${((r.retrieveLatencies.length / r.retrieveWall) * 1000).toFixed(0)} retrieves/s, p50 ${ms(percentile(r.retrieveLatencies, 50))}, p99 ${ms(percentile(r.retrieveLatencies, 99))}`);
+
+  // One line for bench/run.ts's combined table.
+  const load = `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}${others > 0.25 ? '; disturbed by other processes' : ''}`;
+  const benchRows: BenchRow[] = [
+    {
+      name: `webhook ingestion (${N} events, ${Math.round(N * SHARE)} twice, ${C} senders)`,
+      value: `${rate(app).toFixed(0)} events/s, p99 ${ms(p99)}`,
+      ratio: `${ratio.toFixed(3)} of pg (${rate(baseline).toFixed(0)} events/s)`,
+      aim: `≥ ${AIM_RATIO} and p99 < ${AIM_P99_MS} ms: ${ratio >= AIM_RATIO && p99 < AIM_P99_MS ? 'met' : 'missed'}`,
+      detail: `next CPU ${ms(nextPerRequest(app))}/request; exactly once: ${exactlyOnce ? 'yes' : 'NO'}; ${load}`,
+    },
+    {
+      name: `webhook route floor (wrong signature, ${C} senders)`,
+      value: `${reqRate(r.refused).toFixed(0)} req/s, p99 ${ms(percentile(r.refused.latencies, 99))}`,
+      ratio: `ceiling ${(ceiling / rate(baseline)).toFixed(3)} of pg`,
+      aim: 'context: the most the route can reach',
+      detail: `next CPU ${ms(nextPerRequest(r.refused))}/request; ${load}`,
+    },
+  ];
+  console.log(`${RESULT_PREFIX}${JSON.stringify(benchRows)}`);
 }
 
 let exitCode = 0;
