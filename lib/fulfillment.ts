@@ -1,7 +1,9 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { db, type Tx } from './db';
+import { db, rawQuery, type Tx } from './db';
+import { Prisma } from './generated/prisma/client';
 import { MAY_MOVE_TO, isPaymentMethodType, type OrderStatus, type PaymentMethodType } from './order-status';
 import { stripe } from './stripe';
 
@@ -84,76 +86,164 @@ export type FulfilmentResult = {
 };
 
 /**
- * Applies a snapshot inside the caller's transaction. The status write is
- * conditional on the current status, so concurrent callers make one transition.
- * Null when the session is not the one its order was paid with (a foreign id).
+ * A webhook event's claim (lib/webhooks.ts) as an INSERT … RETURNING status that runs
+ * first in the statement: a row back means this delivery does the work, none that an
+ * earlier one already did. `outcome` is the SQL of the status to record.
+ */
+export type ClaimStatement = (outcome: Prisma.Sql) => Prisma.Sql;
+
+type Queryable = Pick<Tx, '$queryRaw' | 'order'>;
+
+type StatementRow = {
+  /** The claim's recorded status, or null when an earlier delivery had done it (always set without a claim). */
+  claimed: string | null;
+  /** The order's status as the statement found it; null when no order owns this session. */
+  orderStatus: OrderStatus | null;
+  moved: boolean;
+  mismatch: boolean | null;
+};
+
+/**
+ * The whole of a snapshot's effect in one statement, so that it needs no transaction
+ * around it (and, with a claim, the event is claimed in the same statement as its
+ * effects). In order: the order, if this session is its own; the claim; the status
+ * write, conditional on the current status (PostgreSQL re-checks that condition on the
+ * newest row version when another writer got there first, so concurrent callers make
+ * one transition); the order's event; the paid quantities out of the cart the order
+ * came from (lines that keep a quantity are reduced, the others deleted: anything added
+ * after checkout began stays). The WebhookEvent's outcome is 'processed' when the
+ * session is its order's, else 'ignored', as before.
+ */
+function snapshotStatement(
+  snapshot: CheckoutSnapshot,
+  source: 'webhook' | 'success_page' | 'admin',
+  stripeEventId: string | null,
+  claim: ClaimStatement | null,
+): Prisma.Sql {
+  const target = snapshot.target;
+  const paid = target === 'paid';
+  const now = new Date();
+  const claimSql = claim
+    ? claim(Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'processed' ELSE 'ignored' END`)
+    : Prisma.sql`SELECT 'processed'::text AS status`;
+  // No target (the customer is still paying): nothing may move, the order is only looked at.
+  const mayMoveFrom = target ? [...MAY_MOVE_TO[target]] : [];
+  // What the order's columns get only when Stripe says something (empty counts as nothing).
+  const paymentIntentId = snapshot.paymentIntentId || null;
+  const paymentMethodType = snapshot.paymentMethodType || null;
+  const email = snapshot.email || null;
+  const customerName = snapshot.customerName || null;
+  return Prisma.sql`
+    WITH found AS (
+      SELECT o.id, o.status::text AS status
+      FROM "Order" o
+      WHERE o.id = ${snapshot.orderId}::uuid
+        AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
+    ),
+    claim AS (${claimSql}),
+    moved AS (
+      UPDATE "Order" o SET
+        status = ${target}::text::"OrderStatus",
+        "stripeCheckoutSessionId" = ${snapshot.sessionId},
+        "stripePaymentIntentId" = COALESCE(${paymentIntentId}::text, o."stripePaymentIntentId"),
+        "paymentMethodType" = COALESCE(${paymentMethodType}::text::"PaymentMethodType", o."paymentMethodType"),
+        email = CASE WHEN o.email IS NULL OR o.email = '' THEN COALESCE(${email}::text, o.email) ELSE o.email END,
+        "customerName" = COALESCE(${customerName}::text, o."customerName"),
+        "paidAt" = CASE WHEN ${paid}::boolean THEN ${now}::timestamp(3) ELSE o."paidAt" END,
+        "fulfilledAt" = CASE WHEN ${paid}::boolean THEN ${now}::timestamp(3) ELSE o."fulfilledAt" END,
+        "amountMismatch" = CASE WHEN ${paid}::boolean
+          THEN ${snapshot.amountTotal}::int IS DISTINCT FROM o."totalAmount" OR ${snapshot.currency}::text IS DISTINCT FROM o.currency
+          ELSE o."amountMismatch" END,
+        "updatedAt" = ${now}::timestamp(3)
+      FROM found
+      WHERE o.id = found.id
+        AND EXISTS (SELECT 1 FROM claim)
+        AND o.status = ANY (${mayMoveFrom}::text[]::"OrderStatus"[])
+        AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
+      RETURNING o.id, o."cartId", o."totalAmount", o.currency, o."amountMismatch"
+    ),
+    logged AS (
+      INSERT INTO "OrderEvent" (id, "orderId", type, source, message, "stripeEventId", "createdAt")
+      SELECT ${randomUUID()}::uuid, moved.id, ${target}::text, ${source}::text,
+        CASE WHEN ${paid}::boolean AND moved."amountMismatch" THEN format('Stripe charged %s %s; the order says %s %s.',
+          COALESCE(${snapshot.amountTotal}::int::text, 'null'), COALESCE(${snapshot.currency}::text, 'null'), moved."totalAmount", moved.currency) END,
+        ${stripeEventId}::text, ${now}::timestamp(3)
+      FROM moved
+    ),
+    paid_lines AS (
+      SELECT moved."cartId", ol."productId", sum(ol.quantity)::int AS quantity
+      FROM moved JOIN "OrderLine" ol ON ol."orderId" = moved.id
+      WHERE ${paid}::boolean AND moved."cartId" IS NOT NULL AND ol."productId" IS NOT NULL
+      GROUP BY moved."cartId", ol."productId"
+    ),
+    kept AS (
+      UPDATE "CartLine" cl SET quantity = cl.quantity - paid_lines.quantity
+      FROM paid_lines
+      WHERE cl."cartId" = paid_lines."cartId" AND cl."productId" = paid_lines."productId" AND cl.quantity > paid_lines.quantity
+    ),
+    emptied AS (
+      DELETE FROM "CartLine" cl
+      USING moved
+      WHERE ${paid}::boolean AND cl."cartId" = moved."cartId"
+        AND cl.quantity <= COALESCE((SELECT p.quantity FROM paid_lines p WHERE p."productId" = cl."productId"), 0)
+    )
+    SELECT
+      (SELECT status FROM claim) AS claimed,
+      (SELECT status FROM found) AS "orderStatus",
+      EXISTS (SELECT 1 FROM moved) AS moved,
+      (SELECT "amountMismatch" FROM moved) AS mismatch`;
+}
+
+async function runSnapshotStatement(
+  run: (statement: Prisma.Sql) => Promise<StatementRow[]>,
+  snapshot: CheckoutSnapshot,
+  source: 'webhook' | 'success_page' | 'admin',
+  stripeEventId: string | null,
+  claim: ClaimStatement | null,
+): Promise<StatementRow> {
+  const rows = await run(snapshotStatement(snapshot, source, stripeEventId, claim));
+  const row = rows[0]!;
+  if (row.moved && row.mismatch && snapshot.target === 'paid') {
+    console.error(`[fulfilment] Amount mismatch on order ${snapshot.orderId} (session ${snapshot.sessionId}): flagged for review.`);
+  }
+  return row;
+}
+
+/**
+ * Applies a snapshot, in the caller's transaction or on its own: one statement, so the
+ * writes are atomic either way. Null when the session is not the one its order was
+ * paid with (a foreign id).
  */
 export async function applyCheckoutSnapshot(
-  tx: Tx,
+  client: Queryable,
   snapshot: CheckoutSnapshot,
   source: 'webhook' | 'success_page' | 'admin',
   stripeEventId?: string,
 ): Promise<FulfilmentResult | null> {
-  const order = await tx.order.findUnique({
-    where: { id: snapshot.orderId },
-    select: { id: true, status: true, stripeCheckoutSessionId: true, totalAmount: true, currency: true, cartId: true, email: true },
-  });
+  const run = (statement: Prisma.Sql) => client.$queryRaw<StatementRow[]>(statement);
+  const row = await runSnapshotStatement(run, snapshot, source, stripeEventId ?? null, null);
   // A session id that another order (or no order) owns is not this order's payment.
-  if (!order || (order.stripeCheckoutSessionId !== null && order.stripeCheckoutSessionId !== snapshot.sessionId)) {
-    return null;
-  }
-  const target = snapshot.target;
-  if (!target) return { orderId: order.id, status: order.status, transitioned: false };
-
-  const now = new Date();
-  const mismatch =
-    target === 'paid' && (snapshot.amountTotal !== order.totalAmount || snapshot.currency !== order.currency);
-  const moved = await tx.order.updateMany({
-    where: { id: order.id, status: { in: [...MAY_MOVE_TO[target]] } },
-    data: {
-      status: target,
-      // Recovers a session id lost when the app died between creating the session and saving it.
-      stripeCheckoutSessionId: snapshot.sessionId,
-      ...(snapshot.paymentIntentId ? { stripePaymentIntentId: snapshot.paymentIntentId } : {}),
-      ...(snapshot.paymentMethodType ? { paymentMethodType: snapshot.paymentMethodType } : {}),
-      ...(snapshot.email && !order.email ? { email: snapshot.email } : {}),
-      ...(snapshot.customerName ? { customerName: snapshot.customerName } : {}),
-      ...(target === 'paid' ? { paidAt: now, fulfilledAt: now, amountMismatch: mismatch } : {}),
-    },
-  });
-  if (moved.count === 0) {
-    const current = await tx.order.findUniqueOrThrow({ where: { id: order.id }, select: { status: true } });
-    return { orderId: order.id, status: current.status, transitioned: false };
-  }
-
-  await tx.orderEvent.create({
-    data: {
-      orderId: order.id,
-      type: target,
-      source,
-      stripeEventId: stripeEventId ?? null,
-      message: mismatch
-        ? `Stripe charged ${snapshot.amountTotal} ${snapshot.currency}; the order says ${order.totalAmount} ${order.currency}.`
-        : null,
-    },
-  });
-  if (mismatch) {
-    console.error(`[fulfilment] Amount mismatch on order ${order.id} (session ${snapshot.sessionId}): flagged for review.`);
-  }
-  if (target === 'paid' && order.cartId) await takePaidLinesOutOfCart(tx, order.id, order.cartId);
-  return { orderId: order.id, status: target, transitioned: true };
+  if (row.orderStatus === null) return null;
+  if (row.moved) return { orderId: snapshot.orderId, status: snapshot.target!, transitioned: true };
+  if (!snapshot.target) return { orderId: snapshot.orderId, status: row.orderStatus, transitioned: false };
+  // Someone else moved it meanwhile: what it is now, not what the statement first saw.
+  const current = await client.order.findUniqueOrThrow({ where: { id: snapshot.orderId }, select: { status: true } });
+  return { orderId: snapshot.orderId, status: current.status, transitioned: false };
 }
 
 /**
- * Takes what was paid for out of the cart the order came from. Quantities are
- * subtracted rather than lines deleted: anything added after checkout began stays.
+ * A webhook's way in: claims the event and applies the snapshot in one statement
+ * (straight through pg: this is the webhook's hot path). 'duplicate' when an earlier
+ * delivery had already handled the event.
  */
-async function takePaidLinesOutOfCart(tx: Tx, orderId: string, cartId: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "CartLine" AS cl SET quantity = cl.quantity - ol.quantity
-    FROM "OrderLine" AS ol
-    WHERE ol."orderId" = ${orderId}::uuid AND cl."cartId" = ${cartId}::uuid AND cl."productId" = ol."productId"`;
-  await tx.cartLine.deleteMany({ where: { cartId, quantity: { lte: 0 } } });
+export async function applyCheckoutSnapshotClaiming(
+  snapshot: CheckoutSnapshot,
+  claim: ClaimStatement,
+  stripeEventId: string,
+): Promise<'processed' | 'ignored' | 'duplicate'> {
+  const row = await runSnapshotStatement(rawQuery<StatementRow>, snapshot, 'webhook', stripeEventId, claim);
+  if (row.claimed === null) return 'duplicate';
+  return row.claimed === 'processed' ? 'processed' : 'ignored';
 }
 
 const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
@@ -168,7 +258,7 @@ function isStripeUnavailable(error: unknown): boolean {
 }
 
 /**
- * Fetches the session and applies it in a transaction of its own (the success page's way in).
+ * Fetches the session and applies it (the success page's way in).
  * When Stripe cannot be asked, the order is reported as it stands rather than failing the
  * customer's return to the shop with an error page: the webhook, which Stripe retries, moves it on.
  */
@@ -187,5 +277,5 @@ export async function fulfillCheckout(
     return { orderId: order.id, status: order.status, transitioned: false };
   }
   if (!snapshot) return null;
-  return db.$transaction((tx) => applyCheckoutSnapshot(tx, snapshot, source));
+  return applyCheckoutSnapshot(db, snapshot, source);
 }

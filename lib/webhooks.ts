@@ -1,10 +1,11 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { db, type Tx } from './db';
+import { db, rawQuery, type Tx } from './db';
 import { env } from './env';
 import { applyIntent, loadChargeIntent } from './charges';
-import { applyCheckoutSnapshot, loadCheckoutSnapshot } from './fulfillment';
+import { applyCheckoutSnapshotClaiming, loadCheckoutSnapshot, type ClaimStatement } from './fulfillment';
+import { Prisma } from './generated/prisma/client';
 import { applySetupSnapshot, loadSetupSnapshotFromIntent, loadSetupSnapshotFromSession, revokeWhere } from './mandates';
 import { applyRefundSnapshot, loadRefundSnapshot } from './refunds';
 import { stripe } from './stripe';
@@ -14,25 +15,30 @@ import { stripe } from './stripe';
  * transaction as its effects: a second delivery waits for the first to commit
  * and then finds it done. Handlers read Stripe's current state before the
  * transaction and write it conditionally inside, so retries, duplicates,
- * concurrency and reordering all end in the same rows.
+ * concurrency and reordering all end in the same rows. Where the effects fit
+ * in one statement (checkout sessions, ignored events), the claim is part of
+ * that statement and there is no interactive transaction at all.
  */
 
 export type WebhookResponse = { status: number; body: Record<string, unknown> };
 
-/** What a handler decides to write, given the transaction. */
-type Apply = (tx: Tx, eventId: string) => Promise<'processed' | 'ignored'>;
-type Handler = (event: Stripe.Event) => Promise<Apply>;
+type Outcome = 'processed' | 'ignored';
+/** What a handler decides to write, given the transaction that claimed the event. */
+type Apply = (tx: Tx, eventId: string) => Promise<Outcome>;
+/** What a handler writes in one statement that claims the event itself; 'duplicate' when it was done before. */
+type ApplyClaiming = { claiming: (claim: ClaimStatement, eventId: string) => Promise<Outcome | 'duplicate'> };
+type Handler = (event: Stripe.Event) => Promise<Apply | ApplyClaiming>;
+
+/** Nothing to do but record the event as seen. */
+const IGNORE: ApplyClaiming = { claiming: (claim) => recordOutcome(claim, 'ignored') };
 
 const checkoutSessionHandler: Handler = async (event) => {
   const session = event.data.object as Stripe.Checkout.Session;
   if (session.mode === 'setup') return setupSessionHandler(event);
-  if (session.mode !== 'payment') return async () => 'ignored';
+  if (session.mode !== 'payment') return IGNORE;
   const snapshot = await loadCheckoutSnapshot(session.id);
-  return async (tx, eventId) => {
-    if (!snapshot) return 'ignored';
-    const result = await applyCheckoutSnapshot(tx, snapshot, 'webhook', eventId);
-    return result ? 'processed' : 'ignored';
-  };
+  if (!snapshot) return IGNORE;
+  return { claiming: (claim, eventId) => applyCheckoutSnapshotClaiming(snapshot, claim, eventId) };
 };
 
 function paymentIntentIdOf(object: { payment_intent?: string | Stripe.PaymentIntent | null }): string | null {
@@ -44,7 +50,7 @@ function paymentIntentIdOf(object: { payment_intent?: string | Stripe.PaymentInt
 
 const refundHandler: Handler = async (event) => {
   const paymentIntentId = paymentIntentIdOf(event.data.object as Stripe.Charge | Stripe.Refund);
-  if (!paymentIntentId) return async () => 'ignored';
+  if (!paymentIntentId) return IGNORE;
   const snapshot = await loadRefundSnapshot(paymentIntentId);
   return async (tx, eventId) => ((await applyRefundSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored');
 };
@@ -64,14 +70,14 @@ const setupIntentHandler: Handler = async (event) => {
 /** A detached method can never be charged again: whatever mandate used it is revoked. */
 const paymentMethodDetachedHandler: Handler = async (event) => {
   const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
-  if (method.customer) return async () => 'ignored'; // attached again since: this event is stale
+  if (method.customer) return IGNORE; // attached again since: this event is stale
   return async (tx, eventId) =>
     (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
 };
 
 const mandateUpdatedHandler: Handler = async (event) => {
   const mandate = await stripe.mandates.retrieve((event.data.object as Stripe.Mandate).id);
-  if (mandate.status !== 'inactive') return async () => 'ignored';
+  if (mandate.status !== 'inactive') return IGNORE;
   return async (tx, eventId) =>
     (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
 };
@@ -79,7 +85,7 @@ const mandateUpdatedHandler: Handler = async (event) => {
 /** Off-session charges: Stripe's word on the PaymentIntent settles a charge the API call left open. */
 const paymentIntentHandler: Handler = async (event) => {
   const found = await loadChargeIntent((event.data.object as Stripe.PaymentIntent).id);
-  if (!found) return async () => 'ignored'; // a Checkout payment: its session's events handle it
+  if (!found) return IGNORE; // a Checkout payment: its session's events handle it
   return async (tx, eventId) => {
     if (!(await tx.offSessionCharge.findUnique({ where: { id: found.chargeId }, select: { id: true } }))) return 'ignored';
     await applyIntent(tx, found.chargeId, found.intent, 'webhook', eventId);
@@ -158,6 +164,30 @@ function payloadJson(event: Stripe.Event): string {
 const isUnknownToStripe = (error: unknown) =>
   error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404;
 
+/**
+ * The claim as one INSERT, for a statement that also holds the event's effects: inserted
+ * with its final status, or, when an earlier delivery failed or was cut off, that row
+ * taken over (attempts + 1). No row back when an earlier delivery handled it; a delivery
+ * still in flight holds its uncommitted row, and this waits for its commit or rollback.
+ */
+function claimStatement(event: Stripe.Event): ClaimStatement {
+  const payload = payloadJson(event);
+  const now = new Date();
+  return (outcome) => Prisma.sql`
+    INSERT INTO "WebhookEvent" AS w (id, type, status, attempts, payload, "receivedAt", "processedAt")
+    VALUES (${event.id}, ${event.type}, (${outcome})::"WebhookEventStatus", 1, ${payload}::jsonb, ${now}::timestamp(3), ${now}::timestamp(3))
+    ON CONFLICT (id) DO UPDATE SET
+      status = EXCLUDED.status, attempts = w.attempts + 1, "processedAt" = EXCLUDED."processedAt", "lastError" = NULL
+    WHERE w.status NOT IN ('processed', 'ignored')
+    RETURNING w.status::text AS status`;
+}
+
+/** Claims the event and records `outcome`, with nothing else to write. */
+async function recordOutcome(claim: ClaimStatement, outcome: Outcome): Promise<Outcome | 'duplicate'> {
+  const rows = await rawQuery<{ status: string }>(claim(Prisma.sql`${outcome}::text`));
+  return rows.length === 0 ? 'duplicate' : outcome;
+}
+
 /** Claims the event inside `tx`. False when an earlier delivery already handled it. */
 async function claim(tx: Tx, event: Stripe.Event): Promise<boolean> {
   const inserted = await tx.$executeRaw`
@@ -194,21 +224,25 @@ async function recordFailure(event: Stripe.Event, error: unknown): Promise<void>
 /** Runs one verified event (the route handler's and the admin replay's way in). */
 export async function processEvent(event: Stripe.Event): Promise<WebhookResponse> {
   try {
-    const seen = await db.webhookEvent.findUnique({ where: { id: event.id }, select: { status: true } });
+    // Done before (a retry, a replay): answered without asking Stripe. Deliveries in flight are not seen here; the claim settles them.
+    const [seen] = await rawQuery<{ status: string }>(Prisma.sql`SELECT status::text AS status FROM "WebhookEvent" WHERE id = ${event.id}`);
     if (seen?.status === 'processed' || seen?.status === 'ignored') {
       return { status: 200, body: { received: true, status: 'duplicate' } };
     }
     const handler = handles(event.type) ? HANDLERS[event.type] : undefined;
-    const apply: Apply = handler ? await handler(event) : async () => 'ignored';
-    const outcome = await db.$transaction(async (tx) => {
-      if (!(await claim(tx, event))) return 'duplicate' as const;
-      const status = await apply(tx, event.id);
-      await tx.webhookEvent.update({
-        where: { id: event.id },
-        data: { status, processedAt: new Date(), lastError: null },
-      });
-      return status;
-    });
+    const apply = handler ? await handler(event) : IGNORE;
+    const outcome =
+      'claiming' in apply
+        ? await apply.claiming(claimStatement(event), event.id)
+        : await db.$transaction(async (tx) => {
+            if (!(await claim(tx, event))) return 'duplicate' as const;
+            const status = await apply(tx, event.id);
+            await tx.webhookEvent.update({
+              where: { id: event.id },
+              data: { status, processedAt: new Date(), lastError: null },
+            });
+            return status;
+          });
     return { status: 200, body: { received: true, status: outcome } };
   } catch (error) {
     await recordFailure(event, error);
