@@ -771,6 +771,9 @@ function report(r: {
   // Were every request as cheap as a refused one, the timed mix would go at the refused run's request rate.
   const ceiling = (reqRate(r.refused) * N) / app.requests;
   console.log(`  ceiling: at the wrong-signature floor's rate the timed mix would be ${ceiling.toFixed(0)} events/s = ${(ceiling / rate(baseline)).toFixed(3)} of the baseline`);
+  // next start runs requests on one JS thread: the aim's rate leaves this much of it per request.
+  const budget = 1000 / ((AIM_RATIO * rate(baseline) * app.requests) / N);
+  console.log(`  budget: ${AIM_RATIO} of the baseline is ${(AIM_RATIO * rate(baseline)).toFixed(0)} events/s, ≤ ${ms(budget)} of next's one JS thread per request; the refused floor alone used ${ms(nextPerRequest(r.refused))}`);
   console.log('');
   console.log('  Stripe (emulator) session retrieve, the handler\'s re-fetch:');
   console.log(`    during the app run, server side: ${r.appRetrieves.length} calls, p50 ${ms(percentile(r.appRetrieves, 50))}, p99 ${ms(percentile(r.appRetrieves, 99))}; ≈ ${(retrieveShare * 100).toFixed(0)}% of the summed webhook latency`);
