@@ -1,5 +1,5 @@
 import type { NextConfig } from 'next';
-import { STATIC_SECURITY_HEADERS } from './lib/security-headers';
+import { CACHED_PAGE_SOURCES, CATALOG_HOME_PATH, cachedPageHeaders, STATIC_SECURITY_HEADERS } from './lib/security-headers';
 
 const nextConfig: NextConfig = {
   // Lets several builds live side by side (parallel test stacks, benchmarks); `.next` otherwise.
@@ -9,17 +9,36 @@ const nextConfig: NextConfig = {
   // The Prisma client and pg are server-only Node libraries; keep them out of the bundler.
   serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg'],
   experimental: {
-    // Keep the data cache (catalog reads) in memory: a restart or a new
-    // database must never be served catalog rows cached on disk by an older run.
+    // Keep the data cache (catalog reads) and the cached catalog pages in memory: a restart or a new
+    // database must never be served catalog rows or pages cached on disk by an older run.
     isrFlushToDisk: false,
   },
   typedRoutes: false,
   // Types are checked once, by `tsc --noEmit` (first in `npm test`, and in `npm run build`),
   // not again inside every `next build` the test stacks and benchmarks make.
   typescript: { ignoreBuildErrors: true },
-  // On every response, static files included; the CSP (per-request nonce) and HSTS (runtime APP_URL) come from proxy.ts.
   async headers() {
-    return [{ source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] }];
+    return [
+      // On every response, static files included; the CSP (per-request nonce) and HSTS (runtime APP_URL) come from proxy.ts,
+      { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
+      // except on the cached catalog pages, which proxy.ts leaves alone: their fixed policy (lib/security-headers.ts).
+      ...CACHED_PAGE_SOURCES.map((source) => ({
+        source,
+        headers: cachedPageHeaders({ production: process.env.NODE_ENV === 'production' }),
+      })),
+    ];
+  },
+  async rewrites() {
+    return {
+      // The catalog is cached like the product pages, rendered on its first request and kept until the catalog
+      // changes. A page without params would be prerendered by `next build`, which must not read the database (one
+      // build serves several databases; image builds have none), so `/` is served by a param route whose
+      // generateStaticParams names nothing. A beforeFiles rewrite runs after headers() and proxy.ts, which both
+      // still see `/`.
+      beforeFiles: [{ source: '/', destination: CATALOG_HOME_PATH }],
+      afterFiles: [],
+      fallback: [],
+    };
   },
 };
 

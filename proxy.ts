@@ -11,9 +11,13 @@ import {
  * A fresh CSP nonce per request: Next reads it from the request's
  * Content-Security-Policy header while rendering and puts it on every script
  * it emits (its inline RSC payload scripts differ per page, so a static
- * hash-based policy cannot cover them). Every page reads cookies (the cart
- * badge), so every page is rendered per request and can carry the nonce.
- * The headers that never change come from next.config.ts.
+ * hash-based policy cannot cover them). Every page this runs for is rendered
+ * per request (they read cookies, the session or search params; the 404 page
+ * asks for a request itself), so every one carries the nonce. Not the cached
+ * catalog pages: the same bytes for everyone cannot carry a per-request nonce,
+ * so the matcher skips them and next.config.ts gives them a fixed policy
+ * (lib/security-headers.ts explains the trade-off). The headers that never
+ * change come from next.config.ts.
  */
 export function proxy(request: NextRequest): NextResponse {
   const config = env();
@@ -42,6 +46,9 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Not for build output and image optimisation: immutable files that carry the static headers only.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Not for build output and image optimisation: immutable files that carry the static headers only. Not for the
+  // cached catalog pages, `/`, `/catalog/<listing>` and `/products/<slug>` (CACHED_PAGE_SOURCES in
+  // lib/security-headers.ts, which test/security/cached-pages.test.ts holds this to): next.config.ts sends their
+  // policy. A literal, as Next requires: it reads the matcher at build time.
+  matcher: ['/((?!$|_next/static|_next/image|favicon.ico|catalog/[^/.]+$|products/[^/.]+$).*)'],
 };

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Suspense } from 'react';
 import { env } from '@/lib/env';
 import { AccountNav } from './account-nav';
 import { CartBadge } from './(shop)/cart/cart-badge';
+import { SessionSummaryLoader } from './session-summary-loader';
 import './globals.css';
 
 export function generateMetadata(): Metadata {
@@ -15,6 +15,12 @@ export function generateMetadata(): Metadata {
   };
 }
 
+/**
+ * Every page's frame. It reads nothing of the request (no cookies, no
+ * session), so the catalog pages under it can be cached, the same bytes for
+ * everyone; the header's cart count and account links are client components
+ * that ask GET /api/session-summary for this visitor's (app/session-summary.ts).
+ */
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
@@ -28,13 +34,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav aria-label="Main">
             <Link href="/">Shop</Link>
-            <Suspense fallback={null}>
-              <AccountNav />
-            </Suspense>
-            <Suspense fallback={<Link href="/cart">Cart</Link>}>
-              <CartBadge />
-            </Suspense>
+            <AccountNav />
+            <CartBadge />
           </nav>
+          <SessionSummaryLoader />
         </header>
         <main id="main">{children}</main>
         <footer className="site-footer">

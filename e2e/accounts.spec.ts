@@ -32,6 +32,32 @@ test('sign up, sign out, sign in again', async ({ page }) => {
   expect(user?.role).toBe('customer');
 });
 
+test('without JavaScript: sign in, and sign out from the account page', async ({ browser }) => {
+  const email = uniqueEmail('nojs');
+  const setup = await browser.newPage();
+  await signUp(setup, email);
+  await setup.close();
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto('/');
+    // Cached, the same for everyone: one link that works for members and visitors alike.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Faccount$/);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole('heading', { name: 'Hello, Grace Hopper' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/$/);
+    expect((await page.goto('/account'))?.url()).toMatch(/\/sign-in\?next=%2Faccount$/);
+  } finally {
+    await context.close();
+  }
+});
+
 test('sign-up errors stand beside their fields', async ({ page }) => {
   await page.goto('/sign-up');
   await page.getByLabel('Email').fill('not-an-email');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { addToCartForm } from './support/action-form';
 import { E2E_REVALIDATE_SECRET, mutate, query } from './support/stack';
 
 /** Products in the seed catalog (prisma/catalog-data.ts) used here. */
@@ -106,9 +107,15 @@ test('works without JavaScript: add to cart is a plain form post', async ({ brow
   const page = await context.newPage();
   const href = await productBySlugPrefix(page, '$');
   await addToCart(page, href, '4');
-  await expect(page.getByTestId('cart-count')).toHaveText('4');
-  await page.goto('/cart');
-  await expect(page.getByTestId('cart-group-usd')).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('Added 4');
+  // The page is the cached one, the same for everyone: without JavaScript the header links to the cart and the
+  // account, and shows no count (it is the browser that asks for it).
+  await expect(page.getByTestId('cart-link')).toHaveAttribute('href', '/cart');
+  await expect(page.getByTestId('cart-count')).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' })).toHaveAttribute('href', '/account');
+  await page.getByTestId('cart-link').click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByTestId('cart-group-usd').getByRole('spinbutton')).toHaveValue('4');
   await context.close();
 });
 
@@ -133,26 +140,91 @@ test('a discontinued product is the 404 page and is not listed', async ({ page }
 
 test('catalog pages are cached until the catalog is revalidated', async ({ page, request }) => {
   const slug = 'olive-wood-spoon-set';
+  const revalidate = (data: object) =>
+    request.post('/api/catalog/revalidate', { data, headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` } });
+  const card = page.locator(`a[href="/products/${slug}"]`);
   await page.goto(`/products/${slug}`);
   const before = (await page.getByTestId('product-price').textContent())!;
   const [row] = await query<{ unit_amount: number }>('SELECT "unitAmount" AS unit_amount FROM "Product" WHERE slug = $1', [slug]);
   const changed = row!.unit_amount + 100;
+  const changedText = `€${(changed / 100).toFixed(2)}`;
+  await page.goto('/');
+  await expect(card).toContainText(before);
   await mutate('UPDATE "Product" SET "unitAmount" = $1 WHERE slug = $2', [changed, slug]);
   try {
     // Served from the cache: the database changed behind the app's back.
-    await page.reload();
+    await page.goto(`/products/${slug}`);
     await expect(page.getByTestId('product-price')).toHaveText(before);
+    await page.goto('/');
+    await expect(card).toContainText(before);
 
     expect((await request.post('/api/catalog/revalidate', { data: { slug } })).status()).toBe(401);
-    const response = await request.post('/api/catalog/revalidate', {
-      data: { slug },
-      headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` },
-    });
-    expect(response.status()).toBe(200);
-    await page.reload();
-    await expect(page.getByTestId('product-price')).toHaveText(`€${(changed / 100).toFixed(2)}`);
+    expect((await revalidate({ slug })).status()).toBe(200);
+    // The product's page and the catalog page are both rendered again, at once.
+    await page.goto(`/products/${slug}`);
+    await expect(page.getByTestId('product-price')).toHaveText(changedText);
+    await page.goto('/');
+    await expect(card).toContainText(changedText);
+
+    // Discontinued: a 404 and gone from the catalog, once the catalog is told.
+    await mutate('UPDATE "Product" SET active = false WHERE slug = $1', [slug]);
+    expect((await revalidate({ slug })).status()).toBe(200);
+    expect((await page.goto(`/products/${slug}`))?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await page.goto('/');
+    await expect(page.locator('.product-card').first()).toBeVisible();
+    await expect(card).toHaveCount(0);
   } finally {
-    await mutate('UPDATE "Product" SET "unitAmount" = $1 WHERE slug = $2', [row!.unit_amount, slug]);
-    await request.post('/api/catalog/revalidate', { data: {}, headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` } });
+    await mutate('UPDATE "Product" SET "unitAmount" = $1, active = true WHERE slug = $2', [row!.unit_amount, slug]);
+    await revalidate({});
+  }
+  await page.goto(`/products/${slug}`);
+  await expect(page.getByTestId('product-price')).toHaveText(before);
+});
+
+test('catalog pages are the same bytes for every visitor; the header is fetched per visitor, never cached', async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
+  // One visitor with a cart and an account, one with neither.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/sign-up');
+  await page.getByLabel('Name').fill('Cache Check');
+  await page.getByLabel('Email').fill(`cache.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await addToCart(page, '/products/linen-apron', '2');
+  await expect(page.getByTestId('cart-count')).toHaveText('2');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  const member = context.request;
+  const visitor = await playwright.request.newContext({ baseURL });
+  try {
+    for (const path of ['/', '/products/linen-apron']) {
+      await visitor.get(path); // rendered and cached by now, if no one had asked for it yet
+      const [mine, theirs] = await Promise.all([member.get(path), visitor.get(path)]);
+      expect(mine.status(), path).toBe(200);
+      expect(await mine.text(), `${path}: nothing of the visitor in the page`).toBe(await theirs.text());
+      expect(mine.headers()['set-cookie'], path).toBeUndefined();
+      expect(mine.headers()['x-nextjs-cache'], `${path} from the cache`).toBe('HIT');
+    }
+    const summary = await member.get('/api/session-summary');
+    expect(summary.status()).toBe(200);
+    expect(summary.headers()['cache-control']).toBe('private, no-store');
+    expect(await summary.json()).toEqual({ cartItems: 2, user: { name: 'Cache Check', role: 'customer' } });
+    expect(await (await visitor.get('/api/session-summary')).json()).toEqual({ cartItems: 0, user: null });
+
+    // A form post without JavaScript is answered with the page and its result: for the poster only, never cached.
+    const fields = await addToCartForm(visitor, '/products/linen-apron');
+    const posted = await visitor.post('/products/linen-apron', { multipart: { ...fields, quantity: '3' }, headers: { Origin: baseURL! } });
+    expect(await posted.text()).toContain('Added 3 to your cart.');
+    expect(await (await member.get('/products/linen-apron')).text()).not.toContain('Added 3');
+    expect(await (await visitor.get('/api/session-summary')).json()).toEqual({ cartItems: 3, user: null });
+  } finally {
+    await visitor.dispose();
+    await context.close();
   }
 });

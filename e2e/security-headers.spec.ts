@@ -1,8 +1,11 @@
 // Response headers and cookie flags as the production build serves them: the CSP (a fresh nonce per page, no
-// eval, no framing, forms only to us and Stripe's Checkout), the fixed headers on pages, route handlers and static
-// files, HSTS and Secure cookies only when APP_URL is https, and that the app still works under its own CSP,
-// with and without JavaScript.
+// eval, no framing, forms only to us and Stripe's Checkout; on the cached catalog pages a fixed policy instead,
+// inline scripts allowed but nothing else loosened), the fixed headers on pages, route handlers and static files,
+// HSTS and Secure cookies only when APP_URL is https (HSTS on the cached pages in any production build: it is fixed
+// at build time, and browsers ignore it over http), and that the app still works under its own CSP, with and
+// without JavaScript.
 import { expect, test, type APIResponse } from '@playwright/test';
+import { HSTS_VALUE } from '../lib/security-headers';
 import { addToCartForm } from './support/action-form';
 import { recordCspViolations } from './support/csp';
 import { startNextInstance, type NextInstance } from './support/next-instance';
@@ -53,12 +56,49 @@ function expectPagePolicy(response: APIResponse, checkoutOrigin: string): string
   return nonce!.slice("'nonce-".length, -1);
 }
 
+/**
+ * The cached catalog pages' policy (lib/security-headers.ts): the same for everyone, so no nonce; inline scripts
+ * from anywhere in the page and files from us, never eval; otherwise as strict as the nonce policy, forms only to us.
+ */
+function expectCachedPagePolicy(response: APIResponse): void {
+  const csp = policy(response);
+  expect(csp.get('script-src'), `script-src of ${response.url()}`).toEqual(["'self'", "'unsafe-inline'"]);
+  for (const directive of csp.values()) {
+    expect(directive).not.toContain("'unsafe-eval'");
+    expect(directive.some((source) => source.startsWith("'nonce-"))).toBe(false);
+  }
+  expect(csp.get('style-src')).toEqual(["'self'"]);
+  expect(csp.get('default-src')).toEqual(["'self'"]);
+  expect(csp.get('connect-src')).toEqual(["'self'"]);
+  expect(csp.get('object-src')).toEqual(["'none'"]);
+  expect(csp.get('base-uri')).toEqual(["'self'"]);
+  expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+  expect(csp.get('form-action')).toEqual(["'self'"]);
+}
+
 const emulatorOrigin = () => new URL(stackInfo().emulatorUrl).origin;
 
-test('pages: fixed headers and a nonce-based CSP on every response, every script carrying the nonce', async ({ request }) => {
+test('cached catalog pages: fixed headers and the fixed policy, the same bytes on every response', async ({ request }) => {
   const pages: Array<[path: string, status: number]> = [
     ['/', 200],
     ['/products/linen-apron', 200],
+    ['/products/no-such-thing', 404],
+  ];
+  for (const [path, status] of pages) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(status);
+    expectFixedHeaders(response);
+    expectCachedPagePolicy(response);
+    // Fixed at build time, so not by APP_URL as for the other pages; browsers ignore HSTS received over http.
+    expect(response.headers()['strict-transport-security'], `HSTS of ${path}`).toBe(HSTS_VALUE);
+    const html = await response.text();
+    expect(html, `no nonce in ${path}`).not.toMatch(/\snonce="/);
+    expect(await (await request.get(path)).text(), `${path} again`).toBe(html);
+  }
+});
+
+test('pages: fixed headers and a nonce-based CSP on every other response, every script carrying the nonce', async ({ request }) => {
+  const pages: Array<[path: string, status: number]> = [
     ['/cart', 200],
     ['/sign-in', 200],
     ['/sign-up', 200],
@@ -83,7 +123,7 @@ test('pages: fixed headers and a nonce-based CSP on every response, every script
   }
 
   const nonces = new Set<string>();
-  for (let i = 0; i < 3; i++) nonces.add(expectPagePolicy(await request.get('/'), emulatorOrigin()));
+  for (let i = 0; i < 3; i++) nonces.add(expectPagePolicy(await request.get('/sign-in'), emulatorOrigin()));
   expect(nonces.size, 'a fresh nonce per response').toBe(3);
 });
 
@@ -91,6 +131,7 @@ test('route handlers and static files: fixed headers; handlers a CSP that allows
   const handlers: Array<[path: string, status: number]> = [
     ['/api/health', 200],
     ['/api/auth/get-session', 200],
+    ['/api/session-summary', 200],
     ['/api/webhooks/stripe', 405],
   ];
   for (const [path, status] of handlers) {
@@ -131,6 +172,7 @@ test('the shop works under its CSP: hydration, client navigation and checkout wi
   expect(await page.locator('form.add-to-cart').evaluate((form) => Object.keys(form).some((key) => key.startsWith('__react')))).toBe(true);
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByRole('status')).toContainText('Added 1');
+  await expect(page.getByTestId('cart-count')).toHaveText('1'); // fetched from /api/session-summary (connect-src)
   await page.getByTestId('cart-link').click();
   await expect(page).toHaveURL(/\/cart$/);
   await page.getByTestId('cart-group-eur').getByRole('button', { name: /^Check out / }).click();
@@ -149,7 +191,7 @@ test('without JavaScript the checkout form is allowed to redirect to the hosted 
     const violations = recordCspViolations(page);
     await page.goto('/products/tweed-flat-cap');
     await page.getByRole('button', { name: 'Add to cart' }).click();
-    await expect(page.getByTestId('cart-count')).toHaveText('1');
+    await expect(page.getByRole('status')).toContainText('Added 1');
     await page.goto('/cart');
     // A plain form post answered with a 303 to the emulator: Chromium checks that redirect against form-action.
     await page.getByTestId('cart-group-gbp').getByRole('button', { name: /^Check out / }).click();
@@ -208,9 +250,13 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
         const hsts = response.headers()['strict-transport-security'] ?? '';
         expect(Number(/max-age=(\d+)/.exec(hsts)?.[1]), `HSTS of ${path}`).toBeGreaterThanOrEqual(31_536_000);
       }
-      const page = await request.get('/');
+      const page = await request.get('/cart');
       expectPagePolicy(page, 'https://checkout.stripe.com');
       expect(policy(page).get('upgrade-insecure-requests')).toEqual([]);
+      // The cached pages' policy is fixed at build time, the same whatever APP_URL is.
+      const catalog = await request.get('/');
+      expectCachedPagePolicy(catalog);
+      expect(policy(catalog).has('upgrade-insecure-requests')).toBe(false);
     } finally {
       await request.dispose();
     }

@@ -13,7 +13,11 @@ export type CatalogProduct = {
   currency: string;
 };
 
-/** Cache tags: every catalog read carries CATALOG_TAG; a product page also its own. */
+/**
+ * Cache tags: every catalog read carries CATALOG_TAG; a product page also its
+ * own. The cached pages (`/`, `/products/<slug>`) carry the tags of the reads
+ * they made, so revalidating a tag drops those pages too.
+ */
 export const CATALOG_TAG = 'catalog';
 export const productTag = (slug: string) => `product:${slug}`;
 
@@ -67,8 +71,9 @@ export async function findActiveProducts(ids: readonly string[]): Promise<Map<st
 }
 
 /**
- * Call after any write to products. Entries expire at once rather than being
- * served stale once more: a changed price must not be shown after it changed.
+ * Call after any write to products. Entries, and the cached pages built from
+ * them, expire at once rather than being served stale once more: a changed
+ * price must not be shown after it changed.
  */
 export function catalogChanged(slug?: string): void {
   revalidateTag(slug ? productTag(slug) : CATALOG_TAG, { expire: 0 });

@@ -1,9 +1,10 @@
 /**
  * The response headers every page and route handler is served with. Plain
  * data and functions, no 'server-only': next.config.ts (static headers for
- * every path, static files included) and proxy.ts (the per-request CSP nonce
- * and the headers that depend on runtime configuration) both read them, and
- * the tests compare against the same values.
+ * every path, static files included, and the whole policy of the cached
+ * catalog pages) and proxy.ts (the per-request CSP nonce and the headers that
+ * depend on runtime configuration) both read them, and the tests compare
+ * against the same values.
  */
 
 /** Headers that never depend on configuration; next.config.ts sends them on every response. */
@@ -61,6 +62,75 @@ export function pageContentSecurityPolicy(options: PagePolicyOptions): string {
   ];
   if (options.https) directives.push('upgrade-insecure-requests');
   return directives.join('; ');
+}
+
+/**
+ * The pages served from Next's cache, the same bytes to every visitor: the
+ * catalog (`/`, rewritten in next.config.ts to `/catalog/all`, which answers
+ * too) and the product pages. As next.config.ts `headers()` sources. proxy.ts
+ * leaves exactly these paths alone: its matcher (a literal Next reads at build
+ * time) spells them again, and test/security/cached-pages.test.ts checks that
+ * the two agree. A dot in the last segment is a file (`/products/*.svg`), not
+ * a page.
+ */
+export const CACHED_PAGE_SOURCES = ['/', '/catalog/:listing([^/.]+)', '/products/:slug([^/.]+)'] as const;
+
+/** Where `/` is rendered: a param route, so that nothing is prerendered at build time (see next.config.ts). */
+export const CATALOG_HOME_PATH = '/catalog/all';
+
+/**
+ * The policy of the cached catalog pages, sent by next.config.ts `headers()`
+ * with the page bytes Next keeps in its cache.
+ *
+ * The trade-off: a cached page is the same bytes for everyone, so it cannot
+ * carry a per-request nonce, and Next's inline scripts (`self.__next_f.push`,
+ * the page's RSC payload) differ per page and per revalidation, so no hash
+ * known when this header is built can name them. `experimental.sri` only puts
+ * `integrity` on the external chunks, not on those inline scripts, and a
+ * policy with any hash or nonce makes browsers ignore 'unsafe-inline'. So
+ * scripts here are 'self' plus 'unsafe-inline': any same-origin file and any
+ * inline script. What keeps this acceptable: these pages render only catalog
+ * data from our own database, nothing a visitor typed, escaped by React; no
+ * third-party origin may load scripts, never eval in production, no plugins,
+ * no framing, no <base>, forms only to us (no form on these pages leaves the
+ * site; the checkout form is on /cart, which keeps the nonce policy naming
+ * Stripe). Every other page keeps the nonce policy, and must be rendered per
+ * request for it (see app/not-found.tsx).
+ *
+ * No upgrade-insecure-requests: the header is fixed at build time and cannot
+ * know whether APP_URL is https; every sub-resource of these pages is a
+ * relative URL, so over https there is nothing to upgrade.
+ */
+export function cachedPageContentSecurityPolicy(options: { development: boolean }): string {
+  const { development } = options;
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${development ? " 'unsafe-eval'" : ''}`,
+    `style-src 'self'${development ? " 'unsafe-inline'" : ''}`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The headers next.config.ts adds on the cached catalog pages: their policy,
+ * and in production HSTS. That is fixed at build time too, so it does not
+ * follow APP_URL as proxy.ts does: browsers ignore HSTS received over plain
+ * http (RFC 6797 §8.1), so it only takes effect where the shop is served over
+ * https, which in production it must be.
+ */
+export function cachedPageHeaders(options: { production: boolean }): { key: string; value: string }[] {
+  const headers = [
+    { key: 'Content-Security-Policy', value: cachedPageContentSecurityPolicy({ development: !options.production }) },
+  ];
+  if (options.production) headers.push({ key: 'Strict-Transport-Security', value: HSTS_VALUE });
+  return headers;
 }
 
 /** Route handlers answer JSON or redirects: nothing in them may load, run or be framed. */

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth';
+import { signOutAction } from '../(auth)/actions';
 
 export const metadata: Metadata = { title: 'Your account' };
 
@@ -18,6 +19,14 @@ export default async function AccountPage() {
           <Link href="/account/amazon-pay">Save Amazon Pay for later</Link> and manage saved payment methods
         </li>
       </ul>
+      {/* The header's sign-out button needs JavaScript (cached pages cannot know who is signed in); this is for browsers without. */}
+      <noscript>
+        <form action={signOutAction}>
+          <button type="submit" className="link-button">
+            Sign out
+          </button>
+        </form>
+      </noscript>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
-import Image from 'next/image';
 import Link from 'next/link';
 import { loadCart } from '@/lib/cart';
 import { formatMoney } from '@/lib/money';
+import { ProductImage } from '../product-image';
 import { readCartId } from './cart-cookie';
+import { CartCountSync } from './cart-count-sync';
 import { CartLineForm } from './cart-line-form';
 import { CheckoutForm } from './checkout-form';
 
@@ -16,6 +17,7 @@ export default async function CartPage({ searchParams }: Props) {
   return (
     <section aria-labelledby="cart-heading">
       <h1 id="cart-heading">Your cart</h1>
+      <CartCountSync count={cart.itemCount} />
       {checkout === 'canceled' && (
         <p className="notice" role="status">
           Checkout canceled: nothing was charged, and your cart is as you left it.
@@ -48,7 +50,7 @@ export default async function CartPage({ searchParams }: Props) {
               <ul className="cart-lines">
                 {group.lines.map((line) => (
                   <li key={line.product.id} className="cart-line" data-testid={`cart-line-${line.product.slug}`}>
-                    <Image src={line.product.image} alt="" width={72} height={72} unoptimized />
+                    <ProductImage src={line.product.image} alt="" width={72} height={72} />
                     <div className="cart-line-body">
                       <Link href={`/products/${line.product.slug}`}>{line.product.name}</Link>
                       <span className="muted">

@@ -1,6 +1,5 @@
 'use server';
 
-import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { addToCart, productIdSchema, quantitySchema } from '@/lib/cart';
 import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
@@ -28,12 +27,15 @@ export async function addToCartAction(_previous: AddToCartState, form: FormData)
       fieldErrors: { quantity: errors.quantity?.[0], productId: errors.productId?.[0] },
     };
   }
-  const result = await addToCart(await readCartId(), parsed.data.productId, parsed.data.quantity);
+  const cartId = await readCartId();
+  const result = await addToCart(cartId, parsed.data.productId, parsed.data.quantity);
   if (!result.ok) {
     return { status: 'error', quantity: quantityText, fieldErrors: { [result.field]: result.message } };
   }
-  await writeCartId(result.cartId);
-  refresh(); // the header's item count
+  // Only for a new cart: setting a cookie makes Next render the whole (cached, everyone's) page again into the
+  // action's response, for nothing; the form asks for the header's count itself. GET /api/session-summary keeps
+  // the cookie's 30 days running from the last visit.
+  if (result.cartId !== cartId) await writeCartId(result.cartId);
   const { quantity } = parsed.data;
   return { status: 'added', message: `Added ${quantity} to your cart.`, quantity: '1' };
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
+import { refreshSessionSummary } from '../../../session-summary';
 import { addToCartAction, type AddToCartState } from './actions';
 
 const initialState: AddToCartState = { status: 'idle' };
@@ -10,6 +11,10 @@ export function AddToCartForm({ productId }: { productId: string }) {
   const [state, formAction, pending] = useActionState(addToCartAction, initialState);
   const quantityError = state.fieldErrors?.quantity;
   const productError = state.fieldErrors?.productId;
+  // The header's count: this page is cached, so the browser asks for it again.
+  useEffect(() => {
+    if (state.status === 'added') refreshSessionSummary();
+  }, [state]);
   return (
     <form action={formAction} className="add-to-cart" noValidate>
       <input type="hidden" name="productId" value={productId} />

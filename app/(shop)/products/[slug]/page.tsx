@@ -1,9 +1,23 @@
 import type { Metadata } from 'next';
-import Image from 'next/image';
 import { notFound } from 'next/navigation';
 import { getProduct } from '@/lib/catalog';
 import { formatMoney } from '@/lib/money';
+import { ProductImage } from '../../product-image';
 import { AddToCartForm } from './add-to-cart-form';
+
+/**
+ * Cached: each product page is rendered on its first request (none at build
+ * time, which must not read the database), kept in memory, and rendered again
+ * when its cache tags are revalidated (lib/catalog.ts) or after an hour. An
+ * unknown or discontinued slug is a cached 404 until then. Nothing in this
+ * page or its layouts may read the request (see app/session-summary.ts).
+ */
+export const dynamicParams = true;
+export const revalidate = 3600;
+
+export function generateStaticParams(): { slug: string }[] {
+  return [];
+}
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -22,7 +36,7 @@ export default async function ProductPage({ params }: Props) {
   if (!product) notFound();
   return (
     <article className="product-detail">
-      <Image src={product.image} alt={product.name} width={560} height={560} unoptimized priority />
+      <ProductImage src={product.image} alt={product.name} width={560} height={560} priority />
       <div>
         <h1>{product.name}</h1>
         <p className="price" data-testid="product-price">
