@@ -61,6 +61,15 @@ export async function migrateAndSeed(databaseUrl: string): Promise<void> {
 }
 
 /**
+ * The database builds are given: none (nothing listens on port 9). `next build`
+ * must not read the database: one build serves every fresh database a test
+ * stack makes, and an image build has none. The catalog pages are cached at
+ * run time instead; a build that queried would fail here rather than bake
+ * one database's rows into its output.
+ */
+export const NO_DATABASE_AT_BUILD = 'postgresql://no-database:at-build@127.0.0.1:9/no_database_at_build';
+
+/**
  * `next build`, leaving tsconfig.json as it was: Next adds `<distDir>/types`
  * globs to it for every build directory, which would dirty the working tree
  * each time a test stack or benchmark builds into its own NEXT_DIST_DIR.
@@ -68,8 +77,9 @@ export async function migrateAndSeed(databaseUrl: string): Promise<void> {
 export async function buildNext(env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Promise<void> {
   const tsconfig = path.join(ROOT, 'tsconfig.json');
   const before = readFileSync(tsconfig, 'utf8');
+  const buildEnv = { ...env, DATABASE_URL: NO_DATABASE_AT_BUILD };
   try {
-    await run(bin('next'), ['build'], { env, ...(options.quiet ? { stdio: ['ignore', 'ignore', 'inherit'] } : {}) });
+    await run(bin('next'), ['build'], { env: buildEnv, ...(options.quiet ? { stdio: ['ignore', 'ignore', 'inherit'] } : {}) });
   } finally {
     if (readFileSync(tsconfig, 'utf8') !== before) writeFileSync(tsconfig, before);
   }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bin, ROOT } from '../../scripts/processes.ts';
+import { NO_DATABASE_AT_BUILD } from '../../scripts/stack.ts';
 
 const BUILDS = path.join(ROOT, '.data', 'next-test-builds');
 const MARKER = 'fingerprint.txt';
@@ -40,10 +41,9 @@ export type BuildEnv = NodeJS.ProcessEnv;
 
 /**
  * Builds (or finds) the production build for the current sources and returns
- * its dist directory relative to the project, for NEXT_DIST_DIR. `env` must
- * name a migrated, seeded database: `next build` prerenders the catalog page
- * from it (a later file reusing the build serves that page as it was then;
- * nothing here reads it).
+ * its dist directory relative to the project, for NEXT_DIST_DIR. The build is
+ * given no database (NO_DATABASE_AT_BUILD): it reads none, so one build
+ * serves every test's fresh database.
  */
 export async function ensureProductionBuild(env: BuildEnv, log: (line: string) => void): Promise<string> {
   const fingerprint = sourceFingerprint();
@@ -58,7 +58,13 @@ export async function ensureProductionBuild(env: BuildEnv, log: (line: string) =
     await removeStaleBuilds(distDir);
     await rm(path.join(ROOT, distDir), { recursive: true, force: true });
     const started = Date.now();
-    const buildEnv = { ...env, NEXT_DIST_DIR: distDir, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1' };
+    const buildEnv = {
+      ...env,
+      DATABASE_URL: NO_DATABASE_AT_BUILD,
+      NEXT_DIST_DIR: distDir,
+      NODE_ENV: 'production' as const,
+      NEXT_TELEMETRY_DISABLED: '1',
+    };
     // Compile, then generate: the two halves of `next build` without its type check,
     // which would fail on anyone's unfinished file (tsc has its own stage in npm test)
     // and would rewrite the shared tsconfig.json and next-env.d.ts to point at this directory.
