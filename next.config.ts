@@ -1,5 +1,12 @@
 import type { NextConfig } from 'next';
-import { CACHED_PAGE_SOURCES, CATALOG_HOME_PATH, cachedPageHeaders, STATIC_SECURITY_HEADERS } from './lib/security-headers';
+import {
+  API_SOURCE,
+  apiHeaders,
+  CACHED_PAGE_SOURCES,
+  CATALOG_HOME_PATH,
+  cachedPageHeaders,
+  STATIC_SECURITY_HEADERS,
+} from './lib/security-headers';
 
 const nextConfig: NextConfig = {
   // Lets several builds live side by side (parallel test stacks, benchmarks); `.next` otherwise.
@@ -18,14 +25,17 @@ const nextConfig: NextConfig = {
   // not again inside every `next build` the test stacks and benchmarks make.
   typescript: { ignoreBuildErrors: true },
   async headers() {
+    const production = process.env.NODE_ENV === 'production';
     return [
       // On every response, static files included; the CSP (per-request nonce) and HSTS (runtime APP_URL) come from proxy.ts,
       { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
       // except on the cached catalog pages, which proxy.ts leaves alone: their fixed policy (lib/security-headers.ts).
       ...CACHED_PAGE_SOURCES.map((source) => ({
         source,
-        headers: cachedPageHeaders({ production: process.env.NODE_ENV === 'production' }),
+        headers: cachedPageHeaders({ production }),
       })),
+      // and on the route handlers under /api, which proxy.ts leaves alone too: nothing there depends on the request.
+      { source: API_SOURCE, headers: apiHeaders({ production }) },
     ];
   },
   async rewrites() {

@@ -1,7 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/env';
 import {
-  API_CONTENT_SECURITY_POLICY,
   checkoutOrigin,
   HSTS_VALUE,
   pageContentSecurityPolicy,
@@ -16,19 +15,13 @@ import {
  * asks for a request itself), so every one carries the nonce. Not the cached
  * catalog pages: the same bytes for everyone cannot carry a per-request nonce,
  * so the matcher skips them and next.config.ts gives them a fixed policy
- * (lib/security-headers.ts explains the trade-off). The headers that never
- * change come from next.config.ts.
+ * (lib/security-headers.ts explains the trade-off). Not /api either: route
+ * handlers' headers depend on nothing in the request (apiHeaders). The headers
+ * that never change come from next.config.ts.
  */
 export function proxy(request: NextRequest): NextResponse {
   const config = env();
   const https = config.appUrl.startsWith('https:');
-
-  if (request.nextUrl.pathname.startsWith('/api/')) {
-    const response = NextResponse.next();
-    response.headers.set('Content-Security-Policy', API_CONTENT_SECURITY_POLICY);
-    if (https) response.headers.set('Strict-Transport-Security', HSTS_VALUE);
-    return response;
-  }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
   const policy = pageContentSecurityPolicy({
@@ -48,7 +41,7 @@ export function proxy(request: NextRequest): NextResponse {
 export const config = {
   // Not for build output and image optimisation: immutable files that carry the static headers only. Not for the
   // cached catalog pages, `/`, `/catalog/<listing>` and `/products/<slug>` (CACHED_PAGE_SOURCES in
-  // lib/security-headers.ts, which test/security/cached-pages.test.ts holds this to): next.config.ts sends their
-  // policy. A literal, as Next requires: it reads the matcher at build time.
-  matcher: ['/((?!$|_next/static|_next/image|favicon.ico|catalog/[^/.]+$|products/[^/.]+$).*)'],
+  // lib/security-headers.ts, which test/security/cached-pages.test.ts holds this to), nor /api: next.config.ts sends
+  // their policies. A literal, as Next requires: it reads the matcher at build time.
+  matcher: ['/((?!$|api/|_next/static|_next/image|favicon.ico|catalog/[^/.]+$|products/[^/.]+$).*)'],
 };

@@ -136,5 +136,21 @@ export function cachedPageHeaders(options: { production: boolean }): { key: stri
 /** Route handlers answer JSON or redirects: nothing in them may load, run or be framed. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The route handlers under /api, as a next.config.ts `headers()` source. */
+export const API_SOURCE = '/api/:path*';
+
+/**
+ * The headers next.config.ts adds on /api responses. None depends on the
+ * request, so proxy.ts does not run for /api at all: Stripe's webhooks and the
+ * header's per-visitor summary (asked on every page view) skip Next's
+ * middleware machinery, ~0.7 ms of CPU per request. HSTS as on the cached
+ * pages: fixed at build time, ignored by browsers over plain http.
+ */
+export function apiHeaders(options: { production: boolean }): { key: string; value: string }[] {
+  const headers = [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }];
+  if (options.production) headers.push({ key: 'Strict-Transport-Security', value: HSTS_VALUE });
+  return headers;
+}
+
 /** Two years, subdomains too: only ever sent when the shop's public address is https. */
 export const HSTS_VALUE = 'max-age=63072000; includeSubDomains';

@@ -1,5 +1,6 @@
 // The cached catalog pages and the nonce pages split the site between them: proxy.ts (a fresh nonce per request) must
-// run for every page but the cached ones, and next.config.ts must give exactly those the fixed policy. The proxy's
+// run for every page but the cached ones (and not for the handlers under /api), and next.config.ts must give exactly
+// those the fixed policy. The proxy's
 // matcher is a literal Next reads at build time, so it cannot import CACHED_PAGE_SOURCES; this holds the two
 // together, matching paths as Next itself compiles both (its own matcher and custom-route code).
 import assert from 'node:assert/strict';
@@ -8,6 +9,8 @@ import { describe, it } from 'node:test';
 import nextConfig from '../../next.config.ts';
 import { config as proxyConfig } from '../../proxy.ts';
 import {
+  API_SOURCE,
+  apiHeaders,
   CACHED_PAGE_SOURCES,
   CATALOG_HOME_PATH,
   cachedPageContentSecurityPolicy,
@@ -29,6 +32,7 @@ const proxyRuns = (path: string) => proxyMatchers.some((regexp) => regexp.test(p
 
 const headerRoutes = CACHED_PAGE_SOURCES.map((source) => new RegExp(buildCustomRoute('header', { source, headers: [] }).regex));
 const cachedPolicy = (path: string) => headerRoutes.some((regexp) => regexp.test(path));
+const apiRoute = new RegExp(buildCustomRoute('header', { source: API_SOURCE, headers: [] }).regex);
 
 const CACHED = ['/', CATALOG_HOME_PATH, '/catalog/other', '/products/linen-apron', '/products/no-such-thing'];
 const NONCE_PAGES = [
@@ -46,9 +50,9 @@ const NONCE_PAGES = [
   '/products',
   '/products/linen-apron/more',
   '/products/linen-apron.svg', // a file in public/, not a page
-  '/api/health',
-  '/api/session-summary',
+  '/apis', // a page whose name merely starts like the handlers' folder
 ];
+const API_HANDLERS = ['/api/health', '/api/session-summary', '/api/webhooks/stripe', '/api/auth/get-session'];
 
 describe('cached catalog pages', () => {
   it('proxy.ts skips exactly the cached pages; next.config.ts gives exactly those the fixed policy', () => {
@@ -60,6 +64,12 @@ describe('cached catalog pages', () => {
       assert.equal(proxyRuns(path), true, `proxy must run for ${path}`);
       assert.equal(cachedPolicy(path), false, `no fixed policy for ${path}`);
     }
+    for (const path of API_HANDLERS) {
+      assert.equal(proxyRuns(path), false, `proxy must not run for ${path}`);
+      assert.equal(apiRoute.test(path), true, `handler policy for ${path}`);
+      assert.equal(cachedPolicy(path), false, `no page policy for ${path}`);
+    }
+    for (const path of [...CACHED, ...NONCE_PAGES]) assert.equal(apiRoute.test(path), false, `no handler policy for ${path}`);
     for (const path of ['/_next/static/chunks/app.js', '/favicon.ico']) {
       assert.equal(proxyRuns(path), false, path);
       assert.equal(cachedPolicy(path), false, path);
@@ -73,6 +83,8 @@ describe('cached catalog pages', () => {
       assert.ok(entry, `headers() has ${source}`);
       assert.deepEqual(entry.headers, cachedPageHeaders({ production: process.env.NODE_ENV === 'production' }));
     }
+    const api = headers.find((route) => route.source === API_SOURCE);
+    assert.deepEqual(api?.headers, apiHeaders({ production: process.env.NODE_ENV === 'production' }));
     const rewrites = await nextConfig.rewrites!();
     assert.ok(!Array.isArray(rewrites));
     assert.deepEqual(rewrites.beforeFiles, [{ source: '/', destination: CATALOG_HOME_PATH }]);
