@@ -303,7 +303,7 @@ export function splitDays(from?: string, to?: string): {
 /**
  * Count, total and refunded per currency over the whole filtered set (not just the page shown).
  * Without a search, every filter is a column of the rollups that triggers on "Order" keep (see
- * the migrations 20261123090000_order_daily_totals and 20261123100000_order_monthly_totals):
+ * the migrations 20261123000100_order_daily_totals and 20261123000200_order_monthly_totals):
  * from/to are UTC days and createdAt holds UTC, so whole months come from OrderMonthlyTotal
  * and the days around them from OrderDailyTotal, exactly the orders the list shows; the cost
  * depends on the number of months, days and keys, not of orders. A search is answered from
