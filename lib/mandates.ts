@@ -138,6 +138,17 @@ export async function loadSetupSnapshotFromIntent(setupIntentId: string): Promis
   return snapshotOfIntent(mandateId!, intent, false);
 }
 
+/**
+ * The status as committed now. When a conditional update moved nothing, another
+ * caller (the webhook beside the return page) moved the mandate after our first
+ * read: that read is stale, and answering with it told a customer whose setup
+ * had just succeeded that it was still pending.
+ */
+async function currentStatus(tx: Tx, mandateId: string): Promise<MandateStatus> {
+  const mandate = await tx.mandate.findUniqueOrThrow({ where: { id: mandateId }, select: { status: true } });
+  return mandate.status;
+}
+
 /** Moves a pending mandate to active or failed. Null when the mandate is unknown. */
 export async function applySetupSnapshot(
   tx: Tx,
@@ -151,7 +162,7 @@ export async function applySetupSnapshot(
 
   if (snapshot.outcome === 'failed' || !snapshot.paymentMethodId || !snapshot.paymentMethodType) {
     const changed = await markFailed(tx, mandate.id, snapshot.failureCode ?? 'setup_failed', source, stripeEventId);
-    return { status: changed ? 'failed' : mandate.status, changed };
+    return { status: changed ? 'failed' : await currentStatus(tx, mandate.id), changed };
   }
   // Succeeded at Stripe, but the method was detached since: it can never be charged, so it is revoked, not active.
   const target = snapshot.paymentMethodAttached ? 'active' : 'revoked';
@@ -168,7 +179,7 @@ export async function applySetupSnapshot(
       ...(target === 'revoked' ? { revokedAt: now } : {}),
     },
   });
-  if (moved.count === 0) return { status: mandate.status, changed: false };
+  if (moved.count === 0) return { status: await currentStatus(tx, mandate.id), changed: false };
   await tx.mandateEvent.create({
     data: { mandateId: mandate.id, type: target, source, stripeEventId: stripeEventId ?? null, message: snapshot.paymentMethodType },
   });

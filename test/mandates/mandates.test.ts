@@ -129,6 +129,43 @@ describe('setup webhooks', () => {
     const failed = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
     assert.equal(failed.status, 'failed');
   });
+
+  it('the return page answers active when the webhook activated the mandate while it was deciding', async () => {
+    // No deliveries meanwhile: this test plays the webhook's part itself, at the moment it chooses.
+    const endpoint = (await stack.control.webhookEndpoints()).find((candidate) => candidate.url.startsWith(receiver.url));
+    assert.ok(endpoint);
+    await stack.control.removeWebhookEndpoint(endpoint.id);
+    try {
+      const user = await newUser('racing');
+      const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
+      assert.ok(started.ok);
+      const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+      await stack.control.completeCheckoutSession(sessionId!, { method: 'amazon_pay' });
+      const snapshot = await mandates.loadSetupSnapshotFromSession(sessionId!);
+      assert.ok(snapshot);
+      assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } })).status, 'pending');
+
+      let returned: ReturnType<typeof mandates.completeMandateSetup> | undefined;
+      await db().$transaction(async (tx) => {
+        // The webhook's transaction holds the row: the return page reads 'pending', then its update waits.
+        await tx.$queryRaw`SELECT id FROM "Mandate" WHERE id = ${started.mandateId}::uuid FOR UPDATE`;
+        returned = mandates.completeMandateSetup(sessionId!);
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const [{ waiting }] = await db().$queryRaw<[{ waiting: number }]>`
+            SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%"Mandate"%'`;
+          if (waiting > 0) break;
+          assert.ok(Date.now() < deadline, 'the return page never waited on the row');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await mandates.applySetupSnapshot(tx, snapshot, 'webhook');
+      }, { timeout: 15_000 });
+      assert.deepEqual(await returned, { status: 'active', changed: false });
+      assert.equal(await db().mandateEvent.count({ where: { mandateId: started.mandateId, type: 'active' } }), 1);
+    } finally {
+      await stack.control.addWebhookEndpoint(endpoint.url, { secret: WEBHOOK_SECRET });
+    }
+  });
 });
 
 describe('revoking', () => {
