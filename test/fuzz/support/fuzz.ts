@@ -30,6 +30,21 @@ const requestFailed = (error: unknown): Reply => ({
   text: `no answer: ${error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)}`,
 });
 
+/**
+ * Sends, and sends again once if no answer came at all. A keep-alive socket the
+ * server has just closed (it does after refusing an oversized body, sent in the
+ * same batch) can be handed to the next request before the client notices: that
+ * request sees ECONNRESET without the server ever reading it. A second failure
+ * is reported: the same input resetting twice, or a server that is down.
+ */
+async function sendOnce(send: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await send();
+  } catch {
+    return send().catch(requestFailed);
+  }
+}
+
 /** Node's HTTP server refuses request heads over 16 kB (431) before the app sees them: a clear refusal. */
 export const headTooLarge = (reply: Reply) => reply.status === 431;
 
@@ -71,7 +86,7 @@ export async function fuzzEndpoint<I>(
   await fc.assert(
     fc.asyncProperty(batch, async (inputs) => {
       const before = await fingerprint(context.db, options.mayWrite);
-      const replies = await Promise.all(inputs.map((input) => options.send(input).catch(requestFailed)));
+      const replies = await Promise.all(inputs.map((input) => sendOnce(() => options.send(input))));
       for (const input of inputs) count(options.countAs?.(input) ?? options.endpoint);
       const after = await fingerprint(context.db, options.mayWrite);
       const problems: string[] = [];
