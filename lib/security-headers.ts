@@ -45,23 +45,32 @@ export type PagePolicyOptions = {
  */
 export function pageContentSecurityPolicy(options: PagePolicyOptions): string {
   const { nonce, development } = options;
-  const directives: string[] = [
+  const directives = pagePolicyDirectives({
+    scriptSrc: `'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
+    styleSrc: `'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    formAction: `'self' ${options.checkoutOrigin}`,
+  });
+  if (options.https) directives.push('upgrade-insecure-requests');
+  return directives.join('; ');
+}
+
+/** Both page policies: they differ only in where scripts, style elements and forms may come from or go. */
+function pagePolicyDirectives(sources: { scriptSrc: string; styleSrc: string; formAction: string }): string[] {
+  return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
-    // Style elements need the nonce; style attributes (next/image sets color: transparent) cannot carry
-    // one, and a style attribute cannot run script, so they are allowed.
-    `style-src 'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    `script-src ${sources.scriptSrc}`,
+    `style-src ${sources.styleSrc}`,
+    // Style elements follow style-src; style attributes cannot carry a nonce, and a style attribute
+    // cannot run script, so they are allowed.
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    `form-action 'self' ${options.checkoutOrigin}`,
+    `form-action ${sources.formAction}`,
     "frame-ancestors 'none'",
   ];
-  if (options.https) directives.push('upgrade-insecure-requests');
-  return directives.join('; ');
 }
 
 /**
@@ -103,19 +112,11 @@ export const CATALOG_HOME_PATH = '/catalog/all';
  */
 export function cachedPageContentSecurityPolicy(options: { development: boolean }): string {
   const { development } = options;
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${development ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self'${development ? " 'unsafe-inline'" : ''}`,
-    "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return pagePolicyDirectives({
+    scriptSrc: `'self' 'unsafe-inline'${development ? " 'unsafe-eval'" : ''}`,
+    styleSrc: `'self'${development ? " 'unsafe-inline'" : ''}`,
+    formAction: "'self'",
+  }).join('; ');
 }
 
 /**
@@ -126,10 +127,13 @@ export function cachedPageContentSecurityPolicy(options: { development: boolean 
  * https, which in production it must be.
  */
 export function cachedPageHeaders(options: { production: boolean }): { key: string; value: string }[] {
-  const headers = [
-    { key: 'Content-Security-Policy', value: cachedPageContentSecurityPolicy({ development: !options.production }) },
-  ];
-  if (options.production) headers.push({ key: 'Strict-Transport-Security', value: HSTS_VALUE });
+  return buildTimeHeaders(cachedPageContentSecurityPolicy({ development: !options.production }), options.production);
+}
+
+/** A policy fixed at build time, and HSTS in production builds (see cachedPageHeaders). */
+function buildTimeHeaders(policy: string, production: boolean): { key: string; value: string }[] {
+  const headers = [{ key: 'Content-Security-Policy', value: policy }];
+  if (production) headers.push({ key: 'Strict-Transport-Security', value: HSTS_VALUE });
   return headers;
 }
 
@@ -147,9 +151,7 @@ export const API_SOURCE = '/api/:path*';
  * pages: fixed at build time, ignored by browsers over plain http.
  */
 export function apiHeaders(options: { production: boolean }): { key: string; value: string }[] {
-  const headers = [{ key: 'Content-Security-Policy', value: API_CONTENT_SECURITY_POLICY }];
-  if (options.production) headers.push({ key: 'Strict-Transport-Security', value: HSTS_VALUE });
-  return headers;
+  return buildTimeHeaders(API_CONTENT_SECURITY_POLICY, options.production);
 }
 
 /** Two years, subdomains too: only ever sent when the shop's public address is https. */
