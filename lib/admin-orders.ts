@@ -320,6 +320,8 @@ export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = T
     return all.length ? Prisma.sql`WHERE ${Prisma.join(all, ' AND ')}` : Prisma.empty;
   };
   const columns = Prisma.sql`t.currency, t.orders, t."totalAmount", t."amountRefunded"`;
+  const days = (from?: string, to?: string) =>
+    Prisma.sql`SELECT ${columns} FROM "OrderDailyTotal" t ${where([Prisma.sql`t.day >= ${from}::date`, Prisma.sql`t.day <= ${to}::date`])}`;
   const split = splitDays(filters.from, filters.to);
   const parts: Prisma.Sql[] = [];
   if (split.months) {
@@ -327,14 +329,10 @@ export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = T
     if (split.months.first) bounds.push(Prisma.sql`t.month >= ${split.months.first}::date`);
     if (split.months.last) bounds.push(Prisma.sql`t.month <= ${split.months.last}::date`);
     parts.push(Prisma.sql`SELECT ${columns} FROM "OrderMonthlyTotal" t ${where(bounds)}`);
-    for (const days of [split.daysBefore, split.daysAfter]) {
-      if (!days) continue;
-      parts.push(
-        Prisma.sql`SELECT ${columns} FROM "OrderDailyTotal" t ${where([Prisma.sql`t.day >= ${days.from}::date`, Prisma.sql`t.day <= ${days.to}::date`])}`,
-      );
-    }
+    for (const range of [split.daysBefore, split.daysAfter]) if (range) parts.push(days(range.from, range.to));
   } else {
-    parts.push(Prisma.sql`SELECT ${columns} FROM "OrderDailyTotal" t ${where([Prisma.sql`t.day >= ${filters.from}::date`, Prisma.sql`t.day <= ${filters.to}::date`])}`);
+    // No whole month between them (splitDays only says so when both ends are given): all days.
+    parts.push(days(filters.from, filters.to));
   }
   const rows = await db.$queryRaw<TotalRow[]>`
     SELECT r.currency, sum(r.orders)::int AS orders, sum(r."totalAmount")::bigint AS "totalAmount",
