@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
@@ -27,15 +28,36 @@ export const db: PrismaClient = database.prisma;
 /** A client inside db.$transaction(): what functions that must share a transaction take. */
 export type Tx = Prisma.TransactionClient;
 
+/** Names of rawQuery's prepared statements, by statement text. */
+const preparedNames = new Map<string, string>();
+/** More distinct texts than the hot path has means a caller builds text from data: such texts run unprepared. */
+const MAX_PREPARED = 32;
+
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED) {
+    name = `raw_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Runs one statement built with Prisma.sql on the same pool, without Prisma's
  * query machinery: for statements on a hot path only (the webhook's
  * claim-and-apply), where a Prisma raw query costs several times the CPU of
  * pg's own. No transaction: the statement is atomic by itself. Dates go as UTC
  * text, as Prisma writes them (cast them to timestamp(3) in the SQL).
+ *
+ * Each text is a named prepared statement on every connection, so PostgreSQL
+ * plans it once per connection instead of on every call (planning the webhook's
+ * statement cost it more than running it). The text must therefore be fixed,
+ * with everything that varies passed as values. Behind PgBouncer in transaction
+ * mode this needs max_prepared_statements > 0 (PgBouncer 1.21 and later).
  */
 export async function rawQuery<Row>(statement: Prisma.Sql): Promise<Row[]> {
   const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
-  const result = await database.pool.query({ text: statement.text, values });
+  const name = preparedName(statement.text);
+  const result = await database.pool.query({ text: statement.text, values, ...(name ? { name } : {}) });
   return result.rows as Row[];
 }
