@@ -33,10 +33,12 @@ export type CheckoutSnapshot = {
   lineCount: number;
 };
 
+const orderIdSchema = z.uuid();
+
 /** The order a session belongs to, read from what we put in it at creation. */
 function orderIdOf(session: Stripe.Checkout.Session): string | null {
   const candidate = session.metadata?.order_id ?? session.client_reference_id;
-  return z.uuid().safeParse(candidate).success ? (candidate as string) : null;
+  return orderIdSchema.safeParse(candidate).success ? (candidate as string) : null;
 }
 
 function targetOf(session: Stripe.Checkout.Session, intent: Stripe.PaymentIntent | null): CheckoutSnapshot['target'] {
