@@ -156,12 +156,13 @@ export function verifyEvent(rawBody: string, signature: string | null): Stripe.E
 }
 
 /**
- * The payload as jsonb takes it. JSON allows \u0000 and lone surrogates in
- * strings; PostgreSQL refuses both, and the event could then not even be logged.
- * JSON.stringify writes either only as an escape, so the escapes are replaced.
+ * JSON text of an event as jsonb takes it. JSON allows \u0000 and lone surrogates
+ * in strings; PostgreSQL refuses both, and the event could then not even be logged.
+ * Valid JSON text (what a verified body and JSON.stringify are) can hold either
+ * only as an escape, so the escapes are replaced.
  */
-function payloadJson(event: Stripe.Event): string {
-  return JSON.stringify(event).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/g, '$1\\ufffd');
+function jsonbText(json: string): string {
+  return json.replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/g, '$1\\ufffd');
 }
 
 /** Stripe does not know the object the event names: from another account or mode, or made up. */
@@ -174,8 +175,7 @@ const isUnknownToStripe = (error: unknown) =>
  * taken over (attempts + 1). No row back when an earlier delivery handled it; a delivery
  * still in flight holds its uncommitted row, and this waits for its commit or rollback.
  */
-function claimStatement(event: Stripe.Event): ClaimStatement {
-  const payload = payloadJson(event);
+function claimStatement(event: Stripe.Event, payload: string): ClaimStatement {
   const now = new Date();
   return (outcome) => Prisma.sql`
     INSERT INTO "WebhookEvent" AS w (id, type, status, attempts, payload, "receivedAt", "processedAt")
@@ -193,10 +193,10 @@ async function recordOutcome(claim: ClaimStatement, outcome: Outcome): Promise<O
 }
 
 /** Claims the event inside `tx`. False when an earlier delivery already handled it. */
-async function claim(tx: Tx, event: Stripe.Event): Promise<boolean> {
+async function claim(tx: Tx, event: Stripe.Event, payload: string): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO "WebhookEvent" (id, type, status, attempts, payload, "receivedAt")
-    VALUES (${event.id}, ${event.type}, 'processing', 1, ${payloadJson(event)}::jsonb, now())
+    VALUES (${event.id}, ${event.type}, 'processing', 1, ${payload}::jsonb, now())
     ON CONFLICT (id) DO NOTHING`;
   if (inserted === 1) return true;
   // Someone delivered it before: wait for their transaction, then look at what they left.
@@ -208,13 +208,13 @@ async function claim(tx: Tx, event: Stripe.Event): Promise<boolean> {
   return true;
 }
 
-async function recordFailure(event: Stripe.Event, error: unknown): Promise<void> {
+async function recordFailure(event: Stripe.Event, payload: string, error: unknown): Promise<void> {
   const kind = error instanceof Stripe.errors.StripeError ? error.type : error instanceof Error ? error.name : 'Error';
   const message = `${kind}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000);
   try {
     await db.$executeRaw`
       INSERT INTO "WebhookEvent" (id, type, status, attempts, "lastError", payload, "receivedAt")
-      VALUES (${event.id}, ${event.type}, 'failed', 1, ${message}, ${payloadJson(event)}::jsonb, now())
+      VALUES (${event.id}, ${event.type}, 'failed', 1, ${message}, ${payload}::jsonb, now())
       ON CONFLICT (id) DO UPDATE SET
         status = CASE WHEN "WebhookEvent".status IN ('processed', 'ignored') THEN "WebhookEvent".status ELSE 'failed' END,
         attempts = "WebhookEvent".attempts + 1,
@@ -225,8 +225,13 @@ async function recordFailure(event: Stripe.Event, error: unknown): Promise<void>
   }
 }
 
-/** Runs one verified event (the route handler's and the admin replay's way in). */
-export async function processEvent(event: Stripe.Event): Promise<WebhookResponse> {
+/**
+ * Runs one verified event (the route handler's and the admin replay's way in).
+ * `json` is the event's JSON text to log: the body as received when there is one,
+ * which spares serialising the parsed event again.
+ */
+export async function processEvent(event: Stripe.Event, json: string = JSON.stringify(event)): Promise<WebhookResponse> {
+  const payload = jsonbText(json);
   try {
     // Done before (a retry, a replay): answered without asking Stripe. Deliveries in flight are not seen here; the claim settles them.
     const [seen] = await rawQuery<{ status: string }>(Prisma.sql`SELECT status::text AS status FROM "WebhookEvent" WHERE id = ${event.id}`);
@@ -237,9 +242,9 @@ export async function processEvent(event: Stripe.Event): Promise<WebhookResponse
     const apply = handler ? await handler(event) : IGNORE;
     const outcome =
       'claiming' in apply
-        ? await apply.claiming(claimStatement(event), event.id)
+        ? await apply.claiming(claimStatement(event, payload), event.id)
         : await db.$transaction(async (tx) => {
-            if (!(await claim(tx, event))) return 'duplicate' as const;
+            if (!(await claim(tx, event, payload))) return 'duplicate' as const;
             const status = await apply(tx, event.id);
             await tx.webhookEvent.update({
               where: { id: event.id },
@@ -249,7 +254,7 @@ export async function processEvent(event: Stripe.Event): Promise<WebhookResponse
           });
     return { status: 200, body: { received: true, status: outcome } };
   } catch (error) {
-    await recordFailure(event, error);
+    await recordFailure(event, payload, error);
     if (isUnknownToStripe(error)) {
       // Not our failure, and no retry of ours can fix it; still not a 2xx, so a real event sent
       // with the wrong API key configured keeps coming back until the key is put right.
@@ -264,5 +269,5 @@ export async function processEvent(event: Stripe.Event): Promise<WebhookResponse
 export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookResponse> {
   const verified = verifyEvent(rawBody, signature);
   if (!('id' in verified)) return verified;
-  return processEvent(verified);
+  return processEvent(verified, rawBody);
 }

@@ -115,6 +115,25 @@ describe('delivery', () => {
     assert.equal((await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).status, 'ignored');
   });
 
+  it('logs the body as received, pretty-printed or not, with the escapes PostgreSQL refuses replaced', async () => {
+    const event = {
+      id: 'evt_escapes_1',
+      object: 'event',
+      type: 'invoice.paid',
+      data: { object: { id: 'in_escapes', description: 'nul \u0000, lone \ud800, kept \u00e9 and \\u0000 as text' } },
+    };
+    // Stripe sends its JSON indented; \u0000 and \ud800 travel as escapes, which jsonb refuses.
+    const payload = JSON.stringify(event, null, 2);
+    assert.match(payload, /\\u0000.*\\ud800/);
+    const response = await post(payload, sign(payload));
+    assert.deepEqual(response, { status: 200, body: { received: true, status: 'ignored' } });
+    const stored = await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } });
+    assert.deepEqual(stored.payload, {
+      ...event,
+      data: { object: { id: 'in_escapes', description: 'nul \ufffd, lone \ufffd, kept \u00e9 and \\u0000 as text' } },
+    });
+  });
+
   it('answers 500 when processing fails, records the error, and processes the retry', async () => {
     const { order, sessionId } = await openCheckout();
     await stack.control.removeWebhookEndpoint(endpointId);
