@@ -56,8 +56,9 @@ function preparedName(text: string): string | undefined {
  * mode this needs max_prepared_statements > 0 (PgBouncer 1.21 and later).
  */
 export async function rawQuery<Row>(statement: Prisma.Sql): Promise<Row[]> {
+  const text = statement.text; // a getter that joins the text anew on each read
   const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
-  const name = preparedName(statement.text);
-  const result = await database.pool.query({ text: statement.text, values, ...(name ? { name } : {}) });
+  const name = preparedName(text);
+  const result = await database.pool.query({ text, values, ...(name ? { name } : {}) });
   return result.rows as Row[];
 }
