@@ -3,27 +3,20 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type Stripe from 'stripe';
-import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
 
-let stack: AppStack;
-let receiver: { url: string; close(): Promise<void> };
+let stack: WebhookAppStack;
 let admin: typeof import('../../lib/admin-webhooks.ts');
 let checkout: typeof import('../../lib/checkout.ts');
 let cart: typeof import('../../lib/cart.ts');
 
 before(async () => {
-  stack = await startAppStack();
-  const route = await import('../../app/api/webhooks/stripe/route.ts');
-  receiver = await serveHandler(route.POST);
-  await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET });
+  stack = await startAppStackWithWebhooks();
   admin = await import('../../lib/admin-webhooks.ts');
   checkout = await import('../../lib/checkout.ts');
   cart = await import('../../lib/cart.ts');
 });
-after(async () => {
-  await receiver.close();
-  await stack.stop();
-});
+after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 

@@ -3,34 +3,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+import { startAppStackWithWebhooks, WEBHOOK_SECRET, type WebhookAppStack } from '../support/app-stack.ts';
 
-let stack: AppStack;
-let receiver: { url: string; close(): Promise<void> };
-let endpointId: string;
+let stack: WebhookAppStack;
 let stripe: Stripe;
 let checkout: typeof import('../../lib/checkout.ts');
 let cart: typeof import('../../lib/cart.ts');
 const signer = new Stripe('sk_test_unused');
 
 before(async () => {
-  stack = await startAppStack();
-  const route = await import('../../app/api/webhooks/stripe/route.ts');
-  receiver = await serveHandler(route.POST);
-  endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
+  stack = await startAppStackWithWebhooks();
   stripe = (await import('../../lib/stripe.ts')).stripe;
   checkout = await import('../../lib/checkout.ts');
   cart = await import('../../lib/cart.ts');
 });
-after(async () => {
-  await receiver.close();
-  await stack.stop();
-});
+after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 
 async function post(payload: string, signature?: string) {
-  const response = await fetch(`${receiver.url}/api/webhooks/stripe`, {
+  const response = await fetch(stack.webhookUrl, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(signature ? { 'Stripe-Signature': signature } : {}) },
     body: payload,
@@ -101,7 +93,7 @@ describe('delivery', () => {
     const stored = await db().webhookEvent.findUniqueOrThrow({ where: { id: completed.id } });
     assert.equal(stored.status, 'processed');
 
-    await stack.control.resendEvent(completed.id, endpointId);
+    await stack.control.resendEvent(completed.id, stack.endpointId);
     await stack.control.flushWebhooks();
     const again = await deliver(completed);
     assert.deepEqual(again, { status: 200, body: { received: true, status: 'duplicate' } });
@@ -136,8 +128,7 @@ describe('delivery', () => {
 
   it('answers 500 when processing fails, records the error, and processes the retry', async () => {
     const { order, sessionId } = await openCheckout();
-    await stack.control.removeWebhookEndpoint(endpointId);
-    try {
+    await stack.withoutDeliveries(async () => {
       await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
       const completed = await eventFor('checkout.session.completed', sessionId);
       await stack.control.injectFault({ match: { method: 'GET', path: '/v1/checkout/sessions' }, count: 3, kind: '500' });
@@ -158,9 +149,7 @@ describe('delivery', () => {
       assert.equal(done.attempts, 2);
       assert.equal(done.lastError, null);
       assert.equal(await statusOf(order.id), 'paid');
-    } finally {
-      endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
-    }
+    });
   });
 });
 
@@ -180,8 +169,7 @@ describe('out of order', () => {
   });
 
   it('pays on async_payment_succeeded arriving before completed, once', async () => {
-    await stack.control.removeWebhookEndpoint(endpointId);
-    try {
+    await stack.withoutDeliveries(async () => {
       const { order, sessionId } = await openCheckout();
       await stack.control.completeCheckoutSession(sessionId, { method: 'card', outcome: 'delayed' });
       await stack.control.settleCheckoutSession(sessionId, 'succeeded');
@@ -192,9 +180,7 @@ describe('out of order', () => {
       assert.equal((await deliver(completed)).status, 200);
       assert.equal(await statusOf(order.id), 'paid');
       assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: { in: ['paid', 'processing'] } } }), 1);
-    } finally {
-      endpointId = (await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET })).id;
-    }
+    });
   });
 });
 

@@ -5,48 +5,25 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
+import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
 
-let stack: AppStack;
-let receiver: { url: string; close(): Promise<void> };
+let stack: WebhookAppStack;
 let stripe: Stripe;
-let mandates: typeof import('../../lib/mandates.ts');
 let charges: typeof import('../../lib/charges.ts');
-let terms: typeof import('../../lib/mandate-terms.ts');
 
 before(async () => {
-  stack = await startAppStack();
-  const route = await import('../../app/api/webhooks/stripe/route.ts');
-  receiver = await serveHandler(route.POST);
-  await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET });
+  stack = await startAppStackWithWebhooks();
   stripe = (await import('../../lib/stripe.ts')).stripe;
-  mandates = await import('../../lib/mandates.ts');
   charges = await import('../../lib/charges.ts');
-  terms = await import('../../lib/mandate-terms.ts');
 });
-after(async () => {
-  await receiver.close();
-  await stack.stop();
-});
+after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 
 async function activeMandate(label: string) {
-  const id = randomUUID().replaceAll('-', '');
-  const user = { id, email: `${label}.${id.slice(0, 8)}@example.com`, name: label };
-  await db().user.create({ data: user });
-  const started = await mandates.startMandateSetup({
-    user,
-    frequency: 'per_order',
-    termsVersion: terms.CURRENT_TERMS_VERSION,
-    ipAddress: null,
-    userAgent: null,
-  });
-  assert.ok(started.ok);
-  const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
-  await stack.control.completeCheckoutSession(pending.stripeCheckoutSessionId!, { method: 'amazon_pay' });
-  await stack.control.flushWebhooks();
-  const mandate = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+  const user = await newUser(stack, label);
+  const mandate = await savedMandate(stack, user);
   assert.equal(mandate.status, 'active');
   return { user, mandate };
 }

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
-import { serveHandler, startAppStack, WEBHOOK_SECRET, type AppStack } from '../support/app-stack.ts';
+import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
+import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
 
-let stack: AppStack;
-let receiver: { url: string; close(): Promise<void> };
+let stack: WebhookAppStack;
 let stripe: Stripe;
 let customers: typeof import('../../lib/customers.ts');
 let mandates: typeof import('../../lib/mandates.ts');
@@ -17,10 +17,7 @@ let terms: typeof import('../../lib/mandate-terms.ts');
 let fulfillment: typeof import('../../lib/fulfillment.ts');
 
 before(async () => {
-  stack = await startAppStack();
-  const route = await import('../../app/api/webhooks/stripe/route.ts');
-  receiver = await serveHandler(route.POST);
-  await stack.control.addWebhookEndpoint(`${receiver.url}/api/webhooks/stripe`, { secret: WEBHOOK_SECRET });
+  stack = await startAppStackWithWebhooks();
   stripe = (await import('../../lib/stripe.ts')).stripe;
   customers = await import('../../lib/customers.ts');
   mandates = await import('../../lib/mandates.ts');
@@ -28,39 +25,13 @@ before(async () => {
   terms = await import('../../lib/mandate-terms.ts');
   fulfillment = await import('../../lib/fulfillment.ts');
 });
-after(async () => {
-  await receiver.close();
-  await stack.stop();
-});
+after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 
-async function newUser(label: string) {
-  const id = randomUUID().replaceAll('-', '');
-  const email = `${label}.${id.slice(0, 8)}@example.com`;
-  await db().user.create({ data: { id, email, name: label } });
-  return { id, email, name: label };
-}
-
-/** A mandate saved through setup-mode Checkout with the given method, webhooks delivered. */
-async function savedMandate(user: { id: string; email: string; name: string }, method: 'amazon_pay' | 'card' = 'amazon_pay') {
-  const started = await mandates.startMandateSetup({
-    user,
-    frequency: 'per_order',
-    termsVersion: terms.CURRENT_TERMS_VERSION,
-    ipAddress: '203.0.113.7',
-    userAgent: 'node-test',
-  });
-  assert.ok(started.ok, started.ok ? '' : started.message);
-  const mandate = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
-  await stack.control.completeCheckoutSession(mandate.stripeCheckoutSessionId!, { method });
-  await stack.control.flushWebhooks();
-  return db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
-}
-
 describe('Stripe Customer', () => {
   it('two concurrent first requests for an account make one Customer', async () => {
-    const user = await newUser('racer');
+    const user = await newUser(stack, 'racer');
     const ids = await Promise.all(Array.from({ length: 5 }, () => customers.ensureStripeCustomer(user)));
     assert.equal(new Set(ids).size, 1);
     const atStripe = await stripe.customers.list({ email: user.email });
@@ -71,7 +42,7 @@ describe('Stripe Customer', () => {
 
 describe('agreement', () => {
   it('records the evidence with the exact hash of the terms shown, then a setup session for the Customer', async () => {
-    const user = await newUser('evidence');
+    const user = await newUser(stack, 'evidence');
     const started = await mandates.startMandateSetup({
       user,
       frequency: 'monthly',
@@ -96,7 +67,7 @@ describe('agreement', () => {
   });
 
   it('refuses outdated terms without writing anything', async () => {
-    const user = await newUser('outdated');
+    const user = await newUser(stack, 'outdated');
     const result = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: '2020-01-v0', ipAddress: null, userAgent: null });
     assert.equal(result.ok, false);
     assert.equal(await db().mandate.count({ where: { userId: user.id } }), 0);
@@ -107,8 +78,8 @@ describe('setup webhooks', () => {
   it('duplicated and shuffled deliveries give one active mandate', async () => {
     await stack.control.chaos({ duplicates: 3, shuffle: true });
     try {
-      const user = await newUser('chaos');
-      const mandate = await savedMandate(user, 'amazon_pay');
+      const user = await newUser(stack, 'chaos');
+      const mandate = await savedMandate(stack, user, 'amazon_pay');
       assert.equal(mandate.status, 'active');
       assert.equal(mandate.paymentMethodType, 'amazon_pay');
       assert.match(mandate.stripePaymentMethodId ?? '', /^pm_/);
@@ -120,7 +91,7 @@ describe('setup webhooks', () => {
   });
 
   it('a setup that fails marks the agreement failed', async () => {
-    const user = await newUser('failing');
+    const user = await newUser(stack, 'failing');
     const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
     assert.ok(started.ok);
     const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
@@ -132,11 +103,8 @@ describe('setup webhooks', () => {
 
   it('the return page answers active when the webhook activated the mandate while it was deciding', async () => {
     // No deliveries meanwhile: this test plays the webhook's part itself, at the moment it chooses.
-    const endpoint = (await stack.control.webhookEndpoints()).find((candidate) => candidate.url.startsWith(receiver.url));
-    assert.ok(endpoint);
-    await stack.control.removeWebhookEndpoint(endpoint.id);
-    try {
-      const user = await newUser('racing');
+    await stack.withoutDeliveries(async () => {
+      const user = await newUser(stack, 'racing');
       const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
       assert.ok(started.ok);
       const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
@@ -162,17 +130,15 @@ describe('setup webhooks', () => {
       }, { timeout: 15_000 });
       assert.deepEqual(await returned, { status: 'active', changed: false });
       assert.equal(await db().mandateEvent.count({ where: { mandateId: started.mandateId, type: 'active' } }), 1);
-    } finally {
-      await stack.control.addWebhookEndpoint(endpoint.url, { secret: WEBHOOK_SECRET });
-    }
+    });
   });
 });
 
 describe('revoking', () => {
   it('only the owner can revoke; it detaches at Stripe and records it once', async () => {
-    const owner = await newUser('owner');
-    const stranger = await newUser('stranger');
-    const mandate = await savedMandate(owner);
+    const owner = await newUser(stack, 'owner');
+    const stranger = await newUser(stack, 'stranger');
+    const mandate = await savedMandate(stack, owner);
     assert.deepEqual(await mandates.revokeMandate(stranger.id, mandate.id), { ok: false, notFound: true });
     assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'active');
 
@@ -186,7 +152,7 @@ describe('revoking', () => {
   });
 
   it('a method detached in the Stripe Dashboard revokes the mandate by webhook', async () => {
-    const mandate = await savedMandate(await newUser('dashboard'));
+    const mandate = await savedMandate(stack, await newUser(stack, 'dashboard'));
     await stripe.paymentMethods.detach(mandate.stripePaymentMethodId!);
     await stack.control.flushWebhooks();
     assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'revoked');
@@ -195,8 +161,8 @@ describe('revoking', () => {
 
 describe('off-session charges', () => {
   it('charges an active mandate once per request id, and pays the order', async () => {
-    const user = await newUser('charged');
-    const mandate = await savedMandate(user);
+    const user = await newUser(stack, 'charged');
+    const mandate = await savedMandate(stack, user);
     const chargeId = randomUUID();
     const input = { chargeId, mandateId: mandate.id, amount: 2500, currency: 'usd', description: 'Made-to-order linen shirt', adminUserId: user.id };
     const [first, second] = await Promise.all([charges.chargeMandate(input), charges.chargeMandate(input)]);
@@ -212,8 +178,8 @@ describe('off-session charges', () => {
   });
 
   it('records a decline with its code, and Pay now settles the same order', async () => {
-    const user = await newUser('declined');
-    const mandate = await savedMandate(user);
+    const user = await newUser(stack, 'declined');
+    const mandate = await savedMandate(stack, user);
     await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'authentication_required');
     const result = await charges.chargeMandate({
       chargeId: randomUUID(), mandateId: mandate.id, amount: 1800, currency: 'usd', description: 'Pre-order balance', adminUserId: user.id,
@@ -225,7 +191,7 @@ describe('off-session charges', () => {
     const failed = await db().offSessionCharge.findUniqueOrThrow({ where: { id: result.ok ? result.chargeId : '' }, include: { order: true } });
     assert.equal(failed.order.status, 'payment_failed');
 
-    const stranger = await newUser('not-mine');
+    const stranger = await newUser(stack, 'not-mine');
     assert.deepEqual(await charges.payFailedChargeNow(stranger.id, failed.id), { ok: false, notFound: true });
     const payNow = await charges.payFailedChargeNow(user.id, failed.id);
     assert.ok(payNow.ok);
@@ -237,8 +203,8 @@ describe('off-session charges', () => {
   });
 
   it('refuses revoked mandates and currencies the method cannot take', async () => {
-    const user = await newUser('refused');
-    const mandate = await savedMandate(user);
+    const user = await newUser(stack, 'refused');
+    const mandate = await savedMandate(stack, user);
     const wrongCurrency = await charges.chargeMandate({
       chargeId: randomUUID(), mandateId: mandate.id, amount: 1000, currency: 'cad', description: 'x', adminUserId: user.id,
     });

@@ -40,6 +40,56 @@ export async function startAppStack(): Promise<AppStack> {
   };
 }
 
+export type WebhookAppStack = AppStack & {
+  /** The app's webhook route, served over real HTTP and registered with the emulator. */
+  webhookUrl: string;
+  /** The emulator's endpoint for it, to resend events to (a new one after withoutDeliveries). */
+  readonly endpointId: string;
+  /** Runs `work` with the endpoint removed: events made meanwhile are never delivered; the test delivers them itself. */
+  withoutDeliveries<T>(work: () => Promise<T>): Promise<T>;
+};
+
+/**
+ * startAppStack, plus the real webhook route (app/api/webhooks/stripe/route.ts)
+ * served over HTTP and registered with the emulator, which then delivers every
+ * event it makes there. stop() closes the route's server as well.
+ */
+export async function startAppStackWithWebhooks(): Promise<WebhookAppStack> {
+  const stack = await startAppStack();
+  let receiver: Awaited<ReturnType<typeof serveHandler>> | null = null;
+  try {
+    const route = await import('../../app/api/webhooks/stripe/route.ts');
+    receiver = await serveHandler(route.POST);
+    const server = receiver;
+    const webhookUrl = `${server.url}/api/webhooks/stripe`;
+    const register = async () => (await stack.control.addWebhookEndpoint(webhookUrl, { secret: WEBHOOK_SECRET })).id;
+    let endpointId = await register();
+    return {
+      ...stack,
+      webhookUrl,
+      get endpointId() {
+        return endpointId;
+      },
+      async withoutDeliveries(work) {
+        await stack.control.removeWebhookEndpoint(endpointId);
+        try {
+          return await work();
+        } finally {
+          endpointId = await register();
+        }
+      },
+      stop: async () => {
+        await server.close();
+        await stack.stop();
+      },
+    };
+  } catch (error) {
+    await receiver?.close();
+    await stack.stop();
+    throw error;
+  }
+}
+
 /**
  * Serves a request handler over real HTTP on a free port, so the emulator can
  * deliver webhooks to it the way it delivers them to the app.
