@@ -60,7 +60,7 @@ if (!(Number.isInteger(N) && N > 0 && Number.isInteger(C) && C > 0 && SHARE >= 0
 const AIM_RATIO = 0.3;
 const AIM_P99_MS = 100;
 const WEBHOOK_PATH = '/api/webhooks/stripe';
-const SESSION_EXPAND = ['line_items', 'payment_intent', 'payment_intent.latest_charge']; // as lib/fulfillment.ts retrieves
+const SESSION_EXPAND = ['line_items', 'payment_intent', 'payment_intent.payment_method']; // as lib/fulfillment.ts retrieves
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 

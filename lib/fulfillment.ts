@@ -50,10 +50,15 @@ function targetOf(session: Stripe.Checkout.Session, intent: Stripe.PaymentIntent
   return 'processing';
 }
 
+/**
+ * The method the customer paid with: the PaymentIntent's, or after a failed attempt the one that
+ * failed (Stripe then clears payment_method and keeps it in last_payment_error). The PaymentMethod
+ * says its type as the charge would, in a third of the charge's bytes.
+ */
 function paymentMethodTypeOf(intent: Stripe.PaymentIntent | null): PaymentMethodType | null {
-  const charge = intent?.latest_charge;
-  const fromCharge = charge && typeof charge === 'object' ? charge.payment_method_details?.type : undefined;
-  if (isPaymentMethodType(fromCharge)) return fromCharge;
+  const method = intent?.payment_method ?? intent?.last_payment_error?.payment_method ?? null;
+  const used = method && typeof method === 'object' ? method.type : undefined;
+  if (isPaymentMethodType(used)) return used;
   const offered = intent?.payment_method_types ?? [];
   return offered.length === 1 && isPaymentMethodType(offered[0]) ? offered[0] : null;
 }
@@ -61,7 +66,7 @@ function paymentMethodTypeOf(intent: Stripe.PaymentIntent | null): PaymentMethod
 /** Reads the session from Stripe. Null when it is not one of our payment-mode sessions. */
 export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutSnapshot | null> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
-    expand: ['line_items', 'payment_intent', 'payment_intent.latest_charge'],
+    expand: ['line_items', 'payment_intent', 'payment_intent.payment_method'],
   });
   const orderId = orderIdOf(session);
   if (session.mode !== 'payment' || !orderId) return null;

@@ -168,6 +168,21 @@ describe('fulfilment', () => {
     assert.equal((await fulfillment.fulfillCheckout(second.sessionId))?.status, 'payment_failed');
   });
 
+  it('records the method of a delayed payment first seen after it failed', async () => {
+    const { cartId } = await mixedCart();
+    const { order, sessionId } = await startPaid('usd', cartId);
+    await stack.control.completeCheckoutSession(sessionId, { method: 'amazon_pay', outcome: 'delayed' });
+    await stack.control.settleCheckoutSession(sessionId, 'failed');
+    // Stripe has cleared the PaymentIntent's method by now; the failed attempt still names it.
+    const intent = await stripe.paymentIntents.retrieve(
+      (await stripe.checkout.sessions.retrieve(sessionId)).payment_intent as string,
+    );
+    assert.equal(intent.payment_method, null);
+    assert.equal((await fulfillment.fulfillCheckout(sessionId))?.status, 'payment_failed');
+    const failed = await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+    assert.equal(failed.paymentMethodType, 'amazon_pay');
+  });
+
   it('marks an expired session’s order expired and leaves the cart alone', async () => {
     const { cartId } = await mixedCart();
     const { sessionId, order } = await startPaid('usd', cartId);
