@@ -5,10 +5,9 @@ import { requireAdmin } from '@/lib/auth';
 import { formatMoney } from '@/lib/money';
 import { ORDER_STATUS_LABELS } from '@/lib/order-status';
 import { Pager, StatusFilter } from '../mandates/list-parts';
+import { adminTime } from '../time-format';
 
 export const metadata: Metadata = { title: 'Charges' };
-
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -43,7 +42,7 @@ export default async function AdminChargesPage({ searchParams }: Props) {
             {page.rows.map((row) => (
               <tr key={row.id} data-testid="admin-charge-row" data-status={row.status}>
                 <td>
-                  <time dateTime={row.createdAt.toISOString()}>{dateFormat.format(row.createdAt)}</time>
+                  <time dateTime={row.createdAt.toISOString()}>{adminTime.format(row.createdAt)}</time>
                 </td>
                 <td>{row.email}</td>
                 <td>{row.description}</td>

@@ -10,10 +10,9 @@ import {
 import { requireAdmin } from '@/lib/auth';
 import { PAYMENT_METHOD_LABELS } from '@/lib/order-status';
 import { Pager, StatusFilter } from './list-parts';
+import { adminTime } from '../time-format';
 
 export const metadata: Metadata = { title: 'Mandates' };
-
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -53,7 +52,7 @@ export default async function AdminMandatesPage({ searchParams }: Props) {
                 <td data-testid="admin-mandate-status">{MANDATE_STATUS_LABELS[row.status]}</td>
                 <td>{FREQUENCY_SHORT_LABELS[row.frequency]}</td>
                 <td>
-                  <time dateTime={row.acceptedAt.toISOString()}>{dateFormat.format(row.acceptedAt)}</time>
+                  <time dateTime={row.acceptedAt.toISOString()}>{adminTime.format(row.acceptedAt)}</time>
                 </td>
                 <td>{row.termsVersion}</td>
               </tr>

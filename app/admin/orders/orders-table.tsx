@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { AdminOrderRow } from '@/lib/admin-orders';
 import { formatMoney } from '@/lib/money';
 import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
-import { adminDateTime } from './format';
+import { adminTime } from '../time-format';
 
 export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {
   if (rows.length === 0) return <p data-testid="admin-orders-empty">No orders match these filters.</p>;
@@ -28,7 +28,7 @@ export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {
               <Link href={`/admin/orders/${row.id}`}>#{row.number}</Link>
             </td>
             <td>
-              <time dateTime={row.createdAt.toISOString()}>{adminDateTime.format(row.createdAt)}</time>
+              <time dateTime={row.createdAt.toISOString()}>{adminTime.format(row.createdAt)}</time>
             </td>
             <td>{row.email ?? <span className="muted">no email</span>}</td>
             <td>

@@ -9,7 +9,7 @@ import {
   webhookListHref,
 } from '@/lib/admin-webhooks';
 import { requireAdmin } from '@/lib/auth';
-import { adminDateTime } from '../orders/format';
+import { adminTime } from '../time-format';
 import { ReplayForm } from './replay-form';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -90,8 +90,8 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
                   <span className="status-badge" data-testid="webhook-status">{STATUS_LABELS[row.status]}</span>
                 </td>
                 <td className="number">{row.attempts}</td>
-                <td>{adminDateTime.format(row.receivedAt)}</td>
-                <td>{row.processedAt ? adminDateTime.format(row.processedAt) : '—'}</td>
+                <td>{adminTime.format(row.receivedAt)}</td>
+                <td>{row.processedAt ? adminTime.format(row.processedAt) : '—'}</td>
                 <td className="error-text">{row.lastError ?? ''}</td>
                 <td>{row.status === 'failed' && <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />}</td>
               </tr>

@@ -8,10 +8,9 @@ import { SHOP_CURRENCIES } from '@/lib/charges';
 import { formatMoney } from '@/lib/money';
 import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
 import { ChargeForm } from './charge-form';
+import { adminTimeToTheSecond } from '../../time-format';
 
 export const metadata: Metadata = { title: 'Mandate' };
-
-const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
 
 const EVENT_LABELS: Record<string, string> = {
   agreed: 'Agreed to the terms',
@@ -29,7 +28,7 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 
 function When({ date }: { date: Date | null }) {
-  return date ? <time dateTime={date.toISOString()}>{dateFormat.format(date)}</time> : <>—</>;
+  return date ? <time dateTime={date.toISOString()}>{adminTimeToTheSecond.format(date)}</time> : <>—</>;
 }
 
 type Props = { params: Promise<{ id: string }> };

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '@/lib/admin-order-detail';
-import { adminDateTime } from '../format';
+import { adminTime } from '../../time-format';
 import { StripeId } from './stripe-id';
 
 const SOURCE_LABELS: Record<string, string> = {
@@ -33,7 +33,7 @@ export function OrderTimeline({ entries }: { entries: readonly TimelineEntry[] }
           <strong>{TYPE_LABELS[entry.type] ?? entry.type}</strong>{' '}
           <span className="muted">
             via {SOURCE_LABELS[entry.source] ?? entry.source} ·{' '}
-            <time dateTime={entry.at.toISOString()}>{adminDateTime.format(entry.at)}</time>
+            <time dateTime={entry.at.toISOString()}>{adminTime.format(entry.at)}</time>
           </span>
           {entry.message && <div>{entry.message}</div>}
           {entry.stripeEventId && (

@@ -7,7 +7,7 @@ import { findAdminOrder } from '@/lib/admin-order-detail';
 import { requireAdmin } from '@/lib/auth';
 import { formatMoney, toDecimalString } from '@/lib/money';
 import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
-import { adminDateTime } from '../format';
+import { adminTime } from '../../time-format';
 import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
 import { StripeId } from './stripe-id';
@@ -92,9 +92,9 @@ export default async function AdminOrderPage({ params }: Props) {
               <dt>Account</dt>
               <dd>{order.user ? `${order.user.name} (${order.user.email})` : 'Guest'}</dd>
               <dt>Placed</dt>
-              <dd>{adminDateTime.format(order.createdAt)} UTC</dd>
+              <dd>{adminTime.format(order.createdAt)}</dd>
               <dt>Paid</dt>
-              <dd>{order.paidAt ? `${adminDateTime.format(order.paidAt)} UTC` : '—'}</dd>
+              <dd>{order.paidAt ? adminTime.format(order.paidAt) : '—'}</dd>
               <dt>Paid with</dt>
               <dd data-testid="admin-order-method">{order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}</dd>
               <dt>Checkout Session</dt>
