@@ -10,12 +10,13 @@
 // Timed: C senders POST them to /api/webhooks/stripe, a share twice (half of those right after the first copy, so
 // usually in flight together, half at a random later point). Afterwards the database must show each order paid once.
 // Order: the pg baseline (same sends, same C) run --baseline-runs times, its rows reset after each, the median run kept
-// (a run takes under 2 s, short enough for one busy moment on the machine to move it by a third); then the app is
-// warmed up on other events, then the app's timed run. The warm-up is long enough for V8 to have optimised the
+// (a run takes a couple of seconds, short enough for one busy moment on the machine to move it by a third); then the
+// app is warmed up on other events, then the app's timed run. The warm-up is long enough for V8 to have optimised the
 // request path, as in a shop that has been running a while: after 100 events next start used about 1 ms more CPU per
 // request in the timed run than in the floors after it, and after 1,000 its compiler threads still spent 0.9 M
-// instructions per request (perf) compiling; after 3,000, 0.2 M. CPU rows come from /proc and include what other processes on the machine used meanwhile: on a
-// shared machine, figures taken while others were busy are flagged. --cpu-prof DIR profiles the `next start` process.
+// instructions per request (perf) compiling; after 3,000, 0.2 M.
+// CPU rows come from /proc and include what other processes on the machine used meanwhile: on a shared machine,
+// figures taken while others were busy are flagged. --cpu-prof DIR profiles the `next start` process.
 // Then two floors of the same route, same payloads, same C (what no change to the handler can go below): every send
 // again with a wrong signature (Next, proxy.ts, body, HMAC; 400 before any read), and every send again correctly
 // signed (all duplicates by then: verification plus one lookup). Prints a BENCH_ROWS line for `npm run bench`.
