@@ -107,7 +107,7 @@ describe('delivery', () => {
     assert.equal((await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).status, 'ignored');
   });
 
-  it('logs the body as received, pretty-printed or not, with the escapes PostgreSQL refuses replaced', async () => {
+  it('logs an indented body as received, with the escapes PostgreSQL refuses replaced', async () => {
     const event = {
       id: 'evt_escapes_1',
       object: 'event',
