@@ -22,7 +22,7 @@
 // signed (all duplicates by then: verification plus one lookup). Prints a BENCH_ROWS line for `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -35,8 +35,8 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
 import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../lib/stripe-params.ts';
 import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres.ts';
-import { bin, ROOT, run, start, stop, waitForHttp, type Child } from '../scripts/processes.ts';
-import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
+import { bin, ROOT, start, stop, waitForHttp, type Child } from '../scripts/processes.ts';
+import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -542,39 +542,6 @@ async function resetAfterBaseline(client: pg.Pool, items: Prepared[]): Promise<v
 
 // ---------------------------------------------------------------- main
 
-/**
- * `next build` with another distDir adds that directory's type globs to tsconfig.json and points next-env.d.ts at
- * it. Those are shared files in a shared tree: when the build made exactly those changes, they are put back.
- */
-async function buildLeavingConfigAlone(env: NodeJS.ProcessEnv, distDir: string): Promise<void> {
-  const tsconfig = path.join(ROOT, 'tsconfig.json');
-  const nextEnv = path.join(ROOT, 'next-env.d.ts');
-  const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : null);
-  const [tsconfigBefore, nextEnvBefore] = [read(tsconfig), read(nextEnv)];
-  const ours = distDir.split(path.sep).join('/');
-  try {
-    await run(bin('next'), ['build'], { env });
-  } finally {
-    const tsconfigNow = read(tsconfig);
-    if (tsconfigBefore !== null && tsconfigNow !== null && tsconfigNow !== tsconfigBefore) {
-      try {
-        const expected = JSON.parse(tsconfigBefore) as { include?: string[] };
-        for (const glob of [`${ours}/types/**/*.ts`, `${ours}/dev/types/**/*.ts`]) {
-          if (!expected.include?.includes(glob)) expected.include?.push(glob);
-        }
-        if (JSON.stringify(JSON.parse(tsconfigNow)) === JSON.stringify(expected)) writeFileSync(tsconfig, tsconfigBefore);
-        else log('tsconfig.json changed during the build beyond our type globs: left as it is.');
-      } catch {
-        log('tsconfig.json is not plain JSON: left as it is.');
-      }
-    }
-    const nextEnvNow = read(nextEnv);
-    if (nextEnvBefore !== null && nextEnvNow !== null && nextEnvNow !== nextEnvBefore && nextEnvNow.includes(`./${ours}/types/`)) {
-      writeFileSync(nextEnv, nextEnvBefore);
-    }
-  }
-}
-
 async function main(): Promise<void> {
   timeEmulatorRetrieves();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'storefront-bench-webhooks-'));
@@ -612,7 +579,7 @@ async function main(): Promise<void> {
     log(`Skipping next build (--skip-build, ${distDir} exists).`);
   } else {
     log(`next build (into ${distDir})…`);
-    await buildLeavingConfigAlone(env, distDir);
+    await buildNext(env); // with no database: the build must read none
   }
   // --cpu-prof is refused in NODE_OPTIONS: run Next's CLI under node with the flag instead.
   const startArgs = ['start', '--port', String(appPort), '--hostname', '127.0.0.1'];
