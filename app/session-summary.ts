@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import type { Role } from '@/lib/auth';
 
 /**
  * What the header shows of this visitor: the cart's item count and who is
@@ -7,7 +8,7 @@ import { useSyncExternalStore } from 'react';
  * every navigation (app/session-summary-loader.tsx), and when a form changed
  * the cart or the session. Only client components import this.
  */
-export type SessionUser = { name: string; role: 'customer' | 'admin' };
+export type SessionUser = { name: string; role: Role };
 export type SessionSummary = { cartItems: number; user: SessionUser | null };
 
 /** null/undefined until known: the server render (and a browser without JavaScript) shows neither. */
@@ -33,7 +34,7 @@ function isSummary(body: unknown): body is SessionSummary {
   const { cartItems, user } = body as Record<string, unknown>;
   if (!Number.isInteger(cartItems) || (cartItems as number) < 0) return false;
   if (user === null) return true;
-  if (typeof user !== 'object' || user === undefined) return false;
+  if (typeof user !== 'object') return false;
   const { name, role } = user as Record<string, unknown>;
   return typeof name === 'string' && (role === 'customer' || role === 'admin');
 }
