@@ -85,6 +85,9 @@ export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutS
   };
 }
 
+/** Who moved the order, as its OrderEvent records it. */
+type FulfilmentSource = 'webhook' | 'success_page' | 'admin';
+
 export type FulfilmentResult = {
   orderId: string;
   status: OrderStatus;
@@ -123,7 +126,7 @@ type StatementRow = {
  */
 function snapshotStatement(
   snapshot: CheckoutSnapshot,
-  source: 'webhook' | 'success_page' | 'admin',
+  source: FulfilmentSource,
   stripeEventId: string | null,
   claim: ClaimStatement | null,
 ): Prisma.Sql {
@@ -204,7 +207,7 @@ function snapshotStatement(
 async function runSnapshotStatement(
   run: (statement: Prisma.Sql) => Promise<StatementRow[]>,
   snapshot: CheckoutSnapshot,
-  source: 'webhook' | 'success_page' | 'admin',
+  source: FulfilmentSource,
   stripeEventId: string | null,
   claim: ClaimStatement | null,
 ): Promise<StatementRow> {
@@ -224,7 +227,7 @@ async function runSnapshotStatement(
 export async function applyCheckoutSnapshot(
   client: Queryable,
   snapshot: CheckoutSnapshot,
-  source: 'webhook' | 'success_page' | 'admin',
+  source: FulfilmentSource,
   stripeEventId?: string,
 ): Promise<FulfilmentResult | null> {
   const run = (statement: Prisma.Sql) => client.$queryRaw<StatementRow[]>(statement);
@@ -271,7 +274,7 @@ function isStripeUnavailable(error: unknown): boolean {
  */
 export async function fulfillCheckout(
   sessionId: string,
-  source: 'success_page' | 'webhook' | 'admin' = 'success_page',
+  source: FulfilmentSource = 'success_page',
 ): Promise<FulfilmentResult | null> {
   let snapshot: CheckoutSnapshot | null;
   try {
