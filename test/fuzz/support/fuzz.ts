@@ -37,7 +37,7 @@ const requestFailed = (error: unknown): Reply => ({
  * request sees ECONNRESET without the server ever reading it. A second failure
  * is reported: the same input resetting twice, or a server that is down.
  */
-async function sendOnce(send: () => Promise<Reply>): Promise<Reply> {
+async function sendRetryingOnce(send: () => Promise<Reply>): Promise<Reply> {
   try {
     return await send();
   } catch {
@@ -86,7 +86,7 @@ export async function fuzzEndpoint<I>(
   await fc.assert(
     fc.asyncProperty(batch, async (inputs) => {
       const before = await fingerprint(context.db, options.mayWrite);
-      const replies = await Promise.all(inputs.map((input) => sendOnce(() => options.send(input))));
+      const replies = await Promise.all(inputs.map((input) => sendRetryingOnce(() => options.send(input))));
       for (const input of inputs) count(options.countAs?.(input) ?? options.endpoint);
       const after = await fingerprint(context.db, options.mayWrite);
       const problems: string[] = [];
