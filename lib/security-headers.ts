@@ -104,7 +104,7 @@ export const CATALOG_HOME_PATH = '/catalog/all';
  * no framing, no <base>, forms only to us (no form on these pages leaves the
  * site; the checkout form is on /cart, which keeps the nonce policy naming
  * Stripe). Every other page keeps the nonce policy, and must be rendered per
- * request for it (see app/not-found.tsx).
+ * request for it (see app/[...missing]/page.tsx).
  *
  * No upgrade-insecure-requests: the header is fixed at build time and cannot
  * know whether APP_URL is https; every sub-resource of these pages is a

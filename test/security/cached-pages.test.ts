@@ -1,8 +1,8 @@
 // The cached catalog pages and the nonce pages split the site between them: proxy.ts (a fresh nonce per request) must
 // run for every page but the cached ones (and not for the handlers under /api), and next.config.ts must give exactly
-// those the fixed policy. The proxy's
-// matcher is a literal Next reads at build time, so it cannot import CACHED_PAGE_SOURCES; this holds the two
-// together, matching paths as Next itself compiles both (its own matcher and custom-route code).
+// those the fixed policy. The proxy's matcher is a literal Next reads at build time, so it cannot import
+// CACHED_PAGE_SOURCES; this holds the two together, matching paths as Next itself compiles both (its own matcher and
+// custom-route code).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
