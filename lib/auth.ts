@@ -50,6 +50,8 @@ export const auth = betterAuth({
     cookiePrefix: 'shop',
     useSecureCookies: env().appUrl.startsWith('https:'),
     defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    // The same proxies as our own limits trust (lib/client-info.ts), so both count the same address.
+    ipAddress: { trustedProxies: [...env().trustedProxies] },
   },
   telemetry: { enabled: false },
   plugins: [nextCookies()],

@@ -39,6 +39,18 @@ const rawSchema = z.object({
       .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean))
       .pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   ),
+  TRUSTED_PROXIES: optional(
+    z
+      .string()
+      .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+            error: 'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8, fd00::/8)',
+          }),
+        ),
+      ),
+  ),
 });
 
 export type Env = {
@@ -55,6 +67,8 @@ export type Env = {
   revalidateSecret: string | null;
   /** Accounts with these emails are admins from sign-up on. */
   adminEmails: readonly string[];
+  /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/client-info.ts. */
+  trustedProxies: readonly string[];
   stripe: {
     secretKey: string;
     webhookSecret: string;
@@ -102,6 +116,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
+    trustedProxies: raw.TRUSTED_PROXIES ?? [],
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,
     stripe: { secretKey, webhookSecret, apiBase: apiBase ? new URL(apiBase) : null },
   };

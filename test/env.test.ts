@@ -25,6 +25,13 @@ describe('configuration', () => {
     assert.throws(() => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }), /STRIPE_WEBHOOK_SECRET: is required/);
   });
 
+  it('reads the trusted proxies as addresses and CIDR ranges, and names a bad entry', () => {
+    assert.deepEqual(parseEnv(base).trustedProxies, []);
+    assert.deepEqual(parseEnv({ ...base, TRUSTED_PROXIES: ' 10.0.0.5, 172.16.0.0/12,fd00::/8 ,' }).trustedProxies, ['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
+    assert.throws(() => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.5, proxy.internal' }), /TRUSTED_PROXIES\.1: must be a comma-separated list of IP addresses/);
+    assert.throws(() => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
+  });
+
   it('requires a cookie secret in production', () => {
     assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production' }), /COOKIE_SECRET/);
     assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /COOKIE_SECRET: must be at least 32/);

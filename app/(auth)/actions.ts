@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { auth, authErrorMessage } from '@/lib/auth';
-import { clientInfo } from '@/lib/client-info';
+import { clientAddressKey } from '@/lib/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { hitRateLimit, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT } from '@/lib/rate-limit';
 
@@ -47,9 +47,8 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values: { email } };
 
   const requestHeaders = await headers();
-  const { ip } = clientInfo(requestHeaders);
   const checks = [
-    [SIGN_IN_ADDRESS_LIMIT, `ip:${ip ?? 'unknown'}`],
+    [SIGN_IN_ADDRESS_LIMIT, `ip:${clientAddressKey(requestHeaders)}`],
     [SIGN_IN_ACCOUNT_LIMIT, `email:${parsed.data.email}`],
   ] as const;
   for (const [rule, subject] of checks) {
@@ -73,7 +72,7 @@ export async function signUpAction(_previous: AuthFormState, form: FormData): Pr
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
 
   const requestHeaders = await headers();
-  const limit = await hitRateLimit(SIGN_IN_ADDRESS_LIMIT, `sign-up:${clientInfo(requestHeaders).ip ?? 'unknown'}`);
+  const limit = await hitRateLimit(SIGN_IN_ADDRESS_LIMIT, `sign-up:${clientAddressKey(requestHeaders)}`);
   if (!limit.allowed) return { error: `Too many attempts. Try again in ${limit.retryAfterSeconds} seconds.`, values };
   try {
     await auth.api.signUpEmail({ body: parsed.data, headers: requestHeaders });

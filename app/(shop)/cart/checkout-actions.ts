@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { currentUser } from '@/lib/auth';
 import { startCheckout } from '@/lib/checkout';
-import { clientInfo } from '@/lib/client-info';
+import { clientAddressKey } from '@/lib/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
 import { ensureStripeCustomer } from '@/lib/customers';
 import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/rate-limit';
@@ -22,7 +22,7 @@ export async function checkoutAction(_previous: CheckoutState, form: FormData): 
   if (!parsed.success) return { error: 'Choose which items to pay for.' };
   const cartId = await readCartId();
   if (!cartId) return { error: 'Your cart is empty.' };
-  const limit = await hitRateLimit(CHECKOUT_LIMIT, `ip:${clientInfo(await headers()).ip ?? 'unknown'}`);
+  const limit = await hitRateLimit(CHECKOUT_LIMIT, `ip:${clientAddressKey(await headers())}`);
   if (!limit.allowed) {
     return { error: `Too many checkouts started. Try again in ${limit.retryAfterSeconds} seconds.` };
   }
