@@ -39,8 +39,9 @@ function isRecord(value: Json): value is Record<string, Json> {
 /** Fields that are not stored on the object but can be expanded into it. */
 function virtualField(emu: Emulator, owner: Record<string, Json>, key: string): Json | undefined {
   if (owner.object === 'checkout.session' && key === 'line_items' && typeof owner.id === 'string') {
+    // As Stripe: the expanded property holds the first handful (10); the rest only through its URL.
     const data = emu.state.lineItems[owner.id] ?? [];
-    return { object: 'list', data, has_more: false, url: `/v1/checkout/sessions/${owner.id}/line_items` };
+    return { object: 'list', data: data.slice(0, 10), has_more: data.length > 10, url: `/v1/checkout/sessions/${owner.id}/line_items` };
   }
   return undefined;
 }

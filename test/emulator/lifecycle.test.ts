@@ -193,6 +193,22 @@ describe('payment and setup lifecycles', () => {
     assert.equal(lines.data[1]?.price?.unit_amount, 500);
   });
 
+  it('an expanded line_items holds the first 10 lines, as Stripe’s does; the list endpoint pages through all', async () => {
+    const { stripe } = h;
+    const line_items = Array.from({ length: 12 }, (_, i) => ({
+      price_data: { currency: 'usd', unit_amount: 100 + i, product_data: { name: `Line ${i + 1}` } },
+      quantity: 1,
+    }));
+    const session = await stripe.checkout.sessions.create(paymentSessionParams({ line_items }));
+    const expanded = await stripe.checkout.sessions.retrieve(session.id, { expand: ['line_items'] });
+    assert.equal(expanded.line_items?.data.length, 10);
+    assert.equal(expanded.line_items?.has_more, true);
+    const all = await stripe.checkout.sessions.listLineItems(session.id).autoPagingToArray({ limit: 100 });
+    assert.deepEqual(all.map((line) => line.description), line_items.map((line) => line.price_data.product_data.name));
+    const few = await stripe.checkout.sessions.create(paymentSessionParams());
+    assert.equal((await stripe.checkout.sessions.retrieve(few.id, { expand: ['line_items'] })).line_items?.has_more, false);
+  });
+
   it('a declined card leaves the session open with a failed PaymentIntent; a later success completes it', async () => {
     const { stripe, control } = h;
     const session = await stripe.checkout.sessions.create(paymentSessionParams());
