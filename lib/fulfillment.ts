@@ -29,8 +29,11 @@ export type CheckoutSnapshot = {
   paymentMethodType: PaymentMethodType | null;
   email: string | null;
   customerName: string | null;
-  /** Lines as Stripe holds them, to compare with the order's. */
-  lineCount: number;
+  /**
+   * Units across the session's lines, to compare with the order's; null when Stripe listed only
+   * some of them (the expanded list stops at 10 lines).
+   */
+  units: number | null;
 };
 
 const orderIdSchema = z.uuid();
@@ -63,6 +66,11 @@ function paymentMethodTypeOf(intent: Stripe.PaymentIntent | null): PaymentMethod
   return offered.length === 1 && isPaymentMethodType(offered[0]) ? offered[0] : null;
 }
 
+function unitsOf(lines: Stripe.ApiList<Stripe.LineItem> | undefined): number | null {
+  if (!lines || lines.has_more) return null;
+  return lines.data.reduce((sum, line) => sum + (line.quantity ?? 0), 0);
+}
+
 /** Reads the session from Stripe. Null when it is not one of our payment-mode sessions. */
 export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutSnapshot | null> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
@@ -81,7 +89,7 @@ export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutS
     paymentMethodType: paymentMethodTypeOf(intent),
     email: session.customer_details?.email ?? session.customer_email ?? null,
     customerName: session.customer_details?.name ?? null,
-    lineCount: session.line_items?.data.length ?? 0,
+    units: unitsOf(session.line_items),
   };
 }
 
@@ -119,7 +127,8 @@ type StatementRow = {
  * effects). In order: the order, if this session is its own; the claim; the status
  * write, conditional on the current status (PostgreSQL re-checks that condition on the
  * newest row version when another writer got there first, so concurrent callers make
- * one transition); the order's event; the paid quantities out of the cart the order
+ * one transition), flagging a payment whose amount, currency or units differ from the
+ * order's; the order's event; the paid quantities out of the cart the order
  * came from (lines that keep a quantity are reduced, the others deleted: anything added
  * after checkout began stays). The WebhookEvent's outcome is 'processed' when the
  * session is its order's, else 'ignored', as before.
@@ -145,7 +154,8 @@ function snapshotStatement(
   const customerName = snapshot.customerName || null;
   return Prisma.sql`
     WITH found AS (
-      SELECT o.id, o.status::text AS status
+      SELECT o.id, o.status::text AS status,
+        (SELECT COALESCE(sum(ol.quantity), 0)::int FROM "OrderLine" ol WHERE ol."orderId" = o.id) AS units
       FROM "Order" o
       WHERE o.id = ${snapshot.orderId}::uuid
         AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
@@ -163,6 +173,7 @@ function snapshotStatement(
         "fulfilledAt" = CASE WHEN ${paid}::boolean THEN ${now}::timestamp(3) ELSE o."fulfilledAt" END,
         "amountMismatch" = CASE WHEN ${paid}::boolean
           THEN ${snapshot.amountTotal}::int IS DISTINCT FROM o."totalAmount" OR ${snapshot.currency}::text IS DISTINCT FROM o.currency
+            OR (${snapshot.units}::int IS NOT NULL AND ${snapshot.units}::int <> found.units)
           ELSE o."amountMismatch" END,
         "updatedAt" = ${now}::timestamp(3)
       FROM found
@@ -170,13 +181,15 @@ function snapshotStatement(
         AND EXISTS (SELECT 1 FROM claim)
         AND o.status = ANY (${mayMoveFrom}::text[]::"OrderStatus"[])
         AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
-      RETURNING o.id, o."cartId", o."totalAmount", o.currency, o."amountMismatch"
+      RETURNING o.id, o."cartId", o."totalAmount", o.currency, o."amountMismatch", found.units
     ),
     logged AS (
       INSERT INTO "OrderEvent" (id, "orderId", type, source, message, "stripeEventId", "createdAt")
       SELECT ${randomUUID()}::uuid, moved.id, ${target}::text, ${source}::text,
-        CASE WHEN ${paid}::boolean AND moved."amountMismatch" THEN format('Stripe charged %s %s; the order says %s %s.',
-          COALESCE(${snapshot.amountTotal}::int::text, 'null'), COALESCE(${snapshot.currency}::text, 'null'), moved."totalAmount", moved.currency) END,
+        CASE WHEN ${paid}::boolean AND moved."amountMismatch" THEN format('Stripe charged %s %s for %s; the order says %s %s for %s.',
+          COALESCE(${snapshot.amountTotal}::int::text, 'null'), COALESCE(${snapshot.currency}::text, 'null'),
+          COALESCE(${snapshot.units}::int || CASE WHEN ${snapshot.units}::int = 1 THEN ' unit' ELSE ' units' END, 'units it did not list'),
+          moved."totalAmount", moved.currency, moved.units || CASE WHEN moved.units = 1 THEN ' unit' ELSE ' units' END) END,
         ${stripeEventId}::text, ${now}::timestamp(3)
       FROM moved
     ),
@@ -214,7 +227,7 @@ async function runSnapshotStatement(
   const rows = await run(snapshotStatement(snapshot, source, stripeEventId, claim));
   const row = rows[0]!;
   if (row.moved && row.mismatch && snapshot.target === 'paid') {
-    console.error(`[fulfilment] Amount mismatch on order ${snapshot.orderId} (session ${snapshot.sessionId}): flagged for review.`);
+    console.error(`[fulfilment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`);
   }
   return row;
 }

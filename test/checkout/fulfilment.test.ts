@@ -104,6 +104,26 @@ describe('checkout', () => {
 });
 
 describe('fulfilment', () => {
+  it('flags a payment that does not match its order, and says what differed', async () => {
+    // Stripe charges the session as it was created; here each order changed afterwards, behind its back.
+    const fewer = await startPaid('usd', (await mixedCart(2)).cartId);
+    await stack.database.prisma.orderLine.updateMany({ where: { orderId: fewer.order.id }, data: { quantity: 3 } });
+    const cheaper = await startPaid('usd', (await mixedCart(1)).cartId);
+    await stack.database.prisma.order.update({ where: { id: cheaper.order.id }, data: { totalAmount: cheaper.order.totalAmount - 1 } });
+
+    for (const { order, sessionId } of [fewer, cheaper]) {
+      await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
+      assert.equal((await fulfillment.fulfillCheckout(sessionId))?.status, 'paid', 'still paid: the money is in');
+      assert.equal((await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).amountMismatch, true);
+    }
+    const said = async (orderId: string) =>
+      (await stack.database.prisma.orderEvent.findFirstOrThrow({ where: { orderId, type: 'paid' } })).message;
+    const total = fewer.order.totalAmount;
+    assert.equal(await said(fewer.order.id), `Stripe charged ${total} usd for 2 units; the order says ${total} usd for 3 units.`);
+    const charged = cheaper.order.totalAmount;
+    assert.equal(await said(cheaper.order.id), `Stripe charged ${charged} usd for 1 unit; the order says ${charged - 1} usd for 1 unit.`);
+  });
+
   it('fulfils a session called 20 times at once with exactly one transition', async () => {
     const { cartId, jpy } = await mixedCart(3);
     const { order, sessionId } = await startPaid('usd', cartId);

@@ -40,7 +40,8 @@ export default async function AdminOrderPage({ params }: Props) {
       </h1>
       {order.amountMismatch && (
         <p className="notice" role="note">
-          Stripe charged a different amount or currency than this order’s total: check the payment in Stripe.
+          What Stripe charged does not match this order (its total, currency or number of items): check the payment in
+          Stripe. The timeline says what differed.
         </p>
       )}
       <div className="admin-columns">
