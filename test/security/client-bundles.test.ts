@@ -30,6 +30,7 @@ const FORMATTED_VALUES: Record<string, string> = {
   STRIPE_API_BASE: 'https://bundlescan-stripe-api.example',
   SUPPORT_EMAIL: 'bundlescan-support@example.com',
   ADMIN_EMAILS: 'bundlescan-admin@example.com',
+  TRUSTED_PROXIES: '2001:db8:5e1f:c9a::/64',
 };
 
 /** Public by nature: the build mode ('production') is compiled into every bundle on purpose. */
