@@ -36,7 +36,14 @@ function findTests(dir: string): string[] {
 
 const stages: Stage[] = [
   { name: 'types', run: async () => whole(await exec(bin('tsc'), ['--noEmit'])) },
-  { name: 'lint', run: async () => whole(await exec(bin('eslint'), ['.', '--max-warnings=0'])) },
+  {
+    name: 'lint',
+    run: async () => {
+      const format = await exec(bin('prettier'), ['--check', '.', '--log-level=warn']);
+      const lint = await exec(bin('eslint'), ['.', '--max-warnings=0']);
+      return whole(format || lint);
+    },
+  },
   {
     name: 'node',
     run: async () => {
