@@ -17,7 +17,13 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? `.data/test-results/playwright-${appPort}.json` }]],
+  reporter: [
+    ['list'],
+    [
+      'json',
+      { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? `.data/test-results/playwright-${appPort}.json` },
+    ],
+  ],
   use: {
     baseURL,
     trace: 'retain-on-failure',

@@ -1,10 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/env';
-import {
-  checkoutOrigin,
-  HSTS_VALUE,
-  pageContentSecurityPolicy,
-} from '@/lib/security-headers';
+import { checkoutOrigin, HSTS_VALUE, pageContentSecurityPolicy } from '@/lib/security-headers';
 
 /**
  * A fresh CSP nonce per request: Next reads it from the request's

@@ -43,7 +43,11 @@ function isSummary(body: unknown): body is SessionSummary {
 export function refreshSessionSummary(): void {
   const request = ++requested;
   const startedAt = cartVersion;
-  fetch('/api/session-summary', { cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  fetch('/api/session-summary', {
+    cache: 'no-store',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  })
     .then((response) => (response.ok ? response.json() : null))
     .then((body: unknown) => {
       if (request < applied || !isSummary(body)) return;

@@ -64,7 +64,17 @@ async function main(): Promise<void> {
     const { db } = await import('../lib/db.ts');
     await sql.connect();
 
-    const results: Array<{ orders: number; seedSeconds: number; seedRowsPerSecond: number; timings: Measured; exportRowsPerSecond: number; exportRows: number; rssDeltaMb: number; heapRetainedMb: number; alongsideP95: number }> = [];
+    const results: Array<{
+      orders: number;
+      seedSeconds: number;
+      seedRowsPerSecond: number;
+      timings: Measured;
+      exportRowsPerSecond: number;
+      exportRows: number;
+      rssDeltaMb: number;
+      heapRetainedMb: number;
+      alongsideP95: number;
+    }> = [];
     let seeded = 0;
     for (const size of sizes) {
       console.log(`Seeding up to ${size.toLocaleString('en-US')} orders…`);
@@ -75,7 +85,9 @@ async function main(): Promise<void> {
         },
       });
       seeded = size;
-      console.log(`  ${seed.rows.toLocaleString('en-US')} rows in ${seed.seconds.toFixed(1)} s (${seed.rowsPerSecond.toLocaleString('en-US')} rows/s)`);
+      console.log(
+        `  ${seed.rows.toLocaleString('en-US')} rows in ${seed.seconds.toFixed(1)} s (${seed.rowsPerSecond.toLocaleString('en-US')} rows/s)`,
+      );
 
       const newest = admin.parseOrderFilters({});
       // A cursor 90% of the way down: what "next" links lead to after thousands of pages.
@@ -92,18 +104,27 @@ async function main(): Promise<void> {
 
       const timings: Measured = {
         'first page': await time(() => admin.listAdminOrders(newest, admin.parseOrderPage({}))),
-        'deep keyset page (90%)': await time(() => admin.listAdminOrders(newest, admin.parseOrderPage({ after: deepCursor }))),
+        'deep keyset page (90%)': await time(() =>
+          admin.listAdminOrders(newest, admin.parseOrderPage({ after: deepCursor })),
+        ),
         'email search (whole address)': await time((run) =>
-          admin.listAdminOrders(admin.parseOrderFilters({ q: emails[run % emails.length]!.email }), admin.parseOrderPage({})),
+          admin.listAdminOrders(
+            admin.parseOrderFilters({ q: emails[run % emails.length]!.email }),
+            admin.parseOrderPage({}),
+          ),
         ),
         'email search (part: "hopper12")': await time(() =>
           admin.listAdminOrders(admin.parseOrderFilters({ q: 'hopper12' }), admin.parseOrderPage({})),
         ),
-        'status + currency filter': await time(() => admin.listAdminOrders(statusCurrency, admin.parseOrderPage({}))),
+        'status + currency filter': await time(() =>
+          admin.listAdminOrders(statusCurrency, admin.parseOrderPage({})),
+        ),
         'totals, status + currency': await time(() => admin.orderTotalsByCurrency(statusCurrency)),
         'totals, no filter': await time(() => admin.orderTotalsByCurrency(newest)),
         // A search is added up from its matching orders (at most 100,000 of them), not from the rollups.
-        'totals, email search (part: "hopper12")': await time(() => admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'hopper12' }))),
+        'totals, email search (part: "hopper12")': await time(() =>
+          admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'hopper12' })),
+        ),
       };
 
       // Full export of every order, read as fast as the stream gives it, while the first page is
@@ -166,7 +187,9 @@ async function main(): Promise<void> {
       );
     }
     lines.push('');
-    lines.push(`| full CSV export | rows | rows/s | peak RSS growth | heap kept after GC | first page p95 meanwhile |`);
+    lines.push(
+      `| full CSV export | rows | rows/s | peak RSS growth | heap kept after GC | first page p95 meanwhile |`,
+    );
     lines.push('|---|---:|---:|---:|---:|---:|');
     for (const result of results) {
       lines.push(
@@ -177,8 +200,11 @@ async function main(): Promise<void> {
     lines.push('');
     lines.push(`| bulk seed | rows/s |`);
     lines.push('|---|---:|');
-    for (const result of results) lines.push(`| to ${fmt(result.orders)} orders | ${fmt(result.seedRowsPerSecond)} |`);
-    console.log(`\n${runs} timed runs per query after 5 warm-up runs; ${process.platform}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}.\n`);
+    for (const result of results)
+      lines.push(`| to ${fmt(result.orders)} orders | ${fmt(result.seedRowsPerSecond)} |`);
+    console.log(
+      `\n${runs} timed runs per query after 5 warm-up runs; ${process.platform}, ${(await import('node:os')).cpus().length} cores, Node ${process.version}.\n`,
+    );
     console.log(lines.join('\n'));
     // One row per query for bench/run.ts's combined table.
     const rows: BenchRow[] = Object.keys(large.timings).map((name) => {

@@ -21,7 +21,11 @@ export async function benchCheckoutAction(checkouts: number): Promise<BenchRow[]
   const scratch = await mkdtemp(path.join(tmpdir(), 'storefront-bench-checkout-'));
   await chmod(scratch, 0o755);
   const database = await startEmbeddedPostgres({
-    dataDir: path.join(scratch, 'pg'), port: await freePort(), database: 'storefront', persistent: false, durability: 'throwaway',
+    dataDir: path.join(scratch, 'pg'),
+    port: await freePort(),
+    database: 'storefront',
+    persistent: false,
+    durability: 'throwaway',
   });
   const emulator = await startEmulator({ port: 0 });
   try {

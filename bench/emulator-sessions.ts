@@ -25,7 +25,13 @@ async function startChild(): Promise<{ port: number; stop: () => Promise<void> }
   const root = path.join(import.meta.dirname, '..');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts'], {
     cwd: root,
-    env: { ...process.env, EMULATOR_PORT: '0', STRIPE_SECRET_KEY: KEY, EMULATOR_STATE_FILE: '', EMULATOR_WEBHOOK_URLS: '' },
+    env: {
+      ...process.env,
+      EMULATOR_PORT: '0',
+      STRIPE_SECRET_KEY: KEY,
+      EMULATOR_STATE_FILE: '',
+      EMULATOR_WEBHOOK_URLS: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -52,7 +58,14 @@ function params(i: number): Stripe.Checkout.SessionCreateParams {
     mode: 'payment',
     allowed_payment_method_types: ['card', 'amazon_pay'],
     line_items: [
-      { price_data: { currency: 'usd', unit_amount: 1999, product_data: { name: 'Mug', description: 'Blue' } }, quantity: 2 },
+      {
+        price_data: {
+          currency: 'usd',
+          unit_amount: 1999,
+          product_data: { name: 'Mug', description: 'Blue' },
+        },
+        quantity: 2,
+      },
       { price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sticker' } }, quantity: 1 },
     ],
     client_reference_id: `order_${i}`,
@@ -65,8 +78,10 @@ function params(i: number): Stripe.Checkout.SessionCreateParams {
 }
 
 async function run(port: number, count: number, latencies: number[] | null): Promise<number> {
-  const clients = Array.from({ length: concurrency }, () =>
-    new Stripe(KEY, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 }),
+  const clients = Array.from(
+    { length: concurrency },
+    () =>
+      new Stripe(KEY, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 }),
   );
   let next = 0;
   const started = performance.now();
@@ -77,7 +92,9 @@ async function run(port: number, count: number, latencies: number[] | null): Pro
         next += 1;
         if (i >= count) return;
         const t0 = performance.now();
-        await client.checkout.sessions.create(params(i), { idempotencyKey: `bench-${port}-${latencies ? 'm' : 'w'}-${i}` });
+        await client.checkout.sessions.create(params(i), {
+          idempotencyKey: `bench-${port}-${latencies ? 'm' : 'w'}-${i}`,
+        });
         latencies?.push(performance.now() - t0);
       }
     }),
@@ -90,7 +107,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const server = values['in-process']
-  ? await startEmulator({ port: 0, secretKey: KEY }).then((running) => ({ port: running.port, stop: running.close }))
+  ? await startEmulator({ port: 0, secretKey: KEY }).then((running) => ({
+      port: running.port,
+      stop: running.close,
+    }))
   : await startChild();
 try {
   await run(server.port, warmup, null);
@@ -101,7 +121,9 @@ try {
   console.log(
     `emulator session creates: ${total} with ${concurrency} concurrent SDK clients (${values['in-process'] ? 'in-process' : 'separate process'})`,
   );
-  console.log(`  throughput ${rate.toFixed(0)} creates/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  console.log(
+    `  throughput ${rate.toFixed(0)} creates/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+  );
   const row: BenchRow = {
     name: `emulator session creates (${concurrency} SDK clients)`,
     value: `${rate.toFixed(0)} creates/s, p99 ${percentile(latencies, 99).toFixed(1)} ms`,

@@ -30,7 +30,10 @@ const AIM_RATIO = 0.5;
 const AIM_FIRST_LOAD_KB = 120;
 
 /** A server that answers every request with the given bytes: the ceiling for this machine. */
-async function bareServer(body: Buffer, contentType: string): Promise<{ url: string; close(): Promise<void> }> {
+async function bareServer(
+  body: Buffer,
+  contentType: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': contentType, 'Content-Length': body.length });
     response.end(body);
@@ -46,7 +49,10 @@ async function bareServer(body: Buffer, contentType: string): Promise<{ url: str
  * The scripts the page names, gzipped: those a browser fetches, and apart the `nomodule` ones (Next's polyfills
  * for browsers without ES modules; every browser Next supports skips them, Chromium never requests them).
  */
-async function firstLoadJs(appUrl: string, html: string): Promise<{ files: number; gzipBytes: number; noModuleGzipBytes: number }> {
+async function firstLoadJs(
+  appUrl: string,
+  html: string,
+): Promise<{ files: number; gzipBytes: number; noModuleGzipBytes: number }> {
   const scripts = new Map<string, boolean>(); // src → nomodule
   for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) {
     const source = /\ssrc="([^"]+\.js[^"]*)"/.exec(tag)?.[1];
@@ -60,7 +66,11 @@ async function firstLoadJs(appUrl: string, html: string): Promise<{ files: numbe
     if (noModule) noModuleGzipBytes += size;
     else gzipBytes += size;
   }
-  return { files: [...scripts.values()].filter((noModule) => !noModule).length, gzipBytes, noModuleGzipBytes };
+  return {
+    files: [...scripts.values()].filter((noModule) => !noModule).length,
+    gzipBytes,
+    noModuleGzipBytes,
+  };
 }
 
 async function load(url: string) {

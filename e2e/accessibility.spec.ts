@@ -16,13 +16,20 @@ async function expectAccessible(page: Page, label: string): Promise<void> {
   const summary = failing.map(
     (violation) =>
       `${violation.impact} ${violation.id}: ${violation.help}\n` +
-      violation.nodes.map((node) => `    ${node.target.join(' ')}  ${node.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n'),
+      violation.nodes
+        .map((node) => `    ${node.target.join(' ')}  ${node.failureSummary?.replace(/\n/g, ' ') ?? ''}`)
+        .join('\n'),
   );
   expect.soft(summary, `axe on ${label} (${page.url()})`).toEqual([]);
   // What axe could not decide (needs a person to look) does not fail, but serious cases are listed in the report.
   for (const item of results.incomplete.filter((result) => FAILING_IMPACTS.has(result.impact ?? ''))) {
     const targets = item.nodes.map((node) => node.target.join(' ')).join(', ');
-    test.info().annotations.push({ type: 'axe needs review', description: `${label}: ${item.id} (${item.help}) at ${targets}` });
+    test
+      .info()
+      .annotations.push({
+        type: 'axe needs review',
+        description: `${label}: ${item.id} (${item.help}) at ${targets}`,
+      });
   }
 }
 
@@ -92,7 +99,10 @@ test('form errors and the cart with two currency groups', async ({ page }) => {
 test('buying: hosted Checkout, Amazon Pay, the success page and the order page', async ({ page }) => {
   await addProduct(page, 'linen-apron');
   await visit(page, '/cart');
-  await page.getByTestId('cart-group-eur').getByRole('button', { name: /^Check out / }).click();
+  await page
+    .getByTestId('cart-group-eur')
+    .getByRole('button', { name: /^Check out / })
+    .click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
   await expectAccessible(page, "the emulator's hosted Checkout");
 
@@ -155,12 +165,21 @@ test('every admin page the admin console links to', async ({ page }) => {
   const start = new URL(page.url()).pathname; // /admin may redirect to a section
   await expectAccessible(page, start);
   if (response?.status() === 404) {
-    test.info().annotations.push({ type: 'admin', description: 'no /admin page yet: only the 404 it answers was checked' });
+    test
+      .info()
+      .annotations.push({
+        type: 'admin',
+        description: 'no /admin page yet: only the 404 it answers was checked',
+      });
     return;
   }
   // The admin console grows while this test stays: whatever its navigation links to is checked.
-  const links = await page.locator('nav a[href^="/admin"]').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
-  const paths = [...new Set(links.map((href) => href.split('#')[0]!))].filter((path) => path !== '/admin' && path !== start);
+  const links = await page
+    .locator('nav a[href^="/admin"]')
+    .evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
+  const paths = [...new Set(links.map((href) => href.split('#')[0]!))].filter(
+    (path) => path !== '/admin' && path !== start,
+  );
   test.info().annotations.push({ type: 'admin', description: `checked ${[start, ...paths].join(', ')}` });
   for (const path of [start, ...paths]) {
     if (path !== start) {
@@ -169,7 +188,11 @@ test('every admin page the admin console links to', async ({ page }) => {
     }
     // And the first record a section's table links to (an order, a mandate…), when it has one: the orders and
     // the agreement the tests above made are there by now, as this file's tests run in order.
-    const detail = await page.locator(`main table a[href^="${path}/"]`).first().getAttribute('href', { timeout: 1_000 }).catch(() => null);
+    const detail = await page
+      .locator(`main table a[href^="${path}/"]`)
+      .first()
+      .getAttribute('href', { timeout: 1_000 })
+      .catch(() => null);
     if (detail) {
       await visit(page, detail);
       await expectAccessible(page, `admin ${detail}`);

@@ -3,7 +3,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { query } from './support/stack';
 
-const uniqueEmail = (label: string) => `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+const uniqueEmail = (label: string) =>
+  `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 
 async function signUp(page: Page, email: string, password = 'correct horse battery') {
   await page.goto('/sign-up');
@@ -87,7 +88,9 @@ test('a wrong password says so, and the sixth attempt in a minute is refused', a
   await expect(page.getByText(/Too many sign-in attempts/)).toBeVisible();
 });
 
-test('an order placed while signed in is the account’s, paid through its one Stripe Customer', async ({ page }) => {
+test('an order placed while signed in is the account’s, paid through its one Stripe Customer', async ({
+  page,
+}) => {
   const email = uniqueEmail('buyer');
   await signUp(page, email);
   await page.goto('/products/bamboo-tea-whisk');

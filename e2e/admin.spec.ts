@@ -3,7 +3,14 @@
 // rows as CSV, and replay a webhook event that failed. Anyone but an admin gets a 404 on
 // every admin page, the export, and every admin action called directly, and nothing is written.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type APIRequestContext, type Browser, type Page, type Request } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIRequestContext,
+  type Browser,
+  type Page,
+  type Request,
+} from '@playwright/test';
 import type Stripe from 'stripe';
 import { emulatorControl, query, stackInfo } from './support/stack';
 import { parseCsv } from '../test/admin/support/csv-parse';
@@ -40,13 +47,20 @@ async function buy(browser: Browser, slug: string, options: { expectPaid: boolea
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
   const sessionId = page.url().split('/').pop()!;
   await page.context().close();
-  await emulatorControl().completeCheckoutSession(sessionId, { method: 'card', email: BUYER, name: 'Admin Testcase' });
+  await emulatorControl().completeCheckoutSession(sessionId, {
+    method: 'card',
+    email: BUYER,
+    name: 'Admin Testcase',
+  });
   const order = async () =>
-    (await query<{ id: string; number: number; status: string; total: number; pi: string | null }>(
-      `SELECT id::text, number, status::text, "totalAmount" AS total, "stripePaymentIntentId" AS pi FROM "Order" WHERE "stripeCheckoutSessionId" = $1`,
-      [sessionId],
-    ))[0];
-  if (options.expectPaid) await expect.poll(async () => (await order())?.status, { timeout: 20_000 }).toBe('paid');
+    (
+      await query<{ id: string; number: number; status: string; total: number; pi: string | null }>(
+        `SELECT id::text, number, status::text, "totalAmount" AS total, "stripePaymentIntentId" AS pi FROM "Order" WHERE "stripeCheckoutSessionId" = $1`,
+        [sessionId],
+      )
+    )[0];
+  if (options.expectPaid)
+    await expect.poll(async () => (await order())?.status, { timeout: 20_000 }).toBe('paid');
   return { sessionId, order: (await order())! };
 }
 
@@ -57,12 +71,16 @@ async function buy(browser: Browser, slug: string, options: { expectPaid: boolea
 async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
   const path = new URL(page.url()).pathname;
   const block = (route: import('@playwright/test').Route) =>
-    route.request().method() === 'POST' && route.request().headers()['next-action'] ? route.abort() : route.continue();
+    route.request().method() === 'POST' && route.request().headers()['next-action']
+      ? route.abort()
+      : route.continue();
   // Matched on the path alone: the page's URL may carry a query (the list's filters).
   const matches = (url: URL) => url.pathname === path;
   await page.route(matches, block);
   const [call] = await Promise.all([
-    page.waitForRequest((request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined),
+    page.waitForRequest(
+      (request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined,
+    ),
     submit(),
   ]);
   await page.unroute(matches, block);
@@ -71,7 +89,9 @@ async function captureAction(page: Page, submit: () => Promise<void>): Promise<R
 
 /** Replays a captured action as another user (their cookies, not the admin's). */
 function replayAs(request: APIRequestContext, call: Request) {
-  const headers = Object.fromEntries(Object.entries(call.headers()).filter(([name]) => !['cookie', 'content-length'].includes(name)));
+  const headers = Object.fromEntries(
+    Object.entries(call.headers()).filter(([name]) => !['cookie', 'content-length'].includes(name)),
+  );
   return request.post(call.url(), { headers, data: call.postDataBuffer()!, maxRedirects: 0 });
 }
 
@@ -94,8 +114,16 @@ test.afterAll(async () => {
 
 test('an admin filters, searches, opens an order and refunds part of it once the webhook confirms', async () => {
   const page = admin;
-  await expect(page.getByRole('navigation', { name: 'Admin' }).getByRole('link')).toHaveText(['Orders', 'Mandates', 'Charges', 'Webhooks']);
-  await expect(page.getByRole('link', { name: 'Orders', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('navigation', { name: 'Admin' }).getByRole('link')).toHaveText([
+    'Orders',
+    'Mandates',
+    'Charges',
+    'Webhooks',
+  ]);
+  await expect(page.getByRole('link', { name: 'Orders', exact: true })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
 
   // Filters go into the URL, so the view can be bookmarked; the list and totals follow them.
   await page.getByLabel('Status').selectOption('paid');
@@ -133,7 +161,9 @@ test('an admin filters, searches, opens an order and refunds part of it once the
   await expect(page.getByTestId('admin-order-total')).toHaveText('€84.00');
   await expect(page.getByTestId('admin-order-method')).toHaveText('Card');
   await expect(page.getByText(paid.order.pi!)).toBeVisible();
-  await expect(page.getByTestId('timeline-entry').filter({ hasText: 'checkout.session.completed' })).toHaveCount(1);
+  await expect(
+    page.getByTestId('timeline-entry').filter({ hasText: 'checkout.session.completed' }),
+  ).toHaveCount(1);
 
   // More than is left is refused beside the field; nothing reaches Stripe.
   await page.getByLabel('Amount').fill('84.01');
@@ -146,28 +176,42 @@ test('an admin filters, searches, opens an order and refunds part of it once the
   // A double click: the button is disabled while the first submit runs, and the request id makes any second one a no-op.
   await page.getByRole('button', { name: 'Refund' }).dblclick();
   await expect(page.getByRole('status').filter({ hasText: 'Refund made' })).toBeVisible();
-  const refunds = (await emulatorControl().objects<Stripe.Refund>('refund')).filter((refund) => refund.payment_intent === paid.order.pi);
+  const refunds = (await emulatorControl().objects<Stripe.Refund>('refund')).filter(
+    (refund) => refund.payment_intent === paid.order.pi,
+  );
   expect(refunds.map((refund) => refund.amount)).toEqual([3000]);
 
   // The order's state follows Stripe's webhook.
   await emulatorControl().flushWebhooks();
   await expect
-    .poll(async () => (await query<{ status: string }>('SELECT status::text FROM "Order" WHERE id = $1', [paid.order.id]))[0]?.status)
+    .poll(
+      async () =>
+        (
+          await query<{ status: string }>('SELECT status::text FROM "Order" WHERE id = $1', [paid.order.id])
+        )[0]?.status,
+    )
     .toBe('partially_refunded');
   await page.reload();
   await expect(page.getByTestId('admin-order-status')).toHaveText('Partially refunded');
   await expect(page.getByTestId('admin-order-refunded')).toHaveText('€30.00');
   await expect(page.getByTestId('admin-refund')).toHaveCount(1);
-  await expect(page.getByTestId('timeline-entry').filter({ hasText: 'One apron arrived torn' })).toContainText('admin@example.com');
+  await expect(
+    page.getByTestId('timeline-entry').filter({ hasText: 'One apron arrived torn' }),
+  ).toContainText('admin@example.com');
   // Which of Stripe's refund events moved the order first varies; one of them did.
-  await expect(page.locator('[data-testid="timeline-entry"][data-type="partially_refunded"][data-source="webhook"]')).toContainText(/refund/);
+  await expect(
+    page.locator('[data-testid="timeline-entry"][data-type="partially_refunded"][data-source="webhook"]'),
+  ).toContainText(/refund/);
   await expect(page.getByLabel('Amount')).toHaveValue('54.00');
 });
 
 test('the CSV export holds exactly the filtered rows', async () => {
   const page = admin;
   await page.goto(`/admin/orders?q=${encodeURIComponent('admin-e2e.')}&currency=eur`);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-csv').click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^orders-\d{4}-\d{2}-\d{2}\.csv$/);
   const text = await readFile((await download.path())!, 'utf8');
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
@@ -184,13 +228,17 @@ test('the CSV export holds exactly the filtered rows', async () => {
   const response = await page.request.get('/admin/orders/export?status=paid&currency=eur');
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toBe('text/csv; charset=utf-8');
-  expect(response.headers()['content-disposition']).toMatch(/^attachment; filename=orders-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(response.headers()['content-disposition']).toMatch(
+    /^attachment; filename=orders-\d{4}-\d{2}-\d{2}\.csv$/,
+  );
 });
 
 test('an admin replays a webhook event that failed', async ({ browser }) => {
   test.setTimeout(120_000);
   const { eventId: failedEventId, orderId } = await buyWithFailingWebhook(browser);
-  const stored = async (id: string) => (await query<{ status: string }>('SELECT status::text FROM "WebhookEvent" WHERE id = $1', [id]))[0]?.status;
+  const stored = async (id: string) =>
+    (await query<{ status: string }>('SELECT status::text FROM "WebhookEvent" WHERE id = $1', [id]))[0]
+      ?.status;
   expect(await stored(failedEventId)).toBe('failed');
 
   const page = admin;
@@ -201,8 +249,13 @@ test('an admin replays a webhook event that failed', async ({ browser }) => {
   await expect(row).toContainText('injected by the emulator');
 
   // The replay action, called directly by a customer and by a visitor: 404, and the event is untouched.
-  const call = await captureAction(page, () => row.getByRole('button', { name: `Replay ${failedEventId}` }).click());
-  for (const [who, request] of [['customer', customer.request], ['visitor', visitor]] as const) {
+  const call = await captureAction(page, () =>
+    row.getByRole('button', { name: `Replay ${failedEventId}` }).click(),
+  );
+  for (const [who, request] of [
+    ['customer', customer.request],
+    ['visitor', visitor],
+  ] as const) {
     const response = await replayAs(request, call);
     expect(response.status(), who).toBe(404);
   }
@@ -212,12 +265,16 @@ test('an admin replays a webhook event that failed', async ({ browser }) => {
   await row.getByRole('button', { name: `Replay ${failedEventId}` }).click();
   // Back on the same view, which the event has left, with a word on what became of it.
   await expect(page).toHaveURL(new RegExp(`/admin/webhooks\\?status=failed&replayed=${failedEventId}$`));
-  await expect(page.getByTestId('replay-notice')).toHaveText(`Replayed ${failedEventId}: it is now processed.`);
+  await expect(page.getByTestId('replay-notice')).toHaveText(
+    `Replayed ${failedEventId}: it is now processed.`,
+  );
   await expect(row).toHaveCount(0);
   await page.goto('/admin/webhooks?type=checkout.session.completed');
   await expect(row.getByTestId('webhook-status')).toHaveText('Processed');
   expect(await stored(failedEventId)).toBe('processed');
-  expect((await query<{ status: string }>('SELECT status::text FROM "Order" WHERE id = $1', [orderId]))[0]?.status).toBe('paid');
+  expect(
+    (await query<{ status: string }>('SELECT status::text FROM "Order" WHERE id = $1', [orderId]))[0]?.status,
+  ).toBe('paid');
 });
 
 /**
@@ -240,20 +297,33 @@ async function buyWithFailingWebhook(browser: Browser): Promise<{ eventId: strin
   await control.injectFault({ match: { method: 'GET', path }, count: 100, kind: '500' });
   await control.completeCheckoutSession(sessionId, { method: 'card', email: BUYER });
   const events = await control.objects<Stripe.Event>('event');
-  const event = events.find((candidate) => candidate.type === 'checkout.session.completed' && (candidate.data.object as { id: string }).id === sessionId)!;
+  const event = events.find(
+    (candidate) =>
+      candidate.type === 'checkout.session.completed' &&
+      (candidate.data.object as { id: string }).id === sessionId,
+  )!;
   // One delivery and five retries (the stack's schedule), each answered 500.
   await expect
-    .poll(async () => (await control.deliveries({ event: event.id })).filter((attempt) => attempt.status !== null).length, { timeout: 60_000 })
+    .poll(
+      async () =>
+        (await control.deliveries({ event: event.id })).filter((attempt) => attempt.status !== null).length,
+      { timeout: 60_000 },
+    )
     .toBe(6);
   expect((await control.deliveries({ event: event.id })).every((attempt) => !attempt.ok)).toBe(true);
   // Use up what is left of this session's faults (and only this session's: other tests may have their own).
   const secretKey = 'sk_test_emulator';
   for (;;) {
-    const rules = (await control.faults()).rules.filter((rule) => rule.match.path === path && rule.remaining > 0);
+    const rules = (await control.faults()).rules.filter(
+      (rule) => rule.match.path === path && rule.remaining > 0,
+    );
     if (rules.length === 0) break;
     await fetch(`${stackInfo().emulatorUrl}${path}`, { headers: { Authorization: `Bearer ${secretKey}` } });
   }
-  const [order] = await query<{ id: string; status: string }>('SELECT id::text, status::text FROM "Order" WHERE "stripeCheckoutSessionId" = $1', [sessionId]);
+  const [order] = await query<{ id: string; status: string }>(
+    'SELECT id::text, status::text FROM "Order" WHERE "stripeCheckoutSessionId" = $1',
+    [sessionId],
+  );
   expect(order?.status).toBe('pending');
   return { eventId: event.id, orderId: order!.id };
 }
@@ -289,12 +359,26 @@ test('a customer and a visitor get a 404 on every admin page, the export and eve
   await admin.getByLabel('Amount').fill('1.00');
   const call = await captureAction(admin, () => admin.getByRole('button', { name: 'Refund' }).click());
   const countRefunds = async () => ({
-    stripe: (await emulatorControl().objects<Stripe.Refund>('refund')).filter((refund) => refund.payment_intent === paid.order.pi).length,
-    rows: (await query<{ n: number }>('SELECT count(*)::int AS n FROM "Refund" WHERE "orderId" = $1', [paid.order.id]))[0]!.n,
-    events: (await query<{ n: number }>(`SELECT count(*)::int AS n FROM "OrderEvent" WHERE "orderId" = $1 AND source = 'admin'`, [paid.order.id]))[0]!.n,
+    stripe: (await emulatorControl().objects<Stripe.Refund>('refund')).filter(
+      (refund) => refund.payment_intent === paid.order.pi,
+    ).length,
+    rows: (
+      await query<{ n: number }>('SELECT count(*)::int AS n FROM "Refund" WHERE "orderId" = $1', [
+        paid.order.id,
+      ])
+    )[0]!.n,
+    events: (
+      await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "OrderEvent" WHERE "orderId" = $1 AND source = 'admin'`,
+        [paid.order.id],
+      )
+    )[0]!.n,
   });
   const before = await countRefunds();
-  for (const [who, request] of [['customer', customer.request], ['visitor', visitor]] as const) {
+  for (const [who, request] of [
+    ['customer', customer.request],
+    ['visitor', visitor],
+  ] as const) {
     const response = await replayAs(request, call);
     expect(response.status(), who).toBe(404);
   }

@@ -21,7 +21,10 @@ async function fillCard(page: Page, number: string) {
 /** Starts checkout for one currency group from the cart page; resolves on the emulator's Checkout page. */
 async function checkOut(page: Page, currency: string) {
   await page.goto('/cart');
-  await page.getByTestId(`cart-group-${currency}`).getByRole('button', { name: /^Check out / }).click();
+  await page
+    .getByTestId(`cart-group-${currency}`)
+    .getByRole('button', { name: /^Check out / })
+    .click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
   return page.url().split('/').pop()!;
 }
@@ -29,7 +32,14 @@ async function checkOut(page: Page, currency: string) {
 /** Orders (with their lines) for a session, once the webhook has been processed too. */
 async function ordersForSession(sessionId: string) {
   await emulatorControl().flushWebhooks();
-  return query<{ id: string; status: string; payment_method_type: string | null; total_amount: number; currency: string; lines: number }>(
+  return query<{
+    id: string;
+    status: string;
+    payment_method_type: string | null;
+    total_amount: number;
+    currency: string;
+    lines: number;
+  }>(
     `SELECT o.id, o.status::text, o."paymentMethodType"::text AS payment_method_type, o."totalAmount" AS total_amount,
             o.currency, (SELECT count(*)::int FROM "OrderLine" l WHERE l."orderId" = o.id) AS lines
        FROM "Order" o WHERE o."stripeCheckoutSessionId" = $1`,
@@ -37,7 +47,9 @@ async function ordersForSession(sessionId: string) {
   );
 }
 
-test('buy with Amazon Pay: the success page shows it paid and one order is in the database', async ({ page }) => {
+test('buy with Amazon Pay: the success page shows it paid and one order is in the database', async ({
+  page,
+}) => {
   await addProduct(page, 'linen-apron', 2);
   const sessionId = await checkOut(page, 'eur');
   await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
@@ -52,7 +64,13 @@ test('buy with Amazon Pay: the success page shows it paid and one order is in th
 
   const orders = await ordersForSession(sessionId);
   expect(orders).toEqual([
-    expect.objectContaining({ status: 'paid', payment_method_type: 'amazon_pay', total_amount: 8400, currency: 'eur', lines: 1 }),
+    expect.objectContaining({
+      status: 'paid',
+      payment_method_type: 'amazon_pay',
+      total_amount: 8400,
+      currency: 'eur',
+      lines: 1,
+    }),
   ]);
 
   // The order page link shown on the success page works later.
@@ -67,7 +85,9 @@ test('buy with a card', async ({ page }) => {
   await page.getByRole('button', { name: /^Pay / }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Paid');
   await expect(page.getByTestId('order-payment-method')).toHaveText('Card');
-  expect(await ordersForSession(sessionId)).toEqual([expect.objectContaining({ status: 'paid', payment_method_type: 'card' })]);
+  expect(await ordersForSession(sessionId)).toEqual([
+    expect.objectContaining({ status: 'paid', payment_method_type: 'card' }),
+  ]);
 });
 
 test('Amazon Pay declined, then paid by card', async ({ page }) => {
@@ -80,7 +100,9 @@ test('Amazon Pay declined, then paid by card', async ({ page }) => {
   await page.getByRole('button', { name: /^Pay / }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Paid');
   await expect(page.getByTestId('order-payment-method')).toHaveText('Card');
-  expect(await ordersForSession(sessionId)).toEqual([expect.objectContaining({ status: 'paid', payment_method_type: 'card' })]);
+  expect(await ordersForSession(sessionId)).toEqual([
+    expect.objectContaining({ status: 'paid', payment_method_type: 'card' }),
+  ]);
 });
 
 test('cancel returns to the cart with everything in it', async ({ page }) => {
@@ -94,7 +116,9 @@ test('cancel returns to the cart with everything in it', async ({ page }) => {
   expect(await ordersForSession(sessionId)).toEqual([expect.objectContaining({ status: 'pending' })]);
 });
 
-test('a usd + jpy cart pays in two sessions, each with only its currency and the right total', async ({ page }) => {
+test('a usd + jpy cart pays in two sessions, each with only its currency and the right total', async ({
+  page,
+}) => {
   await addProduct(page, 'speckled-stoneware-mug', 2); // $34.00 each
   await addProduct(page, 'nanbu-iron-kettle', 1); // ¥14,800
 
@@ -117,8 +141,12 @@ test('a usd + jpy cart pays in two sessions, each with only its currency and the
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page.getByTestId('order-total')).toHaveText('¥14,800');
 
-  expect(await ordersForSession(usdSession)).toEqual([expect.objectContaining({ currency: 'usd', total_amount: 6800, status: 'paid' })]);
-  expect(await ordersForSession(jpySession)).toEqual([expect.objectContaining({ currency: 'jpy', total_amount: 14800, status: 'paid' })]);
+  expect(await ordersForSession(usdSession)).toEqual([
+    expect.objectContaining({ currency: 'usd', total_amount: 6800, status: 'paid' }),
+  ]);
+  expect(await ordersForSession(jpySession)).toEqual([
+    expect.objectContaining({ currency: 'jpy', total_amount: 14800, status: 'paid' }),
+  ]);
   await page.goto('/cart');
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
 });

@@ -17,7 +17,9 @@ async function addToCart(page: Page, href: string, quantity: string) {
   await page.getByRole('button', { name: 'Add to cart' }).click();
 }
 
-test('browse, add a usd and a jpy product, see two currency groups, change and remove lines', async ({ page }) => {
+test('browse, add a usd and a jpy product, see two currency groups, change and remove lines', async ({
+  page,
+}) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(await page.locator('.product-card').count()).toBeGreaterThanOrEqual(12);
@@ -51,7 +53,9 @@ test('browse, add a usd and a jpy product, see two currency groups, change and r
   const jpyUnit = Number(jpyPrice.replace(/[¥,]/g, ''));
   await jpyGroup.getByRole('spinbutton').fill('3');
   await jpyGroup.getByRole('button', { name: 'Update' }).click();
-  await expect(jpyGroup.getByTestId('group-subtotal')).toHaveText(`¥${(jpyUnit * 3).toLocaleString('en-US')}`);
+  await expect(jpyGroup.getByTestId('group-subtotal')).toHaveText(
+    `¥${(jpyUnit * 3).toLocaleString('en-US')}`,
+  );
   await expect(page.getByTestId('cart-count')).toHaveText('5');
 
   // Remove the usd line: its group disappears, the jpy group stays.
@@ -66,7 +70,9 @@ function formatUsd(amount: number): string {
 }
 
 for (const bad of ['0', '100', 'abc', '1.5', '-2']) {
-  test(`add to cart with quantity "${bad}" shows an error beside the field and leaves the cart unchanged`, async ({ page }) => {
+  test(`add to cart with quantity "${bad}" shows an error beside the field and leaves the cart unchanged`, async ({
+    page,
+  }) => {
     const href = await productBySlugPrefix(page, '€');
     await page.goto(href);
     // The server must refuse what a browser's number input would not let through, so let it through.
@@ -80,7 +86,11 @@ for (const bad of ['0', '100', 'abc', '1.5', '-2']) {
   });
 }
 
-test('a tampered or foreign cart cookie is an empty cart, not an error', async ({ page, context, baseURL }) => {
+test('a tampered or foreign cart cookie is an empty cart, not an error', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const href = await productBySlugPrefix(page, '£');
   await addToCart(page, href, '1');
   await expect(page.getByTestId('cart-count')).toHaveText('1');
@@ -112,7 +122,9 @@ test('works without JavaScript: add to cart is a plain form post', async ({ brow
   // account, and shows no count (it is the browser that asks for it).
   await expect(page.getByTestId('cart-link')).toHaveAttribute('href', '/cart');
   await expect(page.getByTestId('cart-count')).toHaveCount(0);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' })).toHaveAttribute('href', '/account');
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }),
+  ).toHaveAttribute('href', '/account');
   await page.getByTestId('cart-link').click();
   await expect(page).toHaveURL(/\/cart$/);
   await expect(page.getByTestId('cart-group-usd').getByRole('spinbutton')).toHaveValue('4');
@@ -141,11 +153,17 @@ test('a discontinued product is the 404 page and is not listed', async ({ page }
 test('catalog pages are cached until the catalog is revalidated', async ({ page, request }) => {
   const slug = 'olive-wood-spoon-set';
   const revalidate = (data: object) =>
-    request.post('/api/catalog/revalidate', { data, headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` } });
+    request.post('/api/catalog/revalidate', {
+      data,
+      headers: { Authorization: `Bearer ${E2E_REVALIDATE_SECRET}` },
+    });
   const card = page.locator(`a[href="/products/${slug}"]`);
   await page.goto(`/products/${slug}`);
   const before = (await page.getByTestId('product-price').textContent())!;
-  const [row] = await query<{ unit_amount: number }>('SELECT "unitAmount" AS unit_amount FROM "Product" WHERE slug = $1', [slug]);
+  const [row] = await query<{ unit_amount: number }>(
+    'SELECT "unitAmount" AS unit_amount FROM "Product" WHERE slug = $1',
+    [slug],
+  );
   const changed = row!.unit_amount + 100;
   const changedText = `€${(changed / 100).toFixed(2)}`;
   await page.goto('/');
@@ -175,7 +193,10 @@ test('catalog pages are cached until the catalog is revalidated', async ({ page,
     await expect(page.locator('.product-card').first()).toBeVisible();
     await expect(card).toHaveCount(0);
   } finally {
-    await mutate('UPDATE "Product" SET "unitAmount" = $1, active = true WHERE slug = $2', [row!.unit_amount, slug]);
+    await mutate('UPDATE "Product" SET "unitAmount" = $1, active = true WHERE slug = $2', [
+      row!.unit_amount,
+      slug,
+    ]);
     await revalidate({});
   }
   await page.goto(`/products/${slug}`);
@@ -219,7 +240,10 @@ test('catalog pages are the same bytes for every visitor; the header is fetched 
 
     // A form post without JavaScript is answered with the page and its result: for the poster only, never cached.
     const fields = await addToCartForm(visitor, '/products/linen-apron');
-    const posted = await visitor.post('/products/linen-apron', { multipart: { ...fields, quantity: '3' }, headers: { Origin: baseURL! } });
+    const posted = await visitor.post('/products/linen-apron', {
+      multipart: { ...fields, quantity: '3' },
+      headers: { Origin: baseURL! },
+    });
     expect(await posted.text()).toContain('Added 3 to your cart.');
     expect(await (await member.get('/products/linen-apron')).text()).not.toContain('Added 3');
     expect(await (await visitor.get('/api/session-summary')).json()).toEqual({ cartItems: 3, user: null });

@@ -10,7 +10,12 @@ let stripe: Stripe;
 
 test.beforeAll(async () => {
   running = await startEmulator({ port: 0, merchantName: 'Storefront' });
-  stripe = new Stripe('sk_test_emulator', { host: '127.0.0.1', port: running.port, protocol: 'http', telemetry: false });
+  stripe = new Stripe('sk_test_emulator', {
+    host: '127.0.0.1',
+    port: running.port,
+    protocol: 'http',
+    telemetry: false,
+  });
 });
 
 test.afterAll(async () => {
@@ -22,7 +27,14 @@ async function paymentSession(currency = 'usd'): Promise<Stripe.Checkout.Session
     mode: 'payment',
     allowed_payment_method_types: ['card', 'amazon_pay'],
     line_items: [
-      { price_data: { currency, unit_amount: 2250, product_data: { name: 'Ceramic mug', description: 'Glazed, 350 ml' } }, quantity: 2 },
+      {
+        price_data: {
+          currency,
+          unit_amount: 2250,
+          product_data: { name: 'Ceramic mug', description: 'Glazed, 350 ml' },
+        },
+        quantity: 2,
+      },
     ],
     customer_email: 'shopper@example.com',
     success_url: `${running.url}/?done=1&session_id={CHECKOUT_SESSION_ID}`,
@@ -83,7 +95,9 @@ test('Amazon Pay: authorize completes the session', async ({ page }) => {
   await expect(page.getByText('Storefront: €45.00')).toBeVisible();
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page).toHaveURL(new RegExp(`session_id=${session.id}$`));
-  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
+  const done = await stripe.checkout.sessions.retrieve(session.id, {
+    expand: ['payment_intent.latest_charge'],
+  });
   expect(done.status).toBe('complete');
   const charge = (done.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge;
   expect(charge.payment_method_details?.type).toBe('amazon_pay');
@@ -98,9 +112,14 @@ test('Amazon Pay: decline returns to Checkout with an error, then the card pays'
   await fillCard(page, '4242424242424242');
   await page.getByRole('button', { name: /^Pay / }).click();
   await expect(page).toHaveURL(/done=1/);
-  const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
+  const done = await stripe.checkout.sessions.retrieve(session.id, {
+    expand: ['payment_intent.latest_charge'],
+  });
   expect(done.payment_status).toBe('paid');
-  expect(((done.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).payment_method_details?.type).toBe('card');
+  expect(
+    ((done.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).payment_method_details
+      ?.type,
+  ).toBe('card');
 });
 
 test('cancel at Amazon Pay and the back link go to cancel_url; the session stays open', async ({ page }) => {
@@ -115,7 +134,9 @@ test('cancel at Amazon Pay and the back link go to cancel_url; the session stays
   expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
 });
 
-test('setup mode: Amazon Pay agreement to future payments saves the method with a mandate', async ({ page }) => {
+test('setup mode: Amazon Pay agreement to future payments saves the method with a mandate', async ({
+  page,
+}) => {
   const customer = await stripe.customers.create({ email: 'saver@example.com', name: 'Saver' });
   const session = await stripe.checkout.sessions.create({
     mode: 'setup',
@@ -129,7 +150,9 @@ test('setup mode: Amazon Pay agreement to future payments saves the method with 
   await expect(page.getByText(/charge your Amazon Pay account for future payments/)).toBeVisible();
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page).toHaveURL(/saved=1/);
-  const setupIntent = await stripe.setupIntents.retrieve(String(session.setup_intent), { expand: ['mandate'] });
+  const setupIntent = await stripe.setupIntents.retrieve(String(session.setup_intent), {
+    expand: ['mandate'],
+  });
   expect(setupIntent.status).toBe('succeeded');
   expect((setupIntent.mandate as Stripe.Mandate).status).toBe('active');
 });

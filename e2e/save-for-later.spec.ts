@@ -9,7 +9,8 @@ import { expect, test, type Browser, type Page, type Request } from '@playwright
 import { emulatorControl, query } from './support/stack';
 
 const PASSWORD = 'correct horse battery';
-const uniqueEmail = (label: string) => `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
+const uniqueEmail = (label: string) =>
+  `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 async function signIn(page: Page, email: string, password: string, next: string) {
@@ -26,7 +27,15 @@ async function newSignedInPage(browser: Browser, email: string, password: string
   return page;
 }
 
-type MandateRow = { id: string; status: string; frequency: string; terms_sha256: string; ip_address: string | null; user_agent: string | null; pm: string | null };
+type MandateRow = {
+  id: string;
+  status: string;
+  frequency: string;
+  terms_sha256: string;
+  ip_address: string | null;
+  user_agent: string | null;
+  pm: string | null;
+};
 
 async function mandatesOf(email: string) {
   return query<MandateRow>(
@@ -37,7 +46,14 @@ async function mandatesOf(email: string) {
   );
 }
 
-type ChargeRow = { id: string; status: string; error_code: string | null; amount: number; order_id: string; order_status: string };
+type ChargeRow = {
+  id: string;
+  status: string;
+  error_code: string | null;
+  amount: number;
+  order_id: string;
+  order_status: string;
+};
 
 async function chargesOf(mandateId: string) {
   return query<ChargeRow>(
@@ -55,7 +71,10 @@ async function fillCharge(page: Page, amount: string, currency: string, descript
   return form;
 }
 
-test('save Amazon Pay for later, charge it off-session, pay a declined charge, revoke', async ({ page, browser }) => {
+test('save Amazon Pay for later, charge it off-session, pay a declined charge, revoke', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(240_000);
   const email = uniqueEmail('saver');
 
@@ -71,7 +90,10 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await page.getByLabel(/^Monthly/).check();
   await page.getByRole('button', { name: 'Agree and save Amazon Pay' }).click();
   await expect(page.locator('#consent-error')).toHaveText('Tick the box to agree to these terms.');
-  await expect(page.getByLabel(/I have read these terms/)).toHaveAttribute('aria-describedby', 'consent-error');
+  await expect(page.getByLabel(/I have read these terms/)).toHaveAttribute(
+    'aria-describedby',
+    'consent-error',
+  );
   expect(await mandatesOf(email)).toEqual([]);
 
   await page.getByLabel(/^Monthly/).check();
@@ -108,7 +130,11 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await page.goto('/admin/mandates?status=revoked');
   await expect(page.getByTestId('admin-mandate-row').filter({ hasText: email })).toHaveCount(0);
   await page.goto('/admin/mandates?status=active');
-  await page.getByTestId('admin-mandate-row').filter({ hasText: email }).getByRole('link', { name: email }).click();
+  await page
+    .getByTestId('admin-mandate-row')
+    .filter({ hasText: email })
+    .getByRole('link', { name: email })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/admin/mandates/${mandateId}$`));
 
   await expect(page.getByTestId('admin-mandate-status')).toHaveText('Active');
@@ -120,7 +146,10 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await expect(page.getByTestId('admin-mandate-terms')).toBeVisible();
   expect(await page.getByTestId('admin-mandate-terms').textContent()).toBe(shownTerms);
   await expect(page.getByTestId('terms-hash-check')).toContainText('it is the text they saw');
-  await expect(page.getByTestId('mandate-event')).toHaveText([/Agreed to the terms by the customer/, /active/]);
+  await expect(page.getByTestId('mandate-event')).toHaveText([
+    /Agreed to the terms by the customer/,
+    /active/,
+  ]);
 
   // --- Errors stand beside their fields and nothing is charged.
   await fillCharge(page, '25.001', 'usd', '');
@@ -156,7 +185,9 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   page.off('request', sent).off('requestfinished', over).off('requestfailed', over);
   expect(actionPosts).toHaveLength(2);
   await expect(page.getByRole('button', { name: 'Charge saved method' })).toBeEnabled();
-  const requestIds = actionPosts.map((body) => /name="[^"]*requestId"\r\n\r\n([0-9a-f-]{36})/.exec(body)?.[1]);
+  const requestIds = actionPosts.map(
+    (body) => /name="[^"]*requestId"\r\n\r\n([0-9a-f-]{36})/.exec(body)?.[1],
+  );
   expect(requestIds[0]).toMatch(/^[0-9a-f-]{36}$/);
   expect(requestIds[1]).toBe(requestIds[0]);
   const [first, ...twins] = await chargesOf(mandateId);
@@ -164,18 +195,27 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   expect(first).toMatchObject({ status: 'succeeded', amount: 2500, order_status: 'paid' });
   const intents = await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent');
   expect(intents.filter((intent) => intent.metadata.off_session_charge_id === first!.id)).toHaveLength(1);
-  await expect(page.getByTestId('charge-outcome').getByRole('link')).toHaveAttribute('href', `/admin/orders/${first!.order_id}`);
+  await expect(page.getByTestId('charge-outcome').getByRole('link')).toHaveAttribute(
+    'href',
+    `/admin/orders/${first!.order_id}`,
+  );
   await expect(page.getByTestId('mandate-charge-row')).toHaveCount(1);
   await expect(page.getByTestId('mandate-charge-order-status')).toHaveText('Paid');
 
   // --- Stripe does not answer: the charge is pending; submitting the same form again settles it, once.
   // The emulator's faults are global: nothing else may create PaymentIntents on this stack meanwhile (so do
   // not run this spec twice at once against one stack, e.g. --repeat-each with several workers).
-  await emulatorControl().injectFault({ match: { method: 'POST', path: '/v1/payment_intents' }, count: 20, kind: 'drop' });
+  await emulatorControl().injectFault({
+    match: { method: 'POST', path: '/v1/payment_intents' },
+    count: 20,
+    kind: 'drop',
+  });
   const requestIdBefore = await page.locator('input[name=requestId]').inputValue();
   await fillCharge(page, '12.00', 'usd', 'Gift wrapping');
   await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'pending', { timeout: 30_000 });
+  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'pending', {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId('charge-outcome')).toContainText('cannot charge twice');
   await expect(page.locator('input[name=requestId]')).toHaveValue(requestIdBefore);
   expect((await chargesOf(mandateId)).map((charge) => charge.status)).toEqual(['succeeded', 'pending']);
@@ -188,9 +228,9 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   const [, retried, ...more] = await chargesOf(mandateId);
   expect(more).toEqual([]);
   expect(retried).toMatchObject({ status: 'succeeded', amount: 1200, order_status: 'paid' });
-  const retriedIntents = (await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent')).filter(
-    (intent) => intent.metadata.off_session_charge_id === retried!.id,
-  );
+  const retriedIntents = (
+    await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent')
+  ).filter((intent) => intent.metadata.off_session_charge_id === retried!.id);
   expect(retriedIntents).toHaveLength(1);
 
   // --- A charge on a method that now declines: failed, with Stripe's code.
@@ -201,19 +241,34 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await expect(page.getByTestId('charge-error-code')).toHaveText('payment_method_provider_decline');
   await expect(page.getByTestId('mandate-charge-row')).toHaveCount(3);
   const [, , second] = await chargesOf(mandateId);
-  expect(second).toMatchObject({ status: 'failed', error_code: 'payment_method_provider_decline', amount: 1800, order_status: 'payment_failed' });
+  expect(second).toMatchObject({
+    status: 'failed',
+    error_code: 'payment_method_provider_decline',
+    amount: 1800,
+    order_status: 'payment_failed',
+  });
 
   // The charges list shows all three; filtered by outcome it shows the failed one with its code and links.
-  const adminCharges = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
+  const adminCharges = await (
+    await browser.newContext({ storageState: await page.context().storageState() })
+  ).newPage();
   await adminCharges.goto('/admin/charges');
   await expect(adminCharges.getByTestId('admin-charge-row').filter({ hasText: email })).toHaveCount(3);
   await adminCharges.goto('/admin/charges?status=failed');
   const failedRow = adminCharges.getByTestId('admin-charge-row').filter({ hasText: email });
   await expect(failedRow).toHaveCount(1);
-  await expect(failedRow.getByTestId('admin-charge-error-code')).toHaveText('payment_method_provider_decline');
+  await expect(failedRow.getByTestId('admin-charge-error-code')).toHaveText(
+    'payment_method_provider_decline',
+  );
   await expect(failedRow).toContainText('$18.00');
-  await expect(failedRow.getByRole('link', { name: /^#\d+$/ })).toHaveAttribute('href', `/admin/orders/${second!.order_id}`);
-  await expect(failedRow.getByRole('link', { name: /^Mandate of / })).toHaveAttribute('href', `/admin/mandates/${mandateId}`);
+  await expect(failedRow.getByRole('link', { name: /^#\d+$/ })).toHaveAttribute(
+    'href',
+    `/admin/orders/${second!.order_id}`,
+  );
+  await expect(failedRow.getByRole('link', { name: /^Mandate of / })).toHaveAttribute(
+    'href',
+    `/admin/mandates/${mandateId}`,
+  );
   await adminCharges.context().close();
 
   // --- The customer, signed in elsewhere, sees the paid order and pays the failed charge with "Pay now".
@@ -242,7 +297,9 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
 
   await fillCharge(page, '5.00', 'usd', 'After the revocation');
   await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-error')).toHaveText('The customer revoked this mandate; it cannot be charged.');
+  await expect(page.getByTestId('charge-error')).toHaveText(
+    'The customer revoked this mandate; it cannot be charged.',
+  );
   await expect(page.getByTestId('admin-mandate-status')).toHaveText('Revoked');
   await expect(page.getByTestId('charge-refusal')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Charge saved method' })).toBeDisabled();
@@ -251,7 +308,12 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
 
   // --- Anyone but an admin gets a 404 on the admin pages, this customer included.
   const visitor = await (await browser.newContext()).newPage();
-  for (const path of ['/admin/mandates', `/admin/mandates/${mandateId}`, '/admin/charges', '/admin/charges?status=failed']) {
+  for (const path of [
+    '/admin/mandates',
+    `/admin/mandates/${mandateId}`,
+    '/admin/charges',
+    '/admin/charges?status=failed',
+  ]) {
     for (const who of [customer, visitor]) {
       const response = await who.goto(path);
       expect(response?.status(), `${path} for ${who === customer ? 'a customer' : 'a visitor'}`).toBe(404);
@@ -266,7 +328,11 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
 test('the demo customer gets a 404 on every admin page', async ({ page }) => {
   await signIn(page, 'customer@example.com', 'demo-customer-pass', '/account');
   const [anyMandate] = await query<{ id: string }>('SELECT id::text FROM "Mandate" LIMIT 1');
-  for (const path of ['/admin/mandates', `/admin/mandates/${anyMandate?.id ?? crypto.randomUUID()}`, '/admin/charges']) {
+  for (const path of [
+    '/admin/mandates',
+    `/admin/mandates/${anyMandate?.id ?? crypto.randomUUID()}`,
+    '/admin/charges',
+  ]) {
     expect((await page.goto(path))?.status(), path).toBe(404);
   }
 });

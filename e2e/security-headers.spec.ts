@@ -31,9 +31,11 @@ function policy(response: APIResponse): Map<string, string[]> {
 
 function expectFixedHeaders(response: APIResponse): void {
   const headers = response.headers();
-  for (const [name, value] of Object.entries(FIXED_HEADERS)) expect(headers[name], `${name} of ${response.url()}`).toBe(value);
+  for (const [name, value] of Object.entries(FIXED_HEADERS))
+    expect(headers[name], `${name} of ${response.url()}`).toBe(value);
   const permissions = headers['permissions-policy'] ?? '';
-  for (const feature of ['camera', 'microphone', 'geolocation']) expect(permissions).toContain(`${feature}=()`);
+  for (const feature of ['camera', 'microphone', 'geolocation'])
+    expect(permissions).toContain(`${feature}=()`);
   expect(headers['x-powered-by']).toBeUndefined();
 }
 
@@ -78,7 +80,9 @@ function expectCachedPagePolicy(response: APIResponse): void {
 
 const emulatorOrigin = () => new URL(stackInfo().emulatorUrl).origin;
 
-test('cached catalog pages: fixed headers and the fixed policy, the same bytes on every response', async ({ request }) => {
+test('cached catalog pages: fixed headers and the fixed policy, the same bytes on every response', async ({
+  request,
+}) => {
   const pages: Array<[path: string, status: number]> = [
     ['/', 200],
     ['/products/linen-apron', 200],
@@ -97,7 +101,9 @@ test('cached catalog pages: fixed headers and the fixed policy, the same bytes o
   }
 });
 
-test('pages: fixed headers and a nonce-based CSP on every other response, every script carrying the nonce', async ({ request }) => {
+test('pages: fixed headers and a nonce-based CSP on every other response, every script carrying the nonce', async ({
+  request,
+}) => {
   const pages: Array<[path: string, status: number]> = [
     ['/cart', 200],
     ['/sign-in', 200],
@@ -127,7 +133,9 @@ test('pages: fixed headers and a nonce-based CSP on every other response, every 
   expect(nonces.size, 'a fresh nonce per response').toBe(3);
 });
 
-test('route handlers and static files: fixed headers; handlers a CSP that allows nothing', async ({ request }) => {
+test('route handlers and static files: fixed headers; handlers a CSP that allows nothing', async ({
+  request,
+}) => {
   const handlers: Array<[path: string, status: number]> = [
     ['/api/health', 200],
     ['/api/auth/get-session', 200],
@@ -164,19 +172,28 @@ test('route handlers and static files: fixed headers; handlers a CSP that allows
   expectFixedHeaders(script);
 });
 
-test('the shop works under its CSP: hydration, client navigation and checkout with JavaScript', async ({ page }) => {
+test('the shop works under its CSP: hydration, client navigation and checkout with JavaScript', async ({
+  page,
+}) => {
   const violations = recordCspViolations(page);
   await page.goto('/');
   await page.getByRole('link', { name: /Linen Apron/ }).click(); // client-side navigation
   await expect(page).toHaveURL(/\/products\/linen-apron$/);
   // React hydrated the form: the inline RSC payload and the chunks all ran with the nonce.
-  expect(await page.locator('form.add-to-cart').evaluate((form) => Object.keys(form).some((key) => key.startsWith('__react')))).toBe(true);
+  expect(
+    await page
+      .locator('form.add-to-cart')
+      .evaluate((form) => Object.keys(form).some((key) => key.startsWith('__react'))),
+  ).toBe(true);
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByRole('status')).toContainText('Added 1');
   await expect(page.getByTestId('cart-count')).toHaveText('1'); // fetched from /api/session-summary (connect-src)
   await page.getByTestId('cart-link').click();
   await expect(page).toHaveURL(/\/cart$/);
-  await page.getByTestId('cart-group-eur').getByRole('button', { name: /^Check out / }).click();
+  await page
+    .getByTestId('cart-group-eur')
+    .getByRole('button', { name: /^Check out / })
+    .click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
   await page.getByRole('link', { name: /^Back to / }).click();
   await expect(page.getByText('Checkout canceled: nothing was charged')).toBeVisible();
@@ -185,7 +202,9 @@ test('the shop works under its CSP: hydration, client navigation and checkout wi
   expect(violations).toEqual([]);
 });
 
-test('without JavaScript the checkout form is allowed to redirect to the hosted Checkout (form-action)', async ({ browser }) => {
+test('without JavaScript the checkout form is allowed to redirect to the hosted Checkout (form-action)', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   try {
     const page = await context.newPage();
@@ -195,7 +214,10 @@ test('without JavaScript the checkout form is allowed to redirect to the hosted 
     await expect(page.getByRole('status')).toContainText('Added 1');
     await page.goto('/cart');
     // A plain form post answered with a 303 to the emulator: Chromium checks that redirect against form-action.
-    await page.getByTestId('cart-group-gbp').getByRole('button', { name: /^Check out / }).click();
+    await page
+      .getByTestId('cart-group-gbp')
+      .getByRole('button', { name: /^Check out / })
+      .click();
     await expect(page).toHaveURL(new RegExp(`^${emulatorOrigin()}/c/pay/cs_test_`));
     await expect(page.getByRole('button', { name: /^Pay / })).toBeVisible();
     expect(violations).toEqual([]);
@@ -204,7 +226,10 @@ test('without JavaScript the checkout form is allowed to redirect to the hosted 
   }
 });
 
-test('cookies over http: the cart and session cookies are HttpOnly and SameSite=Lax', async ({ page, context }) => {
+test('cookies over http: the cart and session cookies are HttpOnly and SameSite=Lax', async ({
+  page,
+  context,
+}) => {
   await page.goto('/products/linen-apron');
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByRole('status')).toContainText('Added 1');
@@ -216,10 +241,17 @@ test('cookies over http: the cart and session cookies are HttpOnly and SameSite=
   await expect(page).toHaveURL(/\/account$/);
 
   const cookies = await context.cookies();
-  expect(cookies.map((cookie) => cookie.name).sort()).toEqual(expect.arrayContaining(['cart', 'shop.session_token']));
+  expect(cookies.map((cookie) => cookie.name).sort()).toEqual(
+    expect.arrayContaining(['cart', 'shop.session_token']),
+  );
   for (const cookie of cookies) {
-    expect(cookie, cookie.name).toEqual(expect.objectContaining({ httpOnly: true, sameSite: 'Lax', path: '/' }));
-    expect(cookie.secure, `${cookie.name}: not Secure while APP_URL is http, or the browser would drop it`).toBe(false);
+    expect(cookie, cookie.name).toEqual(
+      expect.objectContaining({ httpOnly: true, sameSite: 'Lax', path: '/' }),
+    );
+    expect(
+      cookie.secure,
+      `${cookie.name}: not Secure while APP_URL is http, or the browser would drop it`,
+    ).toBe(false);
   }
 });
 
@@ -241,7 +273,9 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
     await https?.stop();
   });
 
-  test('HSTS on pages and handlers, upgrade-insecure-requests, form-action to checkout.stripe.com', async ({ playwright }) => {
+  test('HSTS on pages and handlers, upgrade-insecure-requests, form-action to checkout.stripe.com', async ({
+    playwright,
+  }) => {
     const request = await playwright.request.newContext({ baseURL: https.url });
     try {
       for (const path of ['/', '/cart', '/api/health']) {
@@ -273,19 +307,31 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
         headers: { Origin: https.url },
       });
       expect(added.status()).toBe(200);
-      const cart = added.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('cart='));
+      const cart = added
+        .headersArray()
+        .find((h) => h.name.toLowerCase() === 'set-cookie' && h.value.startsWith('cart='));
       expect(cart?.value).toBeTruthy();
-      expect(attributes(cart!.value)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']));
+      expect(attributes(cart!.value)).toEqual(
+        expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']),
+      );
 
       const signedUp = await request.post('/api/auth/sign-up/email', {
         headers: { Origin: 'https://shop.example' },
-        data: { name: 'Secure Cookie', email: `secure.${Date.now()}@example.com`, password: 'correct horse battery' },
+        data: {
+          name: 'Secure Cookie',
+          email: `secure.${Date.now()}@example.com`,
+          password: 'correct horse battery',
+        },
       });
       expect(signedUp.status(), await signedUp.text()).toBe(200);
-      const session = signedUp.headersArray().find((h) => h.name.toLowerCase() === 'set-cookie' && /session_token=/.test(h.value));
+      const session = signedUp
+        .headersArray()
+        .find((h) => h.name.toLowerCase() === 'set-cookie' && /session_token=/.test(h.value));
       // better-auth adds the __Secure- prefix when cookies are Secure: browsers then refuse it over http.
       expect(session?.value).toMatch(/^__Secure-shop\.session_token=/);
-      expect(attributes(session!.value)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']));
+      expect(attributes(session!.value)).toEqual(
+        expect.arrayContaining(['secure', 'httponly', 'samesite=lax', 'path=/']),
+      );
     } finally {
       await request.dispose();
     }

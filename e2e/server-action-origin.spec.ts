@@ -22,11 +22,23 @@ async function cartIdOf(request: APIRequestContext): Promise<string> {
 }
 
 /** Posts the form the way a browser without JavaScript does: multipart, to the page's own URL. */
-function postForm(request: APIRequestContext, fields: Record<string, string>, origin: string, quantity: string) {
-  return request.post(PRODUCT, { multipart: { ...fields, quantity }, headers: { Origin: origin }, maxRedirects: 0 });
+function postForm(
+  request: APIRequestContext,
+  fields: Record<string, string>,
+  origin: string,
+  quantity: string,
+) {
+  return request.post(PRODUCT, {
+    multipart: { ...fields, quantity },
+    headers: { Origin: origin },
+    maxRedirects: 0,
+  });
 }
 
-test('an add-to-cart POST from another origin is refused and writes nothing', async ({ playwright, baseURL }) => {
+test('an add-to-cart POST from another origin is refused and writes nothing', async ({
+  playwright,
+  baseURL,
+}) => {
   const request = await playwright.request.newContext({ baseURL });
   try {
     const fields = await addToCartForm(request, PRODUCT);
@@ -54,7 +66,11 @@ test('an add-to-cart POST from another origin is refused and writes nothing', as
   }
 });
 
-test('the action as React calls it (fetch with Next-Action) is refused from another origin', async ({ page, context, baseURL }) => {
+test('the action as React calls it (fetch with Next-Action) is refused from another origin', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   await page.goto(PRODUCT);
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByRole('status')).toContainText('Added 1');
@@ -63,14 +79,20 @@ test('the action as React calls it (fetch with Next-Action) is refused from anot
   expect(before).toEqual([expect.objectContaining({ quantity: 1 })]);
 
   // The page's own request, captured before it leaves the browser, then replayed byte for byte with another Origin.
-  await page.route(`${baseURL}${PRODUCT}`, (route) => (route.request().method() === 'POST' ? route.abort() : route.continue()));
+  await page.route(`${baseURL}${PRODUCT}`, (route) =>
+    route.request().method() === 'POST' ? route.abort() : route.continue(),
+  );
   await page.getByLabel('Quantity').fill('6');
   const [call] = await Promise.all([
     page.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined),
     page.getByRole('button', { name: 'Add to cart' }).click(),
   ]);
   const replay = (origin: string) =>
-    context.request.post(PRODUCT, { headers: { ...call.headers(), origin }, data: call.postDataBuffer()!, maxRedirects: 0 });
+    context.request.post(PRODUCT, {
+      headers: { ...call.headers(), origin },
+      data: call.postDataBuffer()!,
+      maxRedirects: 0,
+    });
 
   const evil = await replay(EVIL);
   expect(evil.status()).toBe(500);

@@ -49,9 +49,11 @@ function authenticate(emu: Emulator, req: IncomingMessage): void {
   }
   let key = '';
   if (header.startsWith('Bearer ')) key = header.slice(7).trim();
-  else if (header.startsWith('Basic ')) key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
+  else if (header.startsWith('Basic '))
+    key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
   if (key !== emu.config.secretKey) {
-    const masked = key.length > 8 ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : key;
+    const masked =
+      key.length > 8 ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : key;
     throw authenticationError(`Invalid API Key provided: ${masked}`);
   }
 }
@@ -60,13 +62,22 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function handleApi(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): Promise<void> {
+export async function handleApi(
+  emu: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  rawBody: string,
+): Promise<void> {
   const requestId = newId('request');
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname;
   const baseHeaders: Record<string, string> = { 'Request-Id': requestId };
   const fail = (error: ApiError): void => {
-    send(res, error.status, JSON.stringify(errorJson(error, requestId), null, 2), { ...baseHeaders, ...error.headers });
+    send(res, error.status, JSON.stringify(errorJson(error, requestId), null, 2), {
+      ...baseHeaders,
+      ...error.headers,
+    });
   };
   try {
     authenticate(emu, req);
@@ -81,14 +92,23 @@ export async function handleApi(emu: Emulator, req: IncomingMessage, res: Server
     return;
   }
   if (fault?.kind === '500') {
-    return fail(new ApiError(500, { type: 'api_error', message: 'An unknown error occurred (injected by the emulator).' }, { 'Stripe-Should-Retry': 'true' }));
+    return fail(
+      new ApiError(
+        500,
+        { type: 'api_error', message: 'An unknown error occurred (injected by the emulator).' },
+        { 'Stripe-Should-Retry': 'true' },
+      ),
+    );
   }
   if (fault?.kind === '429') {
-    return fail(new ApiError(429, {
-      type: 'invalid_request_error',
-      code: 'rate_limit',
-      message: 'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
-    }));
+    return fail(
+      new ApiError(429, {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        message:
+          'Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.',
+      }),
+    );
   }
 
   const idempotencyKey = method === 'POST' ? (req.headers['idempotency-key']?.toString() ?? null) : null;
@@ -108,7 +128,11 @@ export async function handleApi(emu: Emulator, req: IncomingMessage, res: Server
       const replay = findReplay(emu.state, idempotencyKey, method, path, print);
       if (replay) {
         if (fault?.kind === 'slow') await delay(fault.delayMs);
-        send(res, replay.status, replay.body, { 'Request-Id': replay.requestId, 'Idempotent-Replayed': 'true', 'Idempotency-Key': idempotencyKey });
+        send(res, replay.status, replay.body, {
+          'Request-Id': replay.requestId,
+          'Idempotent-Replayed': 'true',
+          'Idempotency-Key': idempotencyKey,
+        });
         return;
       }
       inFlight.add(idempotencyKey);
@@ -120,7 +144,14 @@ export async function handleApi(emu: Emulator, req: IncomingMessage, res: Server
     let body: string;
     let extraHeaders: Record<string, string> = {};
     try {
-      const result = matched.route.handler({ emu, method, path, ids: matched.ids, params, cause: { requestId, idempotencyKey } });
+      const result = matched.route.handler({
+        emu,
+        method,
+        path,
+        ids: matched.ids,
+        params,
+        cause: { requestId, idempotencyKey },
+      });
       status = result.status ?? 200;
       body = JSON.stringify(result.body, null, 2);
     } catch (error) {
@@ -132,7 +163,15 @@ export async function handleApi(emu: Emulator, req: IncomingMessage, res: Server
     if (idempotencyKey !== null) {
       extraHeaders['Idempotency-Key'] = idempotencyKey;
       if (shouldStore(status)) {
-        emu.state.idempotency[idempotencyKey] = { method, path, fingerprint: print, status, body, requestId, created: Date.now() };
+        emu.state.idempotency[idempotencyKey] = {
+          method,
+          path,
+          fingerprint: print,
+          status,
+          body,
+          requestId,
+          created: Date.now(),
+        };
         emu.changed();
       }
     }

@@ -5,7 +5,15 @@ import type { Emulator } from './context.ts';
 import { CUSTOMER_ACTION } from './context.ts';
 import { buildAmazonPayPaymentMethod, buildCardPaymentMethod } from './objects.ts';
 import type { FlowResult, PayerDetails } from './payments.ts';
-import { DECLINES, failPayment, failSetup, internalOf, requireAction, succeedPayment, succeedSetup } from './payments.ts';
+import {
+  DECLINES,
+  failPayment,
+  failSetup,
+  internalOf,
+  requireAction,
+  succeedPayment,
+  succeedSetup,
+} from './payments.ts';
 import { findObject, putObject } from './store.ts';
 import { findTestCard, luhnValid, normaliseCardNumber } from './test-cards.ts';
 
@@ -49,29 +57,51 @@ export function cardInputProblem(input: CardInput): string | null {
   if (!luhnValid(digits)) return 'Your card number is invalid.';
   const now = new Date();
   const year = input.expYear < 100 ? 2000 + input.expYear : input.expYear;
-  if (!Number.isInteger(input.expMonth) || input.expMonth < 1 || input.expMonth > 12 || !Number.isInteger(year)) {
+  if (
+    !Number.isInteger(input.expMonth) ||
+    input.expMonth < 1 ||
+    input.expMonth > 12 ||
+    !Number.isInteger(year)
+  ) {
     return "Your card's expiration date is incomplete.";
   }
-  if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && input.expMonth < now.getUTCMonth() + 1)) {
+  if (
+    year < now.getUTCFullYear() ||
+    (year === now.getUTCFullYear() && input.expMonth < now.getUTCMonth() + 1)
+  ) {
     return "Your card's expiration year is in the past.";
   }
   if (!/^\d{3,4}$/.test(input.cvc)) return "Your card's security code is incomplete.";
   return null;
 }
 
-export function payWithCard(emu: Emulator, sessionId: string, input: CardInput, userAgent: string | null): FlowResult {
+export function payWithCard(
+  emu: Emulator,
+  sessionId: string,
+  input: CardInput,
+  userAgent: string | null,
+): FlowResult {
   const opened = openSession(emu, sessionId);
   if (isResult(opened)) return opened;
   const session = opened;
-  if (!session.payment_method_types.includes('card')) return failed(emu, session, 'Card payments are not available for this session.');
+  if (!session.payment_method_types.includes('card'))
+    return failed(emu, session, 'Card payments are not available for this session.');
   const problem = cardInputProblem(input);
   if (problem) return failed(emu, session, problem);
   const number = normaliseCardNumber(input.number);
   const card = findTestCard(number) ?? {
-    brand: 'visa' as const, funding: 'credit' as const, country: 'US', onSession: 'declined' as const, offSession: 'card_declined' as const,
+    brand: 'visa' as const,
+    funding: 'credit' as const,
+    country: 'US',
+    onSession: 'declined' as const,
+    offSession: 'card_declined' as const,
   };
   const expYear = input.expYear < 100 ? 2000 + input.expYear : input.expYear;
-  const paymentMethod = putObject(emu.state, 'payment_method', buildCardPaymentMethod(card, number, input.expMonth, expYear, input.payer));
+  const paymentMethod = putObject(
+    emu.state,
+    'payment_method',
+    buildCardPaymentMethod(card, number, input.expMonth, expYear, input.payer),
+  );
   emu.state.behaviors[paymentMethod.id] = card.offSession;
   const cause = CUSTOMER_ACTION;
   if (card.onSession === 'requires_authentication') {
@@ -82,18 +112,25 @@ export function payWithCard(emu: Emulator, sessionId: string, input: CardInput, 
   }
   if (card.onSession === 'declined' || card.onSession === 'insufficient_funds') {
     const failure = card.onSession === 'declined' ? DECLINES.card_declined : DECLINES.insufficient_funds;
-    const after = session.mode === 'setup'
-      ? failSetup(emu, cause, sessionId, paymentMethod, failure)
-      : failPayment(emu, cause, sessionId, paymentMethod, failure);
+    const after =
+      session.mode === 'setup'
+        ? failSetup(emu, cause, sessionId, paymentMethod, failure)
+        : failPayment(emu, cause, sessionId, paymentMethod, failure);
     return { kind: 'failed', session: after, message: failure.message };
   }
-  const done = session.mode === 'setup'
-    ? succeedSetup(emu, cause, sessionId, paymentMethod, input.payer, userAgent)
-    : succeedPayment(emu, cause, sessionId, paymentMethod, input.payer, { userAgent });
+  const done =
+    session.mode === 'setup'
+      ? succeedSetup(emu, cause, sessionId, paymentMethod, input.payer, userAgent)
+      : succeedPayment(emu, cause, sessionId, paymentMethod, input.payer, { userAgent });
   return { kind: 'complete', session: done };
 }
 
-export function finishAuthentication(emu: Emulator, sessionId: string, approve: boolean, userAgent: string | null): FlowResult {
+export function finishAuthentication(
+  emu: Emulator,
+  sessionId: string,
+  approve: boolean,
+  userAgent: string | null,
+): FlowResult {
   const opened = openSession(emu, sessionId);
   if (isResult(opened)) return opened;
   const internal = internalOf(emu, sessionId);
@@ -103,14 +140,18 @@ export function finishAuthentication(emu: Emulator, sessionId: string, approve: 
   internal.pendingAuthentication = undefined;
   const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
   if (!approve) {
-    const after = opened.mode === 'setup'
-      ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.setup_authentication_failed)
-      : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.authentication_failed, { charge: false });
+    const after =
+      opened.mode === 'setup'
+        ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.setup_authentication_failed)
+        : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.authentication_failed, {
+            charge: false,
+          });
     return { kind: 'failed', session: after, message: DECLINES.authentication_failed.message };
   }
-  const done = opened.mode === 'setup'
-    ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
-    : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent });
+  const done =
+    opened.mode === 'setup'
+      ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
+      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent });
   return { kind: 'complete', session: done };
 }
 
@@ -118,15 +159,22 @@ export function finishAuthentication(emu: Emulator, sessionId: string, approve: 
 export function startAmazonPay(emu: Emulator, sessionId: string, payer: PayerDetails): FlowResult {
   const opened = openSession(emu, sessionId);
   if (isResult(opened)) return opened;
-  if (!opened.payment_method_types.includes('amazon_pay')) return failed(emu, opened, 'Amazon Pay is not available for this session.');
+  if (!opened.payment_method_types.includes('amazon_pay'))
+    return failed(emu, opened, 'Amazon Pay is not available for this session.');
   const internal = internalOf(emu, sessionId);
   const url = amazonPayUrl(emu, sessionId);
-  const existing = internal.pendingAmazonPay && findObject(emu.state, 'payment_method', internal.pendingAmazonPay.paymentMethod);
+  const existing =
+    internal.pendingAmazonPay &&
+    findObject(emu.state, 'payment_method', internal.pendingAmazonPay.paymentMethod);
   if (existing) return { kind: 'requires_action', session: opened, url };
-  const paymentMethod = putObject(emu.state, 'payment_method', buildAmazonPayPaymentMethod({
-    email: payer.email ?? opened.customer_email ?? null,
-    name: payer.name,
-  }));
+  const paymentMethod = putObject(
+    emu.state,
+    'payment_method',
+    buildAmazonPayPaymentMethod({
+      email: payer.email ?? opened.customer_email ?? null,
+      name: payer.name,
+    }),
+  );
   internal.pendingAmazonPay = { paymentMethod: paymentMethod.id };
   requireAction(emu, CUSTOMER_ACTION, sessionId, paymentMethod, url);
   return { kind: 'requires_action', session: opened, url };
@@ -146,16 +194,24 @@ export function finishAmazonPay(
   const paymentMethod = pending ? findObject(emu.state, 'payment_method', pending.paymentMethod) : undefined;
   if (!paymentMethod) return failed(emu, opened, 'There is no Amazon Pay authorization in progress.');
   internal.pendingAmazonPay = undefined;
-  const payer = { email: paymentMethod.billing_details.email ?? `buyer+${sessionId.slice(-6)}@example.com`, name: paymentMethod.billing_details.name ?? 'Amazon Pay Buyer' };
+  const payer = {
+    email: paymentMethod.billing_details.email ?? `buyer+${sessionId.slice(-6)}@example.com`,
+    name: paymentMethod.billing_details.name ?? 'Amazon Pay Buyer',
+  };
   if (decision === 'decline') {
     const failure = DECLINES.amazon_pay_declined;
-    const after = opened.mode === 'setup'
-      ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure)
-      : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure);
+    const after =
+      opened.mode === 'setup'
+        ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure)
+        : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure);
     return { kind: 'failed', session: after, message: failure.message };
   }
-  const done = opened.mode === 'setup'
-    ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
-    : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent, delayed: options.delayed });
+  const done =
+    opened.mode === 'setup'
+      ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
+      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, {
+          userAgent,
+          delayed: options.delayed,
+        });
   return { kind: 'complete', session: done };
 }

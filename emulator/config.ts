@@ -1,15 +1,19 @@
 // One place that turns CLI environment and programmatic options into a validated configuration.
 import { z } from 'zod';
 
-const urlList = z
-  .array(z.string().url())
-  .default([]);
+const urlList = z.array(z.string().url()).default([]);
 
 const retrySchedule = z.array(z.number().int().nonnegative()).min(0);
 
 /** Production-like webhook retry schedule (Stripe retries for up to three days). */
 export const PRODUCTION_RETRY_MS: readonly number[] = [
-  60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000,
+  60_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+  24 * 3_600_000,
 ];
 /** A schedule fast enough for tests. */
 export const FAST_RETRY_MS: readonly number[] = [20, 50, 100, 200, 400];
@@ -64,7 +68,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
     stateFile: env.EMULATOR_STATE_FILE || undefined,
     publicUrl: env.EMULATOR_PUBLIC_URL || undefined,
     merchantName: env.EMULATOR_MERCHANT_NAME || undefined,
-    webhookRetryMs: env.EMULATOR_WEBHOOK_RETRY_MS === 'fast' ? [...FAST_RETRY_MS] : numberList(env.EMULATOR_WEBHOOK_RETRY_MS),
+    webhookRetryMs:
+      env.EMULATOR_WEBHOOK_RETRY_MS === 'fast'
+        ? [...FAST_RETRY_MS]
+        : numberList(env.EMULATOR_WEBHOOK_RETRY_MS),
     webhookTimeoutMs: numberOrUndefined(env.EMULATOR_WEBHOOK_TIMEOUT_MS),
     logRequests: env.EMULATOR_LOG === '1' || env.EMULATOR_LOG === 'true' ? true : undefined,
   };

@@ -41,20 +41,43 @@ export interface ControlClient {
   health(): Promise<{ ok: boolean; url: string; pendingWebhooks: number }>;
   reset(options?: { keepEndpoints?: boolean }): Promise<void>;
   objects<T = unknown>(type: ObjectType): Promise<T[]>;
-  object<T = unknown>(id: string): Promise<{ object: T; internal?: SessionInternal; behavior?: OffSessionBehavior; lineItems?: Stripe.LineItem[] }>;
+  object<T = unknown>(
+    id: string,
+  ): Promise<{
+    object: T;
+    internal?: SessionInternal;
+    behavior?: OffSessionBehavior;
+    lineItems?: Stripe.LineItem[];
+  }>;
   deliveries(filter?: { eventType?: string; endpoint?: string; event?: string }): Promise<DeliveryAttempt[]>;
   resendEvent(eventId: string, endpointId?: string): Promise<void>;
   chaos(settings?: Partial<ChaosSettings>): Promise<ChaosSettings>;
-  addWebhookEndpoint(url: string, options?: { secret?: string; enabledEvents?: string[] }): Promise<WebhookEndpointWithSecret>;
+  addWebhookEndpoint(
+    url: string,
+    options?: { secret?: string; enabledEvents?: string[] },
+  ): Promise<WebhookEndpointWithSecret>;
   removeWebhookEndpoint(id: string): Promise<void>;
   webhookEndpoints(): Promise<WebhookEndpointWithSecret[]>;
-  injectFault(fault: { match?: FaultMatch; count?: number; kind: FaultKind; delayMs?: number }): Promise<FaultRule>;
-  randomFaults(settings: { rate: number; kinds?: FaultKind[]; match?: FaultMatch; delayMs?: number }): Promise<RandomFaults>;
+  injectFault(fault: {
+    match?: FaultMatch;
+    count?: number;
+    kind: FaultKind;
+    delayMs?: number;
+  }): Promise<FaultRule>;
+  randomFaults(settings: {
+    rate: number;
+    kinds?: FaultKind[];
+    match?: FaultMatch;
+    delayMs?: number;
+  }): Promise<RandomFaults>;
   clearFaults(): Promise<void>;
   faults(): Promise<{ rules: FaultRule[]; random: RandomFaults | null; injected: number }>;
   completeCheckoutSession(id: string, options?: CompleteOptions): Promise<Stripe.Checkout.Session>;
   settleCheckoutSession(id: string, outcome: 'succeeded' | 'failed'): Promise<Stripe.Checkout.Session>;
-  failSetup(id: string, code?: 'card_declined' | 'payment_method_provider_decline' | 'setup_intent_authentication_failure'): Promise<Stripe.Checkout.Session>;
+  failSetup(
+    id: string,
+    code?: 'card_declined' | 'payment_method_provider_decline' | 'setup_intent_authentication_failure',
+  ): Promise<Stripe.Checkout.Session>;
   expireCheckoutSessions(ids?: string[]): Promise<string[]>;
   setPaymentMethodBehavior(id: string, behavior: OffSessionBehavior): Promise<void>;
   /** Resolves when no webhook is queued, in flight or waiting for a retry. */
@@ -72,8 +95,12 @@ export function createControlClient(baseUrl: string): ControlClient {
     const text = await response.text();
     const json: unknown = text ? JSON.parse(text) : null;
     if (!response.ok) {
-      const message = json !== null && typeof json === 'object' && 'error' in json ? String(json.error) : text;
-      throw new ControlApiError(response.status, `${method} /_emulator${path}: ${response.status} ${message}`);
+      const message =
+        json !== null && typeof json === 'object' && 'error' in json ? String(json.error) : text;
+      throw new ControlApiError(
+        response.status,
+        `${method} /_emulator${path}: ${response.status} ${message}`,
+      );
     }
     return json as T;
   }
@@ -88,33 +115,59 @@ export function createControlClient(baseUrl: string): ControlClient {
     reset: async (options) => {
       await call('POST', '/reset', options ?? {});
     },
-    objects: async <T>(type: ObjectType) => (await call<{ data: T[] }>('GET', `/objects${query({ type })}`)).data,
+    objects: async <T>(type: ObjectType) =>
+      (await call<{ data: T[] }>('GET', `/objects${query({ type })}`)).data,
     object: (id) => call('GET', `/objects/${encodeURIComponent(id)}`),
     deliveries: async (filter = {}) =>
-      (await call<{ data: DeliveryAttempt[] }>('GET', `/deliveries${query({ event_type: filter.eventType, endpoint: filter.endpoint, event: filter.event })}`)).data,
+      (
+        await call<{ data: DeliveryAttempt[] }>(
+          'GET',
+          `/deliveries${query({ event_type: filter.eventType, endpoint: filter.endpoint, event: filter.event })}`,
+        )
+      ).data,
     resendEvent: async (eventId, endpointId) => {
-      await call('POST', `/events/${encodeURIComponent(eventId)}/resend`, endpointId ? { endpoint: endpointId } : {});
+      await call(
+        'POST',
+        `/events/${encodeURIComponent(eventId)}/resend`,
+        endpointId ? { endpoint: endpointId } : {},
+      );
     },
     chaos: (settings) => (settings ? call('POST', '/chaos', settings) : call('GET', '/chaos')),
     addWebhookEndpoint: (url, options = {}) =>
-      call('POST', '/webhook-endpoints', { url, secret: options.secret, enabled_events: options.enabledEvents }),
+      call('POST', '/webhook-endpoints', {
+        url,
+        secret: options.secret,
+        enabled_events: options.enabledEvents,
+      }),
     removeWebhookEndpoint: async (id) => {
       await call('DELETE', `/webhook-endpoints/${encodeURIComponent(id)}`);
     },
-    webhookEndpoints: async () => (await call<{ data: WebhookEndpointWithSecret[] }>('GET', '/webhook-endpoints')).data,
-    injectFault: (fault) => call('POST', '/faults', { match: fault.match ?? {}, count: fault.count ?? 1, kind: fault.kind, delayMs: fault.delayMs }),
+    webhookEndpoints: async () =>
+      (await call<{ data: WebhookEndpointWithSecret[] }>('GET', '/webhook-endpoints')).data,
+    injectFault: (fault) =>
+      call('POST', '/faults', {
+        match: fault.match ?? {},
+        count: fault.count ?? 1,
+        kind: fault.kind,
+        delayMs: fault.delayMs,
+      }),
     randomFaults: (settings) => call('POST', '/faults/random', { ...settings, match: settings.match ?? {} }),
     clearFaults: async () => {
       await call('DELETE', '/faults');
     },
     faults: () => call('GET', '/faults'),
-    completeCheckoutSession: (id, options = {}) => call('POST', `/checkout-sessions/${encodeURIComponent(id)}/complete`, options),
-    settleCheckoutSession: (id, outcome) => call('POST', `/checkout-sessions/${encodeURIComponent(id)}/settle`, { outcome }),
-    failSetup: (id, code) => call('POST', `/checkout-sessions/${encodeURIComponent(id)}/fail-setup`, code ? { code } : {}),
-    expireCheckoutSessions: async (ids) => (await call<{ expired: string[] }>('POST', '/checkout-sessions/expire', ids ? { ids } : {})).expired,
+    completeCheckoutSession: (id, options = {}) =>
+      call('POST', `/checkout-sessions/${encodeURIComponent(id)}/complete`, options),
+    settleCheckoutSession: (id, outcome) =>
+      call('POST', `/checkout-sessions/${encodeURIComponent(id)}/settle`, { outcome }),
+    failSetup: (id, code) =>
+      call('POST', `/checkout-sessions/${encodeURIComponent(id)}/fail-setup`, code ? { code } : {}),
+    expireCheckoutSessions: async (ids) =>
+      (await call<{ expired: string[] }>('POST', '/checkout-sessions/expire', ids ? { ids } : {})).expired,
     setPaymentMethodBehavior: async (id, behavior) => {
       await call('POST', `/payment-methods/${encodeURIComponent(id)}/behavior`, { behavior });
     },
-    flushWebhooks: (timeoutMs) => call('POST', '/webhooks/flush', timeoutMs === undefined ? {} : { timeoutMs }),
+    flushWebhooks: (timeoutMs) =>
+      call('POST', '/webhooks/flush', timeoutMs === undefined ? {} : { timeoutMs }),
   };
 }

@@ -10,7 +10,14 @@ import { addFault, emptyFaults, FAULT_KINDS } from './faults.ts';
 import { buildCardPaymentMethod } from './objects.ts';
 import { DECLINES, expireSession, failSetup, internalOf, settleSession, succeedPayment } from './payments.ts';
 import { addWebhookEndpoint, removeWebhookEndpoint } from './resources/events.ts';
-import { allObjects, emptyState, findObject, OBJECT_KINDS, OFF_SESSION_BEHAVIORS, putObject } from './store.ts';
+import {
+  allObjects,
+  emptyState,
+  findObject,
+  OBJECT_KINDS,
+  OFF_SESSION_BEHAVIORS,
+  putObject,
+} from './store.ts';
 import type { ObjectKind } from './store.ts';
 import { findTestCard } from './test-cards.ts';
 import { DEFAULT_CHAOS } from './webhooks.ts';
@@ -31,12 +38,23 @@ const matchSchema = z
   .default({});
 
 export const schemas = {
-  reset: z.object({ keepEndpoints: z.boolean().default(true) }).strict().default({ keepEndpoints: true }),
+  reset: z
+    .object({ keepEndpoints: z.boolean().default(true) })
+    .strict()
+    .default({ keepEndpoints: true }),
   chaos: z
-    .object({ duplicates: z.number().int().min(1).max(10).optional(), shuffle: z.boolean().optional(), delayMs: z.number().int().min(0).optional() })
+    .object({
+      duplicates: z.number().int().min(1).max(10).optional(),
+      shuffle: z.boolean().optional(),
+      delayMs: z.number().int().min(0).optional(),
+    })
     .strict(),
   endpoint: z
-    .object({ url: z.string().url(), secret: z.string().startsWith('whsec_').optional(), enabled_events: z.array(z.string()).min(1).optional() })
+    .object({
+      url: z.string().url(),
+      secret: z.string().startsWith('whsec_').optional(),
+      enabled_events: z.array(z.string()).min(1).optional(),
+    })
     .strict(),
   fault: z
     .object({
@@ -63,11 +81,23 @@ export const schemas = {
     })
     .strict(),
   settle: z.object({ outcome: z.enum(['succeeded', 'failed']) }).strict(),
-  failSetup: z.object({ code: z.enum(['card_declined', 'payment_method_provider_decline', 'setup_intent_authentication_failure']).optional() }).strict(),
-  expire: z.object({ ids: z.array(z.string()).optional() }).strict().default({}),
+  failSetup: z
+    .object({
+      code: z
+        .enum(['card_declined', 'payment_method_provider_decline', 'setup_intent_authentication_failure'])
+        .optional(),
+    })
+    .strict(),
+  expire: z
+    .object({ ids: z.array(z.string()).optional() })
+    .strict()
+    .default({}),
   behavior: z.object({ behavior: z.enum(OFF_SESSION_BEHAVIORS as [string, ...string[]]) }).strict(),
   resend: z.object({ endpoint: z.string().optional() }).strict().default({}),
-  flush: z.object({ timeoutMs: z.number().int().min(0).max(600_000).default(30_000) }).strict().default({ timeoutMs: 30_000 }),
+  flush: z
+    .object({ timeoutMs: z.number().int().min(0).max(600_000).default(30_000) })
+    .strict()
+    .default({ timeoutMs: 30_000 }),
 };
 
 function parseBody<T>(schema: z.ZodType<T>, raw: string): T {
@@ -80,7 +110,11 @@ function parseBody<T>(schema: z.ZodType<T>, raw: string): T {
     }
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new ControlError(400, result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  if (!result.success)
+    throw new ControlError(
+      400,
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
   return result.data;
 }
 
@@ -93,16 +127,33 @@ export function ensureConfiguredEndpoints(emu: Emulator): void {
   for (const url of emu.config.webhookUrls) {
     const existing = allObjects(emu.state, 'webhook_endpoint').find((endpoint) => endpoint.url === url);
     if (existing) emu.state.endpointSecrets[existing.id] = emu.config.webhookSecret;
-    else addWebhookEndpoint(emu, { url, enabledEvents: ['*'], secret: emu.config.webhookSecret, description: 'From EMULATOR_WEBHOOK_URLS' });
+    else
+      addWebhookEndpoint(emu, {
+        url,
+        enabledEvents: ['*'],
+        secret: emu.config.webhookSecret,
+        description: 'From EMULATOR_WEBHOOK_URLS',
+      });
   }
 }
 
 function requireSessionId(emu: Emulator, id: string): void {
-  if (!findObject(emu.state, 'checkout.session', id)) throw new ControlError(404, `No such checkout.session: '${id}'`);
+  if (!findObject(emu.state, 'checkout.session', id))
+    throw new ControlError(404, `No such checkout.session: '${id}'`);
 }
 
-async function dispatch(emu: Emulator, method: string, path: string, url: URL, raw: string): Promise<unknown> {
-  const parts = path.slice(CONTROL_PREFIX.length).split('/').filter((part) => part !== '').map(decodeURIComponent);
+async function dispatch(
+  emu: Emulator,
+  method: string,
+  path: string,
+  url: URL,
+  raw: string,
+): Promise<unknown> {
+  const parts = path
+    .slice(CONTROL_PREFIX.length)
+    .split('/')
+    .filter((part) => part !== '')
+    .map(decodeURIComponent);
   const [head, id, action] = parts;
   const route = `${method} ${head ?? ''}${id !== undefined ? '/:id' : ''}${action !== undefined ? `/${action}` : ''}`;
   switch (route) {
@@ -137,8 +188,14 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       const found = lookupById(emu, id);
       if (!found) throw new ControlError(404, `No object '${id}'`);
       const internal = found.object === 'checkout.session' ? internalOf(emu, id) : undefined;
-      const behavior = found.object === 'payment_method' ? (emu.state.behaviors[id] ?? 'succeeds') : undefined;
-      return { object: found, internal, behavior, lineItems: found.object === 'checkout.session' ? emu.state.lineItems[id] : undefined };
+      const behavior =
+        found.object === 'payment_method' ? (emu.state.behaviors[id] ?? 'succeeds') : undefined;
+      return {
+        object: found,
+        internal,
+        behavior,
+        lineItems: found.object === 'checkout.session' ? emu.state.lineItems[id] : undefined,
+      };
     }
     case 'GET deliveries': {
       const eventType = url.searchParams.get('event_type');
@@ -156,9 +213,12 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       if (id === undefined) throw new ControlError(400, 'Missing id');
       const { endpoint } = parseBody(schemas.resend, raw);
       if (!findObject(emu.state, 'event', id)) throw new ControlError(404, `No such event: '${id}'`);
-      const targets = endpoint ? [endpoint] : allObjects(emu.state, 'webhook_endpoint').map((candidate) => candidate.id);
+      const targets = endpoint
+        ? [endpoint]
+        : allObjects(emu.state, 'webhook_endpoint').map((candidate) => candidate.id);
       for (const target of targets) {
-        if (!findObject(emu.state, 'webhook_endpoint', target)) throw new ControlError(404, `No such webhook endpoint: '${target}'`);
+        if (!findObject(emu.state, 'webhook_endpoint', target))
+          throw new ControlError(404, `No such webhook endpoint: '${target}'`);
       }
       const pending = new Set([...(emu.state.pendingEndpoints[id] ?? []), ...targets]);
       emu.state.pendingEndpoints[id] = [...pending];
@@ -169,13 +229,19 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       return { ...emu.webhooks.chaos };
     case 'POST chaos': {
       const settings = parseBody(schemas.chaos, raw);
-      Object.assign(emu.webhooks.chaos, Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)));
+      Object.assign(
+        emu.webhooks.chaos,
+        Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
+      );
       return { ...emu.webhooks.chaos };
     }
     case 'GET webhook-endpoints':
       return {
         object: 'list',
-        data: allObjects(emu.state, 'webhook_endpoint').map((endpoint) => ({ ...endpoint, secret: emu.state.endpointSecrets[endpoint.id] })),
+        data: allObjects(emu.state, 'webhook_endpoint').map((endpoint) => ({
+          ...endpoint,
+          secret: emu.state.endpointSecrets[endpoint.id],
+        })),
       };
     case 'POST webhook-endpoints': {
       const body = parseBody(schemas.endpoint, raw);
@@ -187,13 +253,19 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       });
     }
     case 'DELETE webhook-endpoints/:id':
-      if (id === undefined || !removeWebhookEndpoint(emu, id)) throw new ControlError(404, `No such webhook endpoint: '${id ?? ''}'`);
+      if (id === undefined || !removeWebhookEndpoint(emu, id))
+        throw new ControlError(404, `No such webhook endpoint: '${id ?? ''}'`);
       return { id, deleted: true };
     case 'GET faults':
       return { rules: emu.faults.rules, random: emu.faults.random, injected: emu.faults.injected };
     case 'POST faults': {
       const body = parseBody(schemas.fault, raw);
-      return addFault(emu.faults, { match: body.match, remaining: body.count, kind: body.kind, delayMs: body.delayMs });
+      return addFault(emu.faults, {
+        match: body.match,
+        remaining: body.count,
+        kind: body.kind,
+        delayMs: body.delayMs,
+      });
     }
     case 'POST faults/:id':
       if (id !== 'random') throw new ControlError(404, 'Unknown control');
@@ -222,16 +294,24 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       requireSessionId(emu, id);
       const { code } = parseBody(schemas.failSetup, raw);
       const session = findObject(emu.state, 'checkout.session', id);
-      if (session?.mode !== 'setup' || session.status !== 'open') throw new ControlError(409, 'Only an open setup-mode session can fail its setup.');
-      const failure = code === 'card_declined' ? DECLINES.card_declined
-        : code === 'setup_intent_authentication_failure' ? DECLINES.setup_authentication_failed
-          : DECLINES.amazon_pay_declined;
+      if (session?.mode !== 'setup' || session.status !== 'open')
+        throw new ControlError(409, 'Only an open setup-mode session can fail its setup.');
+      const failure =
+        code === 'card_declined'
+          ? DECLINES.card_declined
+          : code === 'setup_intent_authentication_failure'
+            ? DECLINES.setup_authentication_failed
+            : DECLINES.amazon_pay_declined;
       return failSetup(emu, CUSTOMER_ACTION, id, null, failure);
     }
     case 'POST checkout-sessions/:id': {
       if (id !== 'expire') throw new ControlError(404, 'Unknown control');
       const { ids } = parseBody(schemas.expire, raw);
-      const targets = ids ?? allObjects(emu.state, 'checkout.session').filter((session) => session.status === 'open').map((session) => session.id);
+      const targets =
+        ids ??
+        allObjects(emu.state, 'checkout.session')
+          .filter((session) => session.status === 'open')
+          .map((session) => session.id);
       const expired = targets.map((target) => {
         requireSessionId(emu, target);
         return expireSession(emu, CUSTOMER_ACTION, target).id;
@@ -239,7 +319,8 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
       return { expired };
     }
     case 'POST payment-methods/:id/behavior': {
-      if (id === undefined || !findObject(emu.state, 'payment_method', id)) throw new ControlError(404, `No such PaymentMethod: '${id ?? ''}'`);
+      if (id === undefined || !findObject(emu.state, 'payment_method', id))
+        throw new ControlError(404, `No such PaymentMethod: '${id ?? ''}'`);
       const { behavior } = parseBody(schemas.behavior, raw);
       const found = OFF_SESSION_BEHAVIORS.find((candidate) => candidate === behavior);
       if (found) emu.state.behaviors[id] = found;
@@ -267,30 +348,56 @@ async function dispatch(emu: Emulator, method: string, path: string, url: URL, r
 function completeSession(emu: Emulator, id: string, body: z.infer<typeof schemas.complete>): unknown {
   const payer = { email: body.email ?? null, name: body.name ?? null };
   const session = findObject(emu.state, 'checkout.session', id);
-  if (!session || session.status !== 'open') throw new ControlError(409, `Checkout Session ${id} is not open.`);
+  if (!session || session.status !== 'open')
+    throw new ControlError(409, `Checkout Session ${id} is not open.`);
   if (!session.payment_method_types.includes(body.method)) {
-    throw new ControlError(409, `${body.method} is not offered by this session (offered: ${session.payment_method_types.join(', ')}).`);
+    throw new ControlError(
+      409,
+      `${body.method} is not offered by this session (offered: ${session.payment_method_types.join(', ')}).`,
+    );
   }
-  if (body.outcome === 'delayed' && session.mode !== 'payment') throw new ControlError(409, 'A delayed outcome applies to payment mode only.');
+  if (body.outcome === 'delayed' && session.mode !== 'payment')
+    throw new ControlError(409, 'A delayed outcome applies to payment mode only.');
   if (body.method === 'amazon_pay') {
     startAmazonPay(emu, id, payer);
-    const result = finishAmazonPay(emu, id, body.outcome === 'declined' ? 'decline' : 'authorize', 'emulator-control', {
-      delayed: body.outcome === 'delayed',
-    });
+    const result = finishAmazonPay(
+      emu,
+      id,
+      body.outcome === 'declined' ? 'decline' : 'authorize',
+      'emulator-control',
+      {
+        delayed: body.outcome === 'delayed',
+      },
+    );
     return result.session;
   }
   if (body.outcome === 'delayed') {
     const card = findTestCard('4242424242424242');
     if (!card) throw new ControlError(500, 'test card table is broken');
-    const paymentMethod = putObject(emu.state, 'payment_method', buildCardPaymentMethod(card, '4242424242424242', 12, new Date().getUTCFullYear() + 3, payer));
+    const paymentMethod = putObject(
+      emu.state,
+      'payment_method',
+      buildCardPaymentMethod(card, '4242424242424242', 12, new Date().getUTCFullYear() + 3, payer),
+    );
     return succeedPayment(emu, CUSTOMER_ACTION, id, paymentMethod, payer, { delayed: true });
   }
   const number = body.outcome === 'declined' ? '4000000000000002' : '4242424242424242';
-  const result = payWithCard(emu, id, { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', payer }, 'emulator-control');
+  const result = payWithCard(
+    emu,
+    id,
+    { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: '123', payer },
+    'emulator-control',
+  );
   return result.session;
 }
 
-export async function handleControl(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+export async function handleControl(
+  emu: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: string,
+): Promise<void> {
   let status = 200;
   let body: unknown;
   if (!isLoopback(req.socket.remoteAddress)) {
@@ -306,6 +413,9 @@ export async function handleControl(emu: Emulator, req: IncomingMessage, res: Se
     }
   }
   const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }

@@ -41,7 +41,10 @@ function docUrl(code: string | undefined): string | undefined {
   return code ? `https://stripe.com/docs/error-codes/${code.replace(/_/g, '-')}` : undefined;
 }
 
-export function invalidRequest(message: string, options: { param?: string; code?: string; status?: number } = {}): ApiError {
+export function invalidRequest(
+  message: string,
+  options: { param?: string; code?: string; status?: number } = {},
+): ApiError {
   return new ApiError(options.status ?? 400, {
     type: 'invalid_request_error',
     message,
@@ -88,7 +91,10 @@ export function unrecognizedUrl(method: string, path: string): ApiError {
 
 /** Drops undefined fields so bodies look like Stripe's (absent rather than undefined). */
 export function errorJson(error: ApiError, requestId: string): { error: ErrorBody } {
-  const body: ErrorBody = { ...error.body, request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}` };
+  const body: ErrorBody = {
+    ...error.body,
+    request_log_url: `https://dashboard.stripe.com/test/logs/${requestId}`,
+  };
   for (const key of Object.keys(body) as Array<keyof ErrorBody>) {
     if (body[key] === undefined) delete body[key];
   }

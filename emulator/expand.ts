@@ -13,7 +13,9 @@ function toTree(paths: readonly string[]): PathTree {
   const root: PathTree = {};
   for (const path of paths) {
     if (path.split('.').length > 4) {
-      throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, { param: 'expand' });
+      throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, {
+        param: 'expand',
+      });
     }
     let node = root;
     for (const part of path.split('.')) {
@@ -41,7 +43,12 @@ function virtualField(emu: Emulator, owner: Record<string, Json>, key: string): 
   if (owner.object === 'checkout.session' && key === 'line_items' && typeof owner.id === 'string') {
     // As Stripe: the expanded property holds the first handful (10); the rest only through its URL.
     const data = emu.state.lineItems[owner.id] ?? [];
-    return { object: 'list', data: data.slice(0, 10), has_more: data.length > 10, url: `/v1/checkout/sessions/${owner.id}/line_items` };
+    return {
+      object: 'list',
+      data: data.slice(0, 10),
+      has_more: data.length > 10,
+      url: `/v1/checkout/sessions/${owner.id}/line_items`,
+    };
   }
   return undefined;
 }
@@ -55,7 +62,8 @@ function expandNode(emu: Emulator, value: Json, tree: PathTree, trail: string): 
     let field = copy[key];
     const virtual = virtualField(emu, copy, key);
     if (virtual !== undefined) field = virtual;
-    if (field === undefined) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
+    if (field === undefined)
+      throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });
     if (typeof field === 'string') {
       const found = lookupById(emu, field);
       if (!found) throw invalidRequest(`This property cannot be expanded (${path}).`, { param: 'expand' });

@@ -63,7 +63,9 @@ export function addFault(faults: FaultState, rule: Omit<FaultRule, 'id'>): Fault
 
 /** Consumes and returns the fault for this request, if any. */
 export function takeFault(faults: FaultState, method: string, path: string): Fault | undefined {
-  const rule = faults.rules.find((candidate) => candidate.remaining > 0 && matches(candidate.match, method, path));
+  const rule = faults.rules.find(
+    (candidate) => candidate.remaining > 0 && matches(candidate.match, method, path),
+  );
   if (rule) {
     rule.remaining -= 1;
     faults.rules = faults.rules.filter((candidate) => candidate.remaining > 0);
@@ -71,7 +73,12 @@ export function takeFault(faults: FaultState, method: string, path: string): Fau
     return { kind: rule.kind, delayMs: rule.delayMs };
   }
   const random = faults.random;
-  if (random && random.kinds.length > 0 && matches(random.match, method, path) && Math.random() < random.rate) {
+  if (
+    random &&
+    random.kinds.length > 0 &&
+    matches(random.match, method, path) &&
+    Math.random() < random.rate
+  ) {
     const kind = random.kinds[Math.floor(Math.random() * random.kinds.length)] ?? '500';
     faults.injected += 1;
     return { kind, delayMs: random.delayMs };

@@ -68,7 +68,8 @@ export function encodeForm(data: Record<string, unknown>, prefix = ''): string {
     if (Array.isArray(value)) {
       value.forEach((item, index) => walk(item, `${key}[${index}]`));
     } else if (value !== null && typeof value === 'object') {
-      for (const [child, childValue] of Object.entries(value)) walk(childValue, key ? `${key}[${child}]` : child);
+      for (const [child, childValue] of Object.entries(value))
+        walk(childValue, key ? `${key}[${child}]` : child);
     } else {
       pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(value === null ? '' : String(value))}`);
     }

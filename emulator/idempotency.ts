@@ -12,7 +12,11 @@ export function fingerprint(params: FormObject): string {
     if (Array.isArray(value)) return value.map(canonical);
     if (value !== null && typeof value === 'object') {
       const record = value as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
+      return Object.fromEntries(
+        Object.keys(record)
+          .sort()
+          .map((key) => [key, canonical(record[key])]),
+      );
     }
     return value;
   };
@@ -26,7 +30,13 @@ export function checkKey(key: string): void {
 }
 
 /** The stored response to replay, or undefined when the key is new. Throws when the key was used differently. */
-export function findReplay(state: State, key: string, method: string, path: string, print: string): IdempotencyRecord | undefined {
+export function findReplay(
+  state: State,
+  key: string,
+  method: string,
+  path: string,
+  print: string,
+): IdempotencyRecord | undefined {
   const record = Object.hasOwn(state.idempotency, key) ? state.idempotency[key] : undefined;
   if (!record) return undefined;
   if (Date.now() - record.created > RETENTION_MS) {

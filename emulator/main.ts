@@ -5,7 +5,9 @@ import { startEmulator } from './server.ts';
 const running = await startEmulator(optionsFromEnv(process.env));
 const { config } = running.emulator;
 console.log(`Stripe emulator listening on ${running.url} (hosted pages at ${running.emulator.publicUrl})`);
-console.log(`  secret key ${config.secretKey}; webhooks → ${config.webhookUrls.join(', ') || 'none configured'}`);
+console.log(
+  `  secret key ${config.secretKey}; webhooks → ${config.webhookUrls.join(', ') || 'none configured'}`,
+);
 if (config.stateFile) console.log(`  state persisted in ${config.stateFile}`);
 
 let stopping = false;

@@ -29,7 +29,12 @@ export function buildCustomer(fields: {
     discount: null,
     email: fields.email,
     invoice_prefix: randomToken(8).toUpperCase(),
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
     livemode: false,
     metadata: fields.metadata,
     name: fields.name,
@@ -51,7 +56,13 @@ function billingDetails(billing: BillingInput): Stripe.PaymentMethod.BillingDeta
   return { address: null, email: billing.email, name: billing.name, phone: null, tax_id: null };
 }
 
-export function buildCardPaymentMethod(card: TestCard, number: string, expMonth: number, expYear: number, billing: BillingInput): Stripe.PaymentMethod {
+export function buildCardPaymentMethod(
+  card: TestCard,
+  number: string,
+  expMonth: number,
+  expYear: number,
+  billing: BillingInput,
+): Stripe.PaymentMethod {
   return {
     id: newId('payment_method'),
     object: 'payment_method',
@@ -100,7 +111,9 @@ export function buildAmazonPayPaymentMethod(billing: BillingInput): Stripe.Payme
 
 export function buildMandate(paymentMethod: Stripe.PaymentMethod, userAgent: string | null): Stripe.Mandate {
   const details: Stripe.Mandate.PaymentMethodDetails =
-    paymentMethod.type === 'amazon_pay' ? { type: 'amazon_pay', amazon_pay: {} } : { type: paymentMethod.type };
+    paymentMethod.type === 'amazon_pay'
+      ? { type: 'amazon_pay', amazon_pay: {} }
+      : { type: paymentMethod.type };
   return {
     id: newId('mandate'),
     object: 'mandate',
@@ -220,14 +233,24 @@ export function buildSetupIntent(fields: {
   };
 }
 
-function chargeMethodDetails(paymentMethod: Stripe.PaymentMethod, mandate: string | null): Stripe.Charge.PaymentMethodDetails {
+function chargeMethodDetails(
+  paymentMethod: Stripe.PaymentMethod,
+  mandate: string | null,
+): Stripe.Charge.PaymentMethodDetails {
   if (paymentMethod.type === 'amazon_pay') {
     return {
       type: 'amazon_pay',
       amazon_pay: {
         funding: {
           type: 'card',
-          card: { brand: 'visa', country: 'US', exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: 'credit', last4: '1111' },
+          card: {
+            brand: 'visa',
+            country: 'US',
+            exp_month: 12,
+            exp_year: new Date().getUTCFullYear() + 3,
+            funding: 'credit',
+            last4: '1111',
+          },
         },
         transaction_id: `P01-${randomToken(7)}-${randomToken(7)}`,
       },
@@ -240,7 +263,11 @@ function chargeMethodDetails(paymentMethod: Stripe.PaymentMethod, mandate: strin
       amount_authorized: null,
       authorization_code: null,
       brand: card?.brand ?? 'visa',
-      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: mandate ? null : 'pass' },
+      checks: {
+        address_line1_check: null,
+        address_postal_code_check: null,
+        cvc_check: mandate ? null : 'pass',
+      },
       country: card?.country ?? 'US',
       electronic_commerce_indicator: null,
       exp_month: card?.exp_month ?? 12,
@@ -367,10 +394,14 @@ export function buildRefund(fields: {
     customer: typeof charge.customer === 'string' ? charge.customer : (charge.customer?.id ?? null),
     customer_account: null,
     destination_details: card
-      ? { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } }
+      ? {
+          type: 'card',
+          card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+        }
       : { type: 'amazon_pay', amazon_pay: {} },
     metadata: fields.metadata,
-    payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null),
+    payment_intent:
+      typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null),
     payment_method: charge.payment_method,
     reason: fields.reason,
     receipt_number: null,

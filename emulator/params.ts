@@ -21,7 +21,12 @@ export function paramName(prefix: string | undefined, key: string): string {
   return prefix ? `${prefix}[${key}]` : key;
 }
 
-export function checkKnown(params: FormObject, known: ReadonlySet<string>, prefix?: string, extra: readonly string[] = []): void {
+export function checkKnown(
+  params: FormObject,
+  known: ReadonlySet<string>,
+  prefix?: string,
+  extra: readonly string[] = [],
+): void {
   for (const key of Object.keys(params)) {
     if (!known.has(key) && !extra.includes(key)) throw parameterUnknown(paramName(prefix, key));
   }
@@ -35,7 +40,10 @@ export function getString(params: FormObject, key: string, prefix?: string): str
   const value = params[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
-    throw invalidRequest(`Invalid string: ${describe(value)}`, { param: paramName(prefix, key), code: 'parameter_invalid_string' });
+    throw invalidRequest(`Invalid string: ${describe(value)}`, {
+      param: paramName(prefix, key),
+      code: 'parameter_invalid_string',
+    });
   }
   return value;
 }
@@ -60,10 +68,16 @@ export function getInteger(
   }
   const value = Number(raw);
   if (bounds.min !== undefined && value < bounds.min) {
-    throw invalidRequest(`This value must be greater than or equal to ${bounds.min}.`, { param, code: 'parameter_invalid_integer' });
+    throw invalidRequest(`This value must be greater than or equal to ${bounds.min}.`, {
+      param,
+      code: 'parameter_invalid_integer',
+    });
   }
   if (bounds.max !== undefined && value > bounds.max) {
-    throw invalidRequest(`This value must be less than or equal to ${bounds.max}.`, { param, code: 'parameter_invalid_integer' });
+    throw invalidRequest(`This value must be less than or equal to ${bounds.max}.`, {
+      param,
+      code: 'parameter_invalid_integer',
+    });
   }
   return value;
 }
@@ -80,7 +94,10 @@ export function getObject(params: FormObject, key: string, prefix?: string): For
   const value = params[key];
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' || Array.isArray(value)) {
-    throw invalidRequest(`Invalid object`, { param: paramName(prefix, key), code: 'parameter_invalid_object' });
+    throw invalidRequest(`Invalid object`, {
+      param: paramName(prefix, key),
+      code: 'parameter_invalid_object',
+    });
   }
   return value;
 }
@@ -99,7 +116,9 @@ export function getStringArray(params: FormObject, key: string, prefix?: string)
   if (items === undefined) return undefined;
   return items.map((item, index) => {
     if (typeof item !== 'string') {
-      throw invalidRequest(`Invalid string: ${describe(item)}`, { param: `${paramName(prefix, key)}[${index}]` });
+      throw invalidRequest(`Invalid string: ${describe(item)}`, {
+        param: `${paramName(prefix, key)}[${index}]`,
+      });
     }
     return item;
   });
@@ -115,7 +134,9 @@ export function getEnum<const E extends string>(
   if (raw === undefined) return undefined;
   const found = values.find((value) => value === raw);
   if (found === undefined) {
-    throw invalidRequest(`Invalid ${key}: must be one of ${values.join(', ')}`, { param: paramName(prefix, key) });
+    throw invalidRequest(`Invalid ${key}: must be one of ${values.join(', ')}`, {
+      param: paramName(prefix, key),
+    });
   }
   return found;
 }
@@ -123,7 +144,11 @@ export function getEnum<const E extends string>(
 export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
 
 /** Validates metadata; empty-string values are kept (callers use them to unset keys on update). */
-export function getMetadata(params: FormObject, key = 'metadata', prefix?: string): Record<string, string> | undefined {
+export function getMetadata(
+  params: FormObject,
+  key = 'metadata',
+  prefix?: string,
+): Record<string, string> | undefined {
   const param = paramName(prefix, key);
   const value = params[key];
   if (value === undefined) return undefined;
@@ -161,7 +186,11 @@ export function getMetadata(params: FormObject, key = 'metadata', prefix?: strin
 }
 
 /** Merges update metadata into existing metadata: an empty string unsets a key. */
-export function mergeMetadata(existing: Record<string, string> | null, update: Record<string, string>, replaceAll: boolean): Record<string, string> {
+export function mergeMetadata(
+  existing: Record<string, string> | null,
+  update: Record<string, string>,
+  replaceAll: boolean,
+): Record<string, string> {
   const out: Record<string, string> = replaceAll ? {} : { ...(existing ?? {}) };
   for (const [key, value] of Object.entries(update)) {
     if (value === '') delete out[key];

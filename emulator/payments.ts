@@ -4,7 +4,13 @@ import type Stripe from 'stripe';
 import type { Cause, Emulator } from './context.ts';
 import { nowSeconds } from './context.ts';
 import { emitEvent } from './events.ts';
-import { buildCharge, buildCustomer, buildMandate, buildPaymentIntent, type ChargeFailure } from './objects.ts';
+import {
+  buildCharge,
+  buildCustomer,
+  buildMandate,
+  buildPaymentIntent,
+  type ChargeFailure,
+} from './objects.ts';
 import type { OffSessionBehavior, SessionInternal } from './store.ts';
 import { findObject, putObject, updateObject } from './store.ts';
 
@@ -20,17 +26,27 @@ export type FlowResult =
   | { kind: 'not_open'; session: Stripe.Checkout.Session };
 
 export const DECLINES = {
-  card_declined: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
-  insufficient_funds: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  card_declined: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  insufficient_funds: {
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
   authentication_failed: {
     code: 'payment_intent_authentication_failure',
     declineCode: null,
-    message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+    message:
+      'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
   },
   setup_authentication_failed: {
     code: 'setup_intent_authentication_failure',
     declineCode: null,
-    message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+    message:
+      'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
   },
   amazon_pay_declined: {
     code: 'payment_method_provider_decline',
@@ -96,7 +112,11 @@ export function ensurePaymentIntent(emu: Emulator, cause: Cause, sessionId: stri
   return paymentIntent;
 }
 
-function customerDetails(emu: Emulator, current: Stripe.Checkout.Session, payer: PayerDetails): Stripe.Checkout.Session.CustomerDetails {
+function customerDetails(
+  emu: Emulator,
+  current: Stripe.Checkout.Session,
+  payer: PayerDetails,
+): Stripe.Checkout.Session.CustomerDetails {
   const customerId = idOf(current.customer);
   const customer = customerId ? findObject(emu.state, 'customer', customerId) : undefined;
   return {
@@ -112,7 +132,12 @@ function customerDetails(emu: Emulator, current: Stripe.Checkout.Session, payer:
 }
 
 /** `customer_creation: 'always'` makes a Customer at completion. */
-function customerForCompletion(emu: Emulator, cause: Cause, current: Stripe.Checkout.Session, payer: PayerDetails): string | null {
+function customerForCompletion(
+  emu: Emulator,
+  cause: Cause,
+  current: Stripe.Checkout.Session,
+  payer: PayerDetails,
+): string | null {
   const existing = idOf(current.customer);
   if (existing) return existing;
   if (internalOf(emu, current.id).customerCreation !== 'always') return null;
@@ -128,13 +153,24 @@ function customerForCompletion(emu: Emulator, cause: Cause, current: Stripe.Chec
   return customer.id;
 }
 
-export function attachPaymentMethod(emu: Emulator, cause: Cause, paymentMethodId: string, customerId: string): Stripe.PaymentMethod {
-  const { object, previous } = updateObject(emu.state, 'payment_method', paymentMethodId, { customer: customerId });
+export function attachPaymentMethod(
+  emu: Emulator,
+  cause: Cause,
+  paymentMethodId: string,
+  customerId: string,
+): Stripe.PaymentMethod {
+  const { object, previous } = updateObject(emu.state, 'payment_method', paymentMethodId, {
+    customer: customerId,
+  });
   emitEvent(emu, cause, 'payment_method.attached', object, previous);
   return object;
 }
 
-function mandateFor(emu: Emulator, paymentMethod: Stripe.PaymentMethod, userAgent: string | null): Stripe.Mandate | null {
+function mandateFor(
+  emu: Emulator,
+  paymentMethod: Stripe.PaymentMethod,
+  userAgent: string | null,
+): Stripe.Mandate | null {
   if (paymentMethod.type !== 'amazon_pay') return null;
   return putObject(emu.state, 'mandate', buildMandate(paymentMethod, userAgent));
 }
@@ -182,7 +218,13 @@ export function succeedPayment(
   }
   const charge = buildCharge({ paymentIntent, paymentMethod: method, mandate: mandateId, failure: null });
   if (options.delayed) {
-    const pending = putObject(emu.state, 'charge', { ...charge, status: 'pending', paid: false, captured: false, amount_captured: 0 });
+    const pending = putObject(emu.state, 'charge', {
+      ...charge,
+      status: 'pending',
+      paid: false,
+      captured: false,
+      amount_captured: 0,
+    });
     emitEvent(emu, cause, 'charge.pending', pending);
     const { object: processing } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {
       status: 'processing',
@@ -209,7 +251,11 @@ export function succeedPayment(
   return completeSession(emu, cause, sessionId, payer, { payment_status: 'paid' });
 }
 
-function lastPaymentError(failure: ChargeFailure, paymentMethod: Stripe.PaymentMethod, chargeId: string | null): Stripe.PaymentIntent.LastPaymentError {
+function lastPaymentError(
+  failure: ChargeFailure,
+  paymentMethod: Stripe.PaymentMethod,
+  chargeId: string | null,
+): Stripe.PaymentIntent.LastPaymentError {
   const error: Stripe.PaymentIntent.LastPaymentError = {
     type: 'card_error',
     code: failure.code as Stripe.PaymentIntent.LastPaymentError.Code,
@@ -235,7 +281,11 @@ export function failPaymentIntent(
   if (!paymentIntent) throw new Error(`emulator bug: no payment intent ${paymentIntentId}`);
   let chargeId: string | null = null;
   if (options.charge) {
-    const charge = putObject(emu.state, 'charge', buildCharge({ paymentIntent, paymentMethod, mandate: null, failure }));
+    const charge = putObject(
+      emu.state,
+      'charge',
+      buildCharge({ paymentIntent, paymentMethod, mandate: null, failure }),
+    );
     chargeId = charge.id;
     emitEvent(emu, cause, 'charge.failed', charge);
   }
@@ -266,7 +316,13 @@ export function failPayment(
 }
 
 /** Payment-mode or setup-mode intent waits for the customer (Amazon Pay redirect, card authentication). */
-export function requireAction(emu: Emulator, cause: Cause, sessionId: string, paymentMethod: Stripe.PaymentMethod, url: string): void {
+export function requireAction(
+  emu: Emulator,
+  cause: Cause,
+  sessionId: string,
+  paymentMethod: Stripe.PaymentMethod,
+  url: string,
+): void {
   const current = session(emu, sessionId);
   const nextAction = { type: 'redirect_to_url', redirect_to_url: { url, return_url: current.url ?? url } };
   if (current.mode === 'setup') {
@@ -350,22 +406,34 @@ export function failSetup(
 }
 
 /** Settles a session completed with a delayed payment (`async_payment_succeeded` / `async_payment_failed`). */
-export function settleSession(emu: Emulator, cause: Cause, sessionId: string, outcome: 'succeeded' | 'failed'): Stripe.Checkout.Session {
+export function settleSession(
+  emu: Emulator,
+  cause: Cause,
+  sessionId: string,
+  outcome: 'succeeded' | 'failed',
+): Stripe.Checkout.Session {
   const internal = internalOf(emu, sessionId);
   const current = session(emu, sessionId);
   const paymentIntentId = idOf(current.payment_intent);
-  const paymentIntent = paymentIntentId ? findObject(emu.state, 'payment_intent', paymentIntentId) : undefined;
+  const paymentIntent = paymentIntentId
+    ? findObject(emu.state, 'payment_intent', paymentIntentId)
+    : undefined;
   const chargeId = paymentIntent ? idOf(paymentIntent.latest_charge) : null;
   const charge = chargeId ? findObject(emu.state, 'charge', chargeId) : undefined;
-  if (!internal.awaitingSettlement || !paymentIntent || !charge) throw new Error('This Checkout Session has no payment awaiting settlement.');
+  if (!internal.awaitingSettlement || !paymentIntent || !charge)
+    throw new Error('This Checkout Session has no payment awaiting settlement.');
   internal.awaitingSettlement = false;
   if (outcome === 'succeeded') {
     const { object: settled } = updateObject(emu.state, 'charge', charge.id, {
-      status: 'succeeded', paid: true, captured: true, amount_captured: charge.amount,
+      status: 'succeeded',
+      paid: true,
+      captured: true,
+      amount_captured: charge.amount,
     });
     emitEvent(emu, cause, 'charge.succeeded', settled);
     const { object: pi } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {
-      status: 'succeeded', amount_received: paymentIntent.amount,
+      status: 'succeeded',
+      amount_received: paymentIntent.amount,
     });
     emitEvent(emu, cause, 'payment_intent.succeeded', pi);
     const { object } = updateObject(emu.state, 'checkout.session', sessionId, { payment_status: 'paid' });
@@ -374,11 +442,16 @@ export function settleSession(emu: Emulator, cause: Cause, sessionId: string, ou
   }
   const failure = DECLINES.card_declined;
   const { object: failed } = updateObject(emu.state, 'charge', charge.id, {
-    status: 'failed', failure_code: failure.code, failure_message: failure.message, balance_transaction: null,
+    status: 'failed',
+    failure_code: failure.code,
+    failure_message: failure.message,
+    balance_transaction: null,
   });
   emitEvent(emu, cause, 'charge.failed', failed);
   const paymentMethodId = idOf(paymentIntent.payment_method);
-  const paymentMethod = paymentMethodId ? findObject(emu.state, 'payment_method', paymentMethodId) : undefined;
+  const paymentMethod = paymentMethodId
+    ? findObject(emu.state, 'payment_method', paymentMethodId)
+    : undefined;
   const { object: pi } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {
     status: 'requires_payment_method',
     payment_method: null,
@@ -395,10 +468,15 @@ export function expireSession(emu: Emulator, cause: Cause, sessionId: string): S
   const current = session(emu, sessionId);
   if (current.status !== 'open') return current;
   const paymentIntentId = idOf(current.payment_intent);
-  const paymentIntent = paymentIntentId ? findObject(emu.state, 'payment_intent', paymentIntentId) : undefined;
+  const paymentIntent = paymentIntentId
+    ? findObject(emu.state, 'payment_intent', paymentIntentId)
+    : undefined;
   if (paymentIntent && paymentIntent.status !== 'succeeded' && paymentIntent.status !== 'canceled') {
     const { object } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {
-      status: 'canceled', canceled_at: nowSeconds(), cancellation_reason: 'abandoned', next_action: null,
+      status: 'canceled',
+      canceled_at: nowSeconds(),
+      cancellation_reason: 'abandoned',
+      next_action: null,
     });
     emitEvent(emu, cause, 'payment_intent.canceled', object);
   }
@@ -406,7 +484,9 @@ export function expireSession(emu: Emulator, cause: Cause, sessionId: string): S
   const setupIntent = setupIntentId ? findObject(emu.state, 'setup_intent', setupIntentId) : undefined;
   if (setupIntent && setupIntent.status !== 'succeeded' && setupIntent.status !== 'canceled') {
     const { object } = updateObject(emu.state, 'setup_intent', setupIntent.id, {
-      status: 'canceled', cancellation_reason: 'abandoned', next_action: null,
+      status: 'canceled',
+      cancellation_reason: 'abandoned',
+      next_action: null,
     });
     emitEvent(emu, cause, 'setup_intent.canceled', object);
   }

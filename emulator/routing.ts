@@ -34,7 +34,11 @@ export function route(method: Route['method'], template: string, handler: Handle
   return { method, pattern: new RegExp(`^${source}$`), handler };
 }
 
-export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; ids: string[] } | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; ids: string[] } | undefined {
   for (const candidate of routes) {
     if (candidate.method !== method) continue;
     const match = candidate.pattern.exec(path);

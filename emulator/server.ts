@@ -70,7 +70,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       try {
         const raw = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
         if (config.logRequests) console.log(`[emulator] ${req.method ?? ''} ${url.pathname}`);
-        if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') await handleApi(emu, req, res, url, raw);
+        if (url.pathname.startsWith('/v1/') || url.pathname === '/v1')
+          await handleApi(emu, req, res, url, raw);
         else if (url.pathname.startsWith(CONTROL_PREFIX)) await handleControl(emu, req, res, url, raw);
         else handleHosted(emu, req, res, url, raw);
       } catch (error) {

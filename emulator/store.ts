@@ -31,7 +31,8 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
 ];
 
 /** How a saved payment method answers off-session confirmations. */
-export type OffSessionBehavior = 'succeeds' | 'authentication_required' | 'payment_method_provider_decline' | 'card_declined';
+export type OffSessionBehavior =
+  'succeeds' | 'authentication_required' | 'payment_method_provider_decline' | 'card_declined';
 export const OFF_SESSION_BEHAVIORS: readonly OffSessionBehavior[] = [
   'succeeds',
   'authentication_required',
@@ -171,7 +172,9 @@ export function updateObject<K extends ObjectKind>(
 
 /** All objects of a kind, newest first (Stripe's list order). */
 export function allObjects<K extends ObjectKind>(state: State, kind: K): Array<Tables[K]> {
-  return Object.values(state.objects[kind]).sort((a, b) => (state.order[b.id] ?? 0) - (state.order[a.id] ?? 0));
+  return Object.values(state.objects[kind]).sort(
+    (a, b) => (state.order[b.id] ?? 0) - (state.order[a.id] ?? 0),
+  );
 }
 
 export interface ApiList<T> {
@@ -187,11 +190,13 @@ export function paginate<T extends { id: string }>(items: T[], page: Pagination,
   let end = items.length;
   if (page.startingAfter !== undefined) {
     const index = items.findIndex((item) => item.id === page.startingAfter);
-    if (index === -1) throw invalidRequest(`Invalid starting_after id: ${page.startingAfter}`, { param: 'starting_after' });
+    if (index === -1)
+      throw invalidRequest(`Invalid starting_after id: ${page.startingAfter}`, { param: 'starting_after' });
     start = index + 1;
   } else if (page.endingBefore !== undefined) {
     const index = items.findIndex((item) => item.id === page.endingBefore);
-    if (index === -1) throw invalidRequest(`Invalid ending_before id: ${page.endingBefore}`, { param: 'ending_before' });
+    if (index === -1)
+      throw invalidRequest(`Invalid ending_before id: ${page.endingBefore}`, { param: 'ending_before' });
     end = index;
     start = Math.max(0, end - page.limit);
     return { object: 'list', data: items.slice(start, end), has_more: start > 0, url };

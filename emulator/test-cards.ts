@@ -11,17 +11,69 @@ export interface TestCard {
 }
 
 const CARDS: Record<string, TestCard> = {
-  '4242424242424242': { brand: 'visa', funding: 'credit', country: 'US', onSession: 'succeeds', offSession: 'succeeds' },
-  '4000056655665556': { brand: 'visa', funding: 'debit', country: 'US', onSession: 'succeeds', offSession: 'succeeds' },
-  '5555555555554444': { brand: 'mastercard', funding: 'credit', country: 'US', onSession: 'succeeds', offSession: 'succeeds' },
-  '378282246310005': { brand: 'amex', funding: 'credit', country: 'US', onSession: 'succeeds', offSession: 'succeeds' },
-  '4000000000000002': { brand: 'visa', funding: 'credit', country: 'US', onSession: 'declined', offSession: 'card_declined' },
-  '4000000000009995': { brand: 'visa', funding: 'credit', country: 'US', onSession: 'insufficient_funds', offSession: 'card_declined' },
-  '4000002760003184': {
-    brand: 'visa', funding: 'credit', country: 'DE', onSession: 'requires_authentication', offSession: 'authentication_required',
+  '4242424242424242': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'succeeds',
+    offSession: 'succeeds',
   },
-  '4000002500003155': { brand: 'visa', funding: 'credit', country: 'IE', onSession: 'requires_authentication', offSession: 'succeeds' },
-  '4000000000000341': { brand: 'visa', funding: 'credit', country: 'US', onSession: 'succeeds', offSession: 'card_declined' },
+  '4000056655665556': {
+    brand: 'visa',
+    funding: 'debit',
+    country: 'US',
+    onSession: 'succeeds',
+    offSession: 'succeeds',
+  },
+  '5555555555554444': {
+    brand: 'mastercard',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'succeeds',
+    offSession: 'succeeds',
+  },
+  '378282246310005': {
+    brand: 'amex',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'succeeds',
+    offSession: 'succeeds',
+  },
+  '4000000000000002': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'declined',
+    offSession: 'card_declined',
+  },
+  '4000000000009995': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'insufficient_funds',
+    offSession: 'card_declined',
+  },
+  '4000002760003184': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'DE',
+    onSession: 'requires_authentication',
+    offSession: 'authentication_required',
+  },
+  '4000002500003155': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'IE',
+    onSession: 'requires_authentication',
+    offSession: 'succeeds',
+  },
+  '4000000000000341': {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'succeeds',
+    offSession: 'card_declined',
+  },
 };
 
 export function normaliseCardNumber(input: string): string {

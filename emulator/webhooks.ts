@@ -49,7 +49,10 @@ export function signPayload(payload: string, secret: string, timestamp: number):
 
 /** Does an endpoint's `enabled_events` select this event type? */
 export function endpointWants(endpoint: Stripe.WebhookEndpoint, type: string): boolean {
-  return endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type));
+  return (
+    endpoint.status === 'enabled' &&
+    (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type))
+  );
 }
 
 interface PostResult {
@@ -57,7 +60,12 @@ interface PostResult {
   error: string | null;
 }
 
-function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -69,11 +77,17 @@ function post(url: string, body: string, headers: Record<string, string>, timeou
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(
       target,
-      { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, timeout: timeoutMs },
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode ?? null, error: null }));
-        response.on('error', (error) => resolve({ status: response.statusCode ?? null, error: error.message }));
+        response.on('error', (error) =>
+          resolve({ status: response.statusCode ?? null, error: error.message }),
+        );
       },
     );
     request.on('timeout', () => request.destroy(new Error(`timed out after ${timeoutMs} ms`)));

@@ -18,7 +18,12 @@ import type { OrderStatus, PaymentMethodType } from './order-status';
 
 export const ADMIN_LIST_PAGE_SIZE = 50;
 
-export const MANDATE_STATUSES = ['pending', 'active', 'failed', 'revoked'] as const satisfies readonly MandateStatus[];
+export const MANDATE_STATUSES = [
+  'pending',
+  'active',
+  'failed',
+  'revoked',
+] as const satisfies readonly MandateStatus[];
 export const CHARGE_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
 
@@ -28,8 +33,15 @@ export const MANDATE_STATUS_LABELS: Record<MandateStatus, string> = {
   failed: 'Not saved',
   revoked: 'Revoked',
 };
-export const CHARGE_STATUS_LABELS: Record<ChargeStatus, string> = { pending: 'Pending', succeeded: 'Succeeded', failed: 'Failed' };
-export const FREQUENCY_SHORT_LABELS: Record<MandateFrequency, string> = { per_order: 'Per order', monthly: 'Monthly' };
+export const CHARGE_STATUS_LABELS: Record<ChargeStatus, string> = {
+  pending: 'Pending',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+};
+export const FREQUENCY_SHORT_LABELS: Record<MandateFrequency, string> = {
+  per_order: 'Per order',
+  monthly: 'Monthly',
+};
 
 // ---------------------------------------------------------------------------
 // Keyset cursors and the list query string
@@ -53,7 +65,12 @@ export function decodeCursor(value: string): Cursor | null {
 
 /** What does not parse is dropped: a hand-edited URL shows the unfiltered first page, never an error. */
 const lenient = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
+  z
+    .preprocess(
+      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
+      schema.optional(),
+    )
+    .catch(undefined);
 const cursorParam = lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null));
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -66,11 +83,17 @@ function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]) {
 const mandateQuerySchema = listQuerySchema(MANDATE_STATUSES);
 const chargeQuerySchema = listQuerySchema(CHARGE_STATUSES);
 
-export const parseMandateListQuery = (params: SearchParams): ListQuery<MandateStatus> => mandateQuerySchema.parse(params);
-export const parseChargeListQuery = (params: SearchParams): ListQuery<ChargeStatus> => chargeQuerySchema.parse(params);
+export const parseMandateListQuery = (params: SearchParams): ListQuery<MandateStatus> =>
+  mandateQuerySchema.parse(params);
+export const parseChargeListQuery = (params: SearchParams): ListQuery<ChargeStatus> =>
+  chargeQuerySchema.parse(params);
 
 /** A list's URL: the status filter kept, and at most one cursor. */
-export function listHref(path: string, status: string | undefined, page?: { after?: string | null; before?: string | null }): string {
+export function listHref(
+  path: string,
+  status: string | undefined,
+  page?: { after?: string | null; before?: string | null },
+): string {
   const params = new URLSearchParams();
   if (status) params.set('status', status);
   if (page?.after) params.set('after', page.after);
@@ -108,7 +131,11 @@ async function keysetPage<Row extends { createdAt: Date; id: string }>(
     const more = found.length > pageSize;
     const rows = found.slice(0, pageSize).reverse();
     // Rows newer than the first shown exist only if this page was cut short of them.
-    return { rows, previous: more && rows[0] ? cursorOf(rows[0]) : null, next: rows.at(-1) ? cursorOf(rows.at(-1)!) : null };
+    return {
+      rows,
+      previous: more && rows[0] ? cursorOf(rows[0]) : null,
+      next: rows.at(-1) ? cursorOf(rows.at(-1)!) : null,
+    };
   }
   const found = await fetch(query.after ? bound(query.after, '<') : null, true, pageSize + 1);
   const rows = found.slice(0, pageSize);
@@ -119,9 +146,12 @@ async function keysetPage<Row extends { createdAt: Date; id: string }>(
   };
 }
 
-const where = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty);
+const where = (conditions: Prisma.Sql[]) =>
+  conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 const orderBy = (alias: string, descending: boolean) =>
-  Prisma.raw(descending ? `${alias}."createdAt" DESC, ${alias}.id DESC` : `${alias}."createdAt" ASC, ${alias}.id ASC`);
+  Prisma.raw(
+    descending ? `${alias}."createdAt" DESC, ${alias}.id DESC` : `${alias}."createdAt" ASC, ${alias}.id ASC`,
+  );
 
 // ---------------------------------------------------------------------------
 // Mandates
@@ -137,12 +167,18 @@ export type AdminMandateRow = {
   termsVersion: string;
 };
 
-export function listAdminMandates(query: ListQuery<MandateStatus>, pageSize = ADMIN_LIST_PAGE_SIZE): Promise<Page<AdminMandateRow>> {
-  return keysetPage(query, pageSize, (bound, descending, limit) => {
-    const conditions: Prisma.Sql[] = [];
-    if (query.status) conditions.push(Prisma.sql`m.status = ${query.status}::"MandateStatus"`);
-    if (bound) conditions.push(bound);
-    return db.$queryRaw<AdminMandateRow[]>`
+export function listAdminMandates(
+  query: ListQuery<MandateStatus>,
+  pageSize = ADMIN_LIST_PAGE_SIZE,
+): Promise<Page<AdminMandateRow>> {
+  return keysetPage(
+    query,
+    pageSize,
+    (bound, descending, limit) => {
+      const conditions: Prisma.Sql[] = [];
+      if (query.status) conditions.push(Prisma.sql`m.status = ${query.status}::"MandateStatus"`);
+      if (bound) conditions.push(bound);
+      return db.$queryRaw<AdminMandateRow[]>`
       SELECT m.id::text AS id, m."createdAt", u.email, m.status::text AS status,
              m."paymentMethodType"::text AS "paymentMethodType", m.frequency::text AS frequency,
              m."acceptedAt", m."termsVersion"
@@ -150,7 +186,9 @@ export function listAdminMandates(query: ListQuery<MandateStatus>, pageSize = AD
       ${where(conditions)}
       ORDER BY ${orderBy('m', descending)}
       LIMIT ${limit}`;
-  }, 'm');
+    },
+    'm',
+  );
 }
 
 export type AdminMandateDetail = NonNullable<Awaited<ReturnType<typeof loadMandate>>> & {
@@ -181,8 +219,14 @@ export async function getAdminMandate(id: string): Promise<AdminMandateDetail | 
   const mandate = await loadMandate(id);
   if (!mandate) return null;
   // The shop's name, address or support email may have changed since: the check says whether the text shown now is the one agreed to.
-  const text = isKnownTermsVersion(mandate.termsVersion) ? termsText(mandate.termsVersion, termsValues()) : null;
-  return { ...mandate, termsText: text, termsHashMatches: text === null ? null : sha256Hex(text) === mandate.termsSha256 };
+  const text = isKnownTermsVersion(mandate.termsVersion)
+    ? termsText(mandate.termsVersion, termsValues())
+    : null;
+  return {
+    ...mandate,
+    termsText: text,
+    termsHashMatches: text === null ? null : sha256Hex(text) === mandate.termsSha256,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -203,12 +247,18 @@ export type AdminChargeRow = {
   orderStatus: OrderStatus;
 };
 
-export function listAdminCharges(query: ListQuery<ChargeStatus>, pageSize = ADMIN_LIST_PAGE_SIZE): Promise<Page<AdminChargeRow>> {
-  return keysetPage(query, pageSize, (bound, descending, limit) => {
-    const conditions: Prisma.Sql[] = [];
-    if (query.status) conditions.push(Prisma.sql`c.status = ${query.status}::"OffSessionChargeStatus"`);
-    if (bound) conditions.push(bound);
-    return db.$queryRaw<AdminChargeRow[]>`
+export function listAdminCharges(
+  query: ListQuery<ChargeStatus>,
+  pageSize = ADMIN_LIST_PAGE_SIZE,
+): Promise<Page<AdminChargeRow>> {
+  return keysetPage(
+    query,
+    pageSize,
+    (bound, descending, limit) => {
+      const conditions: Prisma.Sql[] = [];
+      if (query.status) conditions.push(Prisma.sql`c.status = ${query.status}::"OffSessionChargeStatus"`);
+      if (bound) conditions.push(bound);
+      return db.$queryRaw<AdminChargeRow[]>`
       SELECT c.id::text AS id, c."createdAt", c.status::text AS status, c."errorCode", c.amount, c.currency, c.description,
              u.email, c."mandateId"::text AS "mandateId", c."orderId"::text AS "orderId",
              o.number AS "orderNumber", o.status::text AS "orderStatus"
@@ -219,7 +269,9 @@ export function listAdminCharges(query: ListQuery<ChargeStatus>, pageSize = ADMI
       ${where(conditions)}
       ORDER BY ${orderBy('c', descending)}
       LIMIT ${limit}`;
-  }, 'c');
+    },
+    'c',
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -235,7 +287,10 @@ const MAXIMUM_CHARGE = 99_999_999;
 const amountExample = (currency: ShopCurrency) => (currency === 'jpy' ? '2500' : '25.00');
 
 /** The amount typed in major units as minor units of the currency, or what is wrong with it. */
-export function parseChargeAmount(text: string, currency: ShopCurrency): { amount: number } | { error: string } {
+export function parseChargeAmount(
+  text: string,
+  currency: ShopCurrency,
+): { amount: number } | { error: string } {
   const money = (amount: number) => formatMoney({ amount, currency });
   const minor = parseMajorUnits(text, currency);
   if (minor === null) {
@@ -246,7 +301,8 @@ export function parseChargeAmount(text: string, currency: ShopCurrency): { amoun
           : `Enter an amount such as ${amountExample(currency)}, with at most two decimals.`,
     };
   }
-  if (minor < MINIMUM_CHARGE[currency]) return { error: `Stripe charges at least ${money(MINIMUM_CHARGE[currency])}.` };
+  if (minor < MINIMUM_CHARGE[currency])
+    return { error: `Stripe charges at least ${money(MINIMUM_CHARGE[currency])}.` };
   if (minor > MAXIMUM_CHARGE) return { error: `Stripe charges at most ${money(MAXIMUM_CHARGE)}.` };
   return { amount: minor };
 }
@@ -267,14 +323,22 @@ const chargeFormSchema = z.object({
 });
 
 export type ChargeFormField = 'amount' | 'currency' | 'description';
-export type ChargeFormInput = { mandateId: string; requestId: string; currency: ShopCurrency; amount: number; description: string };
+export type ChargeFormInput = {
+  mandateId: string;
+  requestId: string;
+  currency: ShopCurrency;
+  amount: number;
+  description: string;
+};
 export type ChargeFormParse =
   | { ok: true; data: ChargeFormInput }
   /** `tampered`: the hidden fields are not what the page rendered; nothing a person can fix beside a field. */
   | { ok: false; fieldErrors: Partial<Record<ChargeFormField, string>>; tampered: boolean };
 
 /** Every field is checked at once, so each error stands beside its field after one submit. */
-export function parseChargeForm(raw: Record<ChargeFormField | 'mandateId' | 'requestId', unknown>): ChargeFormParse {
+export function parseChargeForm(
+  raw: Record<ChargeFormField | 'mandateId' | 'requestId', unknown>,
+): ChargeFormParse {
   const parsed = chargeFormSchema.safeParse(raw);
   const fieldErrors: Partial<Record<ChargeFormField, string>> = {};
   let tampered = false;
@@ -302,7 +366,12 @@ export function parseChargeForm(raw: Record<ChargeFormField | 'mandateId' | 'req
 export async function getChargeSummary(chargeId: string) {
   const charge = await db.offSessionCharge.findUnique({
     where: { id: chargeId },
-    select: { amount: true, currency: true, errorMessage: true, order: { select: { id: true, number: true } } },
+    select: {
+      amount: true,
+      currency: true,
+      errorMessage: true,
+      order: { select: { id: true, number: true } },
+    },
   });
   if (!charge) return null;
   return {

@@ -53,11 +53,18 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
   });
   if (!order) return null;
 
-  const eventIds = [...new Set(order.events.flatMap((event) => (event.stripeEventId ? [event.stripeEventId] : [])))];
+  const eventIds = [
+    ...new Set(order.events.flatMap((event) => (event.stripeEventId ? [event.stripeEventId] : []))),
+  ];
   const webhooks = eventIds.length
-    ? await db.webhookEvent.findMany({ where: { id: { in: eventIds } }, select: { id: true, type: true, status: true } })
+    ? await db.webhookEvent.findMany({
+        where: { id: { in: eventIds } },
+        select: { id: true, type: true, status: true },
+      })
     : [];
-  const webhookById = new Map(webhooks.map((webhook) => [webhook.id, { type: webhook.type, status: webhook.status }]));
+  const webhookById = new Map(
+    webhooks.map((webhook) => [webhook.id, { type: webhook.type, status: webhook.status }]),
+  );
 
   return {
     id: order.id,
@@ -77,8 +84,20 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
     amountMismatch: order.amountMismatch,
     createdAt: order.createdAt,
     paidAt: order.paidAt,
-    lines: order.lines.map(({ id: lineId, name, unitAmount, quantity, productId }) => ({ id: lineId, name, unitAmount, quantity, productId })),
-    refunds: order.refunds.map(({ id: refundId, amount, status, reason, createdAt }) => ({ id: refundId, amount, status, reason, createdAt })),
+    lines: order.lines.map(({ id: lineId, name, unitAmount, quantity, productId }) => ({
+      id: lineId,
+      name,
+      unitAmount,
+      quantity,
+      productId,
+    })),
+    refunds: order.refunds.map(({ id: refundId, amount, status, reason, createdAt }) => ({
+      id: refundId,
+      amount,
+      status,
+      reason,
+      createdAt,
+    })),
     timeline: order.events.map((event) => ({
       id: event.id,
       at: event.createdAt,

@@ -33,17 +33,35 @@ export function decodeCursor(value: string): OrderCursor | null {
 
 /** Keep what parses, drop what does not: a hand-edited URL shows the unfiltered list, never an error. */
 const lenient = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
+  z
+    .preprocess(
+      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
+      schema.optional(),
+    )
+    .catch(undefined);
 
 // Year 0000 passes ISO 8601 but not PostgreSQL (there is no year 0): such a bound would fail the page's queries.
 const isoDate = z.iso.date().refine((date) => !date.startsWith('0000-'));
 
 export const orderFiltersSchema = z.object({
   // PostgreSQL text cannot hold NUL: such a search would fail the query (and cut a CSV export off mid-stream).
-  q: lenient(z.string().trim().min(1).max(200).regex(/^[^\u0000]*$/)),
+  q: lenient(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[^\u0000]*$/),
+  ),
   status: lenient(z.enum(ORDER_STATUSES)),
   method: lenient(z.enum(['card', 'amazon_pay'])),
-  currency: lenient(z.string().trim().toLowerCase().regex(/^[a-z]{3}$/)),
+  currency: lenient(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z]{3}$/),
+  ),
   /** Inclusive UTC days, YYYY-MM-DD. */
   from: lenient(isoDate),
   to: lenient(isoDate),
@@ -115,7 +133,8 @@ function conditions(filters: OrderFilters): Prisma.Sql[] {
   if (filters.method) where.push(Prisma.sql`o."paymentMethodType" = ${filters.method}::"PaymentMethodType"`);
   if (filters.currency) where.push(Prisma.sql`o.currency = ${filters.currency}`);
   if (filters.from) where.push(Prisma.sql`o."createdAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to) where.push(Prisma.sql`o."createdAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS)}`);
+  if (filters.to)
+    where.push(Prisma.sql`o."createdAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS)}`);
   if (filters.q) {
     const search = classifySearch(filters.q);
     switch (search.kind) {
@@ -179,7 +198,9 @@ export async function orderRowsFrom(
         : Prisma.sql`(o."createdAt", o.id) > (${cursor.createdAt}, ${cursor.id}::uuid)`,
     );
   }
-  const order = descending ? Prisma.sql`o."createdAt" DESC, o.id DESC` : Prisma.sql`o."createdAt" ASC, o.id ASC`;
+  const order = descending
+    ? Prisma.sql`o."createdAt" DESC, o.id DESC`
+    : Prisma.sql`o."createdAt" ASC, o.id ASC`;
   return db.$queryRaw<AdminOrderRow[]>`
     SELECT o.id::text AS id, o.number, o."createdAt", o.email, o."customerName", o.status::text AS status,
            o."paymentMethodType"::text AS "paymentMethodType", o.currency, o."totalAmount", o."amountRefunded",
@@ -267,7 +288,10 @@ function utcDay(year: number, month: number, day: number): Date {
  * OrderDailyTotal. `months` is null when no whole month lies within: then all of from..to
  * are days.
  */
-export function splitDays(from?: string, to?: string): {
+export function splitDays(
+  from?: string,
+  to?: string,
+): {
   months: { first?: string; last?: string } | null;
   daysBefore: { from: string; to: string } | null;
   daysAfter: { from: string; to: string } | null;
@@ -296,7 +320,8 @@ export function splitDays(from?: string, to?: string): {
   return {
     months: { first: first && dateText(first), last: last && dateText(last) },
     daysBefore: from && first && dateText(first) !== from ? { from, to: dateText(dayBefore(first)) } : null,
-    daysAfter: to && afterLast && dateText(dayBefore(afterLast)) !== to ? { from: dateText(afterLast), to } : null,
+    daysAfter:
+      to && afterLast && dateText(dayBefore(afterLast)) !== to ? { from: dateText(afterLast), to } : null,
   };
 }
 
@@ -309,7 +334,10 @@ export function splitDays(from?: string, to?: string): {
  * depends on the number of months, days and keys, not of orders. A search is answered from
  * the matching orders themselves, at most TOTALS_SEARCH_CAP of them.
  */
-export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = TOTALS_SEARCH_CAP): Promise<CurrencyTotals> {
+export async function orderTotalsByCurrency(
+  filters: OrderFilters,
+  searchCap = TOTALS_SEARCH_CAP,
+): Promise<CurrencyTotals> {
   if (filters.q) return searchTotals(filters, searchCap);
   const keys: Prisma.Sql[] = [];
   if (filters.status) keys.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
@@ -329,7 +357,8 @@ export async function orderTotalsByCurrency(filters: OrderFilters, searchCap = T
     if (split.months.first) bounds.push(Prisma.sql`t.month >= ${split.months.first}::date`);
     if (split.months.last) bounds.push(Prisma.sql`t.month <= ${split.months.last}::date`);
     parts.push(Prisma.sql`SELECT ${columns} FROM "OrderMonthlyTotal" t ${where(bounds)}`);
-    for (const range of [split.daysBefore, split.daysAfter]) if (range) parts.push(days(range.from, range.to));
+    for (const range of [split.daysBefore, split.daysAfter])
+      if (range) parts.push(days(range.from, range.to));
   } else {
     // No whole month between them (splitDays only says so when both ends are given): all days.
     parts.push(days(filters.from, filters.to));

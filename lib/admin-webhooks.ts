@@ -18,11 +18,17 @@ export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
 export const WEBHOOK_PAGE_SIZE = 50;
 
 const lenient = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value), schema.optional()).catch(undefined);
+  z
+    .preprocess(
+      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
+      schema.optional(),
+    )
+    .catch(undefined);
 
 type Cursor = { receivedAt: Date; id: string };
 
-const encodeCursor = (cursor: Cursor) => Buffer.from(`${cursor.receivedAt.getTime()}.${cursor.id}`).toString('base64url');
+const encodeCursor = (cursor: Cursor) =>
+  Buffer.from(`${cursor.receivedAt.getTime()}.${cursor.id}`).toString('base64url');
 
 function decodeCursor(value: string): Cursor | null {
   const match = /^(\d{1,15})\.(evt_\w{1,200})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
@@ -31,7 +37,13 @@ function decodeCursor(value: string): Cursor | null {
 
 export const webhookFiltersSchema = z.object({
   status: lenient(z.enum(WEBHOOK_STATUSES)),
-  type: lenient(z.string().trim().regex(/^[a-z_]+(\.[a-z_]+)+$/).max(100)),
+  type: lenient(
+    z
+      .string()
+      .trim()
+      .regex(/^[a-z_]+(\.[a-z_]+)+$/)
+      .max(100),
+  ),
   after: lenient(z.string().max(300)).transform((value) => (value ? decodeCursor(value) : null)),
   /** The event just replayed, to say how it went. */
   replayed: lenient(z.string().regex(/^evt_\w{1,200}$/)),
@@ -43,7 +55,10 @@ export function parseWebhookFilters(params: Record<string, string | string[] | u
 }
 
 /** The list's address with these filters (and extra parameters), for links and redirects. */
-export function webhookListHref(filters: { status?: string; type?: string }, extra: Record<string, string> = {}): string {
+export function webhookListHref(
+  filters: { status?: string; type?: string },
+  extra: Record<string, string> = {},
+): string {
   const params = new URLSearchParams();
   if (filters.status) params.set('status', filters.status);
   if (filters.type) params.set('type', filters.type);
@@ -74,7 +89,8 @@ export async function listWebhookEvents(
   const where: Prisma.Sql[] = [];
   if (filters.status) where.push(Prisma.sql`status = ${filters.status}::"WebhookEventStatus"`);
   if (filters.type) where.push(Prisma.sql`type = ${filters.type}`);
-  if (filters.after) where.push(Prisma.sql`("receivedAt", id) < (${filters.after.receivedAt}, ${filters.after.id})`);
+  if (filters.after)
+    where.push(Prisma.sql`("receivedAt", id) < (${filters.after.receivedAt}, ${filters.after.id})`);
   const rows = await db.$queryRaw<WebhookRow[]>`
     SELECT id, type, status::text AS status, attempts, "lastError", "receivedAt", "processedAt"
     FROM "WebhookEvent"
@@ -105,9 +121,13 @@ export async function webhookEventTypes(): Promise<string[]> {
 export type ReplayResult = { ok: true; outcome: string } | { ok: false; message: string };
 
 export async function replayWebhookEvent(eventId: string): Promise<ReplayResult> {
-  const stored = await db.webhookEvent.findUnique({ where: { id: eventId }, select: { status: true, payload: true } });
+  const stored = await db.webhookEvent.findUnique({
+    where: { id: eventId },
+    select: { status: true, payload: true },
+  });
   if (!stored) return { ok: false, message: 'There is no such event.' };
-  if (stored.status !== 'failed') return { ok: false, message: `Only failed events can be replayed; this one is ${stored.status}.` };
+  if (stored.status !== 'failed')
+    return { ok: false, message: `Only failed events can be replayed; this one is ${stored.status}.` };
 
   let event: Stripe.Event;
   try {

@@ -41,7 +41,10 @@ export const auth = betterAuth({
     user: {
       create: {
         before: async (user) => ({
-          data: { ...user, role: env().adminEmails.includes(user.email.toLowerCase()) ? 'admin' : 'customer' },
+          data: {
+            ...user,
+            role: env().adminEmails.includes(user.email.toLowerCase()) ? 'admin' : 'customer',
+          },
         }),
       },
     },

@@ -88,7 +88,10 @@ export async function loadCart(cartId: string | null): Promise<CartView> {
     .map(([currency, groupLines]) => ({
       currency,
       lines: groupLines,
-      subtotal: sumMoney(groupLines.map((line) => line.lineTotal), currency),
+      subtotal: sumMoney(
+        groupLines.map((line) => line.lineTotal),
+        currency,
+      ),
       itemCount: groupLines.reduce((count, line) => count + line.quantity, 0),
     }));
   return {
@@ -110,11 +113,14 @@ export async function countCartItems(cartId: string | null): Promise<number> {
 }
 
 export type CartChange =
-  | { ok: true; cartId: string }
-  | { ok: false; field: 'quantity' | 'productId'; message: string };
+  { ok: true; cartId: string } | { ok: false; field: 'quantity' | 'productId'; message: string };
 
 /** Adds to a line (creating the cart if needed); refuses to go past 99 of one product. */
-export async function addToCart(cartId: string | null, productId: string, quantity: number): Promise<CartChange> {
+export async function addToCart(
+  cartId: string | null,
+  productId: string,
+  quantity: number,
+): Promise<CartChange> {
   const products = await findActiveProducts([productId]);
   if (!products.has(productId)) {
     return { ok: false, field: 'productId', message: 'This product is no longer available.' };

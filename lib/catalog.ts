@@ -66,7 +66,10 @@ export function getProduct(slug: string): Promise<CatalogProduct | null> {
  */
 export async function findActiveProducts(ids: readonly string[]): Promise<Map<string, CatalogProduct>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.product.findMany({ where: { id: { in: [...ids] }, active: true }, select: publicFields });
+  const rows = await db.product.findMany({
+    where: { id: { in: [...ids] }, active: true },
+    select: publicFields,
+  });
   return new Map(rows.map((row) => [row.id, row]));
 }
 

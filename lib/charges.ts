@@ -17,11 +17,30 @@ import { offSessionPaymentParams, payNowSessionParams } from './stripe-params';
  */
 
 /** Currencies Amazon Pay takes (Stripe's list); cards take any the shop sells in. */
-const AMAZON_PAY_CURRENCIES = new Set(['usd', 'aud', 'gbp', 'dkk', 'eur', 'hkd', 'jpy', 'nzd', 'nok', 'zar', 'sek', 'chf']);
+const AMAZON_PAY_CURRENCIES = new Set([
+  'usd',
+  'aud',
+  'gbp',
+  'dkk',
+  'eur',
+  'hkd',
+  'jpy',
+  'nzd',
+  'nok',
+  'zar',
+  'sek',
+  'chf',
+]);
 export const SHOP_CURRENCIES = ['usd', 'eur', 'gbp', 'jpy'] as const;
 
 export type ChargeResult =
-  | { ok: true; chargeId: string; orderId: string; status: 'succeeded' | 'failed' | 'pending'; errorCode: string | null }
+  | {
+      ok: true;
+      chargeId: string;
+      orderId: string;
+      status: 'succeeded' | 'failed' | 'pending';
+      errorCode: string | null;
+    }
   | { ok: false; message: string };
 
 export async function chargeMandate(input: {
@@ -41,7 +60,10 @@ export async function chargeMandate(input: {
   if (mandate.status !== 'active' || !mandate.stripePaymentMethodId || !mandate.paymentMethodType) {
     return {
       ok: false,
-      message: mandate.status === 'revoked' ? 'The customer revoked this mandate; it cannot be charged.' : 'This mandate is not active; it cannot be charged.',
+      message:
+        mandate.status === 'revoked'
+          ? 'The customer revoked this mandate; it cannot be charged.'
+          : 'This mandate is not active; it cannot be charged.',
     };
   }
   if (mandate.paymentMethodType === 'amazon_pay' && !AMAZON_PAY_CURRENCIES.has(input.currency)) {
@@ -51,9 +73,17 @@ export async function chargeMandate(input: {
   // The record first. A resubmitted form (same chargeId) finds its charge and only repeats the Stripe call.
   const existing = await db.offSessionCharge.findUnique({ where: { id: input.chargeId } });
   if (existing && existing.status !== 'pending') {
-    return { ok: true, chargeId: existing.id, orderId: existing.orderId, status: existing.status, errorCode: existing.errorCode };
+    return {
+      ok: true,
+      chargeId: existing.id,
+      orderId: existing.orderId,
+      status: existing.status,
+      errorCode: existing.errorCode,
+    };
   }
-  const charge = existing ?? (await createChargeRecord(input, { ...mandate, paymentMethodType: mandate.paymentMethodType }));
+  const charge =
+    existing ??
+    (await createChargeRecord(input, { ...mandate, paymentMethodType: mandate.paymentMethodType }));
   const order = await db.order.findUniqueOrThrow({ where: { id: charge.orderId }, select: { number: true } });
 
   try {
@@ -78,15 +108,22 @@ export async function chargeMandate(input: {
     if (error instanceof Stripe.errors.StripeCardError) {
       const intent = error.payment_intent ?? null;
       const code = error.code ?? error.decline_code ?? 'card_error';
-      await db.$transaction((tx) => recordFailure(tx, charge.id, code, error.message, intent?.id ?? null, 'admin'));
+      await db.$transaction((tx) =>
+        recordFailure(tx, charge.id, code, error.message, intent?.id ?? null, 'admin'),
+      );
       return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
     }
     // Stripe refused the request itself (amount too small, method detached, …): no money moved and no webhook
     // will follow, so it is a failure with Stripe's code, not a charge left pending forever. Not 409: that is a
     // concurrent twin of this request still running, whose own answer settles the charge.
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.statusCode === 400 || error.statusCode === 404)) {
+    if (
+      error instanceof Stripe.errors.StripeInvalidRequestError &&
+      (error.statusCode === 400 || error.statusCode === 404)
+    ) {
       const code = error.code ?? 'invalid_request';
-      await db.$transaction((tx) => recordFailure(tx, charge.id, code, error.message, error.payment_intent?.id ?? null, 'admin'));
+      await db.$transaction((tx) =>
+        recordFailure(tx, charge.id, code, error.message, error.payment_intent?.id ?? null, 'admin'),
+      );
       return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
     }
     // Stripe did not answer: the charge stays pending; its webhook, or resubmitting the same form, settles it.
@@ -101,7 +138,12 @@ export async function chargeMandate(input: {
 }
 
 type ChargeInput = Parameters<typeof chargeMandate>[0];
-type ChargeableMandate = { id: string; userId: string; paymentMethodType: 'card' | 'amazon_pay'; user: { email: string } };
+type ChargeableMandate = {
+  id: string;
+  userId: string;
+  paymentMethodType: 'card' | 'amazon_pay';
+  user: { email: string };
+};
 
 /** The order and the charge in one transaction; a concurrent twin with the same id finds the winner's rows. */
 async function createChargeRecord(input: ChargeInput, mandate: ChargeableMandate) {
@@ -118,7 +160,13 @@ async function createChargeRecord(input: ChargeInput, mandate: ChargeableMandate
           accessToken: newAccessToken(),
           paymentMethodType: mandate.paymentMethodType,
           lines: { create: { name: input.description, unitAmount: input.amount, quantity: 1 } },
-          events: { create: { type: 'created', source: 'admin', message: 'Off-session charge under a saved payment method' } },
+          events: {
+            create: {
+              type: 'created',
+              source: 'admin',
+              message: 'Off-session charge under a saved payment method',
+            },
+          },
         },
       });
       return tx.offSessionCharge.create({
@@ -141,10 +189,23 @@ async function createChargeRecord(input: ChargeInput, mandate: ChargeableMandate
   }
 }
 
-async function recordFailure(tx: Tx, chargeId: string, code: string, message: string, intentId: string | null, source: string, stripeEventId?: string) {
+async function recordFailure(
+  tx: Tx,
+  chargeId: string,
+  code: string,
+  message: string,
+  intentId: string | null,
+  source: string,
+  stripeEventId?: string,
+) {
   const moved = await tx.offSessionCharge.updateMany({
     where: { id: chargeId, status: 'pending' },
-    data: { status: 'failed', errorCode: code, errorMessage: message.slice(0, 500), ...(intentId ? { stripePaymentIntentId: intentId } : {}) },
+    data: {
+      status: 'failed',
+      errorCode: code,
+      errorMessage: message.slice(0, 500),
+      ...(intentId ? { stripePaymentIntentId: intentId } : {}),
+    },
   });
   if (moved.count === 0) return;
   const charge = await tx.offSessionCharge.findUniqueOrThrow({ where: { id: chargeId } });
@@ -153,9 +214,25 @@ async function recordFailure(tx: Tx, chargeId: string, code: string, message: st
     data: { status: 'payment_failed' },
   });
   if (order.count === 1) {
-    await tx.orderEvent.create({ data: { orderId: charge.orderId, type: 'payment_failed', source, message: code, stripeEventId: stripeEventId ?? null } });
+    await tx.orderEvent.create({
+      data: {
+        orderId: charge.orderId,
+        type: 'payment_failed',
+        source,
+        message: code,
+        stripeEventId: stripeEventId ?? null,
+      },
+    });
   }
-  await tx.mandateEvent.create({ data: { mandateId: charge.mandateId, type: 'charge_failed', source, message: `${charge.amount} ${charge.currency}: ${code}`, stripeEventId: stripeEventId ?? null } });
+  await tx.mandateEvent.create({
+    data: {
+      mandateId: charge.mandateId,
+      type: 'charge_failed',
+      source,
+      message: `${charge.amount} ${charge.currency}: ${code}`,
+      stripeEventId: stripeEventId ?? null,
+    },
+  });
 }
 
 /** Applies a PaymentIntent's outcome to its charge and order; returns the charge's status after. */
@@ -179,29 +256,53 @@ export async function applyIntent(
         data: { status: 'paid', stripePaymentIntentId: intent.id, paidAt: now, fulfilledAt: now },
       });
       if (order.count === 1) {
-        await tx.orderEvent.create({ data: { orderId: charge.orderId, type: 'paid', source, stripeEventId: stripeEventId ?? null } });
+        await tx.orderEvent.create({
+          data: { orderId: charge.orderId, type: 'paid', source, stripeEventId: stripeEventId ?? null },
+        });
       }
       await tx.mandateEvent.create({
-        data: { mandateId: charge.mandateId, type: 'charge_succeeded', source, message: `${charge.amount} ${charge.currency}`, stripeEventId: stripeEventId ?? null },
+        data: {
+          mandateId: charge.mandateId,
+          type: 'charge_succeeded',
+          source,
+          message: `${charge.amount} ${charge.currency}`,
+          stripeEventId: stripeEventId ?? null,
+        },
       });
     }
   } else if (intent.status === 'requires_payment_method' || intent.status === 'canceled') {
     const error = intent.last_payment_error;
-    await recordFailure(tx, chargeId, error?.code ?? error?.decline_code ?? 'payment_failed', error?.message ?? 'The payment failed.', intent.id, source, stripeEventId);
+    await recordFailure(
+      tx,
+      chargeId,
+      error?.code ?? error?.decline_code ?? 'payment_failed',
+      error?.message ?? 'The payment failed.',
+      intent.id,
+      source,
+      stripeEventId,
+    );
   }
-  const after = await tx.offSessionCharge.findUniqueOrThrow({ where: { id: chargeId }, select: { status: true } });
+  const after = await tx.offSessionCharge.findUniqueOrThrow({
+    where: { id: chargeId },
+    select: { status: true },
+  });
   return after.status;
 }
 
 /** For payment_intent.* webhooks: the charge a PaymentIntent belongs to, re-read from Stripe. */
-export async function loadChargeIntent(paymentIntentId: string): Promise<{ chargeId: string; intent: Stripe.PaymentIntent } | null> {
+export async function loadChargeIntent(
+  paymentIntentId: string,
+): Promise<{ chargeId: string; intent: Stripe.PaymentIntent } | null> {
   const intent = await stripe.paymentIntents.retrieve(paymentIntentId);
   const chargeId = intent.metadata?.off_session_charge_id;
   if (!z.uuid().safeParse(chargeId).success) return null;
   return { chargeId: chargeId!, intent };
 }
 
-export type PayNowResult = { ok: true; url: string } | { ok: false; notFound: true } | { ok: false; notFound?: false; message: string };
+export type PayNowResult =
+  | { ok: true; url: string }
+  | { ok: false; notFound: true }
+  | { ok: false; notFound?: false; message: string };
 
 /**
  * "Pay now" for a failed off-session charge: a payment-mode Checkout Session for
@@ -223,23 +324,34 @@ export async function payFailedChargeNow(userId: string, chargeId: string): Prom
       if (open.status === 'open' && open.url) return { ok: true, url: open.url };
     }
     const session = await stripe.checkout.sessions.create(
-      payNowSessionParams({ ...charge.order, stripeCustomerId: charge.mandate.stripeCustomerId }, { appUrl: env().appUrl }),
-      { idempotencyKey: `order:${charge.orderId}:pay-now:${charge.order.stripeCheckoutSessionId ?? 'first'}` },
+      payNowSessionParams(
+        { ...charge.order, stripeCustomerId: charge.mandate.stripeCustomerId },
+        { appUrl: env().appUrl },
+      ),
+      {
+        idempotencyKey: `order:${charge.orderId}:pay-now:${charge.order.stripeCheckoutSessionId ?? 'first'}`,
+      },
     );
     const saved = await db.order.updateMany({
       where: { id: charge.orderId, stripeCheckoutSessionId: charge.order.stripeCheckoutSessionId },
       data: { stripeCheckoutSessionId: session.id },
     });
-    if (saved.count === 0) return { ok: false, message: 'This payment was just started elsewhere. Please reload the page.' };
-    await db.orderEvent.create({ data: { orderId: charge.orderId, type: 'checkout_started', source: 'customer', message: session.id } });
-    if (!session.url) return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
+    if (saved.count === 0)
+      return { ok: false, message: 'This payment was just started elsewhere. Please reload the page.' };
+    await db.orderEvent.create({
+      data: { orderId: charge.orderId, type: 'checkout_started', source: 'customer', message: session.id },
+    });
+    if (!session.url)
+      return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
     return { ok: true, url: session.url };
   } catch (error) {
     console.error(`[charges] pay-now for ${chargeId} failed:`, error);
-    return { ok: false, message: 'We could not reach the payment service. Nothing was charged. Please try again.' };
+    return {
+      ok: false,
+      message: 'We could not reach the payment service. Nothing was charged. Please try again.',
+    };
   }
 }
-
 
 export type AccountCharge = {
   id: string;

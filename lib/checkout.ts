@@ -7,9 +7,7 @@ import { env } from './env';
 import { stripe } from './stripe';
 import { checkoutSessionIdempotencyKey, paymentSessionParams } from './stripe-params';
 
-export type CheckoutResult =
-  | { ok: true; url: string; orderId: string }
-  | { ok: false; message: string };
+export type CheckoutResult = { ok: true; url: string; orderId: string } | { ok: false; message: string };
 
 /** An unguessable token for the order page link. */
 export const newAccessToken = () => randomBytes(24).toString('base64url');

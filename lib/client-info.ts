@@ -21,7 +21,11 @@ export type ClientInfo = { ip: string | null; userAgent: string | null };
 
 let warnedAboutChains = false;
 
-function forwardedAddress(headers: Headers, trustedProxies: readonly string[], ipv6Subnet: number): string | null {
+function forwardedAddress(
+  headers: Headers,
+  trustedProxies: readonly string[],
+  ipv6Subnet: number,
+): string | null {
   const forwarded = headers.get('x-forwarded-for');
   if (!forwarded) return null;
   const ip = getIPFromHeader(forwarded, { trustedProxies: [...trustedProxies], ipv6Subnet });
@@ -36,7 +40,10 @@ function forwardedAddress(headers: Headers, trustedProxies: readonly string[], i
 }
 
 /** The exact address (IPv6 written out in full) and the user agent, as evidence. */
-export function clientInfo(headers: Headers, trustedProxies: readonly string[] = env().trustedProxies): ClientInfo {
+export function clientInfo(
+  headers: Headers,
+  trustedProxies: readonly string[] = env().trustedProxies,
+): ClientInfo {
   return {
     ip: forwardedAddress(headers, trustedProxies, 128),
     userAgent: headers.get('user-agent')?.slice(0, 512) ?? null,
@@ -48,6 +55,9 @@ export function clientInfo(headers: Headers, trustedProxies: readonly string[] =
  * customer's connection usually holds a whole /64, and could otherwise take a new address
  * per try, as better-auth's limits assume too). 'unknown' when the request names none we trust.
  */
-export function clientAddressKey(headers: Headers, trustedProxies: readonly string[] = env().trustedProxies): string {
+export function clientAddressKey(
+  headers: Headers,
+  trustedProxies: readonly string[] = env().trustedProxies,
+): string {
   return forwardedAddress(headers, trustedProxies, 64) ?? 'unknown';
 }

@@ -8,7 +8,11 @@ import { stripe } from './stripe';
  * idempotency key (so Stripe makes one Customer and answers both with it), and
  * the unique userId row keeps a single record of it.
  */
-export async function ensureStripeCustomer(user: { id: string; email: string; name: string }): Promise<string> {
+export async function ensureStripeCustomer(user: {
+  id: string;
+  email: string;
+  name: string;
+}): Promise<string> {
   const existing = await db.stripeCustomer.findUnique({ where: { userId: user.id } });
   if (existing) return existing.stripeCustomerId;
 

@@ -26,7 +26,9 @@ const rawSchema = z.object({
   STRIPE_SECRET_KEY: optional(
     z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)'),
   ),
-  STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')),
+  STRIPE_WEBHOOK_SECRET: optional(
+    z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)'),
+  ),
   STRIPE_API_BASE: optional(z.url({ error: 'must be a URL such as http://127.0.0.1:12111' })),
   COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SHOP_NAME: optional(z.string().min(1).max(80)),
@@ -36,17 +38,28 @@ const rawSchema = z.object({
   ADMIN_EMAILS: optional(
     z
       .string()
-      .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(',')
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   ),
   TRUSTED_PROXIES: optional(
     z
       .string()
-      .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .transform((list) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
       .pipe(
         z.array(
           z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
-            error: 'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8, fd00::/8)',
+            error:
+              'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8, fd00::/8)',
           }),
         ),
       ),
@@ -96,14 +109,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const webhookSecret = raw.STRIPE_WEBHOOK_SECRET ?? (usesEmulatorKey ? EMULATOR_WEBHOOK_SECRET : undefined);
 
   if (!webhookSecret) {
-    throw new ConfigError('Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: is required with a real Stripe key\nSee .env.example.');
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: is required with a real Stripe key\nSee .env.example.',
+    );
   }
   if (secretKey.includes('_live_') && apiBase) {
-    throw new ConfigError('Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.');
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.',
+    );
   }
   for (const name of ['COOKIE_SECRET', 'BETTER_AUTH_SECRET'] as const) {
     if (production && !raw[name]) {
-      throw new ConfigError(`Invalid configuration:\n  ${name}: is required in production\nSee .env.example.`);
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: is required in production\nSee .env.example.`,
+      );
     }
   }
 

@@ -15,7 +15,9 @@ import { stripe } from './stripe';
  * newer state.
  */
 
-export const checkoutSessionIdSchema = z.string().regex(/^cs_[A-Za-z0-9_]{1,250}$/, 'Not a Checkout Session id.');
+export const checkoutSessionIdSchema = z
+  .string()
+  .regex(/^cs_[A-Za-z0-9_]{1,250}$/, 'Not a Checkout Session id.');
 
 /** What Stripe says about a session, reduced to what fulfilment needs. */
 export type CheckoutSnapshot = {
@@ -44,12 +46,16 @@ function orderIdOf(session: Stripe.Checkout.Session): string | null {
   return orderIdSchema.safeParse(candidate).success ? (candidate as string) : null;
 }
 
-function targetOf(session: Stripe.Checkout.Session, intent: Stripe.PaymentIntent | null): CheckoutSnapshot['target'] {
+function targetOf(
+  session: Stripe.Checkout.Session,
+  intent: Stripe.PaymentIntent | null,
+): CheckoutSnapshot['target'] {
   if (session.status === 'expired') return 'expired';
   if (session.status !== 'complete') return null;
   if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') return 'paid';
   // Complete but unpaid: a delayed method. Its PaymentIntent tells whether the money is still coming.
-  if (intent && (intent.status === 'requires_payment_method' || intent.status === 'canceled')) return 'payment_failed';
+  if (intent && (intent.status === 'requires_payment_method' || intent.status === 'canceled'))
+    return 'payment_failed';
   return 'processing';
 }
 
@@ -85,7 +91,8 @@ export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutS
     target: targetOf(session, intent),
     amountTotal: session.amount_total,
     currency: session.currency,
-    paymentIntentId: intent?.id ?? (typeof session.payment_intent === 'string' ? session.payment_intent : null),
+    paymentIntentId:
+      intent?.id ?? (typeof session.payment_intent === 'string' ? session.payment_intent : null),
     paymentMethodType: paymentMethodTypeOf(intent),
     email: session.customer_details?.email ?? session.customer_email ?? null,
     customerName: session.customer_details?.name ?? null,
@@ -227,7 +234,9 @@ async function runSnapshotStatement(
   const rows = await run(snapshotStatement(snapshot, source, stripeEventId, claim));
   const row = rows[0]!;
   if (row.moved && row.mismatch && snapshot.target === 'paid') {
-    console.error(`[fulfilment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`);
+    console.error(
+      `[fulfilment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`,
+    );
   }
   return row;
 }
@@ -250,7 +259,10 @@ export async function applyCheckoutSnapshot(
   if (row.moved) return { orderId: snapshot.orderId, status: snapshot.target!, transitioned: true };
   if (!snapshot.target) return { orderId: snapshot.orderId, status: row.orderStatus, transitioned: false };
   // Someone else moved it meanwhile: what it is now, not what the statement first saw.
-  const current = await client.order.findUniqueOrThrow({ where: { id: snapshot.orderId }, select: { status: true } });
+  const current = await client.order.findUniqueOrThrow({
+    where: { id: snapshot.orderId },
+    select: { status: true },
+  });
   return { orderId: snapshot.orderId, status: current.status, transitioned: false };
 }
 
@@ -294,9 +306,14 @@ export async function fulfillCheckout(
     snapshot = await loadCheckoutSnapshot(sessionId);
   } catch (error) {
     if (!isStripeUnavailable(error)) throw error;
-    const order = await db.order.findUnique({ where: { stripeCheckoutSessionId: sessionId }, select: { id: true, status: true } });
+    const order = await db.order.findUnique({
+      where: { stripeCheckoutSessionId: sessionId },
+      select: { id: true, status: true },
+    });
     if (!order) throw error;
-    console.warn(`[fulfilment] Stripe unavailable for ${sessionId}; showing order ${order.id} as ${order.status}: ${(error as Error).message}`);
+    console.warn(
+      `[fulfilment] Stripe unavailable for ${sessionId}; showing order ${order.id} as ${order.status}: ${(error as Error).message}`,
+    );
     return { orderId: order.id, status: order.status, transitioned: false };
   }
   if (!snapshot) return null;

@@ -19,7 +19,11 @@ import { setupSessionIdempotencyKey, setupSessionParams } from './stripe-params'
 
 export type MandateStatus = 'pending' | 'active' | 'failed' | 'revoked';
 
-export const termsValues = () => ({ shopName: env().shopName, appUrl: env().appUrl, supportEmail: env().supportEmail });
+export const termsValues = () => ({
+  shopName: env().shopName,
+  appUrl: env().appUrl,
+  supportEmail: env().supportEmail,
+});
 
 export type StartSetupResult = { ok: true; url: string; mandateId: string } | { ok: false; message: string };
 
@@ -32,14 +36,20 @@ export async function startMandateSetup(input: {
   userAgent: string | null;
 }): Promise<StartSetupResult> {
   if (input.termsVersion !== CURRENT_TERMS_VERSION) {
-    return { ok: false, message: 'The terms have changed since this page was opened. Please read them again.' };
+    return {
+      ok: false,
+      message: 'The terms have changed since this page was opened. Please read them again.',
+    };
   }
   let stripeCustomerId: string;
   try {
     stripeCustomerId = await ensureStripeCustomer(input.user);
   } catch (error) {
     console.error('[mandates] could not get the Stripe Customer:', error);
-    return { ok: false, message: 'We could not reach the payment service. Nothing was saved. Please try again.' };
+    return {
+      ok: false,
+      message: 'We could not reach the payment service. Nothing was saved. Please try again.',
+    };
   }
 
   const mandate = await db.mandate.create({
@@ -68,14 +78,22 @@ export async function startMandateSetup(input: {
   } catch (error) {
     console.error(`[mandates] setup session for ${mandate.id} failed:`, error);
     await markFailed(db, mandate.id, 'setup_session_failed', 'customer');
-    return { ok: false, message: 'We could not open the Amazon Pay page. Nothing was saved. Please try again.' };
+    return {
+      ok: false,
+      message: 'We could not open the Amazon Pay page. Nothing was saved. Please try again.',
+    };
   }
 }
 
 async function markFailed(tx: Tx, mandateId: string, code: string, source: string, stripeEventId?: string) {
-  const moved = await tx.mandate.updateMany({ where: { id: mandateId, status: 'pending' }, data: { status: 'failed', failureCode: code } });
+  const moved = await tx.mandate.updateMany({
+    where: { id: mandateId, status: 'pending' },
+    data: { status: 'failed', failureCode: code },
+  });
   if (moved.count === 1) {
-    await tx.mandateEvent.create({ data: { mandateId, type: 'failed', source, message: code, stripeEventId: stripeEventId ?? null } });
+    await tx.mandateEvent.create({
+      data: { mandateId, type: 'failed', source, message: code, stripeEventId: stripeEventId ?? null },
+    });
   }
   return moved.count === 1;
 }
@@ -95,11 +113,17 @@ export type SetupSnapshot = {
 
 const mandateIdSchema = z.uuid();
 
-function snapshotOfIntent(mandateId: string, intent: Stripe.SetupIntent, sessionExpired: boolean): SetupSnapshot {
+function snapshotOfIntent(
+  mandateId: string,
+  intent: Stripe.SetupIntent,
+  sessionExpired: boolean,
+): SetupSnapshot {
   const method = typeof intent.payment_method === 'object' ? intent.payment_method : null;
   const type = method?.type ?? null;
   const failed =
-    sessionExpired || intent.status === 'canceled' || (intent.status === 'requires_payment_method' && !!intent.last_setup_error);
+    sessionExpired ||
+    intent.status === 'canceled' ||
+    (intent.status === 'requires_payment_method' && !!intent.last_setup_error);
   return {
     mandateId,
     outcome: intent.status === 'succeeded' ? 'succeeded' : failed ? 'failed' : 'waiting',
@@ -124,7 +148,16 @@ export async function loadSetupSnapshotFromSession(sessionId: string): Promise<S
   const intent = typeof session.setup_intent === 'object' ? session.setup_intent : null;
   if (!intent) {
     return session.status === 'expired'
-      ? { mandateId: mandateId!, outcome: 'failed', setupIntentId: null, paymentMethodId: null, paymentMethodType: null, paymentMethodAttached: false, stripeMandateId: null, failureCode: 'checkout_expired' }
+      ? {
+          mandateId: mandateId!,
+          outcome: 'failed',
+          setupIntentId: null,
+          paymentMethodId: null,
+          paymentMethodType: null,
+          paymentMethodAttached: false,
+          stripeMandateId: null,
+          failureCode: 'checkout_expired',
+        }
       : null;
   }
   return snapshotOfIntent(mandateId!, intent, session.status === 'expired' && intent.status !== 'succeeded');
@@ -156,12 +189,21 @@ export async function applySetupSnapshot(
   source: 'webhook' | 'success_page',
   stripeEventId?: string,
 ): Promise<{ status: MandateStatus; changed: boolean } | null> {
-  const mandate = await tx.mandate.findUnique({ where: { id: snapshot.mandateId }, select: { id: true, status: true } });
+  const mandate = await tx.mandate.findUnique({
+    where: { id: snapshot.mandateId },
+    select: { id: true, status: true },
+  });
   if (!mandate) return null;
   if (snapshot.outcome === 'waiting') return { status: mandate.status, changed: false };
 
   if (snapshot.outcome === 'failed' || !snapshot.paymentMethodId || !snapshot.paymentMethodType) {
-    const changed = await markFailed(tx, mandate.id, snapshot.failureCode ?? 'setup_failed', source, stripeEventId);
+    const changed = await markFailed(
+      tx,
+      mandate.id,
+      snapshot.failureCode ?? 'setup_failed',
+      source,
+      stripeEventId,
+    );
     return { status: changed ? 'failed' : await currentStatus(tx, mandate.id), changed };
   }
   // Succeeded at Stripe, but the method was detached since: it can never be charged, so it is revoked, not active.
@@ -181,7 +223,13 @@ export async function applySetupSnapshot(
   });
   if (moved.count === 0) return { status: await currentStatus(tx, mandate.id), changed: false };
   await tx.mandateEvent.create({
-    data: { mandateId: mandate.id, type: target, source, stripeEventId: stripeEventId ?? null, message: snapshot.paymentMethodType },
+    data: {
+      mandateId: mandate.id,
+      type: target,
+      source,
+      stripeEventId: stripeEventId ?? null,
+      message: snapshot.paymentMethodType,
+    },
   });
   return { status: target, changed: true };
 }
@@ -200,7 +248,10 @@ export async function revokeWhere(
   source: 'customer' | 'webhook' | 'admin',
   stripeEventId?: string,
 ): Promise<number> {
-  const mandates = await tx.mandate.findMany({ where: { ...where, status: { in: ['active', 'pending'] } }, select: { id: true } });
+  const mandates = await tx.mandate.findMany({
+    where: { ...where, status: { in: ['active', 'pending'] } },
+    select: { id: true },
+  });
   let moved = 0;
   for (const { id } of mandates) {
     const result = await tx.mandate.updateMany({
@@ -209,16 +260,23 @@ export async function revokeWhere(
     });
     if (result.count === 1) {
       moved += 1;
-      await tx.mandateEvent.create({ data: { mandateId: id, type: 'revoked', source, stripeEventId: stripeEventId ?? null } });
+      await tx.mandateEvent.create({
+        data: { mandateId: id, type: 'revoked', source, stripeEventId: stripeEventId ?? null },
+      });
     }
   }
   return moved;
 }
 
-export type RevokeResult = { ok: true } | { ok: false; notFound: true } | { ok: false; notFound?: false; message: string };
+export type RevokeResult =
+  { ok: true } | { ok: false; notFound: true } | { ok: false; notFound?: false; message: string };
 
 /** The customer's Revoke: detach the method at Stripe, then record the revocation. Someone else's mandate is not found. */
-export async function revokeMandate(userId: string, mandateId: string, source: 'customer' | 'admin' = 'customer'): Promise<RevokeResult> {
+export async function revokeMandate(
+  userId: string,
+  mandateId: string,
+  source: 'customer' | 'admin' = 'customer',
+): Promise<RevokeResult> {
   if (!mandateIdSchema.safeParse(mandateId).success) return { ok: false, notFound: true };
   const mandate = await db.mandate.findFirst({
     where: source === 'admin' ? { id: mandateId } : { id: mandateId, userId },
@@ -235,9 +293,14 @@ export async function revokeMandate(userId: string, mandateId: string, source: '
       // Already detached (in the Dashboard, or by an earlier click) is fine. Otherwise the method
       // stays attached at Stripe, but the revoked mandate can no longer be charged here; revoking
       // again retries the detach. Logged so the shop can also remove it in the Dashboard.
-      const alreadyDetached = error instanceof Stripe.errors.StripeInvalidRequestError && /not attached|No such PaymentMethod/i.test(error.message);
+      const alreadyDetached =
+        error instanceof Stripe.errors.StripeInvalidRequestError &&
+        /not attached|No such PaymentMethod/i.test(error.message);
       if (!alreadyDetached) {
-        console.error(`[mandates] detaching ${mandate.stripePaymentMethodId} after revoking ${mandate.id} failed:`, error);
+        console.error(
+          `[mandates] detaching ${mandate.stripePaymentMethodId} after revoking ${mandate.id} failed:`,
+          error,
+        );
       }
     }
   }

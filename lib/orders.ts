@@ -72,5 +72,8 @@ export async function listAccountOrders(userId: string, limit = 50): Promise<Acc
       lines: { select: { quantity: true } },
     },
   });
-  return orders.map(({ lines, ...order }) => ({ ...order, itemCount: lines.reduce((sum, line) => sum + line.quantity, 0) }));
+  return orders.map(({ lines, ...order }) => ({
+    ...order,
+    itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
+  }));
 }

@@ -15,7 +15,14 @@ import { refundIdempotencyKey, refundParams, type RefundReason } from './stripe-
 export type RefundSnapshot = {
   paymentIntentId: string;
   amountRefunded: number;
-  refunds: Array<{ id: string; amount: number; currency: string; status: string; reason: string | null; created: number }>;
+  refunds: Array<{
+    id: string;
+    amount: number;
+    currency: string;
+    status: string;
+    reason: string | null;
+    created: number;
+  }>;
 };
 
 export async function loadRefundSnapshot(paymentIntentId: string): Promise<RefundSnapshot> {
@@ -53,7 +60,12 @@ export async function applyRefundSnapshot(
   if (!order) return null;
 
   for (const refund of snapshot.refunds) {
-    const fields = { amount: refund.amount, currency: refund.currency, status: refund.status, reason: refund.reason };
+    const fields = {
+      amount: refund.amount,
+      currency: refund.currency,
+      status: refund.status,
+      reason: refund.reason,
+    };
     await tx.refund.upsert({
       where: { id: refund.id },
       create: { id: refund.id, orderId: order.id, createdAt: new Date(refund.created * 1000), ...fields },
@@ -65,7 +77,11 @@ export async function applyRefundSnapshot(
   if (snapshot.amountRefunded <= order.amountRefunded) return { orderId: order.id, changed: false };
   const target = snapshot.amountRefunded >= order.totalAmount ? 'refunded' : 'partially_refunded';
   const moved = await tx.order.updateMany({
-    where: { id: order.id, status: { in: [...MAY_MOVE_TO[target]] }, amountRefunded: { lt: snapshot.amountRefunded } },
+    where: {
+      id: order.id,
+      status: { in: [...MAY_MOVE_TO[target]] },
+      amountRefunded: { lt: snapshot.amountRefunded },
+    },
     data: { status: target, amountRefunded: snapshot.amountRefunded },
   });
   if (moved.count === 1) {
@@ -98,7 +114,9 @@ export function refundableAmount(
   order: { totalAmount: number; amountRefunded: number },
   refunds: ReadonlyArray<{ amount: number; status: string }>,
 ): number {
-  const held = refunds.filter((refund) => HOLDING_STATUSES.has(refund.status)).reduce((sum, refund) => sum + refund.amount, 0);
+  const held = refunds
+    .filter((refund) => HOLDING_STATUSES.has(refund.status))
+    .reduce((sum, refund) => sum + refund.amount, 0);
   return Math.max(0, order.totalAmount - Math.max(order.amountRefunded, held));
 }
 
@@ -137,15 +155,28 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
     return await db.$transaction(
       async (tx) => {
         const [order] = await tx.$queryRaw<
-          Array<{ id: string; number: number; status: string; currency: string; totalAmount: number; amountRefunded: number; stripePaymentIntentId: string | null }>
+          Array<{
+            id: string;
+            number: number;
+            status: string;
+            currency: string;
+            totalAmount: number;
+            amountRefunded: number;
+            stripePaymentIntentId: string | null;
+          }>
         >`SELECT id::text, number, status::text, currency, "totalAmount", "amountRefunded", "stripePaymentIntentId"
           FROM "Order" WHERE id = ${input.orderId}::uuid FOR UPDATE`;
         if (!order) throw new RefundRefused({ ok: false, message: 'There is no such order.' });
 
-        const claimed = await tx.orderEvent.findUnique({ where: { id: input.requestId }, select: { orderId: true } });
-        if (claimed) return { ok: true, refundId: null, amount: 0, currency: order.currency, duplicate: true };
+        const claimed = await tx.orderEvent.findUnique({
+          where: { id: input.requestId },
+          select: { orderId: true },
+        });
+        if (claimed)
+          return { ok: true, refundId: null, amount: 0, currency: order.currency, duplicate: true };
 
-        if (order.status === 'refunded') throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
+        if (order.status === 'refunded')
+          throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
         if (!order.stripePaymentIntentId || !['paid', 'partially_refunded'].includes(order.status)) {
           throw new RefundRefused({ ok: false, message: 'Only paid orders can be refunded.' });
         }
@@ -153,12 +184,20 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
         if (amount === null || amount < 1) {
           throw new RefundRefused({ ok: false, field: 'amount', message: 'Enter an amount such as 12.50.' });
         }
-        const refunds = await tx.refund.findMany({ where: { orderId: order.id }, select: { amount: true, status: true } });
+        const refunds = await tx.refund.findMany({
+          where: { orderId: order.id },
+          select: { amount: true, status: true },
+        });
         const refundable = refundableAmount(order, refunds);
         const money = (value: number) => formatMoney({ amount: value, currency: order.currency });
-        if (refundable === 0) throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
+        if (refundable === 0)
+          throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
         if (amount > refundable) {
-          throw new RefundRefused({ ok: false, field: 'amount', message: `At most ${money(refundable)} is left to refund.` });
+          throw new RefundRefused({
+            ok: false,
+            field: 'amount',
+            message: `At most ${money(refundable)} is left to refund.`,
+          });
         }
 
         await tx.orderEvent.create({
@@ -181,12 +220,20 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
           );
         } catch (error) {
           console.error(`[refund] Stripe refused a refund of order ${order.id}:`, error);
-          const message = error instanceof Stripe.errors.StripeInvalidRequestError ? error.message : 'Stripe could not be reached.';
+          const message =
+            error instanceof Stripe.errors.StripeInvalidRequestError
+              ? error.message
+              : 'Stripe could not be reached.';
           throw new RefundRefused({ ok: false, message: `The refund was not made: ${message}` });
         }
 
         // Stored now so it counts against the limit before the webhook arrives; the webhook updates it.
-        const fields = { amount: refund.amount, currency: refund.currency, status: refund.status ?? 'pending', reason: refund.reason ?? null };
+        const fields = {
+          amount: refund.amount,
+          currency: refund.currency,
+          status: refund.status ?? 'pending',
+          reason: refund.reason ?? null,
+        };
         await tx.refund.upsert({
           where: { id: refund.id },
           create: { id: refund.id, orderId: order.id, createdAt: new Date(refund.created * 1000), ...fields },
@@ -203,7 +250,13 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
               .join(' '),
           },
         });
-        return { ok: true, refundId: refund.id, amount: refund.amount, currency: refund.currency, duplicate: false };
+        return {
+          ok: true,
+          refundId: refund.id,
+          amount: refund.amount,
+          currency: refund.currency,
+          duplicate: false,
+        };
       },
       // The Stripe call happens inside: allow for its retries.
       { maxWait: 10_000, timeout: 60_000 },

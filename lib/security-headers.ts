@@ -55,7 +55,11 @@ export function pageContentSecurityPolicy(options: PagePolicyOptions): string {
 }
 
 /** Both page policies: they differ only in where scripts, style elements and forms may come from or go. */
-function pagePolicyDirectives(sources: { scriptSrc: string; styleSrc: string; formAction: string }): string[] {
+function pagePolicyDirectives(sources: {
+  scriptSrc: string;
+  styleSrc: string;
+  formAction: string;
+}): string[] {
   return [
     "default-src 'self'",
     `script-src ${sources.scriptSrc}`,
@@ -127,7 +131,10 @@ export function cachedPageContentSecurityPolicy(options: { development: boolean 
  * https, which in production it must be.
  */
 export function cachedPageHeaders(options: { production: boolean }): { key: string; value: string }[] {
-  return buildTimeHeaders(cachedPageContentSecurityPolicy({ development: !options.production }), options.production);
+  return buildTimeHeaders(
+    cachedPageContentSecurityPolicy({ development: !options.production }),
+    options.production,
+  );
 }
 
 /** A policy fixed at build time, and HSTS in production builds (see cachedPageHeaders). */
@@ -138,7 +145,8 @@ function buildTimeHeaders(policy: string, production: boolean): { key: string; v
 }
 
 /** Route handlers answer JSON or redirects: nothing in them may load, run or be framed. */
-export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The route handlers under /api, as a next.config.ts `headers()` source. */
 export const API_SOURCE = '/api/:path*';

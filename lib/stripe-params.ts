@@ -23,7 +23,10 @@ export type CheckoutUrls = { appUrl: string };
 /** Stripe's idempotency key for creating an order's Checkout Session: a retry never makes a second session. */
 export const checkoutSessionIdempotencyKey = (orderId: string) => `order:${orderId}:checkout-session`;
 
-export function paymentSessionParams(order: OrderForCheckout, { appUrl }: CheckoutUrls): Stripe.Checkout.SessionCreateParams {
+export function paymentSessionParams(
+  order: OrderForCheckout,
+  { appUrl }: CheckoutUrls,
+): Stripe.Checkout.SessionCreateParams {
   return {
     mode: 'payment',
     allowed_payment_method_types: [...OFFERED_PAYMENT_METHODS],
@@ -88,7 +91,11 @@ export function offSessionPaymentParams(input: {
   paymentMethodType: 'card' | 'amazon_pay';
   stripeMandateId: string | null;
 }): Stripe.PaymentIntentCreateParams {
-  const metadata = { off_session_charge_id: input.chargeId, order_id: input.orderId, order_number: String(input.orderNumber) };
+  const metadata = {
+    off_session_charge_id: input.chargeId,
+    order_id: input.orderId,
+    order_number: String(input.orderNumber),
+  };
   return {
     amount: input.amount,
     currency: input.currency,
@@ -105,7 +112,13 @@ export function offSessionPaymentParams(input: {
 
 /** "Pay now" for an order whose off-session charge failed: the customer pays it on Stripe's page. */
 export function payNowSessionParams(
-  order: { id: string; number: number; currency: string; stripeCustomerId: string; lines: OrderForCheckout['lines'] },
+  order: {
+    id: string;
+    number: number;
+    currency: string;
+    stripeCustomerId: string;
+    lines: OrderForCheckout['lines'];
+  },
   { appUrl }: CheckoutUrls,
 ): Stripe.Checkout.SessionCreateParams {
   return {

@@ -6,7 +6,12 @@ import { env } from './env';
 import { applyIntent, loadChargeIntent } from './charges';
 import { applyCheckoutSnapshotClaiming, loadCheckoutSnapshot, type ClaimStatement } from './fulfillment';
 import { Prisma } from './generated/prisma/client';
-import { applySetupSnapshot, loadSetupSnapshotFromIntent, loadSetupSnapshotFromSession, revokeWhere } from './mandates';
+import {
+  applySetupSnapshot,
+  loadSetupSnapshotFromIntent,
+  loadSetupSnapshotFromSession,
+  revokeWhere,
+} from './mandates';
 import { applyRefundSnapshot, loadRefundSnapshot } from './refunds';
 import { stripe } from './stripe';
 
@@ -52,7 +57,8 @@ const refundHandler: Handler = async (event) => {
   const paymentIntentId = paymentIntentIdOf(event.data.object as Stripe.Charge | Stripe.Refund);
   if (!paymentIntentId) return IGNORE;
   const snapshot = await loadRefundSnapshot(paymentIntentId);
-  return async (tx, eventId) => ((await applyRefundSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored');
+  return async (tx, eventId) =>
+    (await applyRefundSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored';
 };
 
 const setupSessionHandler: Handler = async (event) => {
@@ -72,14 +78,18 @@ const paymentMethodDetachedHandler: Handler = async (event) => {
   const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
   if (method.customer) return IGNORE; // attached again since: this event is stale
   return async (tx, eventId) =>
-    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
+    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0
+      ? 'processed'
+      : 'ignored';
 };
 
 const mandateUpdatedHandler: Handler = async (event) => {
   const mandate = await stripe.mandates.retrieve((event.data.object as Stripe.Mandate).id);
   if (mandate.status !== 'inactive') return IGNORE;
   return async (tx, eventId) =>
-    (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0 ? 'processed' : 'ignored';
+    (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0
+      ? 'processed'
+      : 'ignored';
 };
 
 /** Off-session charges: Stripe's word on the PaymentIntent settles a charge the API call left open. */
@@ -87,7 +97,8 @@ const paymentIntentHandler: Handler = async (event) => {
   const found = await loadChargeIntent((event.data.object as Stripe.PaymentIntent).id);
   if (!found) return IGNORE; // a Checkout payment: its session's events handle it
   return async (tx, eventId) => {
-    if (!(await tx.offSessionCharge.findUnique({ where: { id: found.chargeId }, select: { id: true } }))) return 'ignored';
+    if (!(await tx.offSessionCharge.findUnique({ where: { id: found.chargeId }, select: { id: true } })))
+      return 'ignored';
     await applyIntent(tx, found.chargeId, found.intent, 'webhook', eventId);
     return 'processed';
   };
@@ -149,7 +160,10 @@ export function verifyEvent(rawBody: string, signature: string | null): Stripe.E
   }
   const envelope = eventEnvelope.safeParse(event);
   // Handlers look the object up at Stripe by its id, so a handled event needs one that is an id.
-  if (!envelope.success || (handles(envelope.data.type) && !stripeIdSchema.safeParse(envelope.data.data.object.id).success)) {
+  if (
+    !envelope.success ||
+    (handles(envelope.data.type) && !stripeIdSchema.safeParse(envelope.data.data.object.id).success)
+  ) {
     return fail(400, 'payload_invalid', 'The payload is not a Stripe event.');
   }
   return event;
@@ -209,7 +223,8 @@ async function claim(tx: Tx, event: Stripe.Event, payload: string): Promise<bool
 }
 
 async function recordFailure(event: Stripe.Event, payload: string, error: unknown): Promise<void> {
-  const kind = error instanceof Stripe.errors.StripeError ? error.type : error instanceof Error ? error.name : 'Error';
+  const kind =
+    error instanceof Stripe.errors.StripeError ? error.type : error instanceof Error ? error.name : 'Error';
   const message = `${kind}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000);
   try {
     await db.$executeRaw`
@@ -230,11 +245,16 @@ async function recordFailure(event: Stripe.Event, payload: string, error: unknow
  * `json` is the event's JSON text to log: the body as received when there is one,
  * which spares serialising the parsed event again.
  */
-export async function processEvent(event: Stripe.Event, json: string = JSON.stringify(event)): Promise<WebhookResponse> {
+export async function processEvent(
+  event: Stripe.Event,
+  json: string = JSON.stringify(event),
+): Promise<WebhookResponse> {
   const payload = jsonbText(json);
   try {
     // Done before (a retry, a replay): answered without asking Stripe. Deliveries in flight are not seen here; the claim settles them.
-    const [seen] = await rawQuery<{ status: string }>(Prisma.sql`SELECT status::text AS status FROM "WebhookEvent" WHERE id = ${event.id}`);
+    const [seen] = await rawQuery<{ status: string }>(
+      Prisma.sql`SELECT status::text AS status FROM "WebhookEvent" WHERE id = ${event.id}`,
+    );
     if (seen?.status === 'processed' || seen?.status === 'ignored') {
       return { status: 200, body: { received: true, status: 'duplicate' } };
     }
@@ -258,7 +278,9 @@ export async function processEvent(event: Stripe.Event, json: string = JSON.stri
     if (isUnknownToStripe(error)) {
       // Not our failure, and no retry of ours can fix it; still not a 2xx, so a real event sent
       // with the wrong API key configured keeps coming back until the key is put right.
-      console.warn(`[webhook] ${event.type} ${event.id} names an object Stripe does not know: ${(error as Error).message}`);
+      console.warn(
+        `[webhook] ${event.type} ${event.id} names an object Stripe does not know: ${(error as Error).message}`,
+      );
       return fail(422, 'object_not_found', 'Stripe does not know the object this event names.');
     }
     console.error(`[webhook] ${event.type} ${event.id} failed:`, error);
@@ -266,7 +288,10 @@ export async function processEvent(event: Stripe.Event, json: string = JSON.stri
   }
 }
 
-export async function handleStripeWebhook(rawBody: string, signature: string | null): Promise<WebhookResponse> {
+export async function handleStripeWebhook(
+  rawBody: string,
+  signature: string | null,
+): Promise<WebhookResponse> {
   const verified = verifyEvent(rawBody, signature);
   if (!('id' in verified)) return verified;
   return processEvent(verified, rawBody);

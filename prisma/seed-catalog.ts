@@ -15,12 +15,15 @@ export function assertValidCatalog(products: readonly SeedProduct[]): void {
     if (!kebabCase.test(p.slug)) problems.push(`slug "${p.slug}" is not kebab-case`);
     if (seen.has(p.slug)) problems.push(`slug "${p.slug}" appears twice`);
     seen.add(p.slug);
-    if (p.image !== `/products/${p.slug}.svg`) problems.push(`${p.slug}: image should be /products/${p.slug}.svg, not ${p.image}`);
+    if (p.image !== `/products/${p.slug}.svg`)
+      problems.push(`${p.slug}: image should be /products/${p.slug}.svg, not ${p.image}`);
     if (!Number.isSafeInteger(p.unitAmount) || p.unitAmount <= 0) {
       problems.push(`${p.slug}: unitAmount ${p.unitAmount} is not a positive whole number of minor units`);
     }
-    if (!(seedCurrencies as readonly string[]).includes(p.currency)) problems.push(`${p.slug}: unknown currency "${p.currency}"`);
-    if (p.name.trim() === '' || p.description.trim() === '') problems.push(`${p.slug}: name and description must not be empty`);
+    if (!(seedCurrencies as readonly string[]).includes(p.currency))
+      problems.push(`${p.slug}: unknown currency "${p.currency}"`);
+    if (p.name.trim() === '' || p.description.trim() === '')
+      problems.push(`${p.slug}: name and description must not be empty`);
   }
   if (problems.length > 0) throw new Error(`Invalid seed catalog:\n- ${problems.join('\n- ')}`);
 }

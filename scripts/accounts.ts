@@ -48,7 +48,10 @@ export async function grantAdmin(databaseUrl: string, email: string): Promise<bo
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const result = await client.query(`UPDATE "User" SET role = 'admin', "updatedAt" = now() WHERE lower(email) = lower($1)`, [email]);
+    const result = await client.query(
+      `UPDATE "User" SET role = 'admin', "updatedAt" = now() WHERE lower(email) = lower($1)`,
+      [email],
+    );
     return result.rowCount === 1;
   } finally {
     await client.end();

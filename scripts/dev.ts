@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   // Demo accounts only on the embedded development database, never on one named by DATABASE_URL.
   if (database.embedded) await ensureDemoAccounts(database.url);
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, APP_URL: appUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    APP_URL: appUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
   if (usesEmulator()) {
     const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_DEFAULT_PORT);
     const emulator = await startEmulatorProcess({
@@ -54,17 +59,22 @@ async function main(): Promise<void> {
     env.STRIPE_API_BASE ??= emulator.apiBase;
     console.log(`[dev] Stripe emulator at ${emulator.apiBase}`);
   } else {
-    console.log('[dev] Using real Stripe: forward webhooks with `stripe listen --forward-to localhost:3000/api/webhooks/stripe`.');
+    console.log(
+      '[dev] Using real Stripe: forward webhooks with `stripe listen --forward-to localhost:3000/api/webhooks/stripe`.',
+    );
   }
 
   const next = start('next', bin('next'), ['dev', '--port', String(port)], { env });
   children.push(next);
   void next.exited.then((code) => (shuttingDown ? undefined : shutdown(code ?? 1)));
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 120_000, child: next });
-  console.log(`\n[dev] The shop is running at ${appUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n[dev] The shop is running at ${appUrl} (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+  );
   if (database.embedded) {
     console.log('[dev] Demo accounts (development only):');
-    for (const account of DEMO_ACCOUNTS) console.log(`[dev]   ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
+    for (const account of DEMO_ACCOUNTS)
+      console.log(`[dev]   ${account.role.padEnd(8)} ${account.email} / ${account.password}`);
   }
   console.log('');
 }

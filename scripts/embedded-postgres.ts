@@ -49,7 +49,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -111,9 +113,12 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Runn
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
       // TCP on loopback only: no socket files, whose default directory root cannot share with postgres.
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'synchronous_commit=off',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'synchronous_commit=off',
       ...(options.durability === 'throwaway' ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (message) => log(String(message).trimEnd()),
@@ -136,7 +141,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Runn
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${options.database.replaceAll('"', '""')}"`);
+    if (exists.rowCount === 0)
+      await admin.query(`CREATE DATABASE "${options.database.replaceAll('"', '""')}"`);
   } finally {
     await admin.end();
   }

@@ -15,7 +15,15 @@ import pg from 'pg';
 import { EMBEDDED_DEV_DATABASE_URL } from './embedded-defaults.ts';
 
 type Product = { id: string; name: string; unitAmount: number; currency: string };
-type Status = 'pending' | 'processing' | 'paid' | 'partially_refunded' | 'refunded' | 'payment_failed' | 'expired' | 'canceled';
+type Status =
+  | 'pending'
+  | 'processing'
+  | 'paid'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'payment_failed'
+  | 'expired'
+  | 'canceled';
 
 /** Shares out of 1000, roughly what a small shop's order table holds. */
 const STATUS_WEIGHTS: Array<[Status, number]> = [
@@ -34,8 +42,50 @@ const CURRENCY_WEIGHTS: Array<[string, number]> = [
   ['gbp', 200],
   ['jpy', 100],
 ];
-const FIRST = ['ada', 'grace', 'alan', 'edsger', 'barbara', 'ken', 'margaret', 'linus', 'radia', 'donald', 'frances', 'john', 'sophie', 'tim', 'hedy', 'niklaus', 'mary', 'dennis', 'katherine', 'guido'];
-const LAST = ['lovelace', 'hopper', 'turing', 'dijkstra', 'liskov', 'thompson', 'hamilton', 'torvalds', 'perlman', 'knuth', 'allen', 'backus', 'wilson', 'berners-lee', 'lamarr', 'wirth', 'keller', 'ritchie', 'johnson', 'van-rossum'];
+const FIRST = [
+  'ada',
+  'grace',
+  'alan',
+  'edsger',
+  'barbara',
+  'ken',
+  'margaret',
+  'linus',
+  'radia',
+  'donald',
+  'frances',
+  'john',
+  'sophie',
+  'tim',
+  'hedy',
+  'niklaus',
+  'mary',
+  'dennis',
+  'katherine',
+  'guido',
+];
+const LAST = [
+  'lovelace',
+  'hopper',
+  'turing',
+  'dijkstra',
+  'liskov',
+  'thompson',
+  'hamilton',
+  'torvalds',
+  'perlman',
+  'knuth',
+  'allen',
+  'backus',
+  'wilson',
+  'berners-lee',
+  'lamarr',
+  'wirth',
+  'keller',
+  'ritchie',
+  'johnson',
+  'van-rossum',
+];
 const DOMAINS = ['example.com', 'example.org', 'mail.example.net', 'shop.example.co.uk', 'example.jp'];
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -85,7 +135,14 @@ type Row = Record<string, unknown>;
 /** One batch's rows per table, each sent as one JSON array parameter of one INSERT. */
 type Batch = { orders: Row[]; lines: Row[]; events: Row[]; refunds: Row[]; webhooks: Row[]; rows: number };
 
-function buildBatch(count: number, rand: () => number, products: Map<string, Product[]>, customers: number, periodMs: number, now: number): Batch {
+function buildBatch(
+  count: number,
+  rand: () => number,
+  products: Map<string, Product[]>,
+  customers: number,
+  periodMs: number,
+  now: number,
+): Batch {
   const orders: Row[] = [];
   const lines: Row[] = [];
   const events: Row[] = [];
@@ -96,7 +153,14 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
     table.push(values);
     rows++;
   };
-  const webhook = (orderId: string, type: string, eventType: string, objectId: string, at: Date, message: string | null) => {
+  const webhook = (
+    orderId: string,
+    type: string,
+    eventType: string,
+    objectId: string,
+    at: Date,
+    message: string | null,
+  ) => {
     const roll = rand();
     const status = roll < 0.01 ? 'failed' : 'processed';
     const id = `evt_${token(24)}`;
@@ -105,13 +169,25 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
       type: eventType,
       status,
       attempts: status === 'failed' ? 1 + Math.floor(rand() * 5) : rand() < 0.05 ? 2 : 1,
-      lastError: status === 'failed' ? 'StripeConnectionError: An error occurred with our connection to Stripe.' : null,
+      lastError:
+        status === 'failed'
+          ? 'StripeConnectionError: An error occurred with our connection to Stripe.'
+          : null,
       payload: { id, object: 'event', type: eventType, data: { object: { id: objectId } } },
       receivedAt: at,
       processedAt: status === 'failed' ? null : new Date(at.getTime() + 40),
     });
     // A failed event has not changed the order (yet): no timeline entry for it.
-    if (status === 'processed') push(events, { id: randomUUID(), orderId, type, source: 'webhook', message, stripeEventId: id, createdAt: at });
+    if (status === 'processed')
+      push(events, {
+        id: randomUUID(),
+        orderId,
+        type,
+        source: 'webhook',
+        message,
+        stripeEventId: id,
+        createdAt: at,
+      });
   };
 
   for (let i = 0; i < count; i++) {
@@ -126,7 +202,14 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
       const product = catalog[(first + l) % catalog.length]!;
       const quantity = 1 + Math.floor(rand() * rand() * 3);
       total += product.unitAmount * quantity;
-      push(lines, { id: randomUUID(), orderId: id, productId: product.id, name: product.name, unitAmount: product.unitAmount, quantity });
+      push(lines, {
+        id: randomUUID(),
+        orderId: id,
+        productId: product.id,
+        name: product.name,
+        unitAmount: product.unitAmount,
+        quantity,
+      });
     }
     const customer = Math.floor(rand() * customers);
     const first_ = FIRST[customer % FIRST.length]!;
@@ -135,11 +218,18 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
     const createdAt = new Date(now - Math.floor(rand() * periodMs));
     const at = (seconds: number) => new Date(createdAt.getTime() + seconds * 1000);
     const sessionId = status === 'canceled' ? null : `cs_test_${token(58)}`;
-    const charged = ['paid', 'partially_refunded', 'refunded', 'processing', 'payment_failed'].includes(status);
+    const charged = ['paid', 'partially_refunded', 'refunded', 'processing', 'payment_failed'].includes(
+      status,
+    );
     const paymentIntentId = charged ? `pi_${token(24)}` : null;
     const method = charged ? (currency !== 'jpy' && rand() < 0.3 ? 'amazon_pay' : 'card') : null;
     const paid = ['paid', 'partially_refunded', 'refunded'].includes(status);
-    const refunded = status === 'refunded' ? total : status === 'partially_refunded' ? Math.max(1, Math.floor(total * (0.1 + rand() * 0.6))) : 0;
+    const refunded =
+      status === 'refunded'
+        ? total
+        : status === 'partially_refunded'
+          ? Math.max(1, Math.floor(total * (0.1 + rand() * 0.6)))
+          : 0;
     const signedIn = rand() < 0.5;
     push(orders, {
       id,
@@ -150,7 +240,9 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
       amountRefunded: refunded,
       // Guests who abandon a checkout may never have given an address.
       email: status === 'canceled' || (!signedIn && status === 'expired') ? null : email,
-      customerName: paid ? `${first_[0]!.toUpperCase()}${first_.slice(1)} ${last[0]!.toUpperCase()}${last.slice(1)}` : null,
+      customerName: paid
+        ? `${first_[0]!.toUpperCase()}${first_.slice(1)} ${last[0]!.toUpperCase()}${last.slice(1)}`
+        : null,
       accessToken: token(32),
       stripeCheckoutSessionId: sessionId,
       stripePaymentIntentId: paymentIntentId,
@@ -161,21 +253,64 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
       paidAt: paid ? at(90) : null,
       fulfilledAt: paid ? at(90) : null,
     });
-    push(events, { id: randomUUID(), orderId: id, type: 'created', source: 'checkout', message: null, stripeEventId: null, createdAt });
+    push(events, {
+      id: randomUUID(),
+      orderId: id,
+      type: 'created',
+      source: 'checkout',
+      message: null,
+      stripeEventId: null,
+      createdAt,
+    });
     if (sessionId) {
-      push(events, { id: randomUUID(), orderId: id, type: 'checkout_started', source: 'checkout', message: sessionId, stripeEventId: null, createdAt: at(1) });
+      push(events, {
+        id: randomUUID(),
+        orderId: id,
+        type: 'checkout_started',
+        source: 'checkout',
+        message: sessionId,
+        stripeEventId: null,
+        createdAt: at(1),
+      });
     } else {
-      push(events, { id: randomUUID(), orderId: id, type: 'checkout_failed', source: 'checkout', message: 'Stripe could not be reached.', stripeEventId: null, createdAt: at(1) });
+      push(events, {
+        id: randomUUID(),
+        orderId: id,
+        type: 'checkout_failed',
+        source: 'checkout',
+        message: 'Stripe could not be reached.',
+        stripeEventId: null,
+        createdAt: at(1),
+      });
     }
     if (paid) webhook(id, 'paid', 'checkout.session.completed', sessionId!, at(90), null);
-    if (status === 'processing') webhook(id, 'processing', 'checkout.session.completed', sessionId!, at(90), null);
-    if (status === 'payment_failed') webhook(id, 'payment_failed', 'checkout.session.async_payment_failed', sessionId!, at(3_600), null);
-    if (status === 'expired') webhook(id, 'expired', 'checkout.session.expired', sessionId!, at(86_400), null);
+    if (status === 'processing')
+      webhook(id, 'processing', 'checkout.session.completed', sessionId!, at(90), null);
+    if (status === 'payment_failed')
+      webhook(id, 'payment_failed', 'checkout.session.async_payment_failed', sessionId!, at(3_600), null);
+    if (status === 'expired')
+      webhook(id, 'expired', 'checkout.session.expired', sessionId!, at(86_400), null);
     if (refunded) {
       const refundAt = at(86_400 + Math.floor(rand() * 86_400 * 20));
       const refundId = `re_${token(24)}`;
-      push(refunds, { id: refundId, orderId: id, amount: refunded, currency, status: 'succeeded', reason: 'requested_by_customer', createdAt: refundAt, updatedAt: refundAt });
-      webhook(id, status, 'charge.refunded', `ch_${token(24)}`, refundAt, `Refunded ${refunded} of ${total} (minor units).`);
+      push(refunds, {
+        id: refundId,
+        orderId: id,
+        amount: refunded,
+        currency,
+        status: 'succeeded',
+        reason: 'requested_by_customer',
+        createdAt: refundAt,
+        updatedAt: refundAt,
+      });
+      webhook(
+        id,
+        status,
+        'charge.refunded',
+        `ch_${token(24)}`,
+        refundAt,
+        `Refunded ${refunded} of ${total} (minor units).`,
+      );
     }
   }
   return { orders, lines, events, refunds, webhooks, rows };
@@ -183,7 +318,25 @@ function buildBatch(count: number, rand: () => number, products: Map<string, Pro
 
 /** Each table's columns as COPY writes them. Columns left out (Order.number) take their defaults. */
 const COLUMNS = {
-  Order: ['id', 'status', 'currency', 'subtotalAmount', 'totalAmount', 'amountRefunded', 'email', 'customerName', 'accessToken', 'stripeCheckoutSessionId', 'stripePaymentIntentId', 'paymentMethodType', 'amountMismatch', 'createdAt', 'updatedAt', 'paidAt', 'fulfilledAt'],
+  Order: [
+    'id',
+    'status',
+    'currency',
+    'subtotalAmount',
+    'totalAmount',
+    'amountRefunded',
+    'email',
+    'customerName',
+    'accessToken',
+    'stripeCheckoutSessionId',
+    'stripePaymentIntentId',
+    'paymentMethodType',
+    'amountMismatch',
+    'createdAt',
+    'updatedAt',
+    'paidAt',
+    'fulfilledAt',
+  ],
   OrderLine: ['id', 'orderId', 'productId', 'name', 'unitAmount', 'quantity'],
   OrderEvent: ['id', 'orderId', 'type', 'source', 'message', 'stripeEventId', 'createdAt'],
   Refund: ['id', 'orderId', 'amount', 'currency', 'status', 'reason', 'createdAt', 'updatedAt'],
@@ -196,11 +349,18 @@ const TABLES = Object.keys(COLUMNS) as Table[];
 function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text =
-    value instanceof Date ? value.toISOString()
-    : typeof value === 'boolean' ? (value ? 't' : 'f')
-    : typeof value === 'object' ? JSON.stringify(value)
-    : String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (char) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char]!) : text;
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'boolean'
+        ? value
+          ? 't'
+          : 'f'
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/[\\\t\n\r]/g, (char) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char]!)
+    : text;
 }
 
 /**
@@ -289,7 +449,11 @@ class RollupTotals {
   }
 }
 
-type CopyConnection = { query(text: string): void; sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void };
+type CopyConnection = {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+};
 
 export type SeedBulkOptions = {
   orders: number;
@@ -305,7 +469,13 @@ export type SeedBulkOptions = {
   onProgress?: (done: number) => void;
 };
 
-export type SeedBulkResult = { orders: number; rows: number; seconds: number; rowsPerSecond: number; indexSeconds: number };
+export type SeedBulkResult = {
+  orders: number;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  indexSeconds: number;
+};
 
 /**
  * Everything in one transaction: a failed or interrupted run leaves the
@@ -319,10 +489,14 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
     const { rows: productRows } = await client.query<Product>(
       'SELECT id::text, name, "unitAmount", currency FROM "Product" WHERE active ORDER BY slug',
     );
-    if (productRows.length === 0) throw new Error('The catalog is empty: run the catalog seed first (npm run db:seed).');
+    if (productRows.length === 0)
+      throw new Error('The catalog is empty: run the catalog seed first (npm run db:seed).');
     const products = new Map<string, Product[]>();
-    for (const product of productRows) products.set(product.currency, [...(products.get(product.currency) ?? []), product]);
-    const existing = Number((await client.query<{ count: string }>('SELECT count(*) FROM "Order"')).rows[0]?.count ?? 0);
+    for (const product of productRows)
+      products.set(product.currency, [...(products.get(product.currency) ?? []), product]);
+    const existing = Number(
+      (await client.query<{ count: string }>('SELECT count(*) FROM "Order"')).rows[0]?.count ?? 0,
+    );
 
     const batchSize = options.batchSize ?? 10_000;
     // Seeded by the run's seed and what is already there, so a second run adds new orders rather than the same ones.
@@ -353,7 +527,9 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
     // before COMMIT, in the same transaction (a failed run adds nothing) and in the triggers' key order;
     // the rollup rows are locked from then to the end of the commit only, not for the whole load.
     // Without superuser rights the triggers stay on and keep the rollups themselves, more slowly.
-    const { rows: role } = await client.query<{ super: boolean }>('SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user');
+    const { rows: role } = await client.query<{ super: boolean }>(
+      'SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user',
+    );
     const triggersOff = role[0]?.super === true;
     if (triggersOff) await client.query('SET LOCAL session_replication_role = replica');
     const rollupTotals = new RollupTotals();
@@ -375,7 +551,8 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
       rows += batch.rows;
       // Build the next batch while PostgreSQL writes this one.
       const remaining = options.orders - done;
-      if (remaining > 0) next = buildBatch(Math.min(batchSize, remaining), rand, products, customers, periodMs, now);
+      if (remaining > 0)
+        next = buildBatch(Math.min(batchSize, remaining), rand, products, customers, periodMs, now);
       await writing;
       options.onProgress?.(done);
     }
@@ -385,7 +562,9 @@ export async function seedBulk(databaseUrl: string, options: SeedBulkOptions): P
     await client.query('COMMIT');
     const indexSeconds = (performance.now() - indexStartedAt) / 1000;
     // Fresh statistics and visibility maps, or the planner guesses and index-only scans read the heap.
-    await client.query(`VACUUM (ANALYZE) ${[...TABLES, 'OrderDailyTotal', 'OrderMonthlyTotal'].map((table) => `"${table}"`).join(', ')}`);
+    await client.query(
+      `VACUUM (ANALYZE) ${[...TABLES, 'OrderDailyTotal', 'OrderMonthlyTotal'].map((table) => `"${table}"`).join(', ')}`,
+    );
     const seconds = (performance.now() - startedAt) / 1000;
     return { orders: done, rows, seconds, rowsPerSecond: Math.round(rows / seconds), indexSeconds };
   } catch (error) {
@@ -408,7 +587,9 @@ async function main(): Promise<void> {
   const orders = Number(values.orders);
   if (!Number.isInteger(orders) || orders < 1) throw new Error('--orders must be a positive whole number');
   const databaseUrl = process.env.DATABASE_URL ?? EMBEDDED_DEV_DATABASE_URL;
-  console.log(`Seeding ${orders.toLocaleString('en-US')} orders into ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}…`);
+  console.log(
+    `Seeding ${orders.toLocaleString('en-US')} orders into ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}…`,
+  );
   let reported = 0;
   const result = await seedBulk(databaseUrl, {
     orders,

@@ -12,7 +12,13 @@ import { freePort, startEmbeddedPostgres, type RunningPostgres } from './embedde
 import { E2E_REVALIDATE_SECRET, STACK_FILE } from '../e2e/support/stack.ts';
 import { ensureDemoAccounts } from './accounts.ts';
 import { bin, start, stop, waitForHttp, type Child } from './processes.ts';
-import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed, startEmulatorProcess } from './stack.ts';
+import {
+  buildNext,
+  EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
+  migrateAndSeed,
+  startEmulatorProcess,
+} from './stack.ts';
 
 const appPort = Number(process.env.E2E_APP_PORT ?? 3107);
 const emulatorPort = Number(process.env.E2E_EMULATOR_PORT ?? 12117);
@@ -68,13 +74,18 @@ async function main(): Promise<void> {
     REVALIDATE_SECRET: E2E_REVALIDATE_SECRET,
   };
   if (process.env.E2E_SKIP_BUILD !== '1') await buildNext(env);
-  const next = start('next', bin('next'), ['start', '--port', String(appPort), '--hostname', '127.0.0.1'], { env });
+  const next = start('next', bin('next'), ['start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
+    env,
+  });
   children.push(next);
   void next.exited.then((code) => (stopping ? undefined : shutdown(code ?? 1)));
   await waitForHttp(`${appUrl}/api/health`, { timeoutMs: 60_000, child: next });
   // Browser tests read this to look into the database and drive the emulator's controls.
   await mkdir(path.dirname(STACK_FILE), { recursive: true });
-  await writeFile(STACK_FILE, JSON.stringify({ appUrl, databaseUrl: database.url, emulatorUrl: emulator.apiBase }));
+  await writeFile(
+    STACK_FILE,
+    JSON.stringify({ appUrl, databaseUrl: database.url, emulatorUrl: emulator.apiBase }),
+  );
   console.log(`[e2e] ready at ${appUrl} (database ${database.url}, emulator ${emulator.apiBase})`);
 }
 

@@ -45,7 +45,12 @@ export async function openDevelopmentDatabase(): Promise<Database> {
 /** Applies checked-in migrations and seeds the catalog when it is empty. */
 export async function migrateAndSeed(databaseUrl: string): Promise<void> {
   // The seed command is `tsx …`: make node_modules/.bin reachable when not run through npm.
-  const env = { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PATH: `${path.dirname(bin('tsx'))}${path.delimiter}${process.env.PATH ?? ''}` };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    CHECKPOINT_DISABLE: '1',
+    PATH: `${path.dirname(bin('tsx'))}${path.delimiter}${process.env.PATH ?? ''}`,
+  };
   await run(bin('prisma'), ['migrate', 'deploy'], { env });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -79,7 +84,10 @@ export async function buildNext(env: NodeJS.ProcessEnv, options: { quiet?: boole
   const before = readFileSync(tsconfig, 'utf8');
   const buildEnv = { ...env, DATABASE_URL: NO_DATABASE_AT_BUILD };
   try {
-    await run(bin('next'), ['build'], { env: buildEnv, ...(options.quiet ? { stdio: ['ignore', 'ignore', 'inherit'] } : {}) });
+    await run(bin('next'), ['build'], {
+      env: buildEnv,
+      ...(options.quiet ? { stdio: ['ignore', 'ignore', 'inherit'] } : {}),
+    });
   } finally {
     if (readFileSync(tsconfig, 'utf8') !== before) writeFileSync(tsconfig, before);
   }

@@ -6,7 +6,14 @@
  * are applied before the server starts.
  */
 import path from 'node:path';
-import { EMULATOR_DEFAULT_PORT, loadDotEnv, migrateAndSeed, openDevelopmentDatabase, startEmulatorProcess, usesEmulator } from './stack.ts';
+import {
+  EMULATOR_DEFAULT_PORT,
+  loadDotEnv,
+  migrateAndSeed,
+  openDevelopmentDatabase,
+  startEmulatorProcess,
+  usesEmulator,
+} from './stack.ts';
 import { bin, ROOT, start, stop, waitForHttp, type Child } from './processes.ts';
 
 loadDotEnv();
@@ -31,7 +38,13 @@ async function main(): Promise<void> {
   const database = await openDevelopmentDatabase();
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
   await migrateAndSeed(database.url);
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, APP_URL: appUrl, NEXT_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    APP_URL: appUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
   if (usesEmulator()) {
     const emulator = await startEmulatorProcess({
       port: Number(process.env.EMULATOR_PORT ?? EMULATOR_DEFAULT_PORT),

@@ -23,7 +23,8 @@ function exec(command: string, args: string[], env: Record<string, string> = {})
 }
 
 /** A check that passes or fails as a whole counts as one test. */
-const whole = (code: number): Outcome => (code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+const whole = (code: number): Outcome =>
+  code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 
 function findTests(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -53,16 +54,23 @@ const stages: Stage[] = [
       // react-server: lib/ modules import 'server-only', which only resolves under that condition.
       const code = await exec(process.execPath, [
         '--conditions=react-server',
-        '--import', 'tsx',
+        '--import',
+        'tsx',
         '--test',
         '--test-concurrency=2',
-        '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tap}`,
         ...files,
       ]);
       const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
       const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-      const outcome = { passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+      const outcome = {
+        passed: count('pass'),
+        failed: count('fail') + count('cancelled'),
+        skipped: count('skipped') + count('todo'),
+      };
       // A crash before any test reported is still a failure.
       if (code !== 0 && outcome.failed === 0) outcome.failed = 1;
       return outcome;
@@ -75,7 +83,11 @@ const stages: Stage[] = [
       rmSync(report, { force: true }); // never count an earlier run's results
       const code = await exec(bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT: report });
       const stats = existsSync(report)
-        ? (JSON.parse(readFileSync(report, 'utf8')) as { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number } }).stats
+        ? (
+            JSON.parse(readFileSync(report, 'utf8')) as {
+              stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
+            }
+          ).stats
         : undefined;
       const outcome = {
         passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
@@ -107,7 +119,9 @@ async function main(): Promise<void> {
     );
   }
   console.log(`\n${lines.join('\n')}\n`);
-  console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+  console.log(
+    `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+  );
   process.exit(total.failed === 0 && total.passed > 0 ? 0 : 1);
 }
 

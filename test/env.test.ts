@@ -13,45 +13,78 @@ describe('configuration', () => {
   });
 
   it('talks to Stripe itself with a real key and no STRIPE_API_BASE', () => {
-    const env = parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' });
+    const env = parseEnv({
+      ...base,
+      STRIPE_SECRET_KEY: 'sk_test_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+    });
     assert.equal(env.stripe.apiBase, null);
   });
 
   it('names the variable that is missing or malformed', () => {
-    assert.throws(() => parseEnv({}), (error: Error) => error instanceof ConfigError && /DATABASE_URL/.test(error.message));
+    assert.throws(
+      () => parseEnv({}),
+      (error: Error) => error instanceof ConfigError && /DATABASE_URL/.test(error.message),
+    );
     assert.throws(() => parseEnv({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL: must be a postgres/);
     assert.throws(() => parseEnv({ ...base, STRIPE_SECRET_KEY: 'pk_test_1' }), /STRIPE_SECRET_KEY/);
     assert.throws(() => parseEnv({ ...base, APP_URL: 'not a url' }), /APP_URL/);
-    assert.throws(() => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }), /STRIPE_WEBHOOK_SECRET: is required/);
+    assert.throws(
+      () => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_test_real' }),
+      /STRIPE_WEBHOOK_SECRET: is required/,
+    );
   });
 
   it('reads the trusted proxies as addresses and CIDR ranges, and names a bad entry', () => {
     assert.deepEqual(parseEnv(base).trustedProxies, []);
-    assert.deepEqual(parseEnv({ ...base, TRUSTED_PROXIES: ' 10.0.0.5, 172.16.0.0/12,fd00::/8 ,' }).trustedProxies, ['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
-    assert.throws(() => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.5, proxy.internal' }), /TRUSTED_PROXIES\.1: must be a comma-separated list of IP addresses/);
+    assert.deepEqual(
+      parseEnv({ ...base, TRUSTED_PROXIES: ' 10.0.0.5, 172.16.0.0/12,fd00::/8 ,' }).trustedProxies,
+      ['10.0.0.5', '172.16.0.0/12', 'fd00::/8'],
+    );
+    assert.throws(
+      () => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.5, proxy.internal' }),
+      /TRUSTED_PROXIES\.1: must be a comma-separated list of IP addresses/,
+    );
     assert.throws(() => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
   });
 
   it('requires a cookie secret in production', () => {
     assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production' }), /COOKIE_SECRET/);
-    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }), /COOKIE_SECRET: must be at least 32/);
-    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }), /BETTER_AUTH_SECRET: is required/);
-    const env = parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32), BETTER_AUTH_SECRET: 'y'.repeat(32) });
+    assert.throws(
+      () => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }),
+      /COOKIE_SECRET: must be at least 32/,
+    );
+    assert.throws(
+      () => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }),
+      /BETTER_AUTH_SECRET: is required/,
+    );
+    const env = parseEnv({
+      ...base,
+      NODE_ENV: 'production',
+      COOKIE_SECRET: 'x'.repeat(32),
+      BETTER_AUTH_SECRET: 'y'.repeat(32),
+    });
     assert.equal(env.cookieSecret, 'x'.repeat(32));
     assert.equal(env.authSecret, 'y'.repeat(32));
   });
 
   it('reads admin emails as a list and names a bad one', () => {
-    assert.deepEqual(parseEnv({ ...base, ADMIN_EMAILS: ' Owner@Example.com, ops@example.com ' }).adminEmails, [
-      'owner@example.com',
-      'ops@example.com',
-    ]);
+    assert.deepEqual(
+      parseEnv({ ...base, ADMIN_EMAILS: ' Owner@Example.com, ops@example.com ' }).adminEmails,
+      ['owner@example.com', 'ops@example.com'],
+    );
     assert.throws(() => parseEnv({ ...base, ADMIN_EMAILS: 'owner@example.com,nope' }), /ADMIN_EMAILS/);
   });
 
   it('refuses to send a live key anywhere but Stripe', () => {
     assert.throws(
-      () => parseEnv({ ...base, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_a', STRIPE_API_BASE: 'http://127.0.0.1:1' }),
+      () =>
+        parseEnv({
+          ...base,
+          STRIPE_SECRET_KEY: 'sk_live_abc',
+          STRIPE_WEBHOOK_SECRET: 'whsec_a',
+          STRIPE_API_BASE: 'http://127.0.0.1:1',
+        }),
       /STRIPE_API_BASE: must be unset with a live key/,
     );
   });

@@ -37,10 +37,19 @@ describe('money', () => {
   });
 
   it('adds only amounts of one currency', () => {
-    assert.deepEqual(sumMoney([{ amount: 100, currency: 'usd' }, { amount: 250, currency: 'usd' }], 'usd'), {
-      amount: 350,
-      currency: 'usd',
-    });
+    assert.deepEqual(
+      sumMoney(
+        [
+          { amount: 100, currency: 'usd' },
+          { amount: 250, currency: 'usd' },
+        ],
+        'usd',
+      ),
+      {
+        amount: 350,
+        currency: 'usd',
+      },
+    );
     assert.throws(() => sumMoney([{ amount: 100, currency: 'jpy' }], 'usd'), /Cannot add jpy to usd/);
   });
 });

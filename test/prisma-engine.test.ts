@@ -31,10 +31,18 @@ const UNREACHABLE_URL = 'postgresql://postgres:postgres@127.0.0.1:1/nowhere';
 type Run = { code: number | null; stdout: string; stderr: string };
 
 /** Runs the Prisma CLI like `npx prisma ...` would, in `cwd`, with a controlled environment. */
-function runPrisma(args: string[], options: { cwd: string; env?: Record<string, string>; cli?: string }): Promise<Run> {
+function runPrisma(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; cli?: string },
+): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1' };
   // Whatever the outer shell chose must not decide what these tests see.
-  for (const name of ['PRISMA_SCHEMA_ENGINE_BINARY', 'PRISMA_MIGRATION_ENGINE_BINARY', 'DATABASE_URL', 'NODE_TEST_CONTEXT']) {
+  for (const name of [
+    'PRISMA_SCHEMA_ENGINE_BINARY',
+    'PRISMA_MIGRATION_ENGINE_BINARY',
+    'DATABASE_URL',
+    'NODE_TEST_CONTEXT',
+  ]) {
     delete env[name];
   }
   Object.assign(env, options.env);
@@ -59,7 +67,11 @@ async function prismaOk(args: string[], options: Parameters<typeof runPrisma>[1]
   return run.stdout;
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -96,11 +108,14 @@ async function copyProject(options: { linkNodeModules: boolean }): Promise<strin
   const dir = await temporaryDir('prisma-engine-project-');
   await cp(join(repoRoot, 'prisma.config.ts'), join(dir, 'prisma.config.ts'));
   await cp(join(repoRoot, 'scripts', 'embedded-defaults.ts'), join(dir, 'scripts', 'embedded-defaults.ts'));
-  await cp(join(repoRoot, 'scripts', 'prisma-engine'), join(dir, 'scripts', 'prisma-engine'), { recursive: true });
+  await cp(join(repoRoot, 'scripts', 'prisma-engine'), join(dir, 'scripts', 'prisma-engine'), {
+    recursive: true,
+  });
   await cp(join(repoRoot, 'prisma', 'schema.prisma'), join(dir, 'prisma', 'schema.prisma'));
   await cp(join(repoRoot, 'prisma', 'migrations'), join(dir, 'prisma', 'migrations'), { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
-  if (options.linkNodeModules) await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (options.linkNodeModules)
+    await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
 
@@ -168,7 +183,11 @@ describe('prisma CLI with the offline schema engine', () => {
       ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-config-datasource', '--exit-code'],
       { cwd: repoRoot, env },
     );
-    assert.equal(diff.code, 0, `the migrated database differs from the migrations:\n${diff.stdout}\n${diff.stderr}`);
+    assert.equal(
+      diff.code,
+      0,
+      `the migrated database differs from the migrations:\n${diff.stdout}\n${diff.stderr}`,
+    );
     assert.deepEqual(await leftoverShadowDatabases(), []);
   });
 
@@ -186,7 +205,10 @@ describe('prisma CLI with the offline schema engine', () => {
     assert.equal(afterAdd.length, checkedIn.length + 1);
     const addNote = afterAdd.at(-1) ?? '';
     assert.match(addNote, /^\d{14}_add_note$/);
-    assert.match(await readFile(join(migrationsDir, addNote, 'migration.sql'), 'utf8'), /CREATE TABLE "EngineTestNote"/);
+    assert.match(
+      await readFile(join(migrationsDir, addNote, 'migration.sql'), 'utf8'),
+      /CREATE TABLE "EngineTestNote"/,
+    );
     await query(url, `INSERT INTO "EngineTestNote" (id, body) VALUES (1, 'kept')`);
 
     // A changed model, migration created only. Had the shadow database been the main
@@ -256,7 +278,10 @@ describe('prisma CLI with the offline schema engine', () => {
   });
 
   test('commands that need the database report P1001 when it is down', async () => {
-    const run = await runPrisma(['migrate', 'status'], { cwd: repoRoot, env: { DATABASE_URL: UNREACHABLE_URL } });
+    const run = await runPrisma(['migrate', 'status'], {
+      cwd: repoRoot,
+      env: { DATABASE_URL: UNREACHABLE_URL },
+    });
     assert.notEqual(run.code, 0);
     assert.match(run.stdout + run.stderr, /P1001: Can't reach database server at `127\.0\.0\.1:1`/);
   });
@@ -264,7 +289,9 @@ describe('prisma CLI with the offline schema engine', () => {
 
 describe('offline schema engine protocol', () => {
   const engine = (args: string[]) =>
-    promisify(execFile)(OFFLINE_SCHEMA_ENGINE, args, { env: { ...process.env, NODE_TEST_CONTEXT: undefined } });
+    promisify(execFile)(OFFLINE_SCHEMA_ENGINE, args, {
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
 
   test('--version answers like the native engine', async () => {
     const { stdout } = await engine(['--version']);
@@ -296,18 +323,26 @@ describe('offline schema engine protocol', () => {
 
   test('diff output goes to the client as a JSON-RPC print request before the response', async () => {
     const schemaPath = join(repoRoot, 'prisma', 'schema.prisma');
-    const child = spawn(OFFLINE_SCHEMA_ENGINE, ['--datamodels', schemaPath, '--datasource', JSON.stringify({ url: server.url })], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
+    const child = spawn(
+      OFFLINE_SCHEMA_ENGINE,
+      ['--datamodels', schemaPath, '--datasource', JSON.stringify({ url: server.url })],
+      {
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const next = async () => JSON.parse(((await lines.next()).value as string | undefined) ?? 'null') as Record<string, unknown>;
+    const next = async () =>
+      JSON.parse(((await lines.next()).value as string | undefined) ?? 'null') as Record<string, unknown>;
     const request = {
       jsonrpc: '2.0',
       id: 7,
       method: 'diff',
       params: {
         from: { tag: 'empty' },
-        to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }] },
+        to: {
+          tag: 'schemaDatamodel',
+          files: [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }],
+        },
         script: true,
         exitCode: null,
         filters: { externalTables: [], externalEnums: [] },
@@ -332,7 +367,10 @@ describe('switching the offline engine off', () => {
   test('decides from the environment and the engines directory', async () => {
     const enginesDir = await temporaryDir('prisma-engines-');
     assert.equal(offlineSchemaEngineFor({ env: {}, enginesDir }), OFFLINE_SCHEMA_ENGINE);
-    assert.equal(offlineSchemaEngineFor({ env: {}, enginesDir: join(enginesDir, 'missing') }), OFFLINE_SCHEMA_ENGINE);
+    assert.equal(
+      offlineSchemaEngineFor({ env: {}, enginesDir: join(enginesDir, 'missing') }),
+      OFFLINE_SCHEMA_ENGINE,
+    );
 
     // Leftovers of a failed download are no engine.
     await writeFile(join(enginesDir, 'schema-engine-debian-openssl-3.0.x.gz'), '');
@@ -357,10 +395,18 @@ describe('switching the offline engine off', () => {
 
   test('the offline engine is executable, on disk and in git', async () => {
     await access(OFFLINE_SCHEMA_ENGINE, fsConstants.X_OK);
-    const { stdout } = await promisify(execFile)('git', ['ls-files', '--stage', '--', OFFLINE_SCHEMA_ENGINE], {
-      cwd: repoRoot,
-    });
-    assert.match(stdout, /^100755 /, 'run: git update-index --chmod=+x scripts/prisma-engine/schema-engine.mjs');
+    const { stdout } = await promisify(execFile)(
+      'git',
+      ['ls-files', '--stage', '--', OFFLINE_SCHEMA_ENGINE],
+      {
+        cwd: repoRoot,
+      },
+    );
+    assert.match(
+      stdout,
+      /^100755 /,
+      'run: git update-index --chmod=+x scripts/prisma-engine/schema-engine.mjs',
+    );
   });
 
   test('through the CLI: a native engine or a chosen PRISMA_SCHEMA_ENGINE_BINARY wins', async () => {
@@ -380,7 +426,9 @@ describe('switching the offline engine off', () => {
     }
     // Copies, not links: Node resolves modules from a file's real path.
     await cp(join(repoNodeModules, 'prisma'), join(nodeModules, 'prisma'), { recursive: true });
-    await cp(join(repoNodeModules, '@prisma', 'engines'), join(nodeModules, '@prisma', 'engines'), { recursive: true });
+    await cp(join(repoNodeModules, '@prisma', 'engines'), join(nodeModules, '@prisma', 'engines'), {
+      recursive: true,
+    });
     const cli = join(nodeModules, 'prisma', 'build', 'index.js');
     const engineLine = async (env: Record<string, string> = {}) => {
       const stdout = await prismaOk(['version'], { cwd: project, cli, env });
@@ -390,7 +438,10 @@ describe('switching the offline engine off', () => {
     };
 
     // No native engine, nothing chosen: ours.
-    assert.match(await engineLine(), /scripts\/prisma-engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)$/);
+    assert.match(
+      await engineLine(),
+      /scripts\/prisma-engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)$/,
+    );
 
     // A native engine where the CLI expects it (answering --version with the expected
     // engine hash, or the CLI would try to download a replacement): used, ours not set.

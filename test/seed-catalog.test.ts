@@ -61,8 +61,13 @@ describe('seed catalog data', () => {
       const svg = await readFile(file, 'utf8');
       assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 800 800"/, p.image);
       const body = svg.replace('xmlns="http://www.w3.org/2000/svg"', '');
-      assert.doesNotMatch(body, /https?:|data:|<text|<image|<foreignObject|@font-face|@import/i, `${p.image} must stand alone`);
-      for (const ref of body.matchAll(/(?:href="|url\()([^")]*)/g)) assert.match(ref[1] ?? '', /^#/, `${p.image}: ${ref[0]}`);
+      assert.doesNotMatch(
+        body,
+        /https?:|data:|<text|<image|<foreignObject|@font-face|@import/i,
+        `${p.image} must stand alone`,
+      );
+      for (const ref of body.matchAll(/(?:href="|url\()([^")]*)/g))
+        assert.match(ref[1] ?? '', /^#/, `${p.image}: ${ref[0]}`);
     }
   });
 });
@@ -89,7 +94,10 @@ describe('seedCatalog against a freshly migrated Postgres', () => {
 
   before(async () => {
     const migrations = await migrationFiles();
-    assert.ok(migrations.length > 0, 'prisma/migrations holds no migration yet: nothing to migrate the test database with');
+    assert.ok(
+      migrations.length > 0,
+      'prisma/migrations holds no migration yet: nothing to migrate the test database with',
+    );
 
     postgres = await startTestPostgres();
     const databaseUrl = postgres.url;
@@ -140,15 +148,36 @@ describe('seedCatalog against a freshly migrated Postgres', () => {
       const row = bySlug.get(p.slug);
       assert.ok(row, `${p.slug} missing`);
       assert.deepEqual(
-        { name: row.name, description: row.description, image: row.image, unitAmount: row.unitAmount, currency: row.currency, active: row.active },
-        { name: p.name, description: p.description, image: p.image, unitAmount: p.unitAmount, currency: p.currency, active: p.active },
+        {
+          name: row.name,
+          description: row.description,
+          image: row.image,
+          unitAmount: row.unitAmount,
+          currency: row.currency,
+          active: row.active,
+        },
+        {
+          name: p.name,
+          description: p.description,
+          image: p.image,
+          unitAmount: p.unitAmount,
+          currency: p.currency,
+          active: p.active,
+        },
       );
     }
   });
 
   test('leaves products that are not in the seed alone', async () => {
     await db().product.create({
-      data: { slug: 'shop-made-gift-card', name: 'Gift card', description: 'Made in the shop.', image: '/x.svg', unitAmount: 2000, currency: 'usd' },
+      data: {
+        slug: 'shop-made-gift-card',
+        name: 'Gift card',
+        description: 'Made in the shop.',
+        image: '/x.svg',
+        unitAmount: 2000,
+        currency: 'usd',
+      },
     });
     await seedCatalog(db());
     assert.equal(await db().product.count(), seedProducts.length + 1);
@@ -160,7 +189,8 @@ describe('seedCatalog against a freshly migrated Postgres', () => {
     for (const currency of seedCurrencies) {
       assert.ok(rows.filter((r) => r.currency === currency && r.active).length >= 3, currency);
     }
-    for (const r of rows.filter((row) => row.currency === 'jpy')) assert.ok(Number.isInteger(r.unitAmount), r.slug);
+    for (const r of rows.filter((row) => row.currency === 'jpy'))
+      assert.ok(Number.isInteger(r.unitAmount), r.slug);
     assert.equal(rows.filter((r) => !r.active).length, 1);
   });
 

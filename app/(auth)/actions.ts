@@ -23,7 +23,10 @@ const nextPath = z
 // Every check has its own message: a missing field or a file in its place must not show zod's defaults.
 const signInInput = z.object({
   email: z.email('Enter your email address.').max(254, 'Use at most 254 characters.'),
-  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(128, 'Use at most 128 characters.'),
+  password: z
+    .string({ error: 'Enter your password.' })
+    .min(1, 'Enter your password.')
+    .max(128, 'Use at most 128 characters.'),
 });
 
 const signUpInput = z.object({
@@ -42,7 +45,9 @@ function fieldErrors(error: z.ZodError): AuthFormState['fieldErrors'] {
 
 export async function signInAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
   if (!isForm(form)) return { error: UNREADABLE_FORM };
-  const email = String(form.get('email') ?? '').trim().toLowerCase();
+  const email = String(form.get('email') ?? '')
+    .trim()
+    .toLowerCase();
   const parsed = signInInput.safeParse({ email, password: form.get('password') });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values: { email } };
 
@@ -54,7 +59,10 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
   for (const [rule, subject] of checks) {
     const limit = await hitRateLimit(rule, subject);
     if (!limit.allowed) {
-      return { error: `Too many sign-in attempts. Try again in ${limit.retryAfterSeconds} seconds.`, values: { email } };
+      return {
+        error: `Too many sign-in attempts. Try again in ${limit.retryAfterSeconds} seconds.`,
+        values: { email },
+      };
     }
   }
   try {
@@ -67,13 +75,19 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
 
 export async function signUpAction(_previous: AuthFormState, form: FormData): Promise<AuthFormState> {
   if (!isForm(form)) return { error: UNREADABLE_FORM };
-  const values = { email: String(form.get('email') ?? '').trim().toLowerCase(), name: String(form.get('name') ?? '') };
+  const values = {
+    email: String(form.get('email') ?? '')
+      .trim()
+      .toLowerCase(),
+    name: String(form.get('name') ?? ''),
+  };
   const parsed = signUpInput.safeParse({ ...values, password: form.get('password') });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
 
   const requestHeaders = await headers();
   const limit = await hitRateLimit(SIGN_IN_ADDRESS_LIMIT, `sign-up:${clientAddressKey(requestHeaders)}`);
-  if (!limit.allowed) return { error: `Too many attempts. Try again in ${limit.retryAfterSeconds} seconds.`, values };
+  if (!limit.allowed)
+    return { error: `Too many attempts. Try again in ${limit.retryAfterSeconds} seconds.`, values };
   try {
     await auth.api.signUpEmail({ body: parsed.data, headers: requestHeaders });
   } catch (error) {

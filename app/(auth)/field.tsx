@@ -9,7 +9,9 @@ export function Field(props: {
   hint?: string;
 }) {
   const { name, label, type, autoComplete, defaultValue, error, hint } = props;
-  const describedBy = [error ? `${name}-error` : null, hint ? `${name}-hint` : null].filter(Boolean).join(' ');
+  const describedBy = [error ? `${name}-error` : null, hint ? `${name}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className="field field-wide">
       <label htmlFor={name}>{label}</label>

@@ -5,7 +5,13 @@
  * catalog page. Width and height reserve the space; `priority` is for the one
  * picture at the top of a page (fetched first, not lazily).
  */
-export function ProductImage(props: { src: string; alt: string; width: number; height: number; priority?: boolean }) {
+export function ProductImage(props: {
+  src: string;
+  alt: string;
+  width: number;
+  height: number;
+  priority?: boolean;
+}) {
   const { src, alt, width, height, priority = false } = props;
   return (
     // eslint-disable-next-line @next/next/no-img-element -- see above: nothing for next/image to optimise

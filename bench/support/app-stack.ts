@@ -7,7 +7,12 @@ import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../../scripts/embedded-postgres.ts';
 import { bin, start, stop, waitForHttp, type Child } from '../../scripts/processes.ts';
-import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../../scripts/stack.ts';
+import {
+  buildNext,
+  EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
+  migrateAndSeed,
+} from '../../scripts/stack.ts';
 
 export const BENCH_DIST_DIR = '.next-bench';
 

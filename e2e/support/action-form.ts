@@ -2,8 +2,16 @@
 // state as hidden inputs ($ACTION_REF_n, $ACTION_n:0, …), so a test can replay the form as a browser would.
 import type { APIRequestContext } from '@playwright/test';
 
-const ENTITIES: Record<string, string> = { '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
-const decode = (text: string) => text.replace(/&(quot|#x27|#39|lt|gt|amp);/g, (entity) => ENTITIES[entity] ?? entity);
+const ENTITIES: Record<string, string> = {
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+  '&lt;': '<',
+  '&gt;': '>',
+  '&amp;': '&',
+};
+const decode = (text: string) =>
+  text.replace(/&(quot|#x27|#39|lt|gt|amp);/g, (entity) => ENTITIES[entity] ?? entity);
 
 function attribute(tag: string, name: string): string | undefined {
   const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
@@ -12,7 +20,9 @@ function attribute(tag: string, name: string): string | undefined {
 
 /** The named fields of the first `<form class="…{formClass}…">` in `html`, with the values it was rendered with. */
 export function formFields(html: string, formClass: string): Record<string, string> {
-  const form = new RegExp(`<form[^>]*class="[^"]*\\b${formClass}\\b[^"]*"[^>]*>([\\s\\S]*?)</form>`).exec(html);
+  const form = new RegExp(`<form[^>]*class="[^"]*\\b${formClass}\\b[^"]*"[^>]*>([\\s\\S]*?)</form>`).exec(
+    html,
+  );
   if (!form) throw new Error(`no <form class="${formClass}"> in the page`);
   const fields: Record<string, string> = {};
   for (const [tag] of form[1]!.matchAll(/<input\b[^>]*>/g)) {
@@ -23,12 +33,16 @@ export function formFields(html: string, formClass: string): Record<string, stri
 }
 
 /** The add-to-cart form of a product page, as `request` (with its cookies) gets it. */
-export async function addToCartForm(request: APIRequestContext, productPath: string): Promise<Record<string, string>> {
+export async function addToCartForm(
+  request: APIRequestContext,
+  productPath: string,
+): Promise<Record<string, string>> {
   const response = await request.get(productPath);
   if (response.status() !== 200) throw new Error(`GET ${productPath} answered ${response.status()}`);
   const fields = formFields(await response.text(), 'add-to-cart');
   const actionField = Object.entries(fields).find(([name]) => /^\$ACTION_\d+:0$/.test(name));
-  if (!actionField || !('productId' in fields)) throw new Error(`the add-to-cart form has no action id: ${JSON.stringify(fields)}`);
+  if (!actionField || !('productId' in fields))
+    throw new Error(`the add-to-cart form has no action id: ${JSON.stringify(fields)}`);
   return fields;
 }
 

@@ -6,7 +6,10 @@ import pg from 'pg';
 import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
 
 /** One file per app port, so stacks started side by side (E2E_APP_PORT) do not mix. */
-export const STACK_FILE = path.resolve(import.meta.dirname, `../../.data/e2e-stack-${process.env.E2E_APP_PORT ?? 3107}.json`);
+export const STACK_FILE = path.resolve(
+  import.meta.dirname,
+  `../../.data/e2e-stack-${process.env.E2E_APP_PORT ?? 3107}.json`,
+);
 
 /** The catalog revalidation token the test stack's app is started with. */
 export const E2E_REVALIDATE_SECRET = 'e2e-revalidate-secret-0123456789';

@@ -15,18 +15,35 @@ function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
     const product = products[index];
     const image = product?.images[0];
     return html`<tr>
-      <td>${image ? html`<img class="product" src="${image}" alt="">` : ''}<span class="name">${item.description ?? ''}</span>
+      <td>
+        ${image ? html`<img class="product" src="${image}" alt="" />` : ''}<span class="name"
+          >${item.description ?? ''}</span
+        >
         ${product?.description ? html`<div class="muted">${product.description}</div>` : ''}
-        <div class="muted">Qty ${item.quantity ?? 1}</div></td>
+        <div class="muted">Qty ${item.quantity ?? 1}</div>
+      </td>
       <td class="amount">${formatAmount(item.amount_total, currency)}</td>
     </tr>`;
   });
   return html`<table aria-label="Order summary">
-    <thead><tr><th scope="col">Item</th><th scope="col" class="amount">Amount</th></tr></thead>
-    <tbody>${rows}</tbody>
+    <thead>
+      <tr>
+        <th scope="col">Item</th>
+        <th scope="col" class="amount">Amount</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
     <tfoot>
-      <tr><th scope="row">Subtotal</th><td class="amount">${formatAmount(session.amount_subtotal ?? 0, currency)}</td></tr>
-      <tr><th scope="row">Total due</th><td class="amount" data-testid="total">${formatAmount(session.amount_total ?? 0, currency)}</td></tr>
+      <tr>
+        <th scope="row">Subtotal</th>
+        <td class="amount">${formatAmount(session.amount_subtotal ?? 0, currency)}</td>
+      </tr>
+      <tr>
+        <th scope="row">Total due</th>
+        <td class="amount" data-testid="total">${formatAmount(session.amount_total ?? 0, currency)}</td>
+      </tr>
     </tfoot>
   </table>`;
 }
@@ -34,9 +51,11 @@ function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
 function emailField(session: Stripe.Checkout.Session, customerEmail: string | null): Html {
   const fixed = session.customer_email ?? customerEmail;
   if (fixed) {
-    return html`<label for="email">Email</label><input id="email" name="email" type="email" value="${fixed}" readonly>`;
+    return html`<label for="email">Email</label
+      ><input id="email" name="email" type="email" value="${fixed}" readonly />`;
   }
-  return html`<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required>`;
+  return html`<label for="email">Email</label
+    ><input id="email" name="email" type="email" autocomplete="email" required />`;
 }
 
 export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Session): string {
@@ -61,37 +80,58 @@ export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Sessi
         <h2 id="card-heading">Pay with card</h2>
         ${emailField(session, customer?.email ?? null)}
         <label for="cardNumber">Card number</label>
-        <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required>
+        <input
+          id="cardNumber"
+          name="cardNumber"
+          inputmode="numeric"
+          autocomplete="cc-number"
+          placeholder="1234 1234 1234 1234"
+          required
+        />
         <label for="cardExpiry">Expiration date (MM / YY)</label>
-        <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY" required>
+        <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY" required />
         <label for="cardCvc">Security code (CVC)</label>
-        <input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required>
+        <input
+          id="cardCvc"
+          name="cardCvc"
+          inputmode="numeric"
+          autocomplete="cc-csc"
+          placeholder="CVC"
+          required
+        />
         <label for="billingName">Cardholder name</label>
-        <input id="billingName" name="billingName" autocomplete="cc-name" value="${customer?.name ?? ''}">
+        <input id="billingName" name="billingName" autocomplete="cc-name" value="${customer?.name ?? ''}" />
         <button type="submit">${setup ? 'Save card' : `Pay ${total}`}</button>
       </form>`
     : '';
   const amazonForm = offersAmazonPay
     ? html`<form method="post" action="${action}/amazon_pay" aria-labelledby="amazon-heading">
         <h2 id="amazon-heading">Amazon Pay</h2>
-        <p class="muted">You will be redirected to Amazon Pay to ${setup ? 'authorise future payments' : 'complete your purchase'}.</p>
+        <p class="muted">
+          You will be redirected to Amazon Pay to
+          ${setup ? 'authorise future payments' : 'complete your purchase'}.
+        </p>
         <button type="submit" class="amazon">Continue to Amazon Pay</button>
       </form>`
     : '';
-  const cancel = session.cancel_url ? html`<p><a href="${session.cancel_url}">Back to ${merchant}</a></p>` : '';
+  const cancel = session.cancel_url
+    ? html`<p><a href="${session.cancel_url}">Back to ${merchant}</a></p>`
+    : '';
   const body = html`<main>
     <section aria-labelledby="merchant">
       <h1 id="merchant">${merchant}</h1>
       <p><span class="test">TEST MODE</span> <span class="muted">Stripe emulator</span></p>
-      ${setup ? '' : html`<p class="muted">Pay ${merchant}</p><p class="amount-due">${total}</p>`}
-      ${summary}
-      ${cancel}
+      ${
+        setup
+          ? ''
+          : html`<p class="muted">Pay ${merchant}</p>
+              <p class="amount-due">${total}</p>`
+      }
+      ${summary} ${cancel}
     </section>
     <section aria-label="Payment">
-      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
-      ${cardForm}
-      ${offersCard && offersAmazonPay ? html`<hr>` : ''}
-      ${amazonForm}
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''} ${cardForm}
+      ${offersCard && offersAmazonPay ? html`<hr />` : ''} ${amazonForm}
     </section>
   </main>`;
   return page(`${merchant} – Checkout`, body);
@@ -103,19 +143,22 @@ export function renderFinalPage(emu: Emulator, session: Stripe.Checkout.Session)
   let text: string;
   if (session.status === 'complete') {
     heading = session.mode === 'setup' ? 'Payment method saved' : 'Payment complete';
-    text = session.mode === 'setup'
-      ? `${merchant} can now charge this payment method for future purchases.`
-      : `Thanks for your payment to ${merchant}. This checkout session is complete and cannot be paid again.`;
+    text =
+      session.mode === 'setup'
+        ? `${merchant} can now charge this payment method for future purchases.`
+        : `Thanks for your payment to ${merchant}. This checkout session is complete and cannot be paid again.`;
   } else {
     heading = 'This checkout session has expired';
     text = `Return to ${merchant} to start a new checkout.`;
   }
   const link = session.status === 'complete' ? session.success_url : session.cancel_url;
   const target = link?.replace('{CHECKOUT_SESSION_ID}', session.id);
-  const body = html`<main><section class="panel" aria-labelledby="final">
-    <h1 id="final">${heading}</h1>
-    <p>${text}</p>
-    ${target ? html`<p><a href="${target}">Return to ${merchant}</a></p>` : ''}
-  </section></main>`;
+  const body = html`<main>
+    <section class="panel" aria-labelledby="final">
+      <h1 id="final">${heading}</h1>
+      <p>${text}</p>
+      ${target ? html`<p><a href="${target}">Return to ${merchant}</a></p>` : ''}
+    </section>
+  </main>`;
   return page(heading, body);
 }

@@ -18,7 +18,10 @@ export function raw(html: string): Html {
   return { html };
 }
 
-export function html(strings: TemplateStringsArray, ...values: Array<string | number | Html | Html[] | null | undefined>): Html {
+export function html(
+  strings: TemplateStringsArray,
+  ...values: Array<string | number | Html | Html[] | null | undefined>
+): Html {
   let out = strings[0] ?? '';
   values.forEach((value, index) => {
     if (Array.isArray(value)) out += value.map((item) => item.html).join('');

@@ -16,7 +16,8 @@ function sendHtml(res: ServerResponse, status: number, body: string): void {
     'Content-Length': String(Buffer.byteLength(body)),
     'Cache-Control': 'no-store',
     'X-Frame-Options': 'DENY',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-ancestors 'none'",
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; frame-ancestors 'none'",
   });
   res.end(body);
 }
@@ -27,8 +28,19 @@ function redirect(res: ServerResponse, location: string): void {
 }
 
 function notFound(res: ServerResponse): void {
-  sendHtml(res, 404, page('Not found', html`<main><section class="panel"><h1>Page not found</h1>
-    <p>This checkout link is not valid.</p></section></main>`));
+  sendHtml(
+    res,
+    404,
+    page(
+      'Not found',
+      html`<main>
+        <section class="panel">
+          <h1>Page not found</h1>
+          <p>This checkout link is not valid.</p>
+        </section>
+      </main>`,
+    ),
+  );
 }
 
 export function successLocation(session: Stripe.Checkout.Session): string | null {
@@ -49,7 +61,10 @@ function afterAction(res: ServerResponse, result: FlowResult): void {
       redirect(res, checkout);
       return;
     case 'not_open':
-      redirect(res, result.session.status === 'complete' ? (successLocation(result.session) ?? checkout) : checkout);
+      redirect(
+        res,
+        result.session.status === 'complete' ? (successLocation(result.session) ?? checkout) : checkout,
+      );
   }
 }
 
@@ -59,15 +74,32 @@ function parseExpiry(value: string): { month: number; year: number } {
   return { month: Number(match[1]), year: Number(match[2]) };
 }
 
-export function handleHosted(emu: Emulator, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): void {
+export function handleHosted(
+  emu: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: string,
+): void {
   const method = (req.method ?? 'GET').toUpperCase();
   const parts = url.pathname.split('/').filter((part) => part !== '');
   const form = new URLSearchParams(raw);
   const userAgent = req.headers['user-agent'] ?? null;
 
   if (method === 'GET' && url.pathname === '/') {
-    sendHtml(res, 200, page('Stripe emulator', html`<main><section class="panel"><h1>Stripe emulator</h1>
-      <p>Stripe test-mode API under <code>/v1</code>; controls under <code>/_emulator</code>.</p></section></main>`));
+    sendHtml(
+      res,
+      200,
+      page(
+        'Stripe emulator',
+        html`<main>
+          <section class="panel">
+            <h1>Stripe emulator</h1>
+            <p>Stripe test-mode API under <code>/v1</code>; controls under <code>/_emulator</code>.</p>
+          </section>
+        </main>`,
+      ),
+    );
     return;
   }
 
@@ -100,13 +132,20 @@ export function handleHosted(emu: Emulator, req: IncomingMessage, res: ServerRes
       return afterAction(res, result);
     }
     if (method === 'POST' && fourth === 'amazon_pay') {
-      return afterAction(res, startAmazonPay(emu, session.id, { email: form.get('email') || null, name: null }));
+      return afterAction(
+        res,
+        startAmazonPay(emu, session.id, { email: form.get('email') || null, name: null }),
+      );
     }
   }
   if (area === 'c' && second === 'authenticate' && fourth === undefined) {
     if (session.status !== 'open') return sendHtml(res, 200, renderFinalPage(emu, session));
     if (method === 'GET') return sendHtml(res, 200, renderAuthenticationPage(emu, session));
-    if (method === 'POST') return afterAction(res, finishAuthentication(emu, session.id, form.get('decision') === 'approve', userAgent));
+    if (method === 'POST')
+      return afterAction(
+        res,
+        finishAuthentication(emu, session.id, form.get('decision') === 'approve', userAgent),
+      );
   }
   if (area === 'amazon-pay' && third === undefined) {
     if (session.status !== 'open') return sendHtml(res, 200, renderFinalPage(emu, session));
@@ -121,7 +160,10 @@ export function handleHosted(emu: Emulator, req: IncomingMessage, res: ServerRes
         emu.changed();
         return redirect(res, session.cancel_url ?? `/c/pay/${session.id}`);
       }
-      return afterAction(res, finishAmazonPay(emu, session.id, decision === 'authorize' ? 'authorize' : 'decline', userAgent));
+      return afterAction(
+        res,
+        finishAmazonPay(emu, session.id, decision === 'authorize' ? 'authorize' : 'decline', userAgent),
+      );
     }
   }
   notFound(res);

@@ -7,11 +7,31 @@ import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
 import { newId } from '../ids.ts';
-import { AMAZON_PAY_CURRENCIES, MAXIMUM_AMOUNT, minimumCharge, SUPPORTED_CURRENCIES, formatAmount } from '../money.ts';
+import {
+  AMAZON_PAY_CURRENCIES,
+  MAXIMUM_AMOUNT,
+  minimumCharge,
+  SUPPORTED_CURRENCIES,
+  formatAmount,
+} from '../money.ts';
 import { buildSetupIntent, decimalString } from '../objects.ts';
 import {
-  checkKnown, getArray, getEnum, getExpand, getInteger, getMetadata, getObject, getPagination, getRange, getString,
-  getStringArray, inRange, knownKeys, PAGINATION_KEYS, paramName, requireString,
+  checkKnown,
+  getArray,
+  getEnum,
+  getExpand,
+  getInteger,
+  getMetadata,
+  getObject,
+  getPagination,
+  getRange,
+  getString,
+  getStringArray,
+  inRange,
+  knownKeys,
+  PAGINATION_KEYS,
+  paramName,
+  requireString,
 } from '../params.ts';
 import { expireSession } from '../payments.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
@@ -21,38 +41,120 @@ import { allObjects, findObject, paginate, putObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams>()([
-  'adaptive_pricing', 'after_expiration', 'allow_promotion_codes', 'allowed_payment_method_types', 'automatic_tax',
-  'billing_address_collection', 'branding_settings', 'cancel_url', 'client_reference_id', 'consent_collection', 'currency',
-  'custom_fields', 'custom_text', 'customer', 'customer_account', 'customer_creation', 'customer_email', 'customer_update',
-  'discounts', 'excluded_payment_method_types', 'expand', 'expires_at', 'integration_identifier', 'invoice_creation',
-  'line_items', 'locale', 'managed_payments', 'metadata', 'mode', 'name_collection', 'optional_items', 'origin_context',
-  'payment_intent_data', 'payment_method_collection', 'payment_method_configuration', 'payment_method_data',
-  'payment_method_options', 'permissions', 'phone_number_collection', 'redirect_on_completion', 'return_url',
-  'saved_payment_method_options', 'setup_intent_data', 'shipping_address_collection', 'shipping_options', 'submit_type',
-  'subscription_data', 'success_url', 'tax_id_collection', 'ui_mode', 'wallet_options',
+  'adaptive_pricing',
+  'after_expiration',
+  'allow_promotion_codes',
+  'allowed_payment_method_types',
+  'automatic_tax',
+  'billing_address_collection',
+  'branding_settings',
+  'cancel_url',
+  'client_reference_id',
+  'consent_collection',
+  'currency',
+  'custom_fields',
+  'custom_text',
+  'customer',
+  'customer_account',
+  'customer_creation',
+  'customer_email',
+  'customer_update',
+  'discounts',
+  'excluded_payment_method_types',
+  'expand',
+  'expires_at',
+  'integration_identifier',
+  'invoice_creation',
+  'line_items',
+  'locale',
+  'managed_payments',
+  'metadata',
+  'mode',
+  'name_collection',
+  'optional_items',
+  'origin_context',
+  'payment_intent_data',
+  'payment_method_collection',
+  'payment_method_configuration',
+  'payment_method_data',
+  'payment_method_options',
+  'permissions',
+  'phone_number_collection',
+  'redirect_on_completion',
+  'return_url',
+  'saved_payment_method_options',
+  'setup_intent_data',
+  'shipping_address_collection',
+  'shipping_options',
+  'submit_type',
+  'subscription_data',
+  'success_url',
+  'tax_id_collection',
+  'ui_mode',
+  'wallet_options',
 ]);
 const LINE_ITEM_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.LineItem>()([
-  'adjustable_quantity', 'metadata', 'price', 'price_data', 'quantity', 'tax_rates',
+  'adjustable_quantity',
+  'metadata',
+  'price',
+  'price_data',
+  'quantity',
+  'tax_rates',
 ]);
 const PRICE_DATA_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.LineItem.PriceData>()([
-  'currency', 'product', 'product_data', 'recurring', 'tax_behavior', 'unit_amount', 'unit_amount_decimal',
+  'currency',
+  'product',
+  'product_data',
+  'recurring',
+  'tax_behavior',
+  'unit_amount',
+  'unit_amount_decimal',
 ]);
 const PRODUCT_DATA_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.LineItem.PriceData.ProductData>()([
-  'description', 'images', 'metadata', 'name', 'tax_code', 'tax_details', 'unit_label',
+  'description',
+  'images',
+  'metadata',
+  'name',
+  'tax_code',
+  'tax_details',
+  'unit_label',
 ]);
 const PAYMENT_INTENT_DATA_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.PaymentIntentData>()([
-  'application_fee_amount', 'capture_method', 'description', 'metadata', 'on_behalf_of', 'receipt_email', 'setup_future_usage',
-  'shipping', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_data', 'transfer_group',
+  'application_fee_amount',
+  'capture_method',
+  'description',
+  'metadata',
+  'on_behalf_of',
+  'receipt_email',
+  'setup_future_usage',
+  'shipping',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'transfer_data',
+  'transfer_group',
 ]);
 const SETUP_INTENT_DATA_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.SetupIntentData>()([
-  'description', 'metadata', 'on_behalf_of',
+  'description',
+  'metadata',
+  'on_behalf_of',
 ]);
 const RETRIEVE_KEYS = knownKeys<Stripe.Checkout.SessionRetrieveParams>()(['expand']);
 const EXPIRE_KEYS = knownKeys<Stripe.Checkout.SessionExpireParams>()(['expand']);
-const LINE_ITEMS_KEYS = knownKeys<Stripe.Checkout.SessionListLineItemsParams>()(['expand', ...PAGINATION_KEYS]);
+const LINE_ITEMS_KEYS = knownKeys<Stripe.Checkout.SessionListLineItemsParams>()([
+  'expand',
+  ...PAGINATION_KEYS,
+]);
 const LIST_KEYS = knownKeys<Stripe.Checkout.SessionListParams>()([
-  'created', 'customer', 'customer_account', 'customer_details', 'expand', 'payment_intent', 'payment_link', 'status',
-  'subscription', ...PAGINATION_KEYS,
+  'created',
+  'customer',
+  'customer_account',
+  'customer_details',
+  'expand',
+  'payment_intent',
+  'payment_link',
+  'status',
+  'subscription',
+  ...PAGINATION_KEYS,
 ]);
 
 /** Payment method types enabled on the emulated account. */
@@ -60,12 +162,62 @@ export const ENABLED_TYPES = ['card', 'amazon_pay'] as const;
 export type OfferedType = (typeof ENABLED_TYPES)[number];
 
 const ALLOWED_TYPE_VALUES: readonly Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[] = [
-  'acss_debit', 'affirm', 'afterpay_clearpay', 'alipay', 'alma', 'amazon_pay', 'au_becs_debit', 'bacs_debit', 'bancontact',
-  'billie', 'bizum', 'blik', 'boleto', 'card', 'cashapp', 'crypto', 'customer_balance', 'eps', 'fpx', 'giropay', 'grabpay',
-  'ideal', 'kakao_pay', 'klarna', 'konbini', 'kr_card', 'link', 'mb_way', 'mobilepay', 'multibanco', 'naver_pay',
-  'nz_bank_account', 'oxxo', 'p24', 'pay_by_bank', 'payco', 'paynow', 'paypal', 'paypay', 'payto', 'pix', 'promptpay',
-  'revolut_pay', 'samsung_pay', 'satispay', 'scalapay', 'sepa_debit', 'sequra', 'sofort', 'sunbit', 'swish', 'twint', 'upi',
-  'us_bank_account', 'wechat_pay', 'zip',
+  'acss_debit',
+  'affirm',
+  'afterpay_clearpay',
+  'alipay',
+  'alma',
+  'amazon_pay',
+  'au_becs_debit',
+  'bacs_debit',
+  'bancontact',
+  'billie',
+  'bizum',
+  'blik',
+  'boleto',
+  'card',
+  'cashapp',
+  'crypto',
+  'customer_balance',
+  'eps',
+  'fpx',
+  'giropay',
+  'grabpay',
+  'ideal',
+  'kakao_pay',
+  'klarna',
+  'konbini',
+  'kr_card',
+  'link',
+  'mb_way',
+  'mobilepay',
+  'multibanco',
+  'naver_pay',
+  'nz_bank_account',
+  'oxxo',
+  'p24',
+  'pay_by_bank',
+  'payco',
+  'paynow',
+  'paypal',
+  'paypay',
+  'payto',
+  'pix',
+  'promptpay',
+  'revolut_pay',
+  'samsung_pay',
+  'satispay',
+  'scalapay',
+  'sepa_debit',
+  'sequra',
+  'sofort',
+  'sunbit',
+  'swish',
+  'twint',
+  'upi',
+  'us_bank_account',
+  'wechat_pay',
+  'zip',
 ];
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -99,10 +251,13 @@ function validUrl(value: string | undefined, param: string): string | null {
 function validCurrency(value: string, param: string): string {
   const currency = value.toLowerCase();
   if (!SUPPORTED_CURRENCIES.has(currency)) {
-    throw invalidRequest(`Invalid currency: ${value}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`, {
-      param,
-      code: 'invalid_currency',
-    });
+    throw invalidRequest(
+      `Invalid currency: ${value}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`,
+      {
+        param,
+        code: 'invalid_currency',
+      },
+    );
   }
   return currency;
 }
@@ -114,13 +269,18 @@ interface ParsedLine {
 
 function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
   const prefix = `line_items[${index}]`;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('Invalid object', { param: prefix });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidRequest('Invalid object', { param: prefix });
   const line = raw as FormObject;
   checkKnown(line, LINE_ITEM_KEYS, prefix);
   const priceId = getString(line, 'price', prefix);
   if (priceId !== undefined) throw resourceMissing('price', priceId, `${prefix}[price]`);
   const priceData = getObject(line, 'price_data', prefix);
-  if (!priceData) throw parameterMissing(`${prefix}[price_data]`, `You must specify either \`price\` or \`price_data\` in ${prefix}.`);
+  if (!priceData)
+    throw parameterMissing(
+      `${prefix}[price_data]`,
+      `You must specify either \`price\` or \`price_data\` in ${prefix}.`,
+    );
   const pdPrefix = `${prefix}[price_data]`;
   checkKnown(priceData, PRICE_DATA_KEYS, pdPrefix);
   const currency = validCurrency(requireString(priceData, 'currency', pdPrefix), `${pdPrefix}[currency]`);
@@ -133,7 +293,9 @@ function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
   const productId = getString(priceData, 'product', pdPrefix);
   const productData = getObject(priceData, 'product_data', pdPrefix);
   if (productId !== undefined && productData) {
-    throw invalidRequest('You may only specify one of these parameters: product, product_data.', { param: `${pdPrefix}[product]` });
+    throw invalidRequest('You may only specify one of these parameters: product, product_data.', {
+      param: `${pdPrefix}[product]`,
+    });
   }
   if (productId !== undefined) throw resourceMissing('product', productId, `${pdPrefix}[product]`);
   if (!productData) throw parameterMissing(`${pdPrefix}[product_data]`);
@@ -142,7 +304,8 @@ function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
   const name = requireString(productData, 'name', prodPrefix);
   const description = getString(productData, 'description', prodPrefix) || null;
   const images = getStringArray(productData, 'images', prodPrefix) ?? [];
-  if (images.length > 8) throw invalidRequest('You can only specify up to 8 images.', { param: `${prodPrefix}[images]` });
+  if (images.length > 8)
+    throw invalidRequest('You can only specify up to 8 images.', { param: `${prodPrefix}[images]` });
   images.forEach((image, imageIndex) => validUrl(image, `${prodPrefix}[images][${imageIndex}]`));
   getMetadata(productData, 'metadata', prodPrefix);
   getEnum(priceData, 'tax_behavior', ['exclusive', 'inclusive', 'unspecified'] as const, pdPrefix);
@@ -158,13 +321,17 @@ function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
   if (unitAmount !== undefined) unitDecimal = unitAmount;
   else if (unitDecimalRaw !== undefined) {
     if (!/^\d+(\.\d{1,12})?$/.test(unitDecimalRaw)) {
-      throw invalidRequest(`Invalid decimal: ${unitDecimalRaw}`, { param: `${pdPrefix}[unit_amount_decimal]`, code: 'parameter_invalid_decimal' });
+      throw invalidRequest(`Invalid decimal: ${unitDecimalRaw}`, {
+        param: `${pdPrefix}[unit_amount_decimal]`,
+        code: 'parameter_invalid_decimal',
+      });
     }
     unitDecimal = Number(unitDecimalRaw);
   } else throw parameterMissing(`${pdPrefix}[unit_amount]`);
 
   const quantity = getInteger(line, 'quantity', prefix, { min: 1, max: 999_999 });
-  if (quantity === undefined) throw parameterMissing(`${prefix}[quantity]`, `Quantity is required. Add \`quantity\` to \`${prefix}\``);
+  if (quantity === undefined)
+    throw parameterMissing(`${prefix}[quantity]`, `Quantity is required. Add \`quantity\` to \`${prefix}\``);
   const lineMetadata = getMetadata(line, 'metadata', prefix) ?? {};
   const tax = getArray(line, 'tax_rates', prefix);
   const firstRate = tax?.[0];
@@ -216,19 +383,30 @@ function parsePaymentIntentData(params: FormObject): PaymentIntentData | null {
   const data = getObject(params, 'payment_intent_data');
   if (!data) return null;
   checkKnown(data, PAYMENT_INTENT_DATA_KEYS, 'payment_intent_data');
-  const captureMethod = getEnum(data, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const, 'payment_intent_data');
+  const captureMethod = getEnum(
+    data,
+    'capture_method',
+    ['automatic', 'automatic_async', 'manual'] as const,
+    'payment_intent_data',
+  );
   if (captureMethod === 'manual') {
-    throw invalidRequest('The emulator does not support manual capture.', { param: 'payment_intent_data[capture_method]' });
+    throw invalidRequest('The emulator does not support manual capture.', {
+      param: 'payment_intent_data[capture_method]',
+    });
   }
   const descriptor = getString(data, 'statement_descriptor', 'payment_intent_data');
   if (descriptor !== undefined && descriptor.length > 22) {
-    throw invalidRequest('The statement descriptor must be at most 22 characters.', { param: 'payment_intent_data[statement_descriptor]' });
+    throw invalidRequest('The statement descriptor must be at most 22 characters.', {
+      param: 'payment_intent_data[statement_descriptor]',
+    });
   }
   return {
     description: getString(data, 'description', 'payment_intent_data') || null,
     metadata: getMetadata(data, 'metadata', 'payment_intent_data') ?? {},
     receiptEmail: getString(data, 'receipt_email', 'payment_intent_data') || null,
-    setupFutureUsage: getEnum(data, 'setup_future_usage', ['off_session', 'on_session'] as const, 'payment_intent_data') ?? null,
+    setupFutureUsage:
+      getEnum(data, 'setup_future_usage', ['off_session', 'on_session'] as const, 'payment_intent_data') ??
+      null,
     statementDescriptor: descriptor || null,
     statementDescriptorSuffix: getString(data, 'statement_descriptor_suffix', 'payment_intent_data') || null,
   };
@@ -239,41 +417,58 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const now = nowSeconds();
   const mode = getEnum(params, 'mode', ['payment', 'setup', 'subscription'] as const);
   if (mode === undefined) throw parameterMissing('mode');
-  if (mode === 'subscription') throw invalidRequest('The emulator does not support `subscription` mode.', { param: 'mode' });
-  const uiMode = getEnum(params, 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form'] as const) ?? 'hosted_page';
-  if (uiMode !== 'hosted_page') throw invalidRequest('The emulator only supports `ui_mode: hosted_page`.', { param: 'ui_mode' });
+  if (mode === 'subscription')
+    throw invalidRequest('The emulator does not support `subscription` mode.', { param: 'mode' });
+  const uiMode =
+    getEnum(params, 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form'] as const) ??
+    'hosted_page';
+  if (uiMode !== 'hosted_page')
+    throw invalidRequest('The emulator only supports `ui_mode: hosted_page`.', { param: 'ui_mode' });
 
   const allowedRaw = getStringArray(params, 'allowed_payment_method_types');
   const allowed = allowedRaw?.map((value, index) => {
     const found = ALLOWED_TYPE_VALUES.find((candidate) => candidate === value);
     if (!found) {
-      throw invalidRequest(`Invalid allowed_payment_method_types[${index}]: must be one of ${ALLOWED_TYPE_VALUES.join(', ')}`, {
-        param: `allowed_payment_method_types[${index}]`,
-      });
+      throw invalidRequest(
+        `Invalid allowed_payment_method_types[${index}]: must be one of ${ALLOWED_TYPE_VALUES.join(', ')}`,
+        {
+          param: `allowed_payment_method_types[${index}]`,
+        },
+      );
     }
     return found;
   });
   if (allowed) {
     for (const conflicting of ['excluded_payment_method_types', 'payment_method_configuration']) {
       if (params[conflicting] !== undefined) {
-        throw invalidRequest(`You cannot use \`allowed_payment_method_types\` with \`${conflicting}\`.`, { param: conflicting });
+        throw invalidRequest(`You cannot use \`allowed_payment_method_types\` with \`${conflicting}\`.`, {
+          param: conflicting,
+        });
       }
     }
-    if (allowed.length === 0) throw invalidRequest('Invalid array', { param: 'allowed_payment_method_types' });
+    if (allowed.length === 0)
+      throw invalidRequest('Invalid array', { param: 'allowed_payment_method_types' });
   }
 
   const customerId = getString(params, 'customer');
   const customerEmail = getString(params, 'customer_email');
   if (customerId !== undefined && customerEmail !== undefined) {
-    throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', { param: 'customer_email' });
+    throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', {
+      param: 'customer_email',
+    });
   }
   if (customerEmail !== undefined && !EMAIL.test(customerEmail)) {
-    throw invalidRequest(`Invalid email address: ${customerEmail}`, { param: 'customer_email', code: 'email_invalid' });
+    throw invalidRequest(`Invalid email address: ${customerEmail}`, {
+      param: 'customer_email',
+      code: 'email_invalid',
+    });
   }
   const customer = customerId !== undefined ? requireCustomer(emu, customerId, 'customer') : null;
   const customerCreation = getEnum(params, 'customer_creation', ['always', 'if_required'] as const);
   if (customerCreation && customer) {
-    throw invalidRequest('`customer_creation` can only be used when `customer` is not set.', { param: 'customer_creation' });
+    throw invalidRequest('`customer_creation` can only be used when `customer` is not set.', {
+      param: 'customer_creation',
+    });
   }
 
   const metadata = getMetadata(params) ?? {};
@@ -281,14 +476,22 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const cancelUrl = validUrl(getString(params, 'cancel_url'), 'cancel_url');
   const clientReferenceId = getString(params, 'client_reference_id');
   if (clientReferenceId !== undefined && clientReferenceId.length > 200) {
-    throw invalidRequest('client_reference_id must be at most 200 characters.', { param: 'client_reference_id' });
+    throw invalidRequest('client_reference_id must be at most 200 characters.', {
+      param: 'client_reference_id',
+    });
   }
   const expiresAt = getInteger(params, 'expires_at') ?? now + MAX_EXPIRY_S;
   if (expiresAt < now + MIN_EXPIRY_S) {
-    throw invalidRequest('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', { param: 'expires_at' });
+    throw invalidRequest(
+      'The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.',
+      { param: 'expires_at' },
+    );
   }
   if (expiresAt > now + MAX_EXPIRY_S) {
-    throw invalidRequest('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', { param: 'expires_at' });
+    throw invalidRequest(
+      'The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.',
+      { param: 'expires_at' },
+    );
   }
   const currencyParam = getString(params, 'currency');
   let currency = currencyParam !== undefined ? validCurrency(currencyParam, 'currency') : null;
@@ -297,9 +500,12 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const lines: ParsedLine[] = [];
   let paymentIntentData: PaymentIntentData | null = null;
   if (mode === 'payment') {
-    if (!lineItemsRaw || lineItemsRaw.length === 0) throw parameterMissing('line_items', '`line_items` is required in `payment` mode.');
+    if (!lineItemsRaw || lineItemsRaw.length === 0)
+      throw parameterMissing('line_items', '`line_items` is required in `payment` mode.');
     if (params.setup_intent_data !== undefined) {
-      throw invalidRequest('You can only specify `setup_intent_data` in `setup` mode.', { param: 'setup_intent_data' });
+      throw invalidRequest('You can only specify `setup_intent_data` in `setup` mode.', {
+        param: 'setup_intent_data',
+      });
     }
     lineItemsRaw.forEach((raw, index) => {
       const parsed = parseLineItem(raw, index, mode);
@@ -314,17 +520,26 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     });
     const lineCurrency = lines[0]?.item.currency ?? null;
     if (currency !== null && currency !== lineCurrency) {
-      throw invalidRequest(`The currency \`${currency}\` does not match the line items' currency \`${lineCurrency}\`.`, { param: 'currency' });
+      throw invalidRequest(
+        `The currency \`${currency}\` does not match the line items' currency \`${lineCurrency}\`.`,
+        { param: 'currency' },
+      );
     }
     currency = lineCurrency;
     paymentIntentData = parsePaymentIntentData(params);
   } else {
-    if (lineItemsRaw !== undefined) throw invalidRequest('You cannot pass `line_items` in `setup` mode.', { param: 'line_items' });
+    if (lineItemsRaw !== undefined)
+      throw invalidRequest('You cannot pass `line_items` in `setup` mode.', { param: 'line_items' });
     if (params.payment_intent_data !== undefined) {
-      throw invalidRequest('You can only specify `payment_intent_data` in `payment` mode.', { param: 'payment_intent_data' });
+      throw invalidRequest('You can only specify `payment_intent_data` in `payment` mode.', {
+        param: 'payment_intent_data',
+      });
     }
     if (!allowed && currency === null) {
-      throw parameterMissing('currency', 'Missing required param: currency. `currency` is required in `setup` mode when `allowed_payment_method_types` is not set.');
+      throw parameterMissing(
+        'currency',
+        'Missing required param: currency. `currency` is required in `setup` mode when `allowed_payment_method_types` is not set.',
+      );
     }
   }
 
@@ -346,10 +561,13 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       );
     }
     if (subtotal > MAXIMUM_AMOUNT) {
-      throw invalidRequest(`The Checkout Session's total amount due must be no more than ${formatAmount(MAXIMUM_AMOUNT, currency)}`, {
-        param: 'line_items',
-        code: 'amount_too_large',
-      });
+      throw invalidRequest(
+        `The Checkout Session's total amount due must be no more than ${formatAmount(MAXIMUM_AMOUNT, currency)}`,
+        {
+          param: 'line_items',
+          code: 'amount_too_large',
+        },
+      );
     }
   }
 
@@ -380,7 +598,8 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     amount_subtotal: mode === 'payment' ? subtotal : null,
     amount_total: mode === 'payment' ? subtotal : null,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
-    billing_address_collection: getEnum(params, 'billing_address_collection', ['auto', 'required'] as const) ?? null,
+    billing_address_collection:
+      getEnum(params, 'billing_address_collection', ['auto', 'required'] as const) ?? null,
     cancel_url: cancelUrl,
     client_reference_id: clientReferenceId ?? null,
     client_secret: null,
@@ -391,11 +610,27 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     currency,
     currency_conversion: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: customer?.id ?? null,
     customer_account: null,
     customer_creation: customer ? null : (customerCreation ?? (mode === 'payment' ? 'if_required' : null)),
-    customer_details: customer ? { address: null, business_name: null, email: customer.email, individual_name: null, name: customer.name ?? null, phone: null, tax_exempt: 'none', tax_ids: [] } : null,
+    customer_details: customer
+      ? {
+          address: null,
+          business_name: null,
+          email: customer.email,
+          individual_name: null,
+          name: customer.name ?? null,
+          phone: null,
+          tax_exempt: 'none',
+          tax_ids: [],
+        }
+      : null,
     customer_email: customerEmail ?? null,
     discounts: [],
     expires_at: expiresAt,
@@ -406,7 +641,13 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
         ? {
             enabled: false,
             invoice_data: {
-              account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null,
+              account_tax_ids: null,
+              custom_fields: null,
+              description: null,
+              footer: null,
+              issuer: null,
+              metadata: {},
+              rendering_options: null,
             },
           }
         : null,
@@ -426,7 +667,9 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     permissions: null,
     phone_number_collection: { enabled: false },
     recovered_from: null,
-    saved_payment_method_options: customer ? { allow_redisplay_filters: ['always'], payment_method_remove: null, payment_method_save: null } : null,
+    saved_payment_method_options: customer
+      ? { allow_redisplay_filters: ['always'], payment_method_remove: null, payment_method_save: null }
+      : null,
     setup_intent: setupIntentId,
     shipping_address_collection: null,
     shipping_cost: null,
@@ -469,7 +712,11 @@ function lineItems({ emu, params, ids }: ApiRequest): ApiResult {
   // Line items keep the order they were given in (not newest first).
   const items = emu.state.lineItems[session.id] ?? [];
   return {
-    body: expand(emu, paginate(items, getPagination(params), `/v1/checkout/sessions/${session.id}/line_items`), getExpand(params)),
+    body: expand(
+      emu,
+      paginate(items, getPagination(params), `/v1/checkout/sessions/${session.id}/line_items`),
+      getExpand(params),
+    ),
   };
 }
 
@@ -490,7 +737,9 @@ function list({ emu, params }: ApiRequest): ApiResult {
       (email === undefined || session.customer_details?.email === email) &&
       inRange(session.created, created),
   );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/checkout/sessions'), getExpand(params)) };
+  return {
+    body: expand(emu, paginate(items, getPagination(params), '/v1/checkout/sessions'), getExpand(params)),
+  };
 }
 
 function expire({ emu, params, ids, cause }: ApiRequest): ApiResult {

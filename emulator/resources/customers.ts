@@ -6,7 +6,16 @@ import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import { buildCustomer } from '../objects.ts';
 import {
-  checkKnown, getExpand, getMetadata, getObject, getPagination, getRange, getString, inRange, knownKeys, mergeMetadata,
+  checkKnown,
+  getExpand,
+  getMetadata,
+  getObject,
+  getPagination,
+  getRange,
+  getString,
+  inRange,
+  knownKeys,
+  mergeMetadata,
   PAGINATION_KEYS,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
@@ -14,18 +23,67 @@ import { route } from '../routing.ts';
 import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.CustomerCreateParams>()([
-  'address', 'balance', 'business_name', 'cash_balance', 'description', 'email', 'expand', 'individual_name', 'invoice_prefix',
-  'invoice_settings', 'metadata', 'name', 'next_invoice_sequence', 'payment_method', 'phone', 'preferred_locales', 'shipping',
-  'source', 'tax', 'tax_exempt', 'tax_id_data', 'test_clock', 'validate',
+  'address',
+  'balance',
+  'business_name',
+  'cash_balance',
+  'description',
+  'email',
+  'expand',
+  'individual_name',
+  'invoice_prefix',
+  'invoice_settings',
+  'metadata',
+  'name',
+  'next_invoice_sequence',
+  'payment_method',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'source',
+  'tax',
+  'tax_exempt',
+  'tax_id_data',
+  'test_clock',
+  'validate',
 ]);
 const UPDATE_KEYS = knownKeys<Stripe.CustomerUpdateParams>()([
-  'address', 'balance', 'business_name', 'cash_balance', 'default_source', 'description', 'email', 'expand', 'individual_name',
-  'invoice_prefix', 'invoice_settings', 'metadata', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'shipping',
-  'source', 'tax', 'tax_exempt', 'validate',
+  'address',
+  'balance',
+  'business_name',
+  'cash_balance',
+  'default_source',
+  'description',
+  'email',
+  'expand',
+  'individual_name',
+  'invoice_prefix',
+  'invoice_settings',
+  'metadata',
+  'name',
+  'next_invoice_sequence',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'source',
+  'tax',
+  'tax_exempt',
+  'validate',
 ]);
 const RETRIEVE_KEYS = knownKeys<Stripe.CustomerRetrieveParams>()(['expand']);
-const LIST_KEYS = knownKeys<Stripe.CustomerListParams>()(['created', 'email', 'expand', 'test_clock', ...PAGINATION_KEYS]);
-const LIST_PM_KEYS = knownKeys<Stripe.CustomerListPaymentMethodsParams>()(['allow_redisplay', 'expand', 'type', ...PAGINATION_KEYS]);
+const LIST_KEYS = knownKeys<Stripe.CustomerListParams>()([
+  'created',
+  'email',
+  'expand',
+  'test_clock',
+  ...PAGINATION_KEYS,
+]);
+const LIST_PM_KEYS = knownKeys<Stripe.CustomerListPaymentMethodsParams>()([
+  'allow_redisplay',
+  'expand',
+  'type',
+  ...PAGINATION_KEYS,
+]);
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -81,22 +139,30 @@ function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   const phone = emptyToNull(getString(params, 'phone'));
   if (phone !== undefined) patch.phone = phone;
   const metadata = getMetadata(params);
-  if (metadata !== undefined) patch.metadata = mergeMetadata(current.metadata, metadata, params.metadata === '');
+  if (metadata !== undefined)
+    patch.metadata = mergeMetadata(current.metadata, metadata, params.metadata === '');
   const invoiceSettings = getObject(params, 'invoice_settings');
   if (invoiceSettings) {
     const defaultPm = getString(invoiceSettings, 'default_payment_method', 'invoice_settings');
     if (defaultPm !== undefined) {
       if (defaultPm !== '') {
         const pm = findObject(emu.state, 'payment_method', defaultPm);
-        if (!pm) throw resourceMissing('PaymentMethod', defaultPm, 'invoice_settings[default_payment_method]');
+        if (!pm)
+          throw resourceMissing('PaymentMethod', defaultPm, 'invoice_settings[default_payment_method]');
         if (pm.customer !== current.id) {
-          throw invalidRequest(`The customer does not have a payment method with the ID ${defaultPm}. The payment method must be attached to the customer.`, {
-            param: 'invoice_settings[default_payment_method]',
-            code: 'resource_missing',
-          });
+          throw invalidRequest(
+            `The customer does not have a payment method with the ID ${defaultPm}. The payment method must be attached to the customer.`,
+            {
+              param: 'invoice_settings[default_payment_method]',
+              code: 'resource_missing',
+            },
+          );
         }
       }
-      patch.invoice_settings = { ...current.invoice_settings, default_payment_method: defaultPm === '' ? null : defaultPm };
+      patch.invoice_settings = {
+        ...current.invoice_settings,
+        default_payment_method: defaultPm === '' ? null : defaultPm,
+      };
     }
   }
   const { object, previous } = updateObject(emu.state, 'customer', current.id, patch);
@@ -122,7 +188,11 @@ function listPaymentMethods({ emu, params, ids }: ApiRequest): ApiResult {
     (pm) => pm.customer === customer.id && (type === undefined || pm.type === type),
   );
   return {
-    body: expand(emu, paginate(items, getPagination(params), `/v1/customers/${customer.id}/payment_methods`), getExpand(params)),
+    body: expand(
+      emu,
+      paginate(items, getPagination(params), `/v1/customers/${customer.id}/payment_methods`),
+      getExpand(params),
+    ),
   };
 }
 

@@ -6,17 +6,40 @@ import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts'
 import { expand } from '../expand.ts';
 import { newId, randomToken } from '../ids.ts';
 import {
-  checkKnown, getBoolean, getExpand, getMetadata, getPagination, getRange, getString, getStringArray, inRange, knownKeys,
-  PAGINATION_KEYS, requireString,
+  checkKnown,
+  getBoolean,
+  getExpand,
+  getMetadata,
+  getPagination,
+  getRange,
+  getString,
+  getStringArray,
+  inRange,
+  knownKeys,
+  PAGINATION_KEYS,
+  requireString,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import { allObjects, findObject, paginate, putObject } from '../store.ts';
 
 const EVENT_RETRIEVE_KEYS = knownKeys<Stripe.EventRetrieveParams>()(['expand']);
-const EVENT_LIST_KEYS = knownKeys<Stripe.EventListParams>()(['created', 'delivery_success', 'expand', 'type', 'types', ...PAGINATION_KEYS]);
+const EVENT_LIST_KEYS = knownKeys<Stripe.EventListParams>()([
+  'created',
+  'delivery_success',
+  'expand',
+  'type',
+  'types',
+  ...PAGINATION_KEYS,
+]);
 const ENDPOINT_CREATE_KEYS = knownKeys<Stripe.WebhookEndpointCreateParams>()([
-  'enabled_events', 'url', 'api_version', 'connect', 'description', 'expand', 'metadata',
+  'enabled_events',
+  'url',
+  'api_version',
+  'connect',
+  'description',
+  'expand',
+  'metadata',
 ]);
 const ENDPOINT_LIST_KEYS = knownKeys<Stripe.WebhookEndpointListParams>()(['expand', ...PAGINATION_KEYS]);
 
@@ -25,7 +48,10 @@ const THIRTY_DAYS_S = 30 * 24 * 3600;
 /** `checkout.session.*` style wildcards, as Stripe accepts in `type`. */
 function typeMatches(pattern: string, type: string): boolean {
   if (!pattern.includes('*')) return pattern === type;
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`).test(type);
 }
 
@@ -66,7 +92,13 @@ function listEvents({ emu, params }: ApiRequest): ApiResult {
 /** Adds an endpoint (API, configuration or control API); the secret is kept apart and shown only at creation. */
 export function addWebhookEndpoint(
   emu: Emulator,
-  fields: { url: string; enabledEvents: string[]; secret?: string; description?: string | null; metadata?: Record<string, string> },
+  fields: {
+    url: string;
+    enabledEvents: string[];
+    secret?: string;
+    description?: string | null;
+    metadata?: Record<string, string>;
+  },
 ): Stripe.WebhookEndpoint {
   const endpoint: Stripe.WebhookEndpoint = {
     id: newId('webhook_endpoint'),
@@ -95,7 +127,10 @@ function createEndpoint({ emu, params }: ApiRequest): ApiResult {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
   } catch {
-    throw invalidRequest('Invalid URL: URL must be publicly accessible and use http or https.', { param: 'url', code: 'url_invalid' });
+    throw invalidRequest('Invalid URL: URL must be publicly accessible and use http or https.', {
+      param: 'url',
+      code: 'url_invalid',
+    });
   }
   const enabledEvents = getStringArray(params, 'enabled_events');
   if (!enabledEvents || enabledEvents.length === 0) throw parameterMissing('enabled_events');
@@ -111,7 +146,9 @@ function createEndpoint({ emu, params }: ApiRequest): ApiResult {
 function listEndpoints({ emu, params }: ApiRequest): ApiResult {
   checkKnown(params, ENDPOINT_LIST_KEYS);
   const items = allObjects(emu.state, 'webhook_endpoint');
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/webhook_endpoints'), getExpand(params)) };
+  return {
+    body: expand(emu, paginate(items, getPagination(params), '/v1/webhook_endpoints'), getExpand(params)),
+  };
 }
 
 function retrieveEndpoint({ emu, params, ids }: ApiRequest): ApiResult {

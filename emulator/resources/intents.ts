@@ -2,19 +2,39 @@
 import type Stripe from 'stripe';
 import { resourceMissing } from '../errors.ts';
 import { expand } from '../expand.ts';
-import { checkKnown, getExpand, getPagination, getRange, getString, inRange, knownKeys, PAGINATION_KEYS } from '../params.ts';
+import {
+  checkKnown,
+  getExpand,
+  getPagination,
+  getRange,
+  getString,
+  inRange,
+  knownKeys,
+  PAGINATION_KEYS,
+} from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import { allObjects, findObject, paginate } from '../store.ts';
 
 const SETUP_RETRIEVE_KEYS = knownKeys<Stripe.SetupIntentRetrieveParams>()(['client_secret', 'expand']);
 const SETUP_LIST_KEYS = knownKeys<Stripe.SetupIntentListParams>()([
-  'attach_to_self', 'created', 'customer', 'customer_account', 'expand', 'payment_method', ...PAGINATION_KEYS,
+  'attach_to_self',
+  'created',
+  'customer',
+  'customer_account',
+  'expand',
+  'payment_method',
+  ...PAGINATION_KEYS,
 ]);
 const MANDATE_RETRIEVE_KEYS = knownKeys<Stripe.MandateRetrieveParams>()(['expand']);
 const CHARGE_RETRIEVE_KEYS = knownKeys<Stripe.ChargeRetrieveParams>()(['expand']);
 const CHARGE_LIST_KEYS = knownKeys<Stripe.ChargeListParams>()([
-  'created', 'customer', 'expand', 'payment_intent', 'transfer_group', ...PAGINATION_KEYS,
+  'created',
+  'customer',
+  'expand',
+  'payment_intent',
+  'transfer_group',
+  ...PAGINATION_KEYS,
 ]);
 
 function retrieveSetupIntent({ emu, params, ids }: ApiRequest): ApiResult {
@@ -36,7 +56,9 @@ function listSetupIntents({ emu, params }: ApiRequest): ApiResult {
       (paymentMethod === undefined || si.payment_method === paymentMethod) &&
       inRange(si.created, created),
   );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/setup_intents'), getExpand(params)) };
+  return {
+    body: expand(emu, paginate(items, getPagination(params), '/v1/setup_intents'), getExpand(params)),
+  };
 }
 
 function retrieveMandate({ emu, params, ids }: ApiRequest): ApiResult {

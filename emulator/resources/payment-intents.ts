@@ -8,8 +8,20 @@ import type { FormObject } from '../form.ts';
 import { MAXIMUM_AMOUNT, SUPPORTED_CURRENCIES, formatAmount, minimumCharge } from '../money.ts';
 import { buildCharge, buildPaymentIntent } from '../objects.ts';
 import {
-  checkKnown, getBoolean, getEnum, getExpand, getInteger, getMetadata, getPagination, getRange, getString, getStringArray,
-  inRange, knownKeys, PAGINATION_KEYS, requireString,
+  checkKnown,
+  getBoolean,
+  getEnum,
+  getExpand,
+  getInteger,
+  getMetadata,
+  getPagination,
+  getRange,
+  getString,
+  getStringArray,
+  inRange,
+  knownKeys,
+  PAGINATION_KEYS,
+  requireString,
 } from '../params.ts';
 import { behaviorOf, DECLINES, failPaymentIntent } from '../payments.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
@@ -20,15 +32,52 @@ import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.PaymentIntentCreateParams>()([
-  'amount', 'currency', 'allowed_payment_method_types', 'amount_details', 'application_fee_amount', 'automatic_payment_methods',
-  'capture_method', 'confirm', 'confirmation_method', 'confirmation_token', 'customer', 'customer_account', 'description',
-  'error_on_requires_action', 'excluded_payment_method_types', 'expand', 'hooks', 'mandate', 'mandate_data', 'metadata',
-  'off_session', 'on_behalf_of', 'payment_details', 'payment_method', 'payment_method_configuration', 'payment_method_data',
-  'payment_method_options', 'radar_options', 'receipt_email', 'return_url', 'setup_future_usage', 'shipping',
-  'statement_descriptor', 'statement_descriptor_suffix', 'transfer_data', 'transfer_group', 'use_stripe_sdk',
+  'amount',
+  'currency',
+  'allowed_payment_method_types',
+  'amount_details',
+  'application_fee_amount',
+  'automatic_payment_methods',
+  'capture_method',
+  'confirm',
+  'confirmation_method',
+  'confirmation_token',
+  'customer',
+  'customer_account',
+  'description',
+  'error_on_requires_action',
+  'excluded_payment_method_types',
+  'expand',
+  'hooks',
+  'mandate',
+  'mandate_data',
+  'metadata',
+  'off_session',
+  'on_behalf_of',
+  'payment_details',
+  'payment_method',
+  'payment_method_configuration',
+  'payment_method_data',
+  'payment_method_options',
+  'radar_options',
+  'receipt_email',
+  'return_url',
+  'setup_future_usage',
+  'shipping',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'transfer_data',
+  'transfer_group',
+  'use_stripe_sdk',
 ]);
 const RETRIEVE_KEYS = knownKeys<Stripe.PaymentIntentRetrieveParams>()(['client_secret', 'expand']);
-const LIST_KEYS = knownKeys<Stripe.PaymentIntentListParams>()(['created', 'customer', 'customer_account', 'expand', ...PAGINATION_KEYS]);
+const LIST_KEYS = knownKeys<Stripe.PaymentIntentListParams>()([
+  'created',
+  'customer',
+  'customer_account',
+  'expand',
+  ...PAGINATION_KEYS,
+]);
 
 type AllowedType = Stripe.PaymentIntent.AllowedPaymentMethodType;
 
@@ -60,19 +109,31 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     throw invalidRequest(`Invalid currency: ${currency}.`, { param: 'currency', code: 'invalid_currency' });
   }
   if (amount < minimumCharge(currency)) {
-    throw invalidRequest(`Amount must be at least ${formatAmount(minimumCharge(currency), currency)} ${currency}`, {
-      param: 'amount',
-      code: 'amount_too_small',
-    });
+    throw invalidRequest(
+      `Amount must be at least ${formatAmount(minimumCharge(currency), currency)} ${currency}`,
+      {
+        param: 'amount',
+        code: 'amount_too_small',
+      },
+    );
   }
   if (amount > MAXIMUM_AMOUNT) {
-    throw invalidRequest(`Amount must be no more than ${formatAmount(MAXIMUM_AMOUNT, currency)}`, { param: 'amount', code: 'amount_too_large' });
+    throw invalidRequest(`Amount must be no more than ${formatAmount(MAXIMUM_AMOUNT, currency)}`, {
+      param: 'amount',
+      code: 'amount_too_large',
+    });
   }
   const allowedRaw = getStringArray(params, 'allowed_payment_method_types');
   if (allowedRaw) {
-    for (const conflicting of ['automatic_payment_methods', 'excluded_payment_method_types', 'payment_method_configuration']) {
+    for (const conflicting of [
+      'automatic_payment_methods',
+      'excluded_payment_method_types',
+      'payment_method_configuration',
+    ]) {
       if (params[conflicting] !== undefined) {
-        throw invalidRequest(`You cannot use \`allowed_payment_method_types\` with \`${conflicting}\`.`, { param: conflicting });
+        throw invalidRequest(`You cannot use \`allowed_payment_method_types\` with \`${conflicting}\`.`, {
+          param: conflicting,
+        });
       }
     }
   }
@@ -82,12 +143,18 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   if (params.off_session !== undefined && !confirm) {
     throw invalidRequest('You can only pass `off_session` when `confirm` is true.', { param: 'off_session' });
   }
-  const captureMethod = getEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const);
-  if (captureMethod === 'manual') throw invalidRequest('The emulator does not support manual capture.', { param: 'capture_method' });
+  const captureMethod = getEnum(params, 'capture_method', [
+    'automatic',
+    'automatic_async',
+    'manual',
+  ] as const);
+  if (captureMethod === 'manual')
+    throw invalidRequest('The emulator does not support manual capture.', { param: 'capture_method' });
   const customerId = getString(params, 'customer');
   const customer = customerId !== undefined ? requireCustomer(emu, customerId, 'customer') : null;
   const paymentMethodId = getString(params, 'payment_method');
-  const paymentMethod = paymentMethodId !== undefined ? requirePaymentMethod(emu, paymentMethodId, 'payment_method') : null;
+  const paymentMethod =
+    paymentMethodId !== undefined ? requirePaymentMethod(emu, paymentMethodId, 'payment_method') : null;
   const metadata = getMetadata(params) ?? {};
   const description = getString(params, 'description') || null;
 
@@ -99,7 +166,10 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     );
   }
   if (paymentMethod) {
-    const attachedTo = typeof paymentMethod.customer === 'string' ? paymentMethod.customer : (paymentMethod.customer?.id ?? null);
+    const attachedTo =
+      typeof paymentMethod.customer === 'string'
+        ? paymentMethod.customer
+        : (paymentMethod.customer?.id ?? null);
     if (attachedTo !== null && customer === null) {
       throw invalidRequest(
         `The provided PaymentMethod ${paymentMethod.id} is attached to a Customer. To use it, you must also pass that Customer's ID in \`customer\`.`,
@@ -113,9 +183,12 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       );
     }
     if (customer && attachedTo !== customer.id) {
-      throw invalidRequest(`The provided PaymentMethod ${paymentMethod.id} does not belong to the Customer ${customer.id}.`, {
-        param: 'payment_method',
-      });
+      throw invalidRequest(
+        `The provided PaymentMethod ${paymentMethod.id} does not belong to the Customer ${customer.id}.`,
+        {
+          param: 'payment_method',
+        },
+      );
     }
     if (!(offered as readonly string[]).includes(paymentMethod.type)) {
       throw invalidRequest(
@@ -125,10 +198,13 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     }
   }
   if (confirm && !paymentMethod) {
-    throw invalidRequest('You cannot confirm this PaymentIntent because it\'s missing a payment method. Pass `payment_method`.', {
-      param: 'payment_method',
-      code: 'payment_intent_unexpected_state',
-    });
+    throw invalidRequest(
+      "You cannot confirm this PaymentIntent because it's missing a payment method. Pass `payment_method`.",
+      {
+        param: 'payment_method',
+        code: 'payment_intent_unexpected_state',
+      },
+    );
   }
 
   const created = buildPaymentIntent({
@@ -152,7 +228,9 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   emitEvent(emu, cause, 'payment_intent.created', initial);
   if (!confirm || !paymentMethod) return { body: expand(emu, initial, getExpand(params)) };
 
-  const mandate = allObjects(emu.state, 'mandate').find((candidate) => candidate.payment_method === paymentMethod.id);
+  const mandate = allObjects(emu.state, 'mandate').find(
+    (candidate) => candidate.payment_method === paymentMethod.id,
+  );
   if (paymentMethod.type === 'amazon_pay' && offSession && mandate?.status !== 'active') {
     throw invalidRequest('This PaymentMethod has no active mandate and cannot be used off-session.', {
       param: 'payment_method',
@@ -161,7 +239,11 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   }
   const behavior = behaviorOf(emu, paymentMethod.id);
   if (behavior === 'succeeds') {
-    const charge = putObject(emu.state, 'charge', buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }));
+    const charge = putObject(
+      emu.state,
+      'charge',
+      buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }),
+    );
     emitEvent(emu, cause, 'charge.succeeded', charge);
     const { object } = updateObject(emu.state, 'payment_intent', initial.id, {
       status: 'succeeded',
@@ -196,7 +278,9 @@ function list({ emu, params }: ApiRequest): ApiResult {
   const items = allObjects(emu.state, 'payment_intent').filter(
     (pi) => (customer === undefined || pi.customer === customer) && inRange(pi.created, created),
   );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/payment_intents'), getExpand(params)) };
+  return {
+    body: expand(emu, paginate(items, getPagination(params), '/v1/payment_intents'), getExpand(params)),
+  };
 }
 
 export const paymentIntentRoutes = [

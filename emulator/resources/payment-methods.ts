@@ -13,7 +13,12 @@ import { requireCustomer } from './customers.ts';
 const RETRIEVE_KEYS = knownKeys<Stripe.PaymentMethodRetrieveParams>()(['expand']);
 const DETACH_KEYS = knownKeys<Stripe.PaymentMethodDetachParams>()(['expand']);
 const LIST_KEYS = knownKeys<Stripe.PaymentMethodListParams>()([
-  'allow_redisplay', 'customer', 'customer_account', 'expand', 'type', ...PAGINATION_KEYS,
+  'allow_redisplay',
+  'customer',
+  'customer_account',
+  'expand',
+  'type',
+  ...PAGINATION_KEYS,
 ]);
 
 export function requirePaymentMethod(emu: Emulator, id: string, param = 'id'): Stripe.PaymentMethod {
@@ -33,21 +38,31 @@ function list({ emu, params }: ApiRequest): ApiResult {
   if (customer !== undefined) requireCustomer(emu, customer, 'customer');
   const type = getString(params, 'type');
   const items = allObjects(emu.state, 'payment_method').filter(
-    (pm) => (customer === undefined ? pm.customer !== null : pm.customer === customer) && (type === undefined || pm.type === type),
+    (pm) =>
+      (customer === undefined ? pm.customer !== null : pm.customer === customer) &&
+      (type === undefined || pm.type === type),
   );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/payment_methods'), getExpand(params)) };
+  return {
+    body: expand(emu, paginate(items, getPagination(params), '/v1/payment_methods'), getExpand(params)),
+  };
 }
 
 function detach({ emu, params, ids, cause }: ApiRequest): ApiResult {
   checkKnown(params, DETACH_KEYS);
   const paymentMethod = requirePaymentMethod(emu, ids[0] ?? '');
-  const customerId = typeof paymentMethod.customer === 'string' ? paymentMethod.customer : paymentMethod.customer?.id;
+  const customerId =
+    typeof paymentMethod.customer === 'string' ? paymentMethod.customer : paymentMethod.customer?.id;
   if (!customerId) {
-    throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', {
-      code: 'payment_method_unexpected_state',
-    });
+    throw invalidRequest(
+      'The payment method you provided is not attached to a customer so detachment is impossible.',
+      {
+        code: 'payment_method_unexpected_state',
+      },
+    );
   }
-  const { object, previous } = updateObject(emu.state, 'payment_method', paymentMethod.id, { customer: null });
+  const { object, previous } = updateObject(emu.state, 'payment_method', paymentMethod.id, {
+    customer: null,
+  });
   for (const mandate of allObjects(emu.state, 'mandate')) {
     if (mandate.payment_method === paymentMethod.id && mandate.status !== 'inactive') {
       const updated = updateObject(emu.state, 'mandate', mandate.id, { status: 'inactive' });

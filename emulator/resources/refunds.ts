@@ -7,43 +7,87 @@ import { expand } from '../expand.ts';
 import { formatAmount } from '../money.ts';
 import { buildRefund } from '../objects.ts';
 import {
-  checkKnown, getEnum, getExpand, getInteger, getMetadata, getPagination, getRange, getString, inRange, knownKeys, PAGINATION_KEYS,
+  checkKnown,
+  getEnum,
+  getExpand,
+  getInteger,
+  getMetadata,
+  getPagination,
+  getRange,
+  getString,
+  inRange,
+  knownKeys,
+  PAGINATION_KEYS,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.RefundCreateParams>()([
-  'amount', 'charge', 'currency', 'customer', 'expand', 'instructions_email', 'metadata', 'origin', 'payment_intent', 'reason',
-  'refund_application_fee', 'reverse_transfer',
+  'amount',
+  'charge',
+  'currency',
+  'customer',
+  'expand',
+  'instructions_email',
+  'metadata',
+  'origin',
+  'payment_intent',
+  'reason',
+  'refund_application_fee',
+  'reverse_transfer',
 ]);
 const RETRIEVE_KEYS = knownKeys<Stripe.RefundRetrieveParams>()(['expand']);
-const LIST_KEYS = knownKeys<Stripe.RefundListParams>()(['charge', 'created', 'expand', 'payment_intent', ...PAGINATION_KEYS]);
+const LIST_KEYS = knownKeys<Stripe.RefundListParams>()([
+  'charge',
+  'created',
+  'expand',
+  'payment_intent',
+  ...PAGINATION_KEYS,
+]);
 
-function refundableCharge(emu: Emulator, paymentIntentId: string | undefined, chargeId: string | undefined): Stripe.Charge {
+function refundableCharge(
+  emu: Emulator,
+  paymentIntentId: string | undefined,
+  chargeId: string | undefined,
+): Stripe.Charge {
   if (paymentIntentId !== undefined && chargeId !== undefined) {
-    throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', { param: 'payment_intent' });
+    throw invalidRequest('You may only specify one of these parameters: charge, payment_intent.', {
+      param: 'payment_intent',
+    });
   }
   if (chargeId !== undefined) {
     const charge = findObject(emu.state, 'charge', chargeId);
     if (!charge) throw resourceMissing('charge', chargeId, 'charge');
     if (charge.status !== 'succeeded') {
-      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, { param: 'charge', code: 'charge_not_refundable' });
+      throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, {
+        param: 'charge',
+        code: 'charge_not_refundable',
+      });
     }
     return charge;
   }
   if (paymentIntentId === undefined) {
-    throw parameterMissing('payment_intent', 'One of the following params should be provided for this request: payment_intent or charge.');
+    throw parameterMissing(
+      'payment_intent',
+      'One of the following params should be provided for this request: payment_intent or charge.',
+    );
   }
   const paymentIntent = findObject(emu.state, 'payment_intent', paymentIntentId);
   if (!paymentIntent) throw resourceMissing('payment_intent', paymentIntentId, 'payment_intent');
-  const latest = typeof paymentIntent.latest_charge === 'string' ? paymentIntent.latest_charge : paymentIntent.latest_charge?.id;
+  const latest =
+    typeof paymentIntent.latest_charge === 'string'
+      ? paymentIntent.latest_charge
+      : paymentIntent.latest_charge?.id;
   const charge = latest ? findObject(emu.state, 'charge', latest) : undefined;
   if (paymentIntent.status !== 'succeeded' || !charge || charge.status !== 'succeeded') {
-    throw invalidRequest(`This PaymentIntent (${paymentIntent.id}) does not have a successful charge to refund.`, {
-      param: 'payment_intent',
-      code: 'charge_not_refundable',
-    });
+    throw invalidRequest(
+      `This PaymentIntent (${paymentIntent.id}) does not have a successful charge to refund.`,
+      {
+        param: 'payment_intent',
+        code: 'charge_not_refundable',
+      },
+    );
   }
   return charge;
 }
@@ -53,7 +97,9 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const charge = refundableCharge(emu, getString(params, 'payment_intent'), getString(params, 'charge'));
   const remaining = charge.amount - charge.amount_refunded;
   if (remaining <= 0) {
-    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' });
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, {
+      code: 'charge_already_refunded',
+    });
   }
   const amount = getInteger(params, 'amount', undefined, { min: 1 }) ?? remaining;
   if (amount > remaining) {
@@ -62,8 +108,13 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       { param: 'amount' },
     );
   }
-  const reason = getEnum(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
-  const refund = putObject(emu.state, 'refund', buildRefund({ charge, amount, reason, metadata: getMetadata(params) ?? {} }));
+  const reason =
+    getEnum(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
+  const refund = putObject(
+    emu.state,
+    'refund',
+    buildRefund({ charge, amount, reason, metadata: getMetadata(params) ?? {} }),
+  );
   emitEvent(emu, cause, 'refund.created', refund);
   const refunds = allObjects(emu.state, 'refund').filter((candidate) => candidate.charge === charge.id);
   const updated = updateObject(emu.state, 'charge', charge.id, {

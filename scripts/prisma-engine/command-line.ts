@@ -35,7 +35,12 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
   }
   if (positional.length === 0) return { mode: 'rpc', datasource, datamodelPaths };
   const [subcommand, command] = positional;
-  if (subcommand === 'cli' && command !== undefined && CLI_COMMANDS.includes(command) && positional.length === 2) {
+  if (
+    subcommand === 'cli' &&
+    command !== undefined &&
+    CLI_COMMANDS.includes(command) &&
+    positional.length === 2
+  ) {
     return { mode: 'cli', command: command as CliCommand, datasource };
   }
   throw new Error(`Unknown command: ${positional.join(' ')}`);

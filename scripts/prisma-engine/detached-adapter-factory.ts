@@ -32,7 +32,9 @@ export class DetachedAdapterFactory implements SqlMigrationAwareDriverAdapterFac
 }
 
 function needsDatabase(what: string): Error {
-  return new Error(`The offline schema engine runs this diff without a database, but the engine asked for ${what}.`);
+  return new Error(
+    `The offline schema engine runs this diff without a database, but the engine asked for ${what}.`,
+  );
 }
 
 const detachedAdapter = (schema: string): SqlDriverAdapter => ({

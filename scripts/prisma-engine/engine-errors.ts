@@ -33,7 +33,10 @@ export function connectionError(error: unknown, url: string): Error {
   try {
     target = parseConnectionUrl(url);
   } catch (invalid) {
-    return new UserFacingError('P1013', `The provided database string is invalid. ${(invalid as Error).message}`);
+    return new UserFacingError(
+      'P1013',
+      `The provided database string is invalid. ${(invalid as Error).message}`,
+    );
   }
   const { location, database, user } = target;
   const [host = '', port = ''] = splitLocation(location);
@@ -63,10 +66,14 @@ export function connectionError(error: unknown, url: string): Error {
         { database_user: user, database_host: host, database_port: port },
       );
     case '42501': // insufficient_privilege
-      return new UserFacingError('P1010', `User \`${user}\` was denied access on the database \`${database}\``, {
-        database_user: user,
-        database_name: database,
-      });
+      return new UserFacingError(
+        'P1010',
+        `User \`${user}\` was denied access on the database \`${database}\``,
+        {
+          database_user: user,
+          database_name: database,
+        },
+      );
     default:
       return pgError instanceof Error ? pgError : new Error(String(error));
   }
@@ -117,9 +124,19 @@ export function errorLogLine(error: unknown): string {
     message: withoutSpanTrace(error instanceof Error ? error.message : String(error)),
   };
   if (error instanceof UserFacingError) fields.error_code = error.errorCode;
-  return JSON.stringify({ timestamp: new Date().toISOString(), level: 'ERROR', fields, target: 'schema_engine::logger' });
+  return JSON.stringify({
+    timestamp: new Date().toISOString(),
+    level: 'ERROR',
+    fields,
+    target: 'schema_engine::logger',
+  });
 }
 
 export function infoLogLine(message: string): string {
-  return JSON.stringify({ timestamp: new Date().toISOString(), level: 'INFO', fields: { message }, target: 'schema_engine::logger' });
+  return JSON.stringify({
+    timestamp: new Date().toISOString(),
+    level: 'INFO',
+    fields: { message },
+    target: 'schema_engine::logger',
+  });
 }

@@ -72,7 +72,10 @@ export function prismaEnginesDir(fromDir: string): string {
 }
 
 /** Sets PRISMA_SCHEMA_ENGINE_BINARY when needed; returns what it set, if anything. */
-export function setOfflineSchemaEngineIfNeeded(projectDir: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function setOfflineSchemaEngineIfNeeded(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const engine = offlineSchemaEngineFor({ env, enginesDir: prismaEnginesDir(projectDir) });
   if (engine !== undefined) env.PRISMA_SCHEMA_ENGINE_BINARY = engine;
   return engine;

@@ -36,7 +36,11 @@ export type JsonRpcServer = {
   finished: Promise<void>;
 };
 
-export function serveJsonRpc(options: { input: Readable; output: Writable; handle: RpcHandler }): JsonRpcServer {
+export function serveJsonRpc(options: {
+  input: Readable;
+  output: Writable;
+  handle: RpcHandler;
+}): JsonRpcServer {
   const { input, output, handle } = options;
   const send = (message: object) => output.write(`${JSON.stringify(message)}\n`);
   const pending = new Map<Id, { resolve(value: unknown): void; reject(error: Error): void }>();
@@ -61,7 +65,8 @@ export function serveJsonRpc(options: { input: Readable; output: Writable; handl
       reply = {
         jsonrpc: '2.0',
         id,
-        error: error instanceof MethodNotFound ? { code: -32601, message: error.message } : toJsonRpcError(error),
+        error:
+          error instanceof MethodNotFound ? { code: -32601, message: error.message } : toJsonRpcError(error),
       };
     }
     // A notification (no id) gets no reply.

@@ -28,7 +28,13 @@ import type {
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { charColumnIndexes, CharColumnClient } from './char-column-client.ts';
-import { parseConnectionUrl, poolConfig, quoteIdentifier, sameDatabase, withDatabase } from './connection-url.ts';
+import {
+  parseConnectionUrl,
+  poolConfig,
+  quoteIdentifier,
+  sameDatabase,
+  withDatabase,
+} from './connection-url.ts';
 import { connectionError } from './engine-errors.ts';
 
 export type Datasource = {
@@ -168,5 +174,7 @@ async function dropDatabase(url: string, name: string): Promise<void> {
 /** What the native engine does to a configured shadow database before using it. */
 async function resetSchema(url: string): Promise<void> {
   const schema = quoteIdentifier(parseConnectionUrl(url).schema);
-  await onServer(url, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`));
+  await onServer(url, (client) =>
+    client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`),
+  );
 }

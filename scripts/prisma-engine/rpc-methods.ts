@@ -1,6 +1,10 @@
 // The JSON-RPC methods the Prisma CLI calls on its schema engine, answered by the Wasm
 // engine (through pg) and, where the Wasm build has no implementation, by pg directly.
-import type { CreateMigrationInput, DiffParams, DiffTarget } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type {
+  CreateMigrationInput,
+  DiffParams,
+  DiffTarget,
+} from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { parseConnectionUrl } from './connection-url.ts';
 import { canConnectToDatabase, createDatabase } from './database-admin.ts';
 import { DetachedAdapterFactory } from './detached-adapter-factory.ts';
@@ -92,7 +96,9 @@ export class RpcMethods {
    * cache for the whole directory.
    */
   private async computeMigrationSchema(engine: SchemaEngine, input: MigrationsInput): Promise<void> {
-    await callEngine(() => engine.devDiagnostic({ migrationsList: input.migrationsList, filters: input.filters }));
+    await callEngine(() =>
+      engine.devDiagnostic({ migrationsList: input.migrationsList, filters: input.filters }),
+    );
   }
 
   /**
@@ -100,7 +106,10 @@ export class RpcMethods {
    * (which is also how `--output` captures it), and returns no stdout.
    */
   private async diff(params: DiffParams, peer: RpcPeer): Promise<unknown> {
-    const engine = needsDatabase(params.from) || needsDatabase(params.to) ? await this.mainEngine() : await this.detachedEngine();
+    const engine =
+      needsDatabase(params.from) || needsDatabase(params.to)
+        ? await this.mainEngine()
+        : await this.detachedEngine();
     const result = await callEngine(() => engine.diff(params));
     if (result.stdout !== null) await peer.request('print', { content: result.stdout });
     return { exitCode: result.exitCode, stdout: null };
@@ -117,7 +126,9 @@ export class RpcMethods {
   private async connectMainEngine(): Promise<SchemaEngine> {
     const { datasource, datamodels, onLog } = this.session;
     if (!datasource?.url) {
-      throw new Error('No datasource URL was given to the schema engine: set datasource.url in prisma.config.ts.');
+      throw new Error(
+        'No datasource URL was given to the schema engine: set datasource.url in prisma.config.ts.',
+      );
     }
     this.factory = new PgMigrationAdapterFactory(datasource);
     try {
@@ -144,7 +155,10 @@ export class RpcMethods {
   private urlFrom(params: unknown): string {
     const datasource = (params as { datasource?: { tag?: string; url?: string } } | undefined)?.datasource;
     const url = datasource?.tag === 'ConnectionString' ? datasource.url : this.session.datasource?.url;
-    if (!url) throw new Error('No datasource URL was given to the schema engine: set datasource.url in prisma.config.ts.');
+    if (!url)
+      throw new Error(
+        'No datasource URL was given to the schema engine: set datasource.url in prisma.config.ts.',
+      );
     return url;
   }
 }

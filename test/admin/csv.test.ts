@@ -24,7 +24,10 @@ describe('csvCell', () => {
   });
 
   it('puts an apostrophe before text starting with = + - @ (and tab or CR), quoting when needed', () => {
-    assert.equal(csvCell('=HYPERLINK("http://evil.example","click")'), '"\'=HYPERLINK(""http://evil.example"",""click"")"');
+    assert.equal(
+      csvCell('=HYPERLINK("http://evil.example","click")'),
+      '"\'=HYPERLINK(""http://evil.example"",""click"")"',
+    );
     assert.equal(csvCell('+1 555 0100'), "'+1 555 0100");
     assert.equal(csvCell('-2+3'), "'-2+3");
     assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
@@ -36,12 +39,32 @@ describe('csvCell', () => {
 
 describe('csvRecord', () => {
   it('round-trips through a strict RFC 4180 reader, whatever the text', () => {
-    const nasty = ['plain', 'with, comma', 'with "quotes"', 'multi\nline', 'cr\r\nlf', '', '=1+1', 'ünïcödé ✓', ' spaced '];
+    const nasty = [
+      'plain',
+      'with, comma',
+      'with "quotes"',
+      'multi\nline',
+      'cr\r\nlf',
+      '',
+      '=1+1',
+      'ünïcödé ✓',
+      ' spaced ',
+    ];
     const text = csvRecord(['a', 'b']) + csvRecord(nasty) + csvRecord([1, null]);
     const records = parseCsv(text);
     assert.deepEqual(records, [
       ['a', 'b'],
-      ['plain', 'with, comma', 'with "quotes"', 'multi\nline', 'cr\r\nlf', '', "'=1+1", 'ünïcödé ✓', ' spaced '],
+      [
+        'plain',
+        'with, comma',
+        'with "quotes"',
+        'multi\nline',
+        'cr\r\nlf',
+        '',
+        "'=1+1",
+        'ünïcödé ✓',
+        ' spaced ',
+      ],
       ['1', ''],
     ]);
   });

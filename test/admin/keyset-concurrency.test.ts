@@ -72,7 +72,10 @@ for (const sort of ['newest', 'oldest'] as const) {
     stop = true;
     await writer;
 
-    assert.ok(inserted > 0 && pages > 50, `the walk overlapped the writes (${inserted} inserted over ${pages} pages)`);
+    assert.ok(
+      inserted > 0 && pages > 50,
+      `the walk overlapped the writes (${inserted} inserted over ${pages} pages)`,
+    );
     const ids = seen.map((row) => row.id);
     assert.equal(new Set(ids).size, ids.length, 'no order appears twice');
     const walked = new Set(ids);

@@ -29,10 +29,21 @@ after(async () => {
   await database.stop();
 });
 
-type Sum = { currency: string; status: string; method: string; period: string; orders: number; totalAmount: number; amountRefunded: number };
+type Sum = {
+  currency: string;
+  status: string;
+  method: string;
+  period: string;
+  orders: number;
+  totalAmount: number;
+  amountRefunded: number;
+};
 type Client = pg.Pool | pg.Client;
 
-const PERIODS = { day: { table: 'OrderDailyTotal', of: `"createdAt"::date` }, month: { table: 'OrderMonthlyTotal', of: `date_trunc('month', "createdAt")::date` } };
+const PERIODS = {
+  day: { table: 'OrderDailyTotal', of: `"createdAt"::date` },
+  month: { table: 'OrderMonthlyTotal', of: `date_trunc('month', "createdAt")::date` },
+};
 type Period = keyof typeof PERIODS;
 
 /** A rollup's rows with orders in them, as plain values. */
@@ -73,7 +84,14 @@ async function assertRollupRight(message: string, client: Client = sql): Promise
   }
 }
 
-type NewOrder = { status?: string; currency?: string; method?: string | null; total?: number; refunded?: number; createdAt?: Date | string };
+type NewOrder = {
+  status?: string;
+  currency?: string;
+  method?: string | null;
+  total?: number;
+  refunded?: number;
+  createdAt?: Date | string;
+};
 
 /** Inserts one order the way checkout's SQL would; returns its id. */
 async function insertOrder(order: NewOrder = {}, client: pg.Pool | pg.PoolClient = sql): Promise<string> {
@@ -83,8 +101,16 @@ async function insertOrder(order: NewOrder = {}, client: pg.Pool | pg.PoolClient
     `INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", "amountRefunded", "paymentMethodType",
                           "accessToken", "createdAt", "updatedAt")
      VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, now())`,
-    [id, order.status ?? 'pending', order.currency ?? 'usd', total, order.refunded ?? 0, order.method ?? null, `rollup-${id}`,
-      order.createdAt ?? new Date()],
+    [
+      id,
+      order.status ?? 'pending',
+      order.currency ?? 'usd',
+      total,
+      order.refunded ?? 0,
+      order.method ?? null,
+      `rollup-${id}`,
+      order.createdAt ?? new Date(),
+    ],
   );
   return id;
 }
@@ -118,8 +144,14 @@ describe('the migrations', () => {
         `INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", "amountRefunded", "paymentMethodType",
                               "accessToken", "createdAt", "updatedAt")
          VALUES (gen_random_uuid(), $1, $2, $3, $3, $4, $5, gen_random_uuid()::text, $6, now())`,
-        [['paid', 'pending', 'refunded'][i % 3], ['usd', 'eur'][i % 2], 100 + i, i % 3 === 2 ? 100 + i : 0,
-          i % 3 === 1 ? null : ['card', 'amazon_pay'][i % 2], new Date(Date.UTC(2030, i % 3, 30 + (i % 4), 23, 59, 59, 999))],
+        [
+          ['paid', 'pending', 'refunded'][i % 3],
+          ['usd', 'eur'][i % 2],
+          100 + i,
+          i % 3 === 2 ? 100 + i : 0,
+          i % 3 === 1 ? null : ['card', 'amazon_pay'][i % 2],
+          new Date(Date.UTC(2030, i % 3, 30 + (i % 4), 23, 59, 59, 999)),
+        ],
       );
     try {
       const files = await migrationFiles();
@@ -135,11 +167,18 @@ describe('the migrations', () => {
       assert.deepEqual(await rollup('day', client), await direct('day', client), 'the daily backfill');
       // Orders written while only the daily rollup existed: the monthly one is backfilled from it.
       for (let i = 40; i < 50; i++) await insert(i);
-      await client.query(`UPDATE "Order" SET status = 'expired' WHERE status = 'pending' AND currency = 'usd'`);
+      await client.query(
+        `UPDATE "Order" SET status = 'expired' WHERE status = 'pending' AND currency = 'usd'`,
+      );
       await apply(monthly, files.length);
       await assertRollupRight('after both migrations', client);
-      assert.equal((await direct('day', client)).reduce((sum, row) => sum + row.orders, 0), 50);
-      const { rows: indexes } = await client.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'Order_status_createdAt%'`);
+      assert.equal(
+        (await direct('day', client)).reduce((sum, row) => sum + row.orders, 0),
+        50,
+      );
+      const { rows: indexes } = await client.query(
+        `SELECT indexname FROM pg_indexes WHERE indexname LIKE 'Order_status_createdAt%'`,
+      );
       assert.deepEqual(indexes, [{ indexname: 'Order_status_createdAt_id_idx' }]);
     } finally {
       await client.end();
@@ -162,7 +201,14 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
       await insertOrder(order);
     }
     await database.prisma.order.create({
-      data: { status: 'paid', currency: 'gbp', subtotalAmount: 990, totalAmount: 990, paymentMethodType: 'card', accessToken: `rollup-${randomUUID()}` },
+      data: {
+        status: 'paid',
+        currency: 'gbp',
+        subtotalAmount: 990,
+        totalAmount: 990,
+        paymentMethodType: 'card',
+        accessToken: `rollup-${randomUUID()}`,
+      },
     });
     await assertRollupRight('after inserts');
   });
@@ -174,14 +220,42 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
       await assertRollupRight(message);
     };
     await step(`UPDATE "Order" SET status = 'processing' WHERE id = $1`, [], 'pending -> processing');
-    await step(`UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = $1`, [], 'processing -> paid by card');
-    await step(`UPDATE "Order" SET status = 'partially_refunded', "amountRefunded" = 500 WHERE id = $1`, [], 'partly refunded');
-    await step(`UPDATE "Order" SET "amountRefunded" = 700 WHERE id = $1`, [], 'refunded some more, same status');
-    await step(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = 2000 WHERE id = $1`, [], 'refunded in full');
+    await step(
+      `UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = $1`,
+      [],
+      'processing -> paid by card',
+    );
+    await step(
+      `UPDATE "Order" SET status = 'partially_refunded', "amountRefunded" = 500 WHERE id = $1`,
+      [],
+      'partly refunded',
+    );
+    await step(
+      `UPDATE "Order" SET "amountRefunded" = 700 WHERE id = $1`,
+      [],
+      'refunded some more, same status',
+    );
+    await step(
+      `UPDATE "Order" SET status = 'refunded', "amountRefunded" = 2000 WHERE id = $1`,
+      [],
+      'refunded in full',
+    );
     await step(`UPDATE "Order" SET currency = 'eur' WHERE id = $1`, [], 'currency edited');
-    await step(`UPDATE "Order" SET "createdAt" = '2030-04-11T00:00:00.000' WHERE id = $1`, [], 'createdAt moved to the next day');
-    await step(`UPDATE "Order" SET "createdAt" = '2030-04-11T18:30:00.000' WHERE id = $1`, [], 'createdAt moved within its day');
-    await step(`UPDATE "Order" SET "totalAmount" = 2500, "paymentMethodType" = 'amazon_pay' WHERE id = $1`, [], 'total and method edited');
+    await step(
+      `UPDATE "Order" SET "createdAt" = '2030-04-11T00:00:00.000' WHERE id = $1`,
+      [],
+      'createdAt moved to the next day',
+    );
+    await step(
+      `UPDATE "Order" SET "createdAt" = '2030-04-11T18:30:00.000' WHERE id = $1`,
+      [],
+      'createdAt moved within its day',
+    );
+    await step(
+      `UPDATE "Order" SET "totalAmount" = 2500, "paymentMethodType" = 'amazon_pay' WHERE id = $1`,
+      [],
+      'total and method edited',
+    );
     await step(`UPDATE "Order" SET "paymentMethodType" = NULL WHERE id = $1`, [], 'method cleared');
     // Through Prisma too, as lib/ writes it.
     await database.prisma.order.update({ where: { id }, data: { status: 'canceled', currency: 'usd' } });
@@ -189,7 +263,11 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
   });
 
   it('after deletes, one and many', async () => {
-    const ids = [await insertOrder({ status: 'paid', method: 'card' }), await insertOrder({ status: 'expired' }), await insertOrder({ currency: 'gbp' })];
+    const ids = [
+      await insertOrder({ status: 'paid', method: 'card' }),
+      await insertOrder({ status: 'expired' }),
+      await insertOrder({ currency: 'gbp' }),
+    ];
     await assertRollupRight('before deleting');
     await sql.query(`DELETE FROM "Order" WHERE id = $1`, [ids[0]]);
     await assertRollupRight('after one delete');
@@ -201,10 +279,18 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
     const kept = await insertOrder({ total: 100 });
     await transaction(async (client) => {
       const gone = await insertOrder({ total: 4242, currency: 'eur' }, client);
-      await client.query(`UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = ANY($1)`, [[kept, gone]]);
-      await client.query(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`, [kept]);
+      await client.query(
+        `UPDATE "Order" SET status = 'paid', "paymentMethodType" = 'card' WHERE id = ANY($1)`,
+        [[kept, gone]],
+      );
+      await client.query(
+        `UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`,
+        [kept],
+      );
       await client.query(`DELETE FROM "Order" WHERE id = $1`, [gone]);
-      await client.query(`UPDATE "Order" SET "updatedAt" = now(), currency = 'gbp' WHERE currency = 'usd' AND status = 'pending'`);
+      await client.query(
+        `UPDATE "Order" SET "updatedAt" = now(), currency = 'gbp' WHERE currency = 'usd' AND status = 'pending'`,
+      );
     });
     await assertRollupRight('after the transaction');
   });
@@ -217,7 +303,10 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
     await assert.rejects(
       transaction(async (client) => {
         await insertOrder({ total: 99_999, currency: 'eur', createdAt: '2031-01-01T00:00:00.000Z' }, client);
-        await client.query(`UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`, [paid]);
+        await client.query(
+          `UPDATE "Order" SET status = 'refunded', "amountRefunded" = "totalAmount" WHERE id = $1`,
+          [paid],
+        );
         await client.query(`DELETE FROM "Order" WHERE status = 'pending'`);
         throw new Error('rolled back on purpose');
       }),
@@ -233,18 +322,28 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
       transaction(async (client) => {
         // Counts not yet flushed to the shared statistics, this transaction's among them: the difference is its own.
         const writes = async () =>
-          (await client.query<{ writes: number }>(
+          (
+            await client.query<{ writes: number }>(
               `SELECT sum(n_tup_ins + n_tup_upd)::int AS writes FROM pg_stat_xact_user_tables
              WHERE relname IN ('OrderDailyTotal', 'OrderMonthlyTotal')`,
-          )).rows[0]?.writes ?? 0;
+            )
+          ).rows[0]?.writes ?? 0;
         const before = await writes();
         await client.query(change, [id]);
         // Fires what is queued now instead of at commit, so the statistics show it.
         await client.query('SET CONSTRAINTS ALL IMMEDIATE');
         return (await writes()) - before;
       });
-    assert.equal(await writesBy(`UPDATE "Order" SET email = 'x@example.com', "customerName" = 'X', "updatedAt" = now() WHERE id = $1`), 0);
-    assert.equal(await writesBy(`UPDATE "Order" SET "createdAt" = "createdAt" + interval '1 millisecond' WHERE id = $1`), 0);
+    assert.equal(
+      await writesBy(
+        `UPDATE "Order" SET email = 'x@example.com', "customerName" = 'X', "updatedAt" = now() WHERE id = $1`,
+      ),
+      0,
+    );
+    assert.equal(
+      await writesBy(`UPDATE "Order" SET "createdAt" = "createdAt" + interval '1 millisecond' WHERE id = $1`),
+      0,
+    );
     // A day and a month row for a change within one key; two of each for a change of key.
     assert.equal(await writesBy(`UPDATE "Order" SET "amountRefunded" = 1 WHERE id = $1`), 2);
     assert.equal(await writesBy(`UPDATE "Order" SET status = 'partially_refunded' WHERE id = $1`), 4);
@@ -254,10 +353,19 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
   it('after 50 concurrent payments and 50 concurrent refunds of orders of the same day and currency', async () => {
     const day = '2030-06-15';
     const pending = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => insertOrder({ total: 1000 + i, createdAt: `${day}T${String(i % 24).padStart(2, '0')}:00:00.000Z` })),
+      Array.from({ length: 50 }, (_, i) =>
+        insertOrder({ total: 1000 + i, createdAt: `${day}T${String(i % 24).padStart(2, '0')}:00:00.000Z` }),
+      ),
     );
     const paid = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => insertOrder({ status: 'paid', method: i % 2 ? 'card' : 'amazon_pay', total: 2000 + i, createdAt: `${day}T08:00:00.000Z` })),
+      Array.from({ length: 50 }, (_, i) =>
+        insertOrder({
+          status: 'paid',
+          method: i % 2 ? 'card' : 'amazon_pay',
+          total: 2000 + i,
+          createdAt: `${day}T08:00:00.000Z`,
+        }),
+      ),
     );
     await assertRollupRight('before');
     // Each like a webhook's transaction: a conditional status write, a timeline row, and time spent
@@ -269,12 +377,18 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
            WHERE id = $1 AND status IN ('pending', 'processing')`,
           [id, i % 3 ? 'card' : 'amazon_pay'],
         );
-        await client.query(`INSERT INTO "OrderEvent" (id, "orderId", type, source) VALUES (gen_random_uuid(), $1, 'paid', 'webhook')`, [id]);
+        await client.query(
+          `INSERT INTO "OrderEvent" (id, "orderId", type, source) VALUES (gen_random_uuid(), $1, 'paid', 'webhook')`,
+          [id],
+        );
         await client.query('SELECT pg_sleep(0.01)');
       });
     const refund = (id: string, i: number) =>
       transaction(async (client) => {
-        const { rows } = await client.query<{ totalAmount: number }>(`SELECT "totalAmount" FROM "Order" WHERE id = $1 FOR UPDATE`, [id]);
+        const { rows } = await client.query<{ totalAmount: number }>(
+          `SELECT "totalAmount" FROM "Order" WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
         const amount = i % 4 === 0 ? rows[0]!.totalAmount : 100 + i;
         await client.query(
           `UPDATE "Order" SET status = $2, "amountRefunded" = $3, "updatedAt" = now() WHERE id = $1`,
@@ -283,7 +397,11 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
         await client.query('SELECT pg_sleep(0.01)');
       });
     const outcomes = await Promise.allSettled([...pending.map(pay), ...paid.map(refund)]);
-    assert.deepEqual(outcomes.filter((outcome) => outcome.status === 'rejected'), [], 'no transaction failed (no deadlock)');
+    assert.deepEqual(
+      outcomes.filter((outcome) => outcome.status === 'rejected'),
+      [],
+      'no transaction failed (no deadlock)',
+    );
     await assertRollupRight('after the concurrent transactions');
     const { rows } = await sql.query<{ status: string; orders: number }>(
       `SELECT status::text, sum(orders)::int AS orders FROM "OrderDailyTotal" WHERE day = $1 AND currency = 'usd' GROUP BY 1 ORDER BY 1`,
@@ -310,7 +428,13 @@ describe('the triggers keep the rollup equal to a GROUP BY over the orders', () 
     const url = new URL(database.url);
     url.username = 'seeder';
     url.password = 'seeder';
-    await seedBulk(url.toString(), { orders: 500, days: 30, seed: 13, batchSize: 200, rebuildIndexes: false });
+    await seedBulk(url.toString(), {
+      orders: 500,
+      days: 30,
+      seed: 13,
+      batchSize: 200,
+      rebuildIndexes: false,
+    });
     await assertRollupRight('after a bulk seed with the triggers on');
   });
 
@@ -366,27 +490,72 @@ describe('orderTotalsByCurrency', () => {
   }
 
   it('splits a date filter into whole months and the days around them', () => {
-    assert.deepEqual(admin.splitDays(), { months: { first: undefined, last: undefined }, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('2030-10-01', '2030-10-31'), { months: { first: '2030-10-01', last: '2030-10-01' }, daysBefore: null, daysAfter: null });
+    assert.deepEqual(admin.splitDays(), {
+      months: { first: undefined, last: undefined },
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('2030-10-01', '2030-10-31'), {
+      months: { first: '2030-10-01', last: '2030-10-01' },
+      daysBefore: null,
+      daysAfter: null,
+    });
     assert.deepEqual(admin.splitDays('2030-09-30', '2030-11-01'), {
       months: { first: '2030-10-01', last: '2030-10-01' },
       daysBefore: { from: '2030-09-30', to: '2030-09-30' },
       daysAfter: { from: '2030-11-01', to: '2030-11-01' },
     });
-    assert.deepEqual(admin.splitDays('2030-12-15'), { months: { first: '2031-01-01', last: undefined }, daysBefore: { from: '2030-12-15', to: '2030-12-31' }, daysAfter: null });
-    assert.deepEqual(admin.splitDays(undefined, '2024-02-28'), { months: { first: undefined, last: '2024-01-01' }, daysBefore: null, daysAfter: { from: '2024-02-01', to: '2024-02-28' } });
-    assert.deepEqual(admin.splitDays(undefined, '2024-02-29'), { months: { first: undefined, last: '2024-02-01' }, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('2030-10-02', '2030-10-31'), { months: null, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('2030-10-15', '2030-11-14'), { months: null, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('2030-11-01', '2030-10-31'), { months: null, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('9999-12-02', '9999-12-31'), { months: null, daysBefore: null, daysAfter: null });
-    assert.deepEqual(admin.splitDays('0001-01-01', '0099-12-31'), { months: { first: '0001-01-01', last: '0099-12-01' }, daysBefore: null, daysAfter: null });
+    assert.deepEqual(admin.splitDays('2030-12-15'), {
+      months: { first: '2031-01-01', last: undefined },
+      daysBefore: { from: '2030-12-15', to: '2030-12-31' },
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays(undefined, '2024-02-28'), {
+      months: { first: undefined, last: '2024-01-01' },
+      daysBefore: null,
+      daysAfter: { from: '2024-02-01', to: '2024-02-28' },
+    });
+    assert.deepEqual(admin.splitDays(undefined, '2024-02-29'), {
+      months: { first: undefined, last: '2024-02-01' },
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('2030-10-02', '2030-10-31'), {
+      months: null,
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('2030-10-15', '2030-11-14'), {
+      months: null,
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('2030-11-01', '2030-10-31'), {
+      months: null,
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('9999-12-02', '9999-12-31'), {
+      months: null,
+      daysBefore: null,
+      daysAfter: null,
+    });
+    assert.deepEqual(admin.splitDays('0001-01-01', '0099-12-31'), {
+      months: { first: '0001-01-01', last: '0099-12-01' },
+      daysBefore: null,
+      daysAfter: null,
+    });
   });
 
   it('equals the direct query for every filter and combination', async () => {
     await seedBulk(database.url, { orders: 3_000, days: 150, seed: 21 });
     // Orders on the edges of days and months: the bounds must take the first and last millisecond and nothing else.
-    for (const createdAt of ['2030-09-30T23:59:59.999Z', '2030-10-01T00:00:00.000Z', '2030-10-31T23:59:59.999Z', '2030-11-01T00:00:00.000Z']) {
+    for (const createdAt of [
+      '2030-09-30T23:59:59.999Z',
+      '2030-10-01T00:00:00.000Z',
+      '2030-10-31T23:59:59.999Z',
+      '2030-11-01T00:00:00.000Z',
+    ]) {
       await insertOrder({ status: 'paid', method: 'card', total: 11, createdAt });
     }
     const fixed: Filters[] = [
@@ -407,9 +576,11 @@ describe('orderTotalsByCurrency', () => {
       { from: '2030-11-01', to: '2030-10-31' },
     ];
     // And date ranges picked at random over the seeded period and past its ends, with and without other filters.
-    const { rows: span } = await sql.query<{ first: Date; last: Date }>(`SELECT min("createdAt") AS first, max("createdAt") AS last FROM "Order" WHERE "createdAt" < '2030-01-01'`);
+    const { rows: span } = await sql.query<{ first: Date; last: Date }>(
+      `SELECT min("createdAt") AS first, max("createdAt") AS last FROM "Order" WHERE "createdAt" < '2030-01-01'`,
+    );
     let state = 17;
-    const rand = () => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rand = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const pick = <T>(values: T[]) => values[Math.floor(rand() * values.length)]!;
     const someDay = () => {
       const from = span[0]!.first.getTime() - 5 * 86_400_000;
@@ -418,7 +589,10 @@ describe('orderTotalsByCurrency', () => {
     };
     const monthEdge = () => {
       const day = new Date(`${someDay()}T00:00:00Z`);
-      return pick([new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1)), new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0))])
+      return pick([
+        new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1)),
+        new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0)),
+      ])
         .toISOString()
         .slice(0, 10);
     };
@@ -445,7 +619,9 @@ describe('orderTotalsByCurrency', () => {
       if (want.length > 0) found++;
     }
     assert.ok(found > 60, `most cases find orders (${found} did)`);
-    const month = await admin.orderTotalsByCurrency(admin.parseOrderFilters({ from: '2030-10-01', to: '2030-10-31', currency: 'usd' }));
+    const month = await admin.orderTotalsByCurrency(
+      admin.parseOrderFilters({ from: '2030-10-01', to: '2030-10-31', currency: 'usd' }),
+    );
     assert.deepEqual(month.totals, [{ currency: 'usd', orders: 2, totalAmount: 22, amountRefunded: 0 }]);
   });
 
@@ -459,21 +635,41 @@ describe('orderTotalsByCurrency', () => {
 
   it('leaves out currencies whose orders are all gone', async () => {
     const id = await insertOrder({ currency: 'chf', status: 'paid', method: 'card' });
-    assert.ok((await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some((total) => total.currency === 'chf'));
+    assert.ok(
+      (await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some(
+        (total) => total.currency === 'chf',
+      ),
+    );
     await sql.query(`DELETE FROM "Order" WHERE id = $1`, [id]);
-    assert.ok(!(await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some((total) => total.currency === 'chf'));
+    assert.ok(
+      !(await admin.orderTotalsByCurrency(admin.parseOrderFilters({}))).totals.some(
+        (total) => total.currency === 'chf',
+      ),
+    );
   });
 
   it('adds up a search over the matching orders, at most as many as the cap, saying when it stopped there', async () => {
     const q = 'example';
-    const { rows: matching } = await sql.query<{ currency: string; totalAmount: number; amountRefunded: number }>(
+    const { rows: matching } = await sql.query<{
+      currency: string;
+      totalAmount: number;
+      amountRefunded: number;
+    }>(
       `SELECT currency, "totalAmount", "amountRefunded" FROM "Order" WHERE email ILIKE '%example%' AND status = 'paid'`,
     );
     assert.ok(matching.length > 300);
     const sums = (rows: typeof matching) => {
-      const byCurrency = new Map<string, { currency: string; orders: number; totalAmount: number; amountRefunded: number }>();
+      const byCurrency = new Map<
+        string,
+        { currency: string; orders: number; totalAmount: number; amountRefunded: number }
+      >();
       for (const row of rows) {
-        const sum = byCurrency.get(row.currency) ?? { currency: row.currency, orders: 0, totalAmount: 0, amountRefunded: 0 };
+        const sum = byCurrency.get(row.currency) ?? {
+          currency: row.currency,
+          orders: 0,
+          totalAmount: 0,
+          amountRefunded: 0,
+        };
         sum.orders++;
         sum.totalAmount += row.totalAmount;
         sum.amountRefunded += row.amountRefunded;
@@ -483,22 +679,39 @@ describe('orderTotalsByCurrency', () => {
     };
     const filters = admin.parseOrderFilters({ q, status: 'paid' });
     assert.deepEqual(await admin.orderTotalsByCurrency(filters), { totals: sums(matching), cappedAt: null });
-    assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length), { totals: sums(matching), cappedAt: null });
+    assert.deepEqual(await admin.orderTotalsByCurrency(filters, matching.length), {
+      totals: sums(matching),
+      cappedAt: null,
+    });
     // Capped: exactly `cap` of the matching orders, whichever the scan met first, each currency no more than in all of them.
     const all = new Map(sums(matching).map((sum) => [sum.currency, sum]));
     for (const cap of [1, 300, matching.length - 1]) {
       const capped = await admin.orderTotalsByCurrency(filters, cap);
       assert.equal(capped.cappedAt, cap);
-      assert.equal(capped.totals.reduce((sum, total) => sum + total.orders, 0), cap);
+      assert.equal(
+        capped.totals.reduce((sum, total) => sum + total.orders, 0),
+        cap,
+      );
       for (const total of capped.totals) {
         const whole = all.get(total.currency)!;
         assert.ok(total.orders > 0 && total.orders <= whole.orders, total.currency);
-        assert.ok(total.totalAmount <= whole.totalAmount && total.amountRefunded <= whole.amountRefunded, total.currency);
+        assert.ok(
+          total.totalAmount <= whole.totalAmount && total.amountRefunded <= whole.amountRefunded,
+          total.currency,
+        );
       }
     }
     const oneShort = await admin.orderTotalsByCurrency(filters, matching.length - 1);
-    const missing = matching.reduce((sum, row) => sum + row.totalAmount, 0) - oneShort.totals.reduce((sum, total) => sum + total.totalAmount, 0);
-    assert.ok(matching.some((row) => row.totalAmount === missing), 'one short: one matching order left out');
-    assert.deepEqual(await admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'nobody-has-this' })), { totals: [], cappedAt: null });
+    const missing =
+      matching.reduce((sum, row) => sum + row.totalAmount, 0) -
+      oneShort.totals.reduce((sum, total) => sum + total.totalAmount, 0);
+    assert.ok(
+      matching.some((row) => row.totalAmount === missing),
+      'one short: one matching order left out',
+    );
+    assert.deepEqual(await admin.orderTotalsByCurrency(admin.parseOrderFilters({ q: 'nobody-has-this' })), {
+      totals: [],
+      cappedAt: null,
+    });
   });
 });

@@ -55,7 +55,9 @@ before(async () => {
         accessToken: `awkward-${randomUUID()}`,
         paymentMethodType: index % 2 ? 'amazon_pay' : 'card',
         createdAt: TIE,
-        lines: { create: { productId: product.id, name: product.name, unitAmount: product.unitAmount, quantity: 1 } },
+        lines: {
+          create: { productId: product.id, name: product.name, unitAmount: product.unitAmount, quantity: 1 },
+        },
         ...fields,
       },
     });
@@ -64,8 +66,18 @@ before(async () => {
   exporter = await import('../../lib/order-export.ts');
   all = await database.prisma.order.findMany({
     select: {
-      id: true, number: true, status: true, currency: true, paymentMethodType: true, email: true, customerName: true,
-      totalAmount: true, amountRefunded: true, createdAt: true, stripeCheckoutSessionId: true, stripePaymentIntentId: true,
+      id: true,
+      number: true,
+      status: true,
+      currency: true,
+      paymentMethodType: true,
+      email: true,
+      customerName: true,
+      totalAmount: true,
+      amountRefunded: true,
+      createdAt: true,
+      stripeCheckoutSessionId: true,
+      stripePaymentIntentId: true,
       refunds: { select: { id: true } },
     },
   });
@@ -102,7 +114,10 @@ function naive(filters: Filters): Order[] {
   const sign = filters.sort === 'oldest' ? 1 : -1;
   return all
     .filter(matches)
-    .sort((a, b) => sign * (a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    .sort(
+      (a, b) =>
+        sign * (a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
 }
 
 const PAGE = 37;
@@ -119,8 +134,16 @@ async function walk(filters: Filters) {
     pages.push(page);
   }
   for (let index = 1; index < pages.length; index++) {
-    const back = await admin.listAdminOrders(parsed, admin.parseOrderPage({ before: pages[index]!.previous! }), PAGE);
-    assert.deepEqual(back.rows.map((row) => row.id), pages[index - 1]!.rows.map((row) => row.id), `previous of page ${index + 1}`);
+    const back = await admin.listAdminOrders(
+      parsed,
+      admin.parseOrderPage({ before: pages[index]!.previous! }),
+      PAGE,
+    );
+    assert.deepEqual(
+      back.rows.map((row) => row.id),
+      pages[index - 1]!.rows.map((row) => row.id),
+      `previous of page ${index + 1}`,
+    );
   }
   return pages.flatMap((each) => each.rows.map((row) => row.id));
 }
@@ -131,23 +154,37 @@ describe('filters, search and sort', () => {
     ['everything, newest first', () => ({})],
     ['everything, oldest first', () => ({ sort: 'oldest' })],
     ['status and currency', () => ({ status: 'paid', currency: 'eur' })],
-    ['payment method and a date range', () => {
-      const day = someDay();
-      const later = new Date(Date.parse(day) + 9 * 86_400_000).toISOString().slice(0, 10);
-      return { method: 'amazon_pay', from: day, to: later };
-    }],
+    [
+      'payment method and a date range',
+      () => {
+        const day = someDay();
+        const later = new Date(Date.parse(day) + 9 * 86_400_000).toISOString().slice(0, 10);
+        return { method: 'amazon_pay', from: day, to: later };
+      },
+    ],
     ['a single day, oldest first', () => ({ from: someDay(), to: someDay(), sort: 'oldest' })],
     ['a rare combination', () => ({ status: 'refunded', currency: 'jpy', method: 'card' })],
-    ['a whole email address in another case', () => ({ q: all.find((order) => order.email?.startsWith('ada'))!.email!.toUpperCase() })],
+    [
+      'a whole email address in another case',
+      () => ({ q: all.find((order) => order.email?.startsWith('ada'))!.email!.toUpperCase() }),
+    ],
     ['the mixed-case address in lower case', () => ({ q: 'mixed.case@example.com' })],
     ['part of an email address', () => ({ q: 'LoveLace1' })],
     ['part of an address with LIKE wildcards in it', () => ({ q: '100%_' })],
     ['an order number with #', () => ({ q: `#${all[10]!.number}` })],
-    ['a Checkout Session id', () => ({ q: all.find((order) => order.stripeCheckoutSessionId)!.stripeCheckoutSessionId! })],
-    ['a PaymentIntent id, with a filter that excludes it', () => {
-      const order = all.find((candidate) => candidate.stripePaymentIntentId && candidate.currency !== 'gbp')!;
-      return { q: order.stripePaymentIntentId!, currency: 'gbp' };
-    }],
+    [
+      'a Checkout Session id',
+      () => ({ q: all.find((order) => order.stripeCheckoutSessionId)!.stripeCheckoutSessionId! }),
+    ],
+    [
+      'a PaymentIntent id, with a filter that excludes it',
+      () => {
+        const order = all.find(
+          (candidate) => candidate.stripePaymentIntentId && candidate.currency !== 'gbp',
+        )!;
+        return { q: order.stripePaymentIntentId!, currency: 'gbp' };
+      },
+    ],
     ['a refund id', () => ({ q: all.find((order) => order.refunds.length > 0)!.refunds[0]!.id })],
   ];
   for (const [name, make] of cases) {
@@ -163,21 +200,46 @@ describe('filters, search and sort', () => {
   }
 
   it('keeps the filters it can read and drops the rest', () => {
-    const filters = admin.parseOrderFilters({ status: 'bogus', currency: ' EUR ', from: '2024-13-45', to: '2024-02-29', method: ['card', 'amazon_pay'], sort: 'sideways' });
+    const filters = admin.parseOrderFilters({
+      status: 'bogus',
+      currency: ' EUR ',
+      from: '2024-13-45',
+      to: '2024-02-29',
+      method: ['card', 'amazon_pay'],
+      sort: 'sideways',
+    });
     assert.deepEqual(
       { ...filters },
-      { status: undefined, from: undefined, method: 'card', currency: 'eur', to: '2024-02-29', sort: 'newest' },
+      {
+        status: undefined,
+        from: undefined,
+        method: 'card',
+        currency: 'eur',
+        to: '2024-02-29',
+        sort: 'newest',
+      },
     );
-    assert.deepEqual(admin.parseOrderPage({ after: 'not-a-cursor', before: admin.encodeCursor({ createdAt: TIE, id: all[0]!.id }) }), {
-      after: null,
-      before: { createdAt: TIE, id: all[0]!.id },
-    });
+    assert.deepEqual(
+      admin.parseOrderPage({
+        after: 'not-a-cursor',
+        before: admin.encodeCursor({ createdAt: TIE, id: all[0]!.id }),
+      }),
+      {
+        after: null,
+        before: { createdAt: TIE, id: all[0]!.id },
+      },
+    );
     assert.equal(admin.filtersToSearchParams(filters).toString(), 'method=card&currency=eur&to=2024-02-29');
   });
 });
 
 describe('totals per currency', () => {
-  const cases: Filters[] = [{}, { status: 'partially_refunded' }, { method: 'amazon_pay', status: 'paid' }, { q: 'lovelace' }];
+  const cases: Filters[] = [
+    {},
+    { status: 'partially_refunded' },
+    { method: 'amazon_pay', status: 'paid' },
+    { q: 'lovelace' },
+  ];
   for (const filters of cases) {
     it(`add up the whole filtered set: ${JSON.stringify(filters)}`, async () => {
       const expected = new Map<string, { orders: number; totalAmount: number; amountRefunded: number }>();
@@ -192,7 +254,9 @@ describe('totals per currency', () => {
       assert.equal(cappedAt, null);
       assert.deepEqual(
         totals,
-        [...expected.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, sum]) => ({ currency, ...sum })),
+        [...expected.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([currency, sum]) => ({ currency, ...sum })),
       );
       assert.ok(totals.length > 0);
     });
@@ -200,21 +264,31 @@ describe('totals per currency', () => {
 });
 
 async function exportText(filters: Filters, batchSize: number): Promise<string> {
-  const bytes = await new Response(exporter.orderCsvStream(admin.parseOrderFilters(filters), { batchSize })).arrayBuffer();
+  const bytes = await new Response(
+    exporter.orderCsvStream(admin.parseOrderFilters(filters), { batchSize }),
+  ).arrayBuffer();
   // ignoreBOM: keep the mark in the text, to check it is there.
   return new TextDecoder('utf-8', { ignoreBOM: true, fatal: true }).decode(bytes);
 }
 
 describe('CSV export', () => {
   it('holds exactly the filtered rows, in order, across many batches', async () => {
-    const cases: Filters[] = [{}, { status: 'paid', currency: 'usd', sort: 'oldest' }, { q: 'nobody-has-this' }];
+    const cases: Filters[] = [
+      {},
+      { status: 'paid', currency: 'usd', sort: 'oldest' },
+      { q: 'nobody-has-this' },
+    ];
     for (const filters of cases) {
       const text = await exportText(filters, 97);
       assert.ok(text.startsWith('\uFEFF'), 'starts with the UTF-8 mark');
       const [header, ...rows] = parseCsv(text.slice(1));
       assert.deepEqual(header, [...exporter.ORDER_CSV_COLUMNS]);
       const idColumn = header!.indexOf('order_id');
-      assert.deepEqual(rows.map((row) => row[idColumn]), naive(filters).map((order) => order.id), JSON.stringify(filters));
+      assert.deepEqual(
+        rows.map((row) => row[idColumn]),
+        naive(filters).map((order) => order.id),
+        JSON.stringify(filters),
+      );
     }
   });
 
@@ -223,8 +297,14 @@ describe('CSV export', () => {
     const [header, ...rows] = parseCsv(text.slice(1));
     const column = (name: string) => header!.indexOf(name);
     const byEmail = new Map(rows.map((row) => [row[column('email')], row]));
-    assert.equal(byEmail.get('Mixed.Case@Example.COM')?.[column('customer_name')], 'Hopper, "Amazing" Grace\nSecond line');
-    assert.equal(byEmail.get('formula@example.com')?.[column('customer_name')], '\'=HYPERLINK("http://evil.example","click")');
+    assert.equal(
+      byEmail.get('Mixed.Case@Example.COM')?.[column('customer_name')],
+      'Hopper, "Amazing" Grace\nSecond line',
+    );
+    assert.equal(
+      byEmail.get('formula@example.com')?.[column('customer_name')],
+      '\'=HYPERLINK("http://evil.example","click")',
+    );
     assert.equal(byEmail.get('plus@example.com')?.[column('customer_name')], "'+1 555 0100");
     assert.equal(byEmail.get("'@at@example.com")?.[column('customer_name')], "'-minus");
     const order = all.find((candidate) => candidate.email === 'plus@example.com')!;

@@ -44,7 +44,14 @@ async function stripeRefundsOf(paymentIntentId: string) {
 }
 
 const refund = (orderId: string, amount: string, requestId = randomUUID()) =>
-  refunds.createAdminRefund({ orderId, amount, reason: 'requested_by_customer', note: null, requestId, admin: ADMIN });
+  refunds.createAdminRefund({
+    orderId,
+    amount,
+    reason: 'requested_by_customer',
+    note: null,
+    requestId,
+    admin: ADMIN,
+  });
 
 describe('admin refunds', () => {
   it('refunds part, then the rest; the order follows the webhooks; nothing more can be refunded', async () => {
@@ -66,23 +73,38 @@ describe('admin refunds', () => {
     assert.equal(made?.metadata?.note, 'Charged twice, says the customer');
 
     await stack.control.flushWebhooks();
-    let current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { events: true, refunds: true } });
+    let current = await db().order.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { events: true, refunds: true },
+    });
     assert.equal(current.status, 'partially_refunded');
     assert.equal(current.amountRefunded, part);
-    assert.deepEqual(current.refunds.map((row) => [row.id, row.amount, row.status]), [[first.refundId, part, 'succeeded']]);
+    assert.deepEqual(
+      current.refunds.map((row) => [row.id, row.amount, row.status]),
+      [[first.refundId, part, 'succeeded']],
+    );
     const requested = current.events.filter((event) => event.type === 'refund_requested');
     assert.equal(requested.length, 1);
     assert.equal(requested[0]!.source, 'admin');
     assert.match(requested[0]!.message ?? '', /admin@example\.com.*re_/);
-    assert.ok(current.events.some((event) => event.type === 'partially_refunded' && event.source === 'webhook'));
+    assert.ok(
+      current.events.some((event) => event.type === 'partially_refunded' && event.source === 'webhook'),
+    );
 
     const tooMuch = await refund(order.id, ((order.totalAmount - part + 1) / 100).toFixed(2));
-    assert.deepEqual(tooMuch, { ok: false, field: 'amount', message: `At most $${((order.totalAmount - part) / 100).toFixed(2)} is left to refund.` });
+    assert.deepEqual(tooMuch, {
+      ok: false,
+      field: 'amount',
+      message: `At most $${((order.totalAmount - part) / 100).toFixed(2)} is left to refund.`,
+    });
 
     const rest = await refund(order.id, ((order.totalAmount - part) / 100).toFixed(2));
     assert.ok(rest.ok);
     await stack.control.flushWebhooks();
-    current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { events: true, refunds: true } });
+    current = await db().order.findUniqueOrThrow({
+      where: { id: order.id },
+      include: { events: true, refunds: true },
+    });
     assert.equal(current.status, 'refunded');
     assert.equal(current.amountRefunded, order.totalAmount);
 
@@ -110,7 +132,11 @@ describe('admin refunds', () => {
     const order = await paidOrder('gbp', 2);
     const requestId = randomUUID();
     const amount = (order.totalAmount / 2 / 100).toFixed(2);
-    const results = await Promise.all([refund(order.id, amount, requestId), refund(order.id, amount, requestId), refund(order.id, amount, requestId)]);
+    const results = await Promise.all([
+      refund(order.id, amount, requestId),
+      refund(order.id, amount, requestId),
+      refund(order.id, amount, requestId),
+    ]);
     assert.ok(results.every((result) => result.ok));
     assert.equal(results.filter((result) => result.ok && !result.duplicate).length, 1);
     assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 1);
@@ -120,7 +146,10 @@ describe('admin refunds', () => {
     const again = await refund(order.id, amount, requestId);
     assert.ok(again.ok && again.duplicate);
     assert.equal((await stripeRefundsOf(order.stripePaymentIntentId!)).length, 1);
-    assert.equal((await db().order.findUniqueOrThrow({ where: { id: order.id } })).amountRefunded, order.totalAmount / 2);
+    assert.equal(
+      (await db().order.findUniqueOrThrow({ where: { id: order.id } })).amountRefunded,
+      order.totalAmount / 2,
+    );
   });
 
   it('lets two different refunds race without refunding more than the total', async () => {
@@ -139,7 +168,10 @@ describe('admin refunds', () => {
     assert.ok(added.ok);
     const started = await checkout.startCheckout({ cartId: added.cartId, currency: 'usd' });
     assert.ok(started.ok);
-    assert.deepEqual(await refund(started.orderId, '1.00'), { ok: false, message: 'Only paid orders can be refunded.' });
+    assert.deepEqual(await refund(started.orderId, '1.00'), {
+      ok: false,
+      message: 'Only paid orders can be refunded.',
+    });
     assert.deepEqual(await refund(randomUUID(), '1.00'), { ok: false, message: 'There is no such order.' });
     const paid = await paidOrder('jpy', 1);
     for (const amount of ['12.50', '-5', 'abc', '0']) {

@@ -38,15 +38,22 @@ it('replays a failed event: fetched again, handled once, then no longer replayab
   await stack.control.flushWebhooks();
   const events = await stack.control.objects<Stripe.Event>('event');
   const completed = events.find(
-    (event) => event.type === 'checkout.session.completed' && (event.data.object as { id: string }).id === order.stripeCheckoutSessionId,
+    (event) =>
+      event.type === 'checkout.session.completed' &&
+      (event.data.object as { id: string }).id === order.stripeCheckoutSessionId,
   )!;
   const failed = await db().webhookEvent.findUniqueOrThrow({ where: { id: completed.id } });
   assert.equal(failed.status, 'failed');
   assert.match(failed.lastError ?? '', /StripeAPIError/);
   assert.equal((await db().order.findUniqueOrThrow({ where: { id: order.id } })).status, 'pending');
 
-  const listed = await admin.listWebhookEvents(admin.parseWebhookFilters({ status: 'failed', type: 'checkout.session.completed' }));
-  assert.deepEqual(listed.rows.map((row) => row.id), [completed.id]);
+  const listed = await admin.listWebhookEvents(
+    admin.parseWebhookFilters({ status: 'failed', type: 'checkout.session.completed' }),
+  );
+  assert.deepEqual(
+    listed.rows.map((row) => row.id),
+    [completed.id],
+  );
 
   // Still failing: the replay says so and the event stays failed.
   const stillFailing = await admin.replayWebhookEvent(completed.id);
@@ -64,8 +71,14 @@ it('replays a failed event: fetched again, handled once, then no longer replayab
   assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: 'paid' } }), 1);
 
   const again = await admin.replayWebhookEvent(completed.id);
-  assert.deepEqual(again, { ok: false, message: 'Only failed events can be replayed; this one is processed.' });
-  assert.deepEqual(await admin.replayWebhookEvent('evt_does_not_exist'), { ok: false, message: 'There is no such event.' });
+  assert.deepEqual(again, {
+    ok: false,
+    message: 'Only failed events can be replayed; this one is processed.',
+  });
+  assert.deepEqual(await admin.replayWebhookEvent('evt_does_not_exist'), {
+    ok: false,
+    message: 'There is no such event.',
+  });
   assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: 'paid' } }), 1);
 });
 
@@ -91,10 +104,25 @@ it('lists events newest first in keyset pages, filtered by status and type, with
     }
     return ids.filter((id) => id.startsWith('evt_listing_'));
   };
-  assert.deepEqual(await walk({}), ['evt_listing_6', 'evt_listing_5', 'evt_listing_4', 'evt_listing_3', 'evt_listing_2', 'evt_listing_1', 'evt_listing_0']);
+  assert.deepEqual(await walk({}), [
+    'evt_listing_6',
+    'evt_listing_5',
+    'evt_listing_4',
+    'evt_listing_3',
+    'evt_listing_2',
+    'evt_listing_1',
+    'evt_listing_0',
+  ]);
   assert.deepEqual(await walk({ status: 'failed' }), ['evt_listing_6', 'evt_listing_3', 'evt_listing_0']);
-  assert.deepEqual(await walk({ type: 'refund.updated', status: 'processed' }), ['evt_listing_5', 'evt_listing_1']);
+  assert.deepEqual(await walk({ type: 'refund.updated', status: 'processed' }), [
+    'evt_listing_5',
+    'evt_listing_1',
+  ]);
   const types = await admin.webhookEventTypes();
-  assert.ok(types.includes('charge.refunded') && types.includes('refund.updated') && types.includes('checkout.session.completed'));
+  assert.ok(
+    types.includes('charge.refunded') &&
+      types.includes('refund.updated') &&
+      types.includes('checkout.session.completed'),
+  );
   assert.deepEqual(types, [...types].sort());
 });

@@ -90,12 +90,19 @@ describe('checkout', () => {
 
   it('cancels the order with a clear message when Stripe refuses, and nothing can be charged', async () => {
     const { cartId } = await mixedCart();
-    await stack.control.injectFault({ match: { method: 'POST', path: '/v1/checkout/sessions' }, count: 3, kind: '500' });
+    await stack.control.injectFault({
+      match: { method: 'POST', path: '/v1/checkout/sessions' },
+      count: 3,
+      kind: '500',
+    });
     const result = await checkout.startCheckout({ cartId, currency: 'usd' });
     await stack.control.clearFaults();
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.message, /Nothing was charged/);
-    const order = await stack.database.prisma.order.findFirstOrThrow({ where: { cartId }, orderBy: { createdAt: 'desc' } });
+    const order = await stack.database.prisma.order.findFirstOrThrow({
+      where: { cartId },
+      orderBy: { createdAt: 'desc' },
+    });
     assert.equal(order.status, 'canceled');
     assert.equal(order.stripeCheckoutSessionId, null);
     const lines = await stack.database.prisma.cartLine.count({ where: { cartId } });
@@ -107,21 +114,40 @@ describe('fulfilment', () => {
   it('flags a payment that does not match its order, and says what differed', async () => {
     // Stripe charges the session as it was created; here each order changed afterwards, behind its back.
     const fewer = await startPaid('usd', (await mixedCart(2)).cartId);
-    await stack.database.prisma.orderLine.updateMany({ where: { orderId: fewer.order.id }, data: { quantity: 3 } });
+    await stack.database.prisma.orderLine.updateMany({
+      where: { orderId: fewer.order.id },
+      data: { quantity: 3 },
+    });
     const cheaper = await startPaid('usd', (await mixedCart(1)).cartId);
-    await stack.database.prisma.order.update({ where: { id: cheaper.order.id }, data: { totalAmount: cheaper.order.totalAmount - 1 } });
+    await stack.database.prisma.order.update({
+      where: { id: cheaper.order.id },
+      data: { totalAmount: cheaper.order.totalAmount - 1 },
+    });
 
     for (const { order, sessionId } of [fewer, cheaper]) {
       await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
-      assert.equal((await fulfillment.fulfillCheckout(sessionId))?.status, 'paid', 'still paid: the money is in');
-      assert.equal((await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).amountMismatch, true);
+      assert.equal(
+        (await fulfillment.fulfillCheckout(sessionId))?.status,
+        'paid',
+        'still paid: the money is in',
+      );
+      assert.equal(
+        (await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).amountMismatch,
+        true,
+      );
     }
     const said = async (orderId: string) =>
       (await stack.database.prisma.orderEvent.findFirstOrThrow({ where: { orderId, type: 'paid' } })).message;
     const total = fewer.order.totalAmount;
-    assert.equal(await said(fewer.order.id), `Stripe charged ${total} usd for 2 units; the order says ${total} usd for 3 units.`);
+    assert.equal(
+      await said(fewer.order.id),
+      `Stripe charged ${total} usd for 2 units; the order says ${total} usd for 3 units.`,
+    );
     const charged = cheaper.order.totalAmount;
-    assert.equal(await said(cheaper.order.id), `Stripe charged ${charged} usd for 1 unit; the order says ${charged - 1} usd for 1 unit.`);
+    assert.equal(
+      await said(cheaper.order.id),
+      `Stripe charged ${charged} usd for 1 unit; the order says ${charged - 1} usd for 1 unit.`,
+    );
   });
 
   it('fulfils a session called 20 times at once with exactly one transition', async () => {
@@ -129,7 +155,9 @@ describe('fulfilment', () => {
     const { order, sessionId } = await startPaid('usd', cartId);
     await stack.control.completeCheckoutSession(sessionId, { method: 'card', email: 'ada@example.com' });
 
-    const results = await Promise.all(Array.from({ length: 20 }, () => fulfillment.fulfillCheckout(sessionId)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => fulfillment.fulfillCheckout(sessionId)),
+    );
     assert.equal(results.filter((result) => result?.transitioned).length, 1);
     assert.ok(results.every((result) => result?.status === 'paid'));
 
@@ -140,12 +168,18 @@ describe('fulfilment', () => {
     assert.ok(paid.stripePaymentIntentId?.startsWith('pi_'));
     assert.ok(paid.paidAt && paid.fulfilledAt);
     assert.equal(paid.amountMismatch, false);
-    assert.equal(await stack.database.prisma.orderEvent.count({ where: { orderId: order.id, type: 'paid' } }), 1);
+    assert.equal(
+      await stack.database.prisma.orderEvent.count({ where: { orderId: order.id, type: 'paid' } }),
+      1,
+    );
     assert.equal(await stack.database.prisma.orderLine.count({ where: { orderId: order.id } }), 1);
 
     // The usd lines were paid for and left the cart; the jpy group waits for its own checkout.
     const remaining = await stack.database.prisma.cartLine.findMany({ where: { cartId } });
-    assert.deepEqual(remaining.map((line) => [line.productId, line.quantity]), [[jpy.id, 1]]);
+    assert.deepEqual(
+      remaining.map((line) => [line.productId, line.quantity]),
+      [[jpy.id, 1]],
+    );
   });
 
   it('records Amazon Pay as the payment method', async () => {
@@ -208,7 +242,10 @@ describe('fulfilment', () => {
     const { sessionId, order } = await startPaid('usd', cartId);
     await stack.control.expireCheckoutSessions([sessionId]);
     assert.equal((await fulfillment.fulfillCheckout(sessionId))?.status, 'expired');
-    assert.equal((await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status, 'expired');
+    assert.equal(
+      (await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status,
+      'expired',
+    );
     assert.equal(await stack.database.prisma.cartLine.count({ where: { cartId } }), 2);
   });
 
@@ -216,7 +253,12 @@ describe('fulfilment', () => {
     const foreign = await stripe.checkout.sessions.create({
       mode: 'payment',
       allowed_payment_method_types: ['card'],
-      line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Elsewhere' } } }],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Elsewhere' } },
+        },
+      ],
       success_url: 'http://127.0.0.1:1/ok',
     });
     await stack.control.completeCheckoutSession(foreign.id, { method: 'card' });

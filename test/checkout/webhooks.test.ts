@@ -27,11 +27,18 @@ async function post(payload: string, signature?: string) {
     headers: { 'Content-Type': 'application/json', ...(signature ? { 'Stripe-Signature': signature } : {}) },
     body: payload,
   });
-  return { status: response.status, body: (await response.json()) as { status?: string; error?: { code: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { status?: string; error?: { code: string } },
+  };
 }
 
 function sign(payload: string, options: { secret?: string; timestamp?: number } = {}) {
-  return signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+  return signer.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  });
 }
 
 async function deliver(event: Stripe.Event) {
@@ -57,14 +64,20 @@ async function eventFor(type: string, objectId: string): Promise<Stripe.Event> {
   return event;
 }
 
-const statusOf = async (orderId: string) => (await db().order.findUniqueOrThrow({ where: { id: orderId } })).status;
+const statusOf = async (orderId: string) =>
+  (await db().order.findUniqueOrThrow({ where: { id: orderId } })).status;
 
 describe('signature', () => {
   it('refuses missing, malformed, wrong, stale and tampered signatures, writing nothing', async () => {
     const { sessionId } = await openCheckout();
     await stack.control.flushWebhooks();
     const before = await db().webhookEvent.count();
-    const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'checkout.session.completed', data: { object: { id: sessionId } } });
+    const payload = JSON.stringify({
+      id: 'evt_forged',
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: { id: sessionId } },
+    });
     const cases: Array<[string, string | undefined, string]> = [
       ['missing', undefined, 'signature_missing'],
       ['malformed', 'this is not a signature', 'signature_invalid'],
@@ -101,7 +114,12 @@ describe('delivery', () => {
   });
 
   it('answers 200 "ignored" for event types it does not handle', async () => {
-    const event = { id: 'evt_unknown_type_1', object: 'event', type: 'invoice.paid', data: { object: { id: 'in_1' } } };
+    const event = {
+      id: 'evt_unknown_type_1',
+      object: 'event',
+      type: 'invoice.paid',
+      data: { object: { id: 'in_1' } },
+    };
     const response = await deliver(event as unknown as Stripe.Event);
     assert.deepEqual(response, { status: 200, body: { received: true, status: 'ignored' } });
     assert.equal((await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).status, 'ignored');
@@ -112,7 +130,9 @@ describe('delivery', () => {
       id: 'evt_escapes_1',
       object: 'event',
       type: 'invoice.paid',
-      data: { object: { id: 'in_escapes', description: 'nul \u0000, lone \ud800, kept \u00e9 and \\u0000 as text' } },
+      data: {
+        object: { id: 'in_escapes', description: 'nul \u0000, lone \ud800, kept \u00e9 and \\u0000 as text' },
+      },
     };
     // Stripe sends its JSON indented; \u0000 and \ud800 travel as escapes, which jsonb refuses.
     const payload = JSON.stringify(event, null, 2);
@@ -122,7 +142,9 @@ describe('delivery', () => {
     const stored = await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } });
     assert.deepEqual(stored.payload, {
       ...event,
-      data: { object: { id: 'in_escapes', description: 'nul \ufffd, lone \ufffd, kept \u00e9 and \\u0000 as text' } },
+      data: {
+        object: { id: 'in_escapes', description: 'nul \ufffd, lone \ufffd, kept \u00e9 and \\u0000 as text' },
+      },
     });
   });
 
@@ -131,7 +153,11 @@ describe('delivery', () => {
     await stack.withoutDeliveries(async () => {
       await stack.control.completeCheckoutSession(sessionId, { method: 'card' });
       const completed = await eventFor('checkout.session.completed', sessionId);
-      await stack.control.injectFault({ match: { method: 'GET', path: '/v1/checkout/sessions' }, count: 3, kind: '500' });
+      await stack.control.injectFault({
+        match: { method: 'GET', path: '/v1/checkout/sessions' },
+        count: 3,
+        kind: '500',
+      });
       const failed = await deliver(completed);
       await stack.control.clearFaults();
       assert.equal(failed.status, 500);
@@ -179,7 +205,10 @@ describe('out of order', () => {
       assert.equal(await statusOf(order.id), 'paid');
       assert.equal((await deliver(completed)).status, 200);
       assert.equal(await statusOf(order.id), 'paid');
-      assert.equal(await db().orderEvent.count({ where: { orderId: order.id, type: { in: ['paid', 'processing'] } } }), 1);
+      assert.equal(
+        await db().orderEvent.count({ where: { orderId: order.id, type: { in: ['paid', 'processing'] } } }),
+        1,
+      );
     });
   });
 });
@@ -198,7 +227,10 @@ describe('refunds', () => {
     let current = await db().order.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
     assert.equal(current.status, 'partially_refunded');
     assert.equal(current.amountRefunded, part);
-    assert.deepEqual(current.refunds.map((refund) => [refund.id, refund.amount]), [[first.id, part]]);
+    assert.deepEqual(
+      current.refunds.map((refund) => [refund.id, refund.amount]),
+      [[first.id, part]],
+    );
 
     await stripe.refunds.create({ payment_intent: paid.stripePaymentIntentId! });
     await stack.control.flushWebhooks();

@@ -53,7 +53,9 @@ describe('API basics', () => {
   });
 
   it('answers unknown URLs with 404 invalid_request_error', async () => {
-    const response = await fetch(`${h.running.url}/v1/nope`, { headers: { Authorization: `Bearer ${SECRET_KEY}` } });
+    const response = await fetch(`${h.running.url}/v1/nope`, {
+      headers: { Authorization: `Bearer ${SECRET_KEY}` },
+    });
     assert.equal(response.status, 404);
     const body = (await response.json()) as { error: { type: string; message: string } };
     assert.equal(body.error.type, 'invalid_request_error');
@@ -75,9 +77,13 @@ describe('API basics', () => {
   it('paginates newest first with starting_after and auto-pagination', async () => {
     await h.control.reset();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i += 1) ids.push((await h.stripe.customers.create({ email: `p${i}@example.com` })).id);
+    for (let i = 0; i < 5; i += 1)
+      ids.push((await h.stripe.customers.create({ email: `p${i}@example.com` })).id);
     const first = await h.stripe.customers.list({ limit: 2 });
-    assert.deepEqual(first.data.map((c) => c.id), [ids[4], ids[3]]);
+    assert.deepEqual(
+      first.data.map((c) => c.id),
+      [ids[4], ids[3]],
+    );
     assert.equal(first.has_more, true);
     const all: string[] = [];
     for await (const customer of h.stripe.customers.list({ limit: 2 })) all.push(customer.id);

@@ -39,7 +39,10 @@ describe('fault injection', () => {
   it('a dropped connection is a StripeConnectionError; with retries the call goes through', async () => {
     // stripe-node retries a closed connection once even with maxNetworkRetries: 0, so drop two.
     await h.control.injectFault({ kind: 'drop', match: { pathPattern: '^/v1/customers$' }, count: 2 });
-    await assert.rejects(h.stripe.customers.create({ email: 'd@example.com' }), Stripe.errors.StripeConnectionError);
+    await assert.rejects(
+      h.stripe.customers.create({ email: 'd@example.com' }),
+      Stripe.errors.StripeConnectionError,
+    );
     await h.control.injectFault({ kind: 'drop', match: { pathPattern: '^/v1/customers$' }, count: 2 });
     const customer = await retrying.customers.create({ email: 'd@example.com' });
     assert.match(customer.id, /^cus_/);
@@ -51,7 +54,10 @@ describe('fault injection', () => {
     const customer = await retrying.customers.create({ email: 'once@example.com' });
     assert.equal(customer.lastResponse.headers['idempotent-replayed'], 'true');
     const all = await h.stripe.customers.list({ email: 'once@example.com' });
-    assert.deepEqual(all.data.map((c) => c.id), [customer.id]);
+    assert.deepEqual(
+      all.data.map((c) => c.id),
+      [customer.id],
+    );
   });
 
   it('slow answers wait delayMs', async () => {

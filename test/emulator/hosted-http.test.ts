@@ -14,7 +14,12 @@ function post(url: string, fields: Record<string, string>): Promise<Response> {
   });
 }
 
-const CARD = { email: 'buyer@example.com', cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Jenny Rosen' };
+const CARD = {
+  email: 'buyer@example.com',
+  cardExpiry: '12 / 34',
+  cardCvc: '123',
+  billingName: 'Jenny Rosen',
+};
 
 describe('hosted pages over HTTP', () => {
   let h: Harness;
@@ -24,9 +29,20 @@ describe('hosted pages over HTTP', () => {
   after(() => h.close());
 
   it('renders merchant, escaped lines, totals and the offered methods with labels', async () => {
-    const session = await h.stripe.checkout.sessions.create(paymentSessionParams({
-      line_items: [{ price_data: { currency: 'jpy', unit_amount: 1500, product_data: { name: '<script>alert(1)</script>' } }, quantity: 2 }],
-    }));
+    const session = await h.stripe.checkout.sessions.create(
+      paymentSessionParams({
+        line_items: [
+          {
+            price_data: {
+              currency: 'jpy',
+              unit_amount: 1500,
+              product_data: { name: '<script>alert(1)</script>' },
+            },
+            quantity: 2,
+          },
+        ],
+      }),
+    );
     const html = await (await fetch(String(session.url))).text();
     assert.ok(html.includes('Storefront &lt;Test&gt;'));
     assert.ok(!html.includes('<script>alert(1)</script>'));
@@ -44,10 +60,18 @@ describe('hosted pages over HTTP', () => {
     const page = await (await fetch(String(session.url))).text();
     assert.match(page, /role="alert">Your card was declined\./);
     const paid = await post(`${session.url}/card`, { ...CARD, cardNumber: '4242424242424242' });
-    assert.equal(paid.headers.get('location'), `http://localhost:3000/checkout/success?session_id=${session.id}`);
+    assert.equal(
+      paid.headers.get('location'),
+      `http://localhost:3000/checkout/success?session_id=${session.id}`,
+    );
     const again = await post(`${session.url}/card`, { ...CARD, cardNumber: '4242424242424242' });
-    assert.equal(again.headers.get('location'), `http://localhost:3000/checkout/success?session_id=${session.id}`);
-    const charges = await h.stripe.charges.list({ payment_intent: String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent) });
+    assert.equal(
+      again.headers.get('location'),
+      `http://localhost:3000/checkout/success?session_id=${session.id}`,
+    );
+    const charges = await h.stripe.charges.list({
+      payment_intent: String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent),
+    });
     assert.deepEqual(charges.data.map((charge) => charge.status).sort(), ['failed', 'succeeded']);
     const final = await (await fetch(`${h.running.url}/c/pay/${session.id}`)).text();
     assert.match(final, /Payment complete/);
@@ -58,7 +82,9 @@ describe('hosted pages over HTTP', () => {
     const response = await post(`${session.url}/card`, { ...CARD, cardNumber: '4000 0027 6000 3184' });
     const location = String(response.headers.get('location'));
     assert.match(location, /\/c\/authenticate\//);
-    const paymentIntent = await h.stripe.paymentIntents.retrieve(String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent));
+    const paymentIntent = await h.stripe.paymentIntents.retrieve(
+      String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent),
+    );
     assert.equal(paymentIntent.status, 'requires_action');
     assert.equal(paymentIntent.next_action?.type, 'redirect_to_url');
     assert.match(await (await fetch(location)).text(), /Complete authentication/);
@@ -70,17 +96,26 @@ describe('hosted pages over HTTP', () => {
   it('Amazon Pay setup: agreement wording, requires_action until authorised, then succeeded with a mandate', async () => {
     const customer = await h.stripe.customers.create({ email: 'amzn@example.com' });
     const session = await h.stripe.checkout.sessions.create({
-      mode: 'setup', customer: customer.id, allowed_payment_method_types: ['amazon_pay'], success_url: 'http://localhost:3000/saved', cancel_url: 'http://localhost:3000/account',
+      mode: 'setup',
+      customer: customer.id,
+      allowed_payment_method_types: ['amazon_pay'],
+      success_url: 'http://localhost:3000/saved',
+      cancel_url: 'http://localhost:3000/account',
     });
     const start = await post(`${session.url}/amazon_pay`, {});
     const amazonUrl = String(start.headers.get('location'));
     assert.match(amazonUrl, /\/amazon-pay\//);
-    assert.equal((await h.stripe.setupIntents.retrieve(String(session.setup_intent))).status, 'requires_action');
+    assert.equal(
+      (await h.stripe.setupIntents.retrieve(String(session.setup_intent))).status,
+      'requires_action',
+    );
     const page = await (await fetch(amazonUrl)).text();
     assert.match(page, /future payments/);
     const authorized = await post(amazonUrl, { decision: 'authorize' });
     assert.equal(authorized.headers.get('location'), 'http://localhost:3000/saved');
-    const setupIntent = await h.stripe.setupIntents.retrieve(String(session.setup_intent), { expand: ['payment_method', 'mandate'] });
+    const setupIntent = await h.stripe.setupIntents.retrieve(String(session.setup_intent), {
+      expand: ['payment_method', 'mandate'],
+    });
     assert.equal(setupIntent.status, 'succeeded');
     assert.equal((setupIntent.mandate as Stripe.Mandate).status, 'active');
   });
@@ -102,7 +137,10 @@ describe('hosted pages over HTTP', () => {
     await h.stripe.checkout.sessions.expire(session.id);
     const html = await (await fetch(`${h.running.url}/c/pay/${session.id}`)).text();
     assert.match(html, /expired/);
-    const late = await post(`${h.running.url}/c/pay/${session.id}/card`, { ...CARD, cardNumber: '4242424242424242' });
+    const late = await post(`${h.running.url}/c/pay/${session.id}/card`, {
+      ...CARD,
+      cardNumber: '4242424242424242',
+    });
     assert.equal(late.headers.get('location'), `/c/pay/${session.id}`);
   });
 });

@@ -15,7 +15,10 @@ describe('payment and setup lifecycles', () => {
 
   it('setup (Amazon Pay) → off-session charge → partial and full refund → detach (mandate inactive)', async () => {
     const { stripe, control } = h;
-    const customer = await stripe.customers.create({ email: 'saver@example.com', name: 'Saver', metadata: { user_id: 'u1' } }, { idempotencyKey: 'c-saver' });
+    const customer = await stripe.customers.create(
+      { email: 'saver@example.com', name: 'Saver', metadata: { user_id: 'u1' } },
+      { idempotencyKey: 'c-saver' },
+    );
     const session = await stripe.checkout.sessions.create({
       mode: 'setup',
       customer: customer.id,
@@ -35,7 +38,9 @@ describe('payment and setup lifecycles', () => {
     const completed = await control.completeCheckoutSession(session.id, { method: 'amazon_pay' });
     assert.equal(completed.status, 'complete');
 
-    const retrieved = await stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent', 'setup_intent.payment_method', 'customer'] });
+    const retrieved = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['setup_intent', 'setup_intent.payment_method', 'customer'],
+    });
     assert.equal(retrieved.url, null);
     const setupIntent = retrieved.setup_intent as Stripe.SetupIntent;
     assert.equal(setupIntent.status, 'succeeded');
@@ -45,7 +50,9 @@ describe('payment and setup lifecycles', () => {
     assert.equal(paymentMethod.customer, customer.id);
     assert.equal((retrieved.customer as Stripe.Customer).email, 'saver@example.com');
 
-    const withMandate = await stripe.setupIntents.retrieve(setupIntent.id, { expand: ['payment_method', 'mandate'] });
+    const withMandate = await stripe.setupIntents.retrieve(setupIntent.id, {
+      expand: ['payment_method', 'mandate'],
+    });
     const mandate = withMandate.mandate as Stripe.Mandate;
     assert.match(mandate.id, /^mandate_/);
     assert.equal(mandate.status, 'active');
@@ -54,7 +61,10 @@ describe('payment and setup lifecycles', () => {
     assert.equal((await stripe.mandates.retrieve(mandate.id)).status, 'active');
 
     const saved = await stripe.customers.listPaymentMethods(customer.id, { type: 'amazon_pay' });
-    assert.deepEqual(saved.data.map((pm) => pm.id), [paymentMethod.id]);
+    assert.deepEqual(
+      saved.data.map((pm) => pm.id),
+      [paymentMethod.id],
+    );
 
     const charge = await stripe.paymentIntents.create(
       {
@@ -80,14 +90,25 @@ describe('payment and setup lifecycles', () => {
     assert.match(String(latest.payment_method_details?.amazon_pay?.transaction_id), /^P01-/);
     assert.deepEqual(latest.metadata, { order_id: 'o9' });
 
-    const partial = await stripe.refunds.create({ payment_intent: charge.id, amount: 1000, reason: 'requested_by_customer', metadata: { why: 'broken' } }, { idempotencyKey: 'refund-1' });
+    const partial = await stripe.refunds.create(
+      {
+        payment_intent: charge.id,
+        amount: 1000,
+        reason: 'requested_by_customer',
+        metadata: { why: 'broken' },
+      },
+      { idempotencyKey: 'refund-1' },
+    );
     assert.equal(partial.status, 'succeeded');
     assert.equal(partial.amount, 1000);
-    await assert.rejects(stripe.refunds.create({ payment_intent: charge.id, amount: 3201 }), (error: unknown) => {
-      assert.ok(error instanceof Stripe.errors.StripeInvalidRequestError);
-      assert.equal(error.param, 'amount');
-      return true;
-    });
+    await assert.rejects(
+      stripe.refunds.create({ payment_intent: charge.id, amount: 3201 }),
+      (error: unknown) => {
+        assert.ok(error instanceof Stripe.errors.StripeInvalidRequestError);
+        assert.equal(error.param, 'amount');
+        return true;
+      },
+    );
     const rest = await stripe.refunds.create({ payment_intent: charge.id });
     assert.equal(rest.amount, 3200);
     await assert.rejects(stripe.refunds.create({ payment_intent: charge.id }), (error: unknown) => {
@@ -96,7 +117,10 @@ describe('payment and setup lifecycles', () => {
       return true;
     });
     const refunds = await stripe.refunds.list({ payment_intent: charge.id });
-    assert.deepEqual(refunds.data.map((refund) => refund.amount), [3200, 1000]);
+    assert.deepEqual(
+      refunds.data.map((refund) => refund.amount),
+      [3200, 1000],
+    );
     const refundedCharge = await stripe.charges.retrieve(latest.id);
     assert.equal(refundedCharge.amount_refunded, 4200);
     assert.equal(refundedCharge.refunded, true);
@@ -107,15 +131,31 @@ describe('payment and setup lifecycles', () => {
     assert.equal((await stripe.mandates.retrieve(mandate.id)).status, 'inactive');
     assert.equal((await stripe.customers.listPaymentMethods(customer.id)).data.length, 0);
     await assert.rejects(
-      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', customer: customer.id, payment_method: paymentMethod.id, off_session: true, confirm: true }),
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        customer: customer.id,
+        payment_method: paymentMethod.id,
+        off_session: true,
+        confirm: true,
+      }),
       Stripe.errors.StripeInvalidRequestError,
     );
 
     const types = (await stripe.events.list({ limit: 100 })).data.map((event) => event.type).reverse();
     for (const expected of [
-      'customer.created', 'setup_intent.created', 'payment_method.attached', 'setup_intent.succeeded', 'checkout.session.completed',
-      'payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'refund.created', 'charge.refunded',
-      'mandate.updated', 'payment_method.detached',
+      'customer.created',
+      'setup_intent.created',
+      'payment_method.attached',
+      'setup_intent.succeeded',
+      'checkout.session.completed',
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'refund.created',
+      'charge.refunded',
+      'mandate.updated',
+      'payment_method.detached',
     ] as const) {
       assert.ok(types.includes(expected), `missing ${expected} in ${types.join(', ')}`);
     }
@@ -126,7 +166,11 @@ describe('payment and setup lifecycles', () => {
     const { stripe, control } = h;
     const customer = await stripe.customers.create({ email: 'f@example.com' });
     const session = await stripe.checkout.sessions.create({
-      mode: 'setup', customer: customer.id, allowed_payment_method_types: ['card', 'amazon_pay'], currency: 'eur', success_url: 'http://localhost/ok',
+      mode: 'setup',
+      customer: customer.id,
+      allowed_payment_method_types: ['card', 'amazon_pay'],
+      currency: 'eur',
+      success_url: 'http://localhost/ok',
     });
     await control.completeCheckoutSession(session.id, { method: 'amazon_pay' });
     const [pm] = (await stripe.customers.listPaymentMethods(customer.id)).data;
@@ -135,7 +179,15 @@ describe('payment and setup lifecycles', () => {
       await control.setPaymentMethodBehavior(pm.id, behavior);
       await assert.rejects(
         stripe.paymentIntents.create(
-          { amount: 2000, currency: 'eur', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true, allowed_payment_method_types: ['amazon_pay'] },
+          {
+            amount: 2000,
+            currency: 'eur',
+            customer: customer.id,
+            payment_method: pm.id,
+            off_session: true,
+            confirm: true,
+            allowed_payment_method_types: ['amazon_pay'],
+          },
           { idempotencyKey: `fail-${behavior}` },
         ),
         (error: unknown) => {
@@ -153,26 +205,49 @@ describe('payment and setup lifecycles', () => {
     // The 402 is stored for its key: a retry replays it rather than charging again.
     await assert.rejects(
       stripe.paymentIntents.create(
-        { amount: 2000, currency: 'eur', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true, allowed_payment_method_types: ['amazon_pay'] },
+        {
+          amount: 2000,
+          currency: 'eur',
+          customer: customer.id,
+          payment_method: pm.id,
+          off_session: true,
+          confirm: true,
+          allowed_payment_method_types: ['amazon_pay'],
+        },
         { idempotencyKey: 'fail-authentication_required' },
       ),
-      (error: unknown) => error instanceof Stripe.errors.StripeCardError && error.headers?.['idempotent-replayed'] === 'true',
+      (error: unknown) =>
+        error instanceof Stripe.errors.StripeCardError && error.headers?.['idempotent-replayed'] === 'true',
     );
     await control.setPaymentMethodBehavior(pm.id, 'succeeds');
     const ok = await stripe.paymentIntents.create({
-      amount: 2000, currency: 'eur', customer: customer.id, payment_method: pm.id, off_session: true, confirm: true, allowed_payment_method_types: ['amazon_pay'],
+      amount: 2000,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: pm.id,
+      off_session: true,
+      confirm: true,
+      allowed_payment_method_types: ['amazon_pay'],
     });
     assert.equal(ok.status, 'succeeded');
   });
 
   it('payment mode with a card: PaymentIntent created at confirmation, latest_charge with card details', async () => {
     const { stripe, control } = h;
-    const session = await stripe.checkout.sessions.create(paymentSessionParams(), { idempotencyKey: 'pay-1' });
+    const session = await stripe.checkout.sessions.create(paymentSessionParams(), {
+      idempotencyKey: 'pay-1',
+    });
     assert.equal(session.payment_intent, null);
     assert.equal(session.status, 'open');
     await control.completeCheckoutSession(session.id, { method: 'card' });
     const done = await stripe.checkout.sessions.retrieve(session.id, {
-      expand: ['line_items', 'payment_intent', 'payment_intent.latest_charge', 'setup_intent', 'setup_intent.payment_method'],
+      expand: [
+        'line_items',
+        'payment_intent',
+        'payment_intent.latest_charge',
+        'setup_intent',
+        'setup_intent.payment_method',
+      ],
     });
     assert.equal(done.status, 'complete');
     assert.equal(done.payment_status, 'paid');
@@ -188,7 +263,10 @@ describe('payment and setup lifecycles', () => {
     assert.equal(charge.payment_method_details?.card?.last4, '4242');
     assert.equal(charge.payment_method_details?.card?.brand, 'visa');
     const listed = await stripe.checkout.sessions.list({ payment_intent: paymentIntent.id });
-    assert.deepEqual(listed.data.map((s) => s.id), [session.id]);
+    assert.deepEqual(
+      listed.data.map((s) => s.id),
+      [session.id],
+    );
     const lines = await stripe.checkout.sessions.listLineItems(session.id);
     assert.equal(lines.data[1]?.price?.unit_amount, 500);
   });
@@ -204,15 +282,24 @@ describe('payment and setup lifecycles', () => {
     assert.equal(expanded.line_items?.data.length, 10);
     assert.equal(expanded.line_items?.has_more, true);
     const all = await stripe.checkout.sessions.listLineItems(session.id).autoPagingToArray({ limit: 100 });
-    assert.deepEqual(all.map((line) => line.description), line_items.map((line) => line.price_data.product_data.name));
+    assert.deepEqual(
+      all.map((line) => line.description),
+      line_items.map((line) => line.price_data.product_data.name),
+    );
     const few = await stripe.checkout.sessions.create(paymentSessionParams());
-    assert.equal((await stripe.checkout.sessions.retrieve(few.id, { expand: ['line_items'] })).line_items?.has_more, false);
+    assert.equal(
+      (await stripe.checkout.sessions.retrieve(few.id, { expand: ['line_items'] })).line_items?.has_more,
+      false,
+    );
   });
 
   it('a declined card leaves the session open with a failed PaymentIntent; a later success completes it', async () => {
     const { stripe, control } = h;
     const session = await stripe.checkout.sessions.create(paymentSessionParams());
-    const afterDecline = await control.completeCheckoutSession(session.id, { method: 'card', outcome: 'declined' });
+    const afterDecline = await control.completeCheckoutSession(session.id, {
+      method: 'card',
+      outcome: 'declined',
+    });
     assert.equal(afterDecline.status, 'open');
     const failed = await stripe.paymentIntents.retrieve(String(afterDecline.payment_intent));
     assert.equal(failed.status, 'requires_payment_method');
@@ -251,7 +338,9 @@ describe('payment and setup lifecycles', () => {
     await control.completeCheckoutSession(two.id, { method: 'card', outcome: 'declined' });
     const ids = await control.expireCheckoutSessions();
     assert.deepEqual(ids, [two.id]);
-    const pi = await stripe.paymentIntents.retrieve(String((await stripe.checkout.sessions.retrieve(two.id)).payment_intent));
+    const pi = await stripe.paymentIntents.retrieve(
+      String((await stripe.checkout.sessions.retrieve(two.id)).payment_intent),
+    );
     assert.equal(pi.status, 'canceled');
     const events = await stripe.events.list({ type: 'checkout.session.expired' });
     assert.equal(events.data.length, 2);
@@ -260,7 +349,12 @@ describe('payment and setup lifecycles', () => {
   it('fails a setup through the control API (setup_intent.setup_failed with last_setup_error)', async () => {
     const { stripe, control } = h;
     const customer = await stripe.customers.create({ email: 'x@example.com' });
-    const session = await stripe.checkout.sessions.create({ mode: 'setup', customer: customer.id, currency: 'usd', success_url: 'http://localhost/ok' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: customer.id,
+      currency: 'usd',
+      success_url: 'http://localhost/ok',
+    });
     const after = await control.failSetup(session.id);
     assert.equal(after.status, 'open');
     const setupIntent = await stripe.setupIntents.retrieve(String(session.setup_intent));
@@ -271,13 +365,20 @@ describe('payment and setup lifecycles', () => {
 
   it('customers: retrieve, update (metadata merge and unset), list by email', async () => {
     const { stripe } = h;
-    const customer = await stripe.customers.create({ email: 'u@example.com', name: 'U', metadata: { a: '1', b: '2' } });
+    const customer = await stripe.customers.create({
+      email: 'u@example.com',
+      name: 'U',
+      metadata: { a: '1', b: '2' },
+    });
     const updated = await stripe.customers.update(customer.id, { name: 'New', metadata: { a: '', c: '3' } });
     assert.equal(updated.name, 'New');
     assert.deepEqual(updated.metadata, { b: '2', c: '3' });
     assert.equal(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).name, 'New');
     await stripe.customers.create({ email: 'other@example.com' });
     const found = await stripe.customers.list({ email: 'u@example.com' });
-    assert.deepEqual(found.data.map((c) => c.id), [customer.id]);
+    assert.deepEqual(
+      found.data.map((c) => c.id),
+      [customer.id],
+    );
   });
 });

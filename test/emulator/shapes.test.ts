@@ -11,7 +11,9 @@ import { paymentSessionParams, startHarness } from './support/harness.ts';
 
 const TYPES_DIR = path.join(import.meta.dirname, '../../node_modules/stripe/esm/resources');
 // The resources we serve, copied from ../shared/stripe/fixtures3.json so the test runs from a clean clone.
-const FIXTURES = JSON.parse(readFileSync(path.join(import.meta.dirname, 'support/fixtures3-subset.json'), 'utf8')) as {
+const FIXTURES = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, 'support/fixtures3-subset.json'), 'utf8'),
+) as {
   resources: Record<string, Record<string, unknown>>;
 };
 
@@ -48,7 +50,10 @@ function checkShape(kind: string, object: Record<string, unknown>, file: string,
   }
   for (const [field, example] of Object.entries(fixture)) {
     if (!fields.has(field)) {
-      assert.ok(!(field in object), `${kind}: ${field} is in the fixture but endive removed it; it must not be sent`);
+      assert.ok(
+        !(field in object),
+        `${kind}: ${field} is in the fixture but endive removed it; it must not be sent`,
+      );
       continue;
     }
     const ours = object[field];
@@ -63,7 +68,9 @@ function checkShape(kind: string, object: Record<string, unknown>, file: string,
 }
 
 async function raw(h: Harness, pathName: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${h.running.url}${pathName}`, { headers: { Authorization: 'Bearer sk_test_harness' } });
+  const response = await fetch(`${h.running.url}${pathName}`, {
+    headers: { Authorization: 'Bearer sk_test_harness' },
+  });
   assert.equal(response.status, 200, pathName);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -77,7 +84,11 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
     const customer = await stripe.customers.create({ email: 'shape@example.com', name: 'Shape' });
     ids.customer = customer.id;
     const setup = await stripe.checkout.sessions.create({
-      mode: 'setup', customer: customer.id, allowed_payment_method_types: ['amazon_pay'], currency: 'usd', success_url: 'http://localhost/ok',
+      mode: 'setup',
+      customer: customer.id,
+      allowed_payment_method_types: ['amazon_pay'],
+      currency: 'usd',
+      success_url: 'http://localhost/ok',
     });
     await control.completeCheckoutSession(setup.id, { method: 'amazon_pay' });
     const setupIntent = await stripe.setupIntents.retrieve(String(setup.setup_intent));
@@ -88,19 +99,31 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
     await control.completeCheckoutSession(session.id, { method: 'card' });
     ids.session = session.id;
     const paymentIntent = await stripe.paymentIntents.create({
-      amount: 1500, currency: 'usd', customer: customer.id, payment_method: ids.payment_method, off_session: true, confirm: true,
+      amount: 1500,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: ids.payment_method,
+      off_session: true,
+      confirm: true,
       allowed_payment_method_types: ['amazon_pay'],
     });
     ids.payment_intent = paymentIntent.id;
     ids.charge = String(paymentIntent.latest_charge);
     ids.refund = (await stripe.refunds.create({ payment_intent: paymentIntent.id, amount: 500 })).id;
     ids.event = (await stripe.events.list({ limit: 1 })).data[0]?.id ?? '';
-    ids.webhook_endpoint = (await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/x', enabled_events: ['*'] })).id;
+    ids.webhook_endpoint = (
+      await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/x', enabled_events: ['*'] })
+    ).id;
   });
   after(() => h.close());
 
   it('checkout.session', async () => {
-    checkShape('checkout.session', await raw(h, `/v1/checkout/sessions/${ids.session}`), 'Checkout/Sessions.d.ts', 'Session');
+    checkShape(
+      'checkout.session',
+      await raw(h, `/v1/checkout/sessions/${ids.session}`),
+      'Checkout/Sessions.d.ts',
+      'Session',
+    );
   });
   it('line item (item)', async () => {
     const list = await raw(h, `/v1/checkout/sessions/${ids.session}/line_items`);
@@ -112,13 +135,28 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
     checkShape('customer', await raw(h, `/v1/customers/${ids.customer}`), 'Customers.d.ts', 'Customer');
   });
   it('payment_intent', async () => {
-    checkShape('payment_intent', await raw(h, `/v1/payment_intents/${ids.payment_intent}`), 'PaymentIntents.d.ts', 'PaymentIntent');
+    checkShape(
+      'payment_intent',
+      await raw(h, `/v1/payment_intents/${ids.payment_intent}`),
+      'PaymentIntents.d.ts',
+      'PaymentIntent',
+    );
   });
   it('setup_intent', async () => {
-    checkShape('setup_intent', await raw(h, `/v1/setup_intents/${ids.setup_intent}`), 'SetupIntents.d.ts', 'SetupIntent');
+    checkShape(
+      'setup_intent',
+      await raw(h, `/v1/setup_intents/${ids.setup_intent}`),
+      'SetupIntents.d.ts',
+      'SetupIntent',
+    );
   });
   it('payment_method', async () => {
-    checkShape('payment_method', await raw(h, `/v1/payment_methods/${ids.payment_method}`), 'PaymentMethods.d.ts', 'PaymentMethod');
+    checkShape(
+      'payment_method',
+      await raw(h, `/v1/payment_methods/${ids.payment_method}`),
+      'PaymentMethods.d.ts',
+      'PaymentMethod',
+    );
   });
   it('mandate', async () => {
     checkShape('mandate', await raw(h, `/v1/mandates/${ids.mandate}`), 'Mandates.d.ts', 'Mandate');
@@ -136,7 +174,12 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
     assert.deepEqual(Object.keys(event.request as object).sort(), ['id', 'idempotency_key']);
   });
   it('webhook_endpoint', async () => {
-    checkShape('webhook_endpoint', await raw(h, `/v1/webhook_endpoints/${ids.webhook_endpoint}`), 'WebhookEndpoints.d.ts', 'WebhookEndpoint');
+    checkShape(
+      'webhook_endpoint',
+      await raw(h, `/v1/webhook_endpoints/${ids.webhook_endpoint}`),
+      'WebhookEndpoints.d.ts',
+      'WebhookEndpoint',
+    );
   });
   it('endive: sessions carry allowed_payment_method_types and a read-only payment_method_types', async () => {
     const session = await raw(h, `/v1/checkout/sessions/${ids.session}`);

@@ -25,7 +25,10 @@ describe('webhooks', () => {
   });
 
   it('signs each POST so stripe.webhooks.constructEvent accepts it; a changed body is refused', async () => {
-    const customer = await h.stripe.customers.create({ email: 'w@example.com' }, { idempotencyKey: 'wh-cust' });
+    const customer = await h.stripe.customers.create(
+      { email: 'w@example.com' },
+      { idempotencyKey: 'wh-cust' },
+    );
     const flushed = await h.control.flushWebhooks();
     assert.deepEqual(flushed, { idle: true, pending: 0 });
     assert.equal(receiver.received.length, 1);
@@ -42,10 +45,18 @@ describe('webhooks', () => {
     assert.equal(event.request?.idempotency_key, 'wh-cust');
     assert.equal(event.request?.id, customer.lastResponse.requestId);
     assert.throws(
-      () => h.stripe.webhooks.constructEvent(delivery.body.replace('w@example.com', 'x@example.com'), delivery.signature, WEBHOOK_SECRET),
+      () =>
+        h.stripe.webhooks.constructEvent(
+          delivery.body.replace('w@example.com', 'x@example.com'),
+          delivery.signature,
+          WEBHOOK_SECRET,
+        ),
       Stripe.errors.StripeSignatureVerificationError,
     );
-    assert.throws(() => h.stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_other'), Stripe.errors.StripeSignatureVerificationError);
+    assert.throws(
+      () => h.stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_other'),
+      Stripe.errors.StripeSignatureVerificationError,
+    );
     const stored = await h.stripe.events.retrieve(event.id);
     assert.equal(stored.pending_webhooks, 0);
   });
@@ -55,9 +66,17 @@ describe('webhooks', () => {
     await h.control.completeCheckoutSession(session.id, { method: 'card' });
     await h.control.flushWebhooks();
     const types = receiver.received.map((delivery) => delivery.event.type);
-    assert.deepEqual(types, ['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed']);
+    assert.deepEqual(types, [
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
     const created = receiver.received.map((delivery) => delivery.event.created);
-    assert.deepEqual(created, [...created].sort((a, b) => a - b));
+    assert.deepEqual(
+      created,
+      [...created].sort((a, b) => a - b),
+    );
     const completed = receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session;
     assert.equal(completed.payment_status, 'paid');
     assert.equal(completed.status, 'complete');
@@ -73,8 +92,14 @@ describe('webhooks', () => {
     assert.equal(receiver.received.length, 1);
     assert.equal((receiver.received[0]?.event.data.object as Stripe.Customer).id, customer.id);
     const attempts = await h.control.deliveries({ eventType: 'customer.created' });
-    assert.deepEqual(attempts.map((attempt) => attempt.status), [500, 503, 500, 200]);
-    assert.deepEqual(attempts.map((attempt) => attempt.attempt), [1, 2, 3, 4]);
+    assert.deepEqual(
+      attempts.map((attempt) => attempt.status),
+      [500, 503, 500, 200],
+    );
+    assert.deepEqual(
+      attempts.map((attempt) => attempt.attempt),
+      [1, 2, 3, 4],
+    );
     assert.ok(attempts.every((attempt) => attempt.endpointId === endpointId));
     assert.ok((attempts[1]?.at ?? 0) >= (attempts[0]?.at ?? 0));
     assert.equal((await h.stripe.events.list({ delivery_success: true })).data.length, 1);
@@ -119,17 +144,29 @@ describe('webhooks', () => {
   it('honours enabled_events of endpoints created through the API, with their own secret', async () => {
     const other = await startReceiver();
     try {
-      const endpoint = await h.stripe.webhookEndpoints.create({ url: other.url, enabled_events: ['checkout.session.completed'] });
+      const endpoint = await h.stripe.webhookEndpoints.create({
+        url: other.url,
+        enabled_events: ['checkout.session.completed'],
+      });
       assert.match(String(endpoint.secret), /^whsec_/);
       const listed = await h.stripe.webhookEndpoints.list();
-      assert.ok(listed.data.some((candidate) => candidate.id === endpoint.id && candidate.secret === undefined));
+      assert.ok(
+        listed.data.some((candidate) => candidate.id === endpoint.id && candidate.secret === undefined),
+      );
       const session = await h.stripe.checkout.sessions.create(paymentSessionParams());
       await h.control.completeCheckoutSession(session.id, { method: 'amazon_pay' });
       await h.control.flushWebhooks();
-      assert.deepEqual(other.received.map((delivery) => delivery.event.type), ['checkout.session.completed']);
+      assert.deepEqual(
+        other.received.map((delivery) => delivery.event.type),
+        ['checkout.session.completed'],
+      );
       const [delivery] = other.received;
       assert.ok(delivery);
-      const event = h.stripe.webhooks.constructEvent(delivery.body, delivery.signature, String(endpoint.secret));
+      const event = h.stripe.webhooks.constructEvent(
+        delivery.body,
+        delivery.signature,
+        String(endpoint.secret),
+      );
       assert.equal((event.data.object as Stripe.Checkout.Session).id, session.id);
     } finally {
       await other.close();
@@ -142,7 +179,10 @@ describe('webhooks', () => {
     const completed = await h.stripe.events.list({ type: 'checkout.session.completed' });
     assert.equal(completed.data.length, 1);
     const wildcard = await h.stripe.events.list({ type: 'payment_intent.*' });
-    assert.deepEqual(wildcard.data.map((event) => event.type).sort(), ['payment_intent.created', 'payment_intent.succeeded']);
+    assert.deepEqual(wildcard.data.map((event) => event.type).sort(), [
+      'payment_intent.created',
+      'payment_intent.succeeded',
+    ]);
     const several = await h.stripe.events.list({ types: ['charge.succeeded', 'checkout.session.completed'] });
     assert.equal(several.data.length, 2);
     const [first] = completed.data;
@@ -154,7 +194,13 @@ describe('webhooks', () => {
   it('the configured endpoints (EMULATOR_WEBHOOK_URLS) receive every event signed with STRIPE_WEBHOOK_SECRET', async () => {
     const configured = await startReceiver();
     const { startEmulator } = await import('../../emulator/server.ts');
-    const running = await startEmulator({ port: 0, secretKey: 'sk_test_cfg', webhookSecret: 'whsec_cfg', webhookUrls: [configured.url], webhookRetryMs: [10] });
+    const running = await startEmulator({
+      port: 0,
+      secretKey: 'sk_test_cfg',
+      webhookSecret: 'whsec_cfg',
+      webhookUrls: [configured.url],
+      webhookRetryMs: [10],
+    });
     try {
       const stripe = new Stripe('sk_test_cfg', { host: '127.0.0.1', port: running.port, protocol: 'http' });
       await stripe.customers.create({ email: 'cfg@example.com' });
@@ -162,7 +208,10 @@ describe('webhooks', () => {
       assert.equal(configured.received.length, 1);
       const [delivery] = configured.received;
       assert.ok(delivery);
-      assert.equal(stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_cfg').type, 'customer.created');
+      assert.equal(
+        stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_cfg').type,
+        'customer.created',
+      );
     } finally {
       await running.close();
       await configured.close();

@@ -11,9 +11,41 @@ import fc from 'fast-check';
 import { DEMO } from './support/app.ts';
 import { brokenEncodings } from './support/broken.ts';
 import { FUZZER, fx } from './support/fixtures.ts';
-import { actionInput, formReachesAction, fuzzEndpoint, isNotFound, redirectsTo, sendToAction, sent, showsError, tolerated, type ActionInput, type Expected } from './support/fuzz.ts';
-import { actionResult, fieldErrors, stringsIn, Visitor, type Fields, type FormValue, type Reply } from './support/http.ts';
-import { asValue, badAmount, badCount, fieldsOf, first, firstText, isWellFormedCount, junkText, NASTY, SCALE, unknownId } from './support/inputs.ts';
+import {
+  actionInput,
+  formReachesAction,
+  fuzzEndpoint,
+  isNotFound,
+  redirectsTo,
+  sendToAction,
+  sent,
+  showsError,
+  tolerated,
+  type ActionInput,
+  type Expected,
+} from './support/fuzz.ts';
+import {
+  actionResult,
+  fieldErrors,
+  stringsIn,
+  Visitor,
+  type Fields,
+  type FormValue,
+  type Reply,
+} from './support/http.ts';
+import {
+  asValue,
+  badAmount,
+  badCount,
+  fieldsOf,
+  first,
+  firstText,
+  isWellFormedCount,
+  junkText,
+  NASTY,
+  SCALE,
+  unknownId,
+} from './support/inputs.ts';
 import { COOKIE_SECRET } from './support/stack.ts';
 
 const UNREADABLE_FORM = 'This form could not be read. Please reload the page and try again.';
@@ -35,10 +67,14 @@ const cartCookie = fc.oneof(
 function withCart(visitor: Visitor, choice: string): Visitor {
   const copy = visitor.clone();
   if (choice === 'none') copy.cookies.delete('cart');
-  else if (choice.startsWith('junk:')) copy.cookies.set('cart', encodeURIComponent(choice.slice(5)).slice(0, 3000));
+  else if (choice.startsWith('junk:'))
+    copy.cookies.set('cart', encodeURIComponent(choice.slice(5)).slice(0, 3000));
   else if (choice.startsWith('signed:')) {
     const id = choice.slice(7);
-    copy.cookies.set('cart', `${id}.${createHmac('sha256', COOKIE_SECRET).update(`cart:${id}`).digest('base64url')}`);
+    copy.cookies.set(
+      'cart',
+      `${id}.${createHmac('sha256', COOKIE_SECRET).update(`cart:${id}`).digest('base64url')}`,
+    );
   }
   return copy;
 }
@@ -63,7 +99,12 @@ function fuzzAction(
     endpoint: actionTarget.name,
     inputs: 850,
     input,
-    send: (candidate) => sendToAction(actionTarget, candidate, candidate.anonymous ? fx.visitors.anonymous : actionTarget.visitor),
+    send: (candidate) =>
+      sendToAction(
+        actionTarget,
+        candidate,
+        candidate.anonymous ? fx.visitors.anonymous : actionTarget.visitor,
+      ),
     judge: options.expect,
   });
 }
@@ -79,8 +120,19 @@ function unreadable(reply: Reply, input: ActionInput, expected: Expected): strin
 }
 
 const productIdValue = () =>
-  asValue(fc.oneof({ weight: 4, arbitrary: fc.constant(fx.cart.productId) }, { weight: 1, arbitrary: fc.constantFrom(...fx.cart.lineProductIds) }, { weight: 3, arbitrary: unknownId }));
-const quantityValue = asValue(fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map(String) }, { weight: 5, arbitrary: badCount }));
+  asValue(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constant(fx.cart.productId) },
+      { weight: 1, arbitrary: fc.constantFrom(...fx.cart.lineProductIds) },
+      { weight: 3, arbitrary: unknownId },
+    ),
+  );
+const quantityValue = asValue(
+  fc.oneof(
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map(String) },
+    { weight: 5, arbitrary: badCount },
+  ),
+);
 const isCount = (value: FormValue | undefined) => typeof value === 'string' && isWellFormedCount(value);
 
 describe('shop actions', () => {
@@ -88,20 +140,33 @@ describe('shop actions', () => {
     const products = new Set(fx.cart.lineProductIds);
     await fuzzAction('add to cart', {
       fields: fieldsOf({ productId: productIdValue(), quantity: quantityValue }),
-      isValid: (fields) => products.has(firstText(fields, 'productId') ?? '') && isCount(first(fields, 'quantity')),
+      isValid: (fields) =>
+        products.has(firstText(fields, 'productId') ?? '') && isCount(first(fields, 'quantity')),
       expect: (reply, input) =>
-        unreadable(reply, input, ['Enter a whole number from 1 to 99.', 'Unknown product.', 'This product is no longer available.']),
+        unreadable(reply, input, [
+          'Enter a whole number from 1 to 99.',
+          'Unknown product.',
+          'This product is no longer available.',
+        ]),
     });
   });
 
   it('cart: updating with bad quantities, unknown or foreign product ids and forged cart cookies is refused', async () => {
     const update = target('cart: update quantity');
     const input = fc
-      .record({ base: actionInput(fieldsOf({ productId: productIdValue(), quantity: quantityValue })), cookie: cartCookie })
+      .record({
+        base: actionInput(fieldsOf({ productId: productIdValue(), quantity: quantityValue })),
+        cookie: cartCookie,
+      })
       .map(({ base, cookie }): CartInput => ({ ...base, cookie }))
       .filter(
         (candidate) =>
-          !(candidate.cookie === 'real' && formReachesAction(candidate) && fx.cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') && isCount(first(candidate.fields, 'quantity'))),
+          !(
+            candidate.cookie === 'real' &&
+            formReachesAction(candidate) &&
+            fx.cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') &&
+            isCount(first(candidate.fields, 'quantity'))
+          ),
       );
     await fuzzEndpoint(fx.context, {
       endpoint: update.name,
@@ -111,7 +176,11 @@ describe('shop actions', () => {
       judge: (reply, candidate) => {
         // A form post re-renders the cart; without a cart there is no line form to show the message in, the page says it is empty.
         if (candidate.via === 'form' && candidate.cookie !== 'real') return emptyCartPage(reply);
-        return unreadable(reply, candidate, ['Enter a whole number from 1 to 99.', 'Unknown product.', 'This item is no longer in your cart.']);
+        return unreadable(reply, candidate, [
+          'Enter a whole number from 1 to 99.',
+          'Unknown product.',
+          'This item is no longer in your cart.',
+        ]);
       },
     });
   });
@@ -133,25 +202,43 @@ describe('shop actions', () => {
 
   it('checkout: unknown currencies, currencies not in the cart and forged carts start nothing', async () => {
     const forms = [...fx.targets.values()].filter((candidate) => candidate.name === 'checkout');
-    const currency = asValue(fc.oneof(junkText, fc.stringMatching(/^[a-z]{3}$/), fc.constantFrom('eur', 'gbp', 'USD', 'usd ', 'jpy\u0000')));
+    const currency = asValue(
+      fc.oneof(
+        junkText,
+        fc.stringMatching(/^[a-z]{3}$/),
+        fc.constantFrom('eur', 'gbp', 'USD', 'usd ', 'jpy\u0000'),
+      ),
+    );
     const input = fc
-      .record({ base: actionInput(fieldsOf({ currency })), cookie: cartCookie, form: fc.nat(forms.length - 1) })
+      .record({
+        base: actionInput(fieldsOf({ currency })),
+        cookie: cartCookie,
+        form: fc.nat(forms.length - 1),
+      })
       .map(({ base, cookie, form }) => ({ ...base, cookie, form }))
-      .filter((candidate) => !(fx.cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') && candidate.cookie === 'real' && formReachesAction(candidate)));
+      .filter(
+        (candidate) =>
+          !(
+            fx.cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') &&
+            candidate.cookie === 'real' &&
+            formReachesAction(candidate)
+          ),
+      );
     await fuzzEndpoint(fx.context, {
       endpoint: 'checkout',
       inputs: 850,
       input,
-      send: (candidate) => sendToAction(forms[candidate.form]!, candidate, withCart(fx.visitors.shopper, candidate.cookie)),
+      send: (candidate) =>
+        sendToAction(forms[candidate.form]!, candidate, withCart(fx.visitors.shopper, candidate.cookie)),
       judge: (reply, candidate) =>
         candidate.via === 'form' && candidate.cookie !== 'real'
           ? emptyCartPage(reply)
           : unreadable(reply, candidate, [
-          'Choose which items to pay for.',
-          'Your cart is empty.',
-          'There is nothing in your cart to pay in this currency.',
-          /^Too many checkouts started\. Try again in \d+ seconds\.$/,
-        ]),
+              'Choose which items to pay for.',
+              'Your cart is empty.',
+              'There is nothing in your cart to pay in this currency.',
+              /^Too many checkouts started\. Try again in \d+ seconds\.$/,
+            ]),
     });
   });
 });
@@ -160,8 +247,21 @@ describe('account actions', () => {
   const emails = fc.oneof(
     { weight: 3, arbitrary: junkText },
     { weight: 2, arbitrary: fc.emailAddress() },
-    { weight: 1, arbitrary: fc.constantFrom(DEMO.customer.email, DEMO.admin.email, ` ${DEMO.customer.email.toUpperCase()} `, FUZZER.email) },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 250, maxLength: 300 }), fc.constant('@example.com')).map(([local, domain]) => `${local.replace(/[^a-z]/gi, 'a')}${domain}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        DEMO.customer.email,
+        DEMO.admin.email,
+        ` ${DEMO.customer.email.toUpperCase()} `,
+        FUZZER.email,
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.string({ minLength: 250, maxLength: 300 }), fc.constant('@example.com'))
+        .map(([local, domain]) => `${local.replace(/[^a-z]/gi, 'a')}${domain}`),
+    },
   );
   const passwords = [DEMO.customer.password, DEMO.admin.password, FUZZER.password];
 
@@ -183,12 +283,21 @@ describe('account actions', () => {
 
   it('sign up: bad names, emails and passwords, and taken emails, create no account', async () => {
     const taken = [DEMO.customer.email, DEMO.admin.email, FUZZER.email];
-    const badPassword = fc.oneof(fc.string({ maxLength: 9 }), fc.string({ minLength: 129, maxLength: 400 }), fc.constantFrom(...NASTY.filter((text) => text.length < 10)));
+    const badPassword = fc.oneof(
+      fc.string({ maxLength: 9 }),
+      fc.string({ minLength: 129, maxLength: 400 }),
+      fc.constantFrom(...NASTY.filter((text) => text.length < 10)),
+    );
     await fuzzAction('sign up', {
       fields: fieldsOf({
         name: asValue(junkText),
         email: asValue(emails),
-        password: asValue(fc.oneof({ weight: 4, arbitrary: badPassword }, { weight: 1, arbitrary: fc.string({ minLength: 10, maxLength: 128 }) })),
+        password: asValue(
+          fc.oneof(
+            { weight: 4, arbitrary: badPassword },
+            { weight: 1, arbitrary: fc.string({ minLength: 10, maxLength: 128 }) },
+          ),
+        ),
         next: asValue(junkText),
       }),
       // Only a password of 10 to 128 characters with a free email could make an account.
@@ -240,7 +349,9 @@ describe('account actions', () => {
     await fuzzAction('save Amazon Pay', {
       fields: fieldsOf({
         termsVersion: asValue(fc.oneof(fc.constant(terms), junkText)),
-        frequency: asValue(fc.oneof(fc.constantFrom('per_order', 'monthly', 'PER_ORDER', 'weekly'), junkText)),
+        frequency: asValue(
+          fc.oneof(fc.constantFrom('per_order', 'monthly', 'PER_ORDER', 'weekly'), junkText),
+        ),
         consent: asValue(fc.oneof(fc.constantFrom('yes', 'on', 'true', 'YES'), junkText)),
       }),
       isValid: (fields) =>
@@ -266,9 +377,17 @@ describe('account actions', () => {
   ] as const) {
     it(`${name}: another customer's ids and ids of nothing are not found`, async () => {
       await fuzzAction(name, {
-        fields: fieldsOf({ [field]: asValue(fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...ids()) }, { weight: 3, arbitrary: unknownId })) }),
+        fields: fieldsOf({
+          [field]: asValue(
+            fc.oneof(
+              { weight: 2, arbitrary: fc.constantFrom(...ids()) },
+              { weight: 3, arbitrary: unknownId },
+            ),
+          ),
+        }),
         anonymousShare: 0.1,
-        expect: (reply, input) => (input.anonymous ? redirectsTo(reply, input.via, '/sign-in') : isNotFound(reply)),
+        expect: (reply, input) =>
+          input.anonymous ? redirectsTo(reply, input.via, '/sign-in') : isNotFound(reply),
       });
     });
   }
@@ -284,20 +403,39 @@ describe('admin actions', () => {
     const anyBad = asValue(fc.oneof(junkText, unknownId, badAmount, badCount));
     for (const admin of fx.adminTargets) {
       // Every field of the form, hidden ids included, replaced: no generated submission is a correct one.
-      const names = [...new Set([...admin.form.fields.map(([name]) => name).filter((name) => !name.startsWith('$ACTION_')), ...admin.form.visible])];
+      const names = [
+        ...new Set([
+          ...admin.form.fields.map(([name]) => name).filter((name) => !name.startsWith('$ACTION_')),
+          ...admin.form.visible,
+        ]),
+      ];
       const fields = fieldsOf(Object.fromEntries(names.map((name) => [name, anyBad])));
       const who = fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous');
       await fuzzEndpoint(fx.context, {
         endpoint: admin.name,
         inputs: 850,
         input: fc.record({ base: actionInput(fields), who }),
-        send: ({ base, who: as }) => sendToAction(admin, base, as === 'admin' ? fx.visitors.admin : as === 'customer' ? fx.visitors.fuzzer : fx.visitors.anonymous),
+        send: ({ base, who: as }) =>
+          sendToAction(
+            admin,
+            base,
+            as === 'admin'
+              ? fx.visitors.admin
+              : as === 'customer'
+                ? fx.visitors.fuzzer
+                : fx.visitors.anonymous,
+          ),
         judge: (reply, { base, who: as }) => {
           if (as !== 'admin') return isNotFound(reply);
           if (reply.status === 404) return null;
-          if (base.via === 'form') return reply.status === 200 && visibleErrors(reply.text).length > 0 ? null : `expected an error on the page, got ${reply.status}`;
+          if (base.via === 'form')
+            return reply.status === 200 && visibleErrors(reply.text).length > 0
+              ? null
+              : `expected an error on the page, got ${reply.status}`;
           const state = actionResult(reply);
-          return reply.status === 200 && errorTexts(state).length > 0 ? null : `expected an error in the state, got ${reply.status}`;
+          return reply.status === 200 && errorTexts(state).length > 0
+            ? null
+            : `expected an error in the state, got ${reply.status}`;
         },
       });
     }
@@ -308,9 +446,20 @@ describe('admin free text', () => {
   it('a note or description with NUL or over its limit is refused even when the rest would refund or charge', async (t) => {
     // The one bad field among correct ones: if its check were missing, money would move. NUL is the
     // character PostgreSQL cannot store, so without a check Stripe would act and the write then fail.
-    const { rows: [paid] } = await fx.stack.db.query<{ id: string }>('SELECT id::text FROM "Order" WHERE "stripeCheckoutSessionId" = $1', [fx.history.paidSessionId]);
+    const {
+      rows: [paid],
+    } = await fx.stack.db.query<{ id: string }>(
+      'SELECT id::text FROM "Order" WHERE "stripeCheckoutSessionId" = $1',
+      [fx.history.paidSessionId],
+    );
     const cases = [
-      { field: 'note', max: 500, amount: '0.50', path: `/admin/orders/${paid!.id}`, override: { orderId: paid!.id } },
+      {
+        field: 'note',
+        max: 500,
+        amount: '0.50',
+        path: `/admin/orders/${paid!.id}`,
+        override: { orderId: paid!.id },
+      },
       { field: 'description', max: 200, amount: '1.00', path: undefined, override: {} },
     ];
     for (const { field, max, amount, path, override } of cases) {
@@ -320,22 +469,53 @@ describe('admin free text', () => {
         continue;
       }
       const target = { ...form, path: path ?? form.path };
-      const correct = new Map(form.form.fields.filter(([name]) => !name.startsWith('$ACTION_')).map(([name, value]) => [name, value]));
+      const correct = new Map(
+        form.form.fields
+          .filter(([name]) => !name.startsWith('$ACTION_'))
+          .map(([name, value]) => [name, value]),
+      );
       const bad = fc.oneof(
-        fc.tuple(fc.string({ maxLength: 40 }), fc.constantFrom('\u0000', '\u0000\u0000'), fc.string({ maxLength: 40 })).map(([before, nul, after]) => `${before}${nul}${after}`),
+        fc
+          .tuple(
+            fc.string({ maxLength: 40 }),
+            fc.constantFrom('\u0000', '\u0000\u0000'),
+            fc.string({ maxLength: 40 }),
+          )
+          .map(([before, nul, after]) => `${before}${nul}${after}`),
         fc.string({ minLength: max + 1, maxLength: max + 50 }).filter((text) => text.trim().length > max),
       );
       await fuzzEndpoint(fx.context, {
         endpoint: `${form.name}: ${field}`,
         inputs: 96,
-        input: fc.record({ requestId: fc.uuid(), text: bad, via: fc.constantFrom<'form' | 'fetch'>('form', 'fetch') }),
+        input: fc.record({
+          requestId: fc.uuid(),
+          text: bad,
+          via: fc.constantFrom<'form' | 'fetch'>('form', 'fetch'),
+        }),
         send: async ({ requestId, text, via }) => {
-          const fields: Fields = [...correct].map(([name, value]): [string, FormValue] => [name, name === 'requestId' ? requestId : name === 'amount' ? amount : name === field ? text : (override as Record<string, string>)[name] ?? value]);
-          const reply = await sendToAction(target, { via, fields, args: `[${JSON.stringify({ requestId, seq: 0 })},"$K1"]` });
+          const fields: Fields = [...correct].map(([name, value]): [string, FormValue] => [
+            name,
+            name === 'requestId'
+              ? requestId
+              : name === 'amount'
+                ? amount
+                : name === field
+                  ? text
+                  : ((override as Record<string, string>)[name] ?? value),
+          ]);
+          const reply = await sendToAction(target, {
+            via,
+            fields,
+            args: `[${JSON.stringify({ requestId, seq: 0 })},"$K1"]`,
+          });
           await fx.stack.control.flushWebhooks(); // a refund Stripe made would come back as a webhook: let it land before the check
           return reply;
         },
-        judge: (reply, { via }) => showsError(reply, via, [`Use at most ${max} characters.`, /contains a character that cannot be saved/]),
+        judge: (reply, { via }) =>
+          showsError(reply, via, [
+            `Use at most ${max} characters.`,
+            /contains a character that cannot be saved/,
+          ]),
       });
     }
   });
@@ -343,27 +523,36 @@ describe('admin free text', () => {
 
 /** Errors an admin page shows: beside a field, or as an alert. */
 function visibleErrors(html: string): string[] {
-  const alerts = [...html.matchAll(/<(p|div)\b[^>]*role="alert"[^>]*>([\s\S]*?)<\/\1>/g)].map((match) => match[2]!.replace(/<[^>]+>/g, '').trim());
+  const alerts = [...html.matchAll(/<(p|div)\b[^>]*role="alert"[^>]*>([\s\S]*?)<\/\1>/g)].map((match) =>
+    match[2]!.replace(/<[^>]+>/g, '').trim(),
+  );
   return [...fieldErrors(html), ...alerts].filter(Boolean);
 }
 
 function errorTexts(state: unknown): string[] {
   if (!state || typeof state !== 'object') return [];
-  return Object.entries(state as Record<string, unknown>).flatMap(([key, value]) => (/error|message/i.test(key) ? stringsIn(value) : []));
+  return Object.entries(state as Record<string, unknown>).flatMap(([key, value]) =>
+    /error|message/i.test(key) ? stringsIn(value) : [],
+  );
 }
 
 describe('broken encodings', () => {
   it('undecodable bodies, wrong content types, foreign origins and oversized posts write nothing and leave the server up', async (t) => {
-    const all = [...new Map([...fx.targets.values(), ...fx.adminTargets].map((found) => [found.name, found])).values()];
+    const all = [
+      ...new Map([...fx.targets.values(), ...fx.adminTargets].map((found) => [found.name, found])).values(),
+    ];
     const statuses = await brokenEncodings(fx.context, fx.stack.appUrl, all, 152);
     t.diagnostic(`answers to broken encodings: ${JSON.stringify(statuses)}`);
-    t.diagnostic(`of which Next's own 500s (tolerated, see support/broken.ts): ${JSON.stringify(Object.fromEntries(tolerated))}`);
+    t.diagnostic(
+      `of which Next's own 500s (tolerated, see support/broken.ts): ${JSON.stringify(Object.fromEntries(tolerated))}`,
+    );
   });
 });
 
 describe('counts', () => {
   it('sent at least 1,000 inputs to every server action', { skip: SCALE < 1 }, () => {
     const names = new Set([...fx.targets.values(), ...fx.adminTargets].map((found) => found.name));
-    for (const name of names) assert.ok((sent.get(name) ?? 0) >= 1000, `${name}: only ${sent.get(name) ?? 0} inputs`);
+    for (const name of names)
+      assert.ok((sent.get(name) ?? 0) >= 1000, `${name}: only ${sent.get(name) ?? 0} inputs`);
   });
 });

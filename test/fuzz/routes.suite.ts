@@ -24,7 +24,11 @@ const signer = new Stripe('sk_test_signing_only');
 const endpoints = new Set<string>();
 
 /** Header values as fetch can send them: printable ASCII only, and not megabytes (see forUrl). */
-const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 2000);
+const headerSafe = (text: string) =>
+  text
+    .replace(/[^\x20-\x7e]/g, '')
+    .trim()
+    .slice(0, 2000);
 const jsonBody = (reply: Reply): Record<string, unknown> | null => {
   try {
     return JSON.parse(reply.text) as Record<string, unknown>;
@@ -32,12 +36,29 @@ const jsonBody = (reply: Reply): Record<string, unknown> | null => {
     return null;
   }
 };
-const errorCode = (reply: Reply) => ((jsonBody(reply)?.error as { code?: unknown } | undefined)?.code as string | undefined) ?? null;
+const errorCode = (reply: Reply) =>
+  ((jsonBody(reply)?.error as { code?: unknown } | undefined)?.code as string | undefined) ?? null;
 
 const alnum = fc.stringMatching(/^[A-Za-z0-9]{1,24}$/);
 /** An id with a Stripe prefix that Stripe never issued. */
 const unknownStripeId = fc
-  .tuple(fc.constantFrom('cs_test_', 'cs_', 'pi_', 'seti_', 'pm_', 'mandate_', 'ch_', 're_', 'cus_', 'evt_', 'in_', ''), alnum)
+  .tuple(
+    fc.constantFrom(
+      'cs_test_',
+      'cs_',
+      'pi_',
+      'seti_',
+      'pm_',
+      'mandate_',
+      'ch_',
+      're_',
+      'cus_',
+      'evt_',
+      'in_',
+      '',
+    ),
+    alnum,
+  )
   .map(([prefix, tail]) => `${prefix}${tail}`);
 
 const HANDLED = [
@@ -62,24 +83,48 @@ describe('Stripe webhook', () => {
     fx.visitors.anonymous.request('/api/webhooks/stripe', {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'stripe-signature': signature }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(signature === null ? {} : { 'stripe-signature': signature }),
+      },
     });
   const sign = (payload: string, options: { secret?: string; timestamp?: number } = {}) =>
-    signer.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+    signer.webhooks.generateTestHeaderString({
+      payload,
+      secret: options.secret ?? WEBHOOK_SECRET,
+      timestamp: options.timestamp,
+    });
 
   it('unsigned, forged, stale and garbage deliveries get 400 with a code, and nothing is logged', async () => {
     endpoints.add('webhook');
     const body = fc.oneof(
       { weight: 3, arbitrary: junkText },
-      { weight: 1, arbitrary: fc.constantFrom('{"id":', '{', '[', 'null', '{}', '{"id":"evt_1","type":"checkout.session.completed","data":{"object":{"id":"cs_test_1"}}}') },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((megabytes) => `{"id":"evt_big","pad":"${'x'.repeat(megabytes * 1_000_000)}"}`) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '{"id":',
+          '{',
+          '[',
+          'null',
+          '{}',
+          '{"id":"evt_1","type":"checkout.session.completed","data":{"object":{"id":"cs_test_1"}}}',
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .integer({ min: 1, max: 3 })
+          .map((megabytes) => `{"id":"evt_big","pad":"${'x'.repeat(megabytes * 1_000_000)}"}`),
+      },
       { weight: 2, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => new Uint8Array(bytes)) },
     );
     const signature = fc.oneof(
       fc.constant({ kind: 'missing' as const }),
       junkText.map((junk) => ({ kind: 'junk' as const, value: headerSafe(junk) })),
-      fc.stringMatching(/^[0-9a-f]{0,64}$/).map((hex) => ({ kind: 'junk' as const, value: `t=${Math.floor(Date.now() / 1000)},v1=${hex}` })),
+      fc
+        .stringMatching(/^[0-9a-f]{0,64}$/)
+        .map((hex) => ({ kind: 'junk' as const, value: `t=${Math.floor(Date.now() / 1000)},v1=${hex}` })),
       fc.constant({ kind: 'wrong-secret' as const }),
       fc.integer({ min: 301, max: 10_000_000 }).map((age) => ({ kind: 'stale' as const, age })),
       fc.constant({ kind: 'other-payload' as const }),
@@ -91,17 +136,23 @@ describe('Stripe webhook', () => {
       send: ({ body: payload, signature: how }) => {
         const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1');
         const header =
-          how.kind === 'missing' ? null
-          : how.kind === 'junk' ? how.value
-          : how.kind === 'wrong-secret' ? sign(text, { secret: 'whsec_someone_else' })
-          : how.kind === 'stale' ? sign(text, { timestamp: Math.floor(Date.now() / 1000) - how.age })
-          : sign(`${text} `);
+          how.kind === 'missing'
+            ? null
+            : how.kind === 'junk'
+              ? how.value
+              : how.kind === 'wrong-secret'
+                ? sign(text, { secret: 'whsec_someone_else' })
+                : how.kind === 'stale'
+                  ? sign(text, { timestamp: Math.floor(Date.now() / 1000) - how.age })
+                  : sign(`${text} `);
         return post(payload, header);
       },
       judge: (reply) => {
         if (reply.status !== 400) return `expected 400, got ${reply.status}`;
         const code = errorCode(reply);
-        return code && ['signature_missing', 'signature_invalid', 'payload_invalid'].includes(code) ? null : `no error code: ${reply.text.slice(0, 100)}`;
+        return code && ['signature_missing', 'signature_invalid', 'payload_invalid'].includes(code)
+          ? null
+          : `no error code: ${reply.text.slice(0, 100)}`;
       },
     });
   });
@@ -119,9 +170,16 @@ describe('Stripe webhook', () => {
         arbitrary: fc.record(
           {
             id: objectId,
-            object: fc.oneof(fc.constantFrom('checkout.session', 'payment_intent', 'charge', 'refund'), junkText),
+            object: fc.oneof(
+              fc.constantFrom('checkout.session', 'payment_intent', 'charge', 'refund'),
+              junkText,
+            ),
             mode: fc.oneof(fc.constantFrom('payment', 'setup', 'subscription'), junkText, anyJson),
-            payment_intent: fc.oneof(objectId, objectId.map((id) => ({ id })), anyJson),
+            payment_intent: fc.oneof(
+              objectId,
+              objectId.map((id) => ({ id })),
+              anyJson,
+            ),
             status: fc.oneof(fc.constantFrom('complete', 'expired', 'inactive', 'succeeded'), anyJson),
             metadata: fc.dictionary(junkText, anyJson, { maxKeys: 3 }),
           },
@@ -135,15 +193,33 @@ describe('Stripe webhook', () => {
         weight: 8,
         arbitrary: fc.record(
           {
-            id: fc.oneof({ weight: 6, arbitrary: alnum.map((tail) => `evt_${tail}`) }, { weight: 1, arbitrary: junkText }, { weight: 1, arbitrary: anyJson }),
-            object: fc.constant('event'),
-            type: fc.oneof(
-              { weight: 6, arbitrary: fc.constantFrom(...HANDLED) },
-              { weight: 2, arbitrary: fc.constantFrom('invoice.paid', 'customer.created', 'balance.available', '__proto__', 'constructor', 'toString', 'hasOwnProperty') },
+            id: fc.oneof(
+              { weight: 6, arbitrary: alnum.map((tail) => `evt_${tail}`) },
               { weight: 1, arbitrary: junkText },
               { weight: 1, arbitrary: anyJson },
             ),
-            data: fc.oneof({ weight: 8, arbitrary: fc.record({ object: dataObject }) }, { weight: 1, arbitrary: anyJson }),
+            object: fc.constant('event'),
+            type: fc.oneof(
+              { weight: 6, arbitrary: fc.constantFrom(...HANDLED) },
+              {
+                weight: 2,
+                arbitrary: fc.constantFrom(
+                  'invoice.paid',
+                  'customer.created',
+                  'balance.available',
+                  '__proto__',
+                  'constructor',
+                  'toString',
+                  'hasOwnProperty',
+                ),
+              },
+              { weight: 1, arbitrary: junkText },
+              { weight: 1, arbitrary: anyJson },
+            ),
+            data: fc.oneof(
+              { weight: 8, arbitrary: fc.record({ object: dataObject }) },
+              { weight: 1, arbitrary: anyJson },
+            ),
             created: fc.oneof(fc.integer(), anyJson),
             livemode: anyJson,
           },
@@ -165,10 +241,18 @@ describe('Stripe webhook', () => {
       judge: (reply) => {
         const body = jsonBody(reply);
         if (reply.status === 200) {
-          return body?.received === true && ['processed', 'ignored', 'duplicate'].includes(String(body.status)) ? null : `unexpected body ${reply.text.slice(0, 100)}`;
+          return body?.received === true &&
+            ['processed', 'ignored', 'duplicate'].includes(String(body.status))
+            ? null
+            : `unexpected body ${reply.text.slice(0, 100)}`;
         }
         const code = errorCode(reply);
-        return reply.status >= 400 && reply.status < 500 && code && ['payload_invalid', 'object_not_found'].includes(code) ? null : `expected 200 or 4xx with a code, got ${reply.status} ${reply.text.slice(0, 100)}`;
+        return reply.status >= 400 &&
+          reply.status < 500 &&
+          code &&
+          ['payload_invalid', 'object_not_found'].includes(code)
+          ? null
+          : `expected 200 or 4xx with a code, got ${reply.status} ${reply.text.slice(0, 100)}`;
       },
     });
   });
@@ -179,8 +263,17 @@ const sessionIdParam = () =>
   fc.oneof(
     { weight: 3, arbitrary: junkText.map((id) => [id]) },
     { weight: 3, arbitrary: unknownStripeId.map((id) => [`cs_test_${id}`]) },
-    { weight: 2, arbitrary: fc.constantFrom(fx.history.paidSessionId, fx.history.setupSessionId).map((id) => [id]) },
-    { weight: 1, arbitrary: fc.array(fc.oneof(junkText, fc.constantFrom(fx.history.paidSessionId)), { minLength: 2, maxLength: 3 }) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(fx.history.paidSessionId, fx.history.setupSessionId).map((id) => [id]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.oneof(junkText, fc.constantFrom(fx.history.paidSessionId)), {
+        minLength: 2,
+        maxLength: 3,
+      }),
+    },
     { weight: 1, arbitrary: fc.constant([] as string[]) },
     { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_]{240,260}$/).map((id) => [`cs_${id}`]) },
   );
@@ -200,7 +293,10 @@ const query = (name: string, values: string[], extra: Array<[string, string]> = 
   const text = params.toString();
   return text ? `?${text}` : '';
 };
-const extraParams = fc.array(fc.tuple(fc.constantFrom(...NASTY.slice(0, 30), 'session_id', 'next', 'saved'), junkText), { maxLength: 2 });
+const extraParams = fc.array(
+  fc.tuple(fc.constantFrom(...NASTY.slice(0, 30), 'session_id', 'next', 'saved'), junkText),
+  { maxLength: 2 },
+);
 const locationPath = (reply: Reply) => (reply.location ? new URL(reply.location, fx.stack.appUrl) : null);
 
 describe('return URLs from Stripe', () => {
@@ -209,11 +305,20 @@ describe('return URLs from Stripe', () => {
     await fuzzEndpoint(fx.context, {
       endpoint: '/checkout/complete',
       inputs: 1000,
-      input: fc.record({ ids: sessionIdParam(), extra: extraParams, who: fc.constantFrom('anonymous', 'customer') }),
-      send: ({ ids, extra, who }) => fx.visitors[who as 'anonymous' | 'customer'].clone().request(`/checkout/complete${query('session_id', ids, extra)}`),
+      input: fc.record({
+        ids: sessionIdParam(),
+        extra: extraParams,
+        who: fc.constantFrom('anonymous', 'customer'),
+      }),
+      send: ({ ids, extra, who }) =>
+        fx.visitors[who as 'anonymous' | 'customer']
+          .clone()
+          .request(`/checkout/complete${query('session_id', ids, extra)}`),
       judge: (reply) => {
         const target = locationPath(reply);
-        return reply.status === 303 && target?.pathname === '/checkout/success' ? null : `expected 303 to /checkout/success, got ${reply.status} ${reply.location}`;
+        return reply.status === 303 && target?.pathname === '/checkout/success'
+          ? null
+          : `expected 303 to /checkout/success, got ${reply.status} ${reply.location}`;
       },
     });
   });
@@ -224,13 +329,19 @@ describe('return URLs from Stripe', () => {
       endpoint: '/checkout/success',
       inputs: 1000,
       input: fc.record({ ids: sessionIdParam(), extra: extraParams }),
-      send: ({ ids, extra }) => fx.visitors.anonymous.clone().request(`/checkout/success${query('session_id', ids, extra)}`),
+      send: ({ ids, extra }) =>
+        fx.visitors.anonymous.clone().request(`/checkout/success${query('session_id', ids, extra)}`),
       judge: (reply, { ids, extra }) => {
         // session_id given more than once (an extra parameter may repeat it) is a list, not an id.
         const values = [...ids, ...extra.filter(([key]) => key === 'session_id').map(([, value]) => value)];
         const real = values.length === 1 && values[0] === fx.history.paidSessionId;
-        if (real) return reply.status === 200 && reply.text.includes('Thank you for your order') ? null : `expected the order, got ${reply.status}`;
-        return reply.status === 404 && reply.text.includes('Page not found') ? null : `expected the not-found page, got ${reply.status}`;
+        if (real)
+          return reply.status === 200 && reply.text.includes('Thank you for your order')
+            ? null
+            : `expected the order, got ${reply.status}`;
+        return reply.status === 404 && reply.text.includes('Page not found')
+          ? null
+          : `expected the not-found page, got ${reply.status}`;
       },
     });
   });
@@ -240,11 +351,20 @@ describe('return URLs from Stripe', () => {
     await fuzzEndpoint(fx.context, {
       endpoint: '/account/amazon-pay/complete',
       inputs: 1000,
-      input: fc.record({ ids: sessionIdParam(), extra: extraParams, who: fc.constantFrom('anonymous', 'customer') }),
-      send: ({ ids, extra, who }) => fx.visitors[who as 'anonymous' | 'customer'].clone().request(`/account/amazon-pay/complete${query('session_id', ids, extra)}`),
+      input: fc.record({
+        ids: sessionIdParam(),
+        extra: extraParams,
+        who: fc.constantFrom('anonymous', 'customer'),
+      }),
+      send: ({ ids, extra, who }) =>
+        fx.visitors[who as 'anonymous' | 'customer']
+          .clone()
+          .request(`/account/amazon-pay/complete${query('session_id', ids, extra)}`),
       judge: (reply) => {
         const target = locationPath(reply);
-        return reply.status === 303 && target?.pathname === '/account/amazon-pay' ? null : `expected 303 to /account/amazon-pay, got ${reply.status} ${reply.location}`;
+        return reply.status === 303 && target?.pathname === '/account/amazon-pay'
+          ? null
+          : `expected 303 to /account/amazon-pay, got ${reply.status} ${reply.location}`;
       },
     });
   });
@@ -259,8 +379,24 @@ describe('pages that take ids from the URL', () => {
     const token = fc.oneof(
       { weight: 3, arbitrary: junkText },
       { weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{32}$/) },
-      { weight: 1, arbitrary: fc.nat(31).map((at) => `${fx.history.orderToken.slice(0, at)}${fx.history.orderToken[at] === 'A' ? 'B' : 'A'}${fx.history.orderToken.slice(at + 1)}`) },
-      { weight: 1, arbitrary: fc.constantFrom(fx.history.orderToken.toUpperCase(), fx.history.orderToken.toLowerCase(), `${fx.history.orderToken}x`, ` ${fx.history.orderToken}`) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .nat(31)
+          .map(
+            (at) =>
+              `${fx.history.orderToken.slice(0, at)}${fx.history.orderToken[at] === 'A' ? 'B' : 'A'}${fx.history.orderToken.slice(at + 1)}`,
+          ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          fx.history.orderToken.toUpperCase(),
+          fx.history.orderToken.toLowerCase(),
+          `${fx.history.orderToken}x`,
+          ` ${fx.history.orderToken}`,
+        ),
+      },
       { weight: 1, arbitrary: fc.constant(fx.history.orderToken) },
     );
     await fuzzEndpoint(fx.context, {
@@ -269,7 +405,8 @@ describe('pages that take ids from the URL', () => {
       input: token,
       send: (value) => fx.visitors.anonymous.clone().request(`/orders/${segment(value)}`),
       judge: (reply, value) => {
-        if (value === fx.history.orderToken) return reply.status === 200 ? null : `expected the order, got ${reply.status}`;
+        if (value === fx.history.orderToken)
+          return reply.status === 200 ? null : `expected the order, got ${reply.status}`;
         // 308: Next's own redirect to the canonical path, e.g. for a segment that decodes to '.'.
         return [404, 400, 308].includes(reply.status) ? null : `expected 404, got ${reply.status}`;
       },
@@ -281,7 +418,10 @@ describe('pages that take ids from the URL', () => {
     const slug = fc.oneof(
       { weight: 3, arbitrary: junkText },
       { weight: 2, arbitrary: fc.constantFrom(...fx.slugs).map((real) => real.toUpperCase()) },
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...fx.slugs), junkText).map(([real, junk]) => `${real}${junk}`) },
+      {
+        weight: 2,
+        arbitrary: fc.tuple(fc.constantFrom(...fx.slugs), junkText).map(([real, junk]) => `${real}${junk}`),
+      },
       { weight: 1, arbitrary: fc.constantFrom(...fx.slugs) },
     );
     await fuzzEndpoint(fx.context, {
@@ -290,7 +430,8 @@ describe('pages that take ids from the URL', () => {
       input: slug,
       send: (value) => fx.visitors.anonymous.clone().request(`/products/${segment(value)}`),
       judge: (reply, value) => {
-        if (fx.slugs.includes(value)) return reply.status === 200 ? null : `expected the product, got ${reply.status}`;
+        if (fx.slugs.includes(value))
+          return reply.status === 200 ? null : `expected the product, got ${reply.status}`;
         // 308: Next's own redirect to the canonical path, e.g. for a segment that decodes to '.'.
         return [404, 400, 308].includes(reply.status) ? null : `expected 404, got ${reply.status}`;
       },
@@ -319,7 +460,10 @@ describe('health', () => {
           body: method === 'GET' || method === 'HEAD' ? undefined : body,
         }),
       judge: (reply, { method }) => {
-        if (method === 'GET') return reply.status === 200 && jsonBody(reply)?.status === 'ok' ? null : `expected 200 ok, got ${reply.status}`;
+        if (method === 'GET')
+          return reply.status === 200 && jsonBody(reply)?.status === 'ok'
+            ? null
+            : `expected 200 ok, got ${reply.status}`;
         if (method === 'HEAD') return reply.status === 200 ? null : `expected 200, got ${reply.status}`;
         return reply.status === 405 ? null : `expected 405, got ${reply.status}`;
       },
@@ -329,16 +473,64 @@ describe('health', () => {
 
 describe('better-auth', () => {
   const PATHS = [
-    '/sign-in/email', '/sign-up/email', '/sign-out', '/get-session', '/ok', '/error', '/list-sessions', '/revoke-session',
-    '/revoke-sessions', '/revoke-other-sessions', '/update-user', '/change-password', '/change-email', '/delete-user',
-    '/delete-user/callback', '/request-password-reset', '/reset-password', '/verify-email', '/send-verification-email',
-    '/sign-in/social', '/link-social', '/list-accounts', '/unlink-account', '/refresh-token', '/get-access-token',
-    '/account-info', '/update-session', '/verify-password',
+    '/sign-in/email',
+    '/sign-up/email',
+    '/sign-out',
+    '/get-session',
+    '/ok',
+    '/error',
+    '/list-sessions',
+    '/revoke-session',
+    '/revoke-sessions',
+    '/revoke-other-sessions',
+    '/update-user',
+    '/change-password',
+    '/change-email',
+    '/delete-user',
+    '/delete-user/callback',
+    '/request-password-reset',
+    '/reset-password',
+    '/verify-email',
+    '/send-verification-email',
+    '/sign-in/social',
+    '/link-social',
+    '/list-accounts',
+    '/unlink-account',
+    '/refresh-token',
+    '/get-access-token',
+    '/account-info',
+    '/update-session',
+    '/verify-password',
   ];
   // Bodies that are never a correct sign-up: a password is never 10 to 128 characters, nor a demo password.
-  const password = fc.oneof(fc.string({ maxLength: 9 }), fc.string({ minLength: 129, maxLength: 300 }), anyJson.filter((value) => typeof value !== 'string'));
+  const password = fc.oneof(
+    fc.string({ maxLength: 9 }),
+    fc.string({ minLength: 129, maxLength: 300 }),
+    anyJson.filter((value) => typeof value !== 'string'),
+  );
   const body = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ email: fc.oneof(junkText, fc.emailAddress(), fc.constantFrom(DEMO.customer.email, DEMO.admin.email), anyJson), password, name: fc.oneof(junkText, anyJson), callbackURL: fc.oneof(junkText, fc.constantFrom('http://evil.example', '//evil.example')), token: junkText, newPassword: password, currentPassword: password }, { requiredKeys: [] }).map((value) => JSON.stringify(value)) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record(
+          {
+            email: fc.oneof(
+              junkText,
+              fc.emailAddress(),
+              fc.constantFrom(DEMO.customer.email, DEMO.admin.email),
+              anyJson,
+            ),
+            password,
+            name: fc.oneof(junkText, anyJson),
+            callbackURL: fc.oneof(junkText, fc.constantFrom('http://evil.example', '//evil.example')),
+            token: junkText,
+            newPassword: password,
+            currentPassword: password,
+          },
+          { requiredKeys: [] },
+        )
+        .map((value) => JSON.stringify(value)),
+    },
     { weight: 2, arbitrary: junkText },
     { weight: 1, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: hugeText },
@@ -353,10 +545,20 @@ describe('better-auth', () => {
         { weight: 1, arbitrary: junkText.map((junk) => `/callback/${segment(junk)}`) },
       ),
       method: fc.constantFrom('POST', 'POST', 'GET'),
-      contentType: fc.constantFrom('application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', ''),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        '',
+      ),
       body,
       extra: extraParams,
-      cookie: fc.oneof(fc.constant(''), junkText.map((junk) => `shop.session_token=${encodeURIComponent(junk).slice(0, 2000)}`)),
+      cookie: fc.oneof(
+        fc.constant(''),
+        junkText.map((junk) => `shop.session_token=${encodeURIComponent(junk).slice(0, 2000)}`),
+      ),
       forwardedFor: fc.oneof(fc.ipV4(), fc.ipV6(), junkText.map(headerSafe)),
       origin: fc.constantFrom('self', 'none', 'http://evil.example'),
     });
@@ -387,25 +589,53 @@ describe('admin console', () => {
       return;
     }
     const paths = fx.adminPages.map((page) => page.path.split('?')[0]!);
-    const keys = [...new Set(fx.adminPages.flatMap((page) => [...page.html.matchAll(/name="([a-zA-Z_]+)"/g)].map((match) => match[1]!)))].filter((key) => !key.startsWith('$'));
+    const keys = [
+      ...new Set(
+        fx.adminPages.flatMap((page) =>
+          [...page.html.matchAll(/name="([a-zA-Z_]+)"/g)].map((match) => match[1]!),
+        ),
+      ),
+    ].filter((key) => !key.startsWith('$'));
     // Search text goes into SQL (LIKE patterns, text columns): NUL, wildcards and backslashes get a share of their own.
-    const value = fc.oneof(junkText, unknownId, fc.constantFrom('-1', '0', '1e9', 'NaN', '2026-13-45', '', '\u0000', 'a\u0000b', '%', '_', '\\'));
+    const value = fc.oneof(
+      junkText,
+      unknownId,
+      fc.constantFrom('-1', '0', '1e9', 'NaN', '2026-13-45', '', '\u0000', 'a\u0000b', '%', '_', '\\'),
+    );
     await fuzzEndpoint(fx.context, {
       endpoint: 'admin pages',
       inputs: 50 * new Set(paths).size,
       input: fc.record({
         path: fc.constantFrom(...new Set(paths)),
-        params: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...(keys.length ? keys : ['q'])), fc.constantFrom('cursor', 'page', 'status', 'currency', 'q', 'sort', 'limit')), value), { maxLength: 4 }),
+        params: fc.array(
+          fc.tuple(
+            fc.oneof(
+              fc.constantFrom(...(keys.length ? keys : ['q'])),
+              fc.constantFrom('cursor', 'page', 'status', 'currency', 'q', 'sort', 'limit'),
+            ),
+            value,
+          ),
+          { maxLength: 4 },
+        ),
         who: fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous'),
       }),
-      send: ({ path: page, params, who }) => fx.visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${page}${query('x', [], params)}`),
+      send: ({ path: page, params, who }) =>
+        fx.visitors[who as 'admin' | 'customer' | 'anonymous']
+          .clone()
+          .request(`${page}${query('x', [], params)}`),
       countAs: ({ path: page }) => `admin page ${page.replace(/[0-9a-f-]{36}|\d+/g, ':id')}`,
       judge: (reply, { who }) => {
-        if (who !== 'admin') return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
+        if (who !== 'admin')
+          return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
         // A list page may send junk filters back to its clean address.
         const redirect = reply.status >= 300 && reply.status < 400 ? locationPath(reply) : null;
-        if (redirect) return redirect.pathname.startsWith('/admin') ? null : `redirected out of the admin: ${reply.location}`;
-        return reply.status === 200 || reply.status === 404 || reply.status === 400 ? null : `got ${reply.status}`;
+        if (redirect)
+          return redirect.pathname.startsWith('/admin')
+            ? null
+            : `redirected out of the admin: ${reply.location}`;
+        return reply.status === 200 || reply.status === 404 || reply.status === 400
+          ? null
+          : `got ${reply.status}`;
       },
     });
   });
@@ -422,13 +652,39 @@ describe('admin console', () => {
         endpoint: download,
         inputs: 1000,
         input: fc.record({
-          params: fc.array(fc.tuple(fc.constantFrom('status', 'currency', 'q', 'from', 'to', 'cursor', 'format', 'method', ...NASTY.slice(0, 10)), fc.oneof(junkText, fc.constantFrom('-1', '2026-13-45', 'paid', 'usd', '', '\u0000', 'a\u0000b', '%', '_', '\\'))), { maxLength: 4 }),
+          params: fc.array(
+            fc.tuple(
+              fc.constantFrom(
+                'status',
+                'currency',
+                'q',
+                'from',
+                'to',
+                'cursor',
+                'format',
+                'method',
+                ...NASTY.slice(0, 10),
+              ),
+              fc.oneof(
+                junkText,
+                fc.constantFrom('-1', '2026-13-45', 'paid', 'usd', '', '\u0000', 'a\u0000b', '%', '_', '\\'),
+              ),
+            ),
+            { maxLength: 4 },
+          ),
           who: fc.constantFrom('admin', 'admin', 'admin', 'customer', 'anonymous'),
         }),
-        send: ({ params, who }) => fx.visitors[who as 'admin' | 'customer' | 'anonymous'].clone().request(`${download}${query('x', [], params)}`),
+        send: ({ params, who }) =>
+          fx.visitors[who as 'admin' | 'customer' | 'anonymous']
+            .clone()
+            .request(`${download}${query('x', [], params)}`),
         judge: (reply, { who }) => {
-          if (who !== 'admin') return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
-          if (reply.status === 200) return /csv|text\/plain|octet-stream/.test(reply.contentType) ? null : `a 200 that is not a download: ${reply.contentType}`;
+          if (who !== 'admin')
+            return reply.status === 404 ? null : `expected 404 for ${who}, got ${reply.status}`;
+          if (reply.status === 200)
+            return /csv|text\/plain|octet-stream/.test(reply.contentType)
+              ? null
+              : `a 200 that is not a download: ${reply.contentType}`;
           return reply.status >= 400 && reply.status < 500 ? null : `got ${reply.status}`;
         },
       });
@@ -441,7 +697,8 @@ function routeHandlers(): string[] {
   const found: string[] = [];
   const walk = (dir: string, segments: string[]) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), /^\(.*\)$/.test(entry.name) ? segments : [...segments, entry.name]);
+      if (entry.isDirectory())
+        walk(path.join(dir, entry.name), /^\(.*\)$/.test(entry.name) ? segments : [...segments, entry.name]);
       else if (/^route\.(ts|tsx|js)$/.test(entry.name)) found.push(`/${segments.join('/')}`);
     }
   };
@@ -450,12 +707,23 @@ function routeHandlers(): string[] {
 }
 
 /** The handlers fuzzed above by name; any other is fuzzed generically below. */
-const COVERED = ['/api/webhooks/stripe', '/api/health', '/checkout/complete', '/account/amazon-pay/complete', '/api/auth/[...all]'];
+const COVERED = [
+  '/api/webhooks/stripe',
+  '/api/health',
+  '/checkout/complete',
+  '/account/amazon-pay/complete',
+  '/api/auth/[...all]',
+];
 
 describe('every other route handler in app/', () => {
   it('takes any method, body, query and authorization junk without a 500 or a write', async (t) => {
-    const others = routeHandlers().filter((route) => !COVERED.includes(route) && !adminDownloads(fx.adminPages).some((download) => download === route));
-    t.diagnostic(`route handlers on disk: ${routeHandlers().join(', ')}; fuzzed generically: ${others.join(', ') || 'none'}`);
+    const others = routeHandlers().filter(
+      (route) =>
+        !COVERED.includes(route) && !adminDownloads(fx.adminPages).some((download) => download === route),
+    );
+    t.diagnostic(
+      `route handlers on disk: ${routeHandlers().join(', ')}; fuzzed generically: ${others.join(', ') || 'none'}`,
+    );
     for (const route of others) {
       endpoints.add(route);
       await fuzzEndpoint(fx.context, {
@@ -464,9 +732,18 @@ describe('every other route handler in app/', () => {
         input: fc.record({
           fill: fc.array(junkText, { minLength: 3, maxLength: 3 }),
           method: fc.constantFrom('GET', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH'),
-          body: fc.oneof(junkText, anyJson.map((value) => JSON.stringify(value)), fc.constant('{"slug":"x"}'), fc.constant('{}')),
+          body: fc.oneof(
+            junkText,
+            anyJson.map((value) => JSON.stringify(value)),
+            fc.constant('{"slug":"x"}'),
+            fc.constant('{}'),
+          ),
           contentType: fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', ''),
-          authorization: fc.oneof(fc.constant(''), junkText.map((junk) => `Bearer ${headerSafe(junk)}`), junkText.map(headerSafe)),
+          authorization: fc.oneof(
+            fc.constant(''),
+            junkText.map((junk) => `Bearer ${headerSafe(junk)}`),
+            junkText.map(headerSafe),
+          ),
           extra: extraParams,
           who: fc.constantFrom('anonymous', 'customer', 'admin'),
         }),
@@ -476,16 +753,20 @@ describe('every other route handler in app/', () => {
           const headers: Record<string, string> = {};
           if (contentType) headers['content-type'] = contentType;
           if (authorization) headers.authorization = authorization;
-          return fx.visitors[who as 'anonymous' | 'customer' | 'admin'].clone().request(`${url}${query('x', [], extra)}`, {
-            method,
-            headers,
-            body: method === 'GET' ? undefined : text,
-          });
+          return fx.visitors[who as 'anonymous' | 'customer' | 'admin']
+            .clone()
+            .request(`${url}${query('x', [], extra)}`, {
+              method,
+              headers,
+              body: method === 'GET' ? undefined : text,
+            });
         },
         // A JSON handler that refuses says why: a code in `error`.
         judge: (reply) => {
           if (reply.status < 400 || !reply.contentType.includes('application/json')) return null;
-          return errorCode(reply) || typeof jsonBody(reply)?.error === 'string' ? null : `a JSON refusal without an error code: ${reply.text.slice(0, 100)}`;
+          return errorCode(reply) || typeof jsonBody(reply)?.error === 'string'
+            ? null
+            : `a JSON refusal without an error code: ${reply.text.slice(0, 100)}`;
         },
       });
     }
@@ -494,6 +775,7 @@ describe('every other route handler in app/', () => {
 
 describe('counts', () => {
   it('sent at least 1,000 inputs to every route handler and id-taking page', { skip: SCALE < 1 }, () => {
-    for (const endpoint of endpoints) assert.ok((sent.get(endpoint) ?? 0) >= 1000, `${endpoint}: only ${sent.get(endpoint) ?? 0} inputs`);
+    for (const endpoint of endpoints)
+      assert.ok((sent.get(endpoint) ?? 0) >= 1000, `${endpoint}: only ${sent.get(endpoint) ?? 0} inputs`);
   });
 });

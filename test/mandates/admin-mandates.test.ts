@@ -21,7 +21,9 @@ const db = () => stack.database.prisma;
 describe('mandate list', () => {
   it('walks newest first in keyset pages, ties broken by id, forward and back, with the status filter', async () => {
     const userId = randomUUID().replaceAll('-', '');
-    await db().user.create({ data: { id: userId, email: `lister.${userId.slice(0, 8)}@example.com`, name: 'Lister' } });
+    await db().user.create({
+      data: { id: userId, email: `lister.${userId.slice(0, 8)}@example.com`, name: 'Lister' },
+    });
     // Seven mandates; the middle three share one createdAt, so only the id orders them.
     const base = Date.parse('2030-01-01T00:00:00Z');
     const times = [0, 1, 2, 2, 2, 3, 4].map((minute) => new Date(base + minute * 60_000));
@@ -30,8 +32,14 @@ describe('mandate list', () => {
       times.map((createdAt, index) =>
         db().mandate.create({
           data: {
-            userId, status: statuses[index], frequency: 'per_order', termsVersion: '2026-11-v1', termsSha256: '0'.repeat(64),
-            acceptedAt: createdAt, stripeCustomerId: 'cus_lister', createdAt,
+            userId,
+            status: statuses[index],
+            frequency: 'per_order',
+            termsVersion: '2026-11-v1',
+            termsSha256: '0'.repeat(64),
+            acceptedAt: createdAt,
+            stripeCustomerId: 'cus_lister',
+            createdAt,
           },
         }),
       ),
@@ -50,23 +58,39 @@ describe('mandate list', () => {
       query = admin.parseMandateListQuery({ after: page.next });
     }
     assert.deepEqual(pages.flat(), expected);
-    assert.deepEqual(pages.map((page) => page.length), [3, 3, 1]);
+    assert.deepEqual(
+      pages.map((page) => page.length),
+      [3, 3, 1],
+    );
 
     // Back from the last page: the same pages in the same order.
     const last = await admin.listAdminMandates(query, 3);
     const middle = await admin.listAdminMandates(admin.parseMandateListQuery({ before: last.previous! }), 3);
-    assert.deepEqual(middle.rows.map((row) => row.id), pages[1]);
+    assert.deepEqual(
+      middle.rows.map((row) => row.id),
+      pages[1],
+    );
     const first = await admin.listAdminMandates(admin.parseMandateListQuery({ before: middle.previous! }), 3);
-    assert.deepEqual(first.rows.map((row) => row.id), pages[0]);
+    assert.deepEqual(
+      first.rows.map((row) => row.id),
+      pages[0],
+    );
     assert.equal(first.previous, null);
 
     const revoked = await admin.listAdminMandates(admin.parseMandateListQuery({ status: 'revoked' }), 3);
-    assert.deepEqual(revoked.rows.map((row) => row.id), expected.filter((id) => created.find((m) => m.id === id)!.status === 'revoked'));
+    assert.deepEqual(
+      revoked.rows.map((row) => row.id),
+      expected.filter((id) => created.find((m) => m.id === id)!.status === 'revoked'),
+    );
     assert.ok(revoked.rows.every((row) => row.email.startsWith('lister.')));
   });
 
   it('ignores a status or cursor that does not parse', () => {
-    assert.deepEqual(admin.parseMandateListQuery({ status: 'bogus', after: 'not-a-cursor' }), { status: undefined, after: null, before: null });
+    assert.deepEqual(admin.parseMandateListQuery({ status: 'bogus', after: 'not-a-cursor' }), {
+      status: undefined,
+      after: null,
+      before: null,
+    });
     assert.deepEqual(admin.parseChargeListQuery({ status: ['failed', 'succeeded'] }).status, 'failed');
   });
 });
@@ -75,10 +99,13 @@ describe('charge form', () => {
   const ids = { mandateId: randomUUID(), requestId: randomUUID() };
 
   it('reads the amount in the currency’s major units', () => {
-    assert.deepEqual(admin.parseChargeForm({ ...ids, amount: '25.00', currency: 'usd', description: ' Shirt ' }), {
-      ok: true,
-      data: { ...ids, amount: 2500, currency: 'usd', description: 'Shirt' },
-    });
+    assert.deepEqual(
+      admin.parseChargeForm({ ...ids, amount: '25.00', currency: 'usd', description: ' Shirt ' }),
+      {
+        ok: true,
+        data: { ...ids, amount: 2500, currency: 'usd', description: 'Shirt' },
+      },
+    );
     const yen = admin.parseChargeForm({ ...ids, amount: '2500', currency: 'jpy', description: 'Tea' });
     assert.equal(yen.ok && yen.data.amount, 2500);
   });
@@ -102,9 +129,20 @@ describe('charge form', () => {
     }
     const cad = admin.parseChargeForm({ ...ids, amount: '10.00', currency: 'cad', description: 'x' });
     assert.match(cad.ok ? '' : (cad.fieldErrors.currency ?? ''), /shop’s currencies/);
-    const long = admin.parseChargeForm({ ...ids, amount: '10.00', currency: 'usd', description: 'x'.repeat(201) });
+    const long = admin.parseChargeForm({
+      ...ids,
+      amount: '10.00',
+      currency: 'usd',
+      description: 'x'.repeat(201),
+    });
     assert.equal(long.ok ? '' : long.fieldErrors.description, 'Use at most 200 characters.');
-    const forged = admin.parseChargeForm({ ...ids, requestId: 'again', amount: '10.00', currency: 'usd', description: 'x' });
+    const forged = admin.parseChargeForm({
+      ...ids,
+      requestId: 'again',
+      amount: '10.00',
+      currency: 'usd',
+      description: 'x',
+    });
     assert.equal(!forged.ok && forged.tampered, true);
   });
 });

@@ -31,15 +31,28 @@ async function activeMandate(label: string) {
 describe('a charge Stripe refuses outright', () => {
   it('is failed with Stripe’s code, not pending, and a resubmit answers the same without calling again', async () => {
     const { user, mandate } = await activeMandate('too-small');
-    const input = { chargeId: randomUUID(), mandateId: mandate.id, amount: 10, currency: 'usd', description: 'Ten cents', adminUserId: user.id };
+    const input = {
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 10,
+      currency: 'usd',
+      description: 'Ten cents',
+      adminUserId: user.id,
+    };
     const result = await charges.chargeMandate(input);
     assert.deepEqual(result.ok && [result.status, result.errorCode], ['failed', 'amount_too_small']);
 
-    const charge = await db().offSessionCharge.findUniqueOrThrow({ where: { id: input.chargeId }, include: { order: true } });
+    const charge = await db().offSessionCharge.findUniqueOrThrow({
+      where: { id: input.chargeId },
+      include: { order: true },
+    });
     assert.equal(charge.status, 'failed');
     assert.equal(charge.errorCode, 'amount_too_small');
     assert.equal(charge.order.status, 'payment_failed');
-    assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'charge_failed' } }), 1);
+    assert.equal(
+      await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'charge_failed' } }),
+      1,
+    );
 
     const again = await charges.chargeMandate(input);
     assert.deepEqual(again, result);
@@ -52,7 +65,12 @@ describe('a charge Stripe refuses outright', () => {
     try {
       await stripe.paymentMethods.detach(mandate.stripePaymentMethodId!);
       const result = await charges.chargeMandate({
-        chargeId: randomUUID(), mandateId: mandate.id, amount: 2500, currency: 'usd', description: 'Pre-order balance', adminUserId: user.id,
+        chargeId: randomUUID(),
+        mandateId: mandate.id,
+        amount: 2500,
+        currency: 'usd',
+        description: 'Pre-order balance',
+        adminUserId: user.id,
       });
       assert.ok(result.ok);
       assert.equal(result.status, 'failed');

@@ -68,7 +68,13 @@ describe('agreement', () => {
 
   it('refuses outdated terms without writing anything', async () => {
     const user = await newUser(stack, 'outdated');
-    const result = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: '2020-01-v0', ipAddress: null, userAgent: null });
+    const result = await mandates.startMandateSetup({
+      user,
+      frequency: 'per_order',
+      termsVersion: '2020-01-v0',
+      ipAddress: null,
+      userAgent: null,
+    });
     assert.equal(result.ok, false);
     assert.equal(await db().mandate.count({ where: { userId: user.id } }), 0);
   });
@@ -92,7 +98,13 @@ describe('setup webhooks', () => {
 
   it('a setup that fails marks the agreement failed', async () => {
     const user = await newUser(stack, 'failing');
-    const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
+    const started = await mandates.startMandateSetup({
+      user,
+      frequency: 'per_order',
+      termsVersion: terms.CURRENT_TERMS_VERSION,
+      ipAddress: null,
+      userAgent: null,
+    });
     assert.ok(started.ok);
     const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
     await stack.control.failSetup(pending.stripeCheckoutSessionId!, 'payment_method_provider_decline');
@@ -105,31 +117,48 @@ describe('setup webhooks', () => {
     // No deliveries meanwhile: this test plays the webhook's part itself, at the moment it chooses.
     await stack.withoutDeliveries(async () => {
       const user = await newUser(stack, 'racing');
-      const started = await mandates.startMandateSetup({ user, frequency: 'per_order', termsVersion: terms.CURRENT_TERMS_VERSION, ipAddress: null, userAgent: null });
+      const started = await mandates.startMandateSetup({
+        user,
+        frequency: 'per_order',
+        termsVersion: terms.CURRENT_TERMS_VERSION,
+        ipAddress: null,
+        userAgent: null,
+      });
       assert.ok(started.ok);
-      const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+      const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({
+        where: { id: started.mandateId },
+      });
       await stack.control.completeCheckoutSession(sessionId!, { method: 'amazon_pay' });
       const snapshot = await mandates.loadSetupSnapshotFromSession(sessionId!);
       assert.ok(snapshot);
-      assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } })).status, 'pending');
+      assert.equal(
+        (await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } })).status,
+        'pending',
+      );
 
       let returned: ReturnType<typeof mandates.completeMandateSetup> | undefined;
-      await db().$transaction(async (tx) => {
-        // The webhook's transaction holds the row: the return page reads 'pending', then its update waits.
-        await tx.$queryRaw`SELECT id FROM "Mandate" WHERE id = ${started.mandateId}::uuid FOR UPDATE`;
-        returned = mandates.completeMandateSetup(sessionId!);
-        const deadline = Date.now() + 10_000;
-        for (;;) {
-          const [{ waiting }] = await db().$queryRaw<[{ waiting: number }]>`
+      await db().$transaction(
+        async (tx) => {
+          // The webhook's transaction holds the row: the return page reads 'pending', then its update waits.
+          await tx.$queryRaw`SELECT id FROM "Mandate" WHERE id = ${started.mandateId}::uuid FOR UPDATE`;
+          returned = mandates.completeMandateSetup(sessionId!);
+          const deadline = Date.now() + 10_000;
+          for (;;) {
+            const [{ waiting }] = await db().$queryRaw<[{ waiting: number }]>`
             SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%"Mandate"%'`;
-          if (waiting > 0) break;
-          assert.ok(Date.now() < deadline, 'the return page never waited on the row');
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        await mandates.applySetupSnapshot(tx, snapshot, 'webhook');
-      }, { timeout: 15_000 });
+            if (waiting > 0) break;
+            assert.ok(Date.now() < deadline, 'the return page never waited on the row');
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+          await mandates.applySetupSnapshot(tx, snapshot, 'webhook');
+        },
+        { timeout: 15_000 },
+      );
       assert.deepEqual(await returned, { status: 'active', changed: false });
-      assert.equal(await db().mandateEvent.count({ where: { mandateId: started.mandateId, type: 'active' } }), 1);
+      assert.equal(
+        await db().mandateEvent.count({ where: { mandateId: started.mandateId, type: 'active' } }),
+        1,
+      );
     });
   });
 });
@@ -164,17 +193,30 @@ describe('off-session charges', () => {
     const user = await newUser(stack, 'charged');
     const mandate = await savedMandate(stack, user);
     const chargeId = randomUUID();
-    const input = { chargeId, mandateId: mandate.id, amount: 2500, currency: 'usd', description: 'Made-to-order linen shirt', adminUserId: user.id };
+    const input = {
+      chargeId,
+      mandateId: mandate.id,
+      amount: 2500,
+      currency: 'usd',
+      description: 'Made-to-order linen shirt',
+      adminUserId: user.id,
+    };
     const [first, second] = await Promise.all([charges.chargeMandate(input), charges.chargeMandate(input)]);
     assert.ok(first.ok && second.ok);
     await stack.control.flushWebhooks();
-    const charge = await db().offSessionCharge.findUniqueOrThrow({ where: { id: chargeId }, include: { order: true } });
+    const charge = await db().offSessionCharge.findUniqueOrThrow({
+      where: { id: chargeId },
+      include: { order: true },
+    });
     assert.equal(charge.status, 'succeeded');
     assert.equal(charge.order.status, 'paid');
     assert.equal(charge.order.userId, user.id);
     assert.equal(charge.order.totalAmount, 2500);
     const intents = await stripe.paymentIntents.list({ customer: mandate.stripeCustomerId });
-    assert.equal(intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId).length, 1);
+    assert.equal(
+      intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId).length,
+      1,
+    );
   });
 
   it('records a decline with its code, and Pay now settles the same order', async () => {
@@ -182,13 +224,21 @@ describe('off-session charges', () => {
     const mandate = await savedMandate(stack, user);
     await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'authentication_required');
     const result = await charges.chargeMandate({
-      chargeId: randomUUID(), mandateId: mandate.id, amount: 1800, currency: 'usd', description: 'Pre-order balance', adminUserId: user.id,
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 1800,
+      currency: 'usd',
+      description: 'Pre-order balance',
+      adminUserId: user.id,
     });
     assert.ok(result.ok);
     assert.equal(result.ok && result.status, 'failed');
     assert.equal(result.ok && result.errorCode, 'authentication_required');
     await stack.control.flushWebhooks();
-    const failed = await db().offSessionCharge.findUniqueOrThrow({ where: { id: result.ok ? result.chargeId : '' }, include: { order: true } });
+    const failed = await db().offSessionCharge.findUniqueOrThrow({
+      where: { id: result.ok ? result.chargeId : '' },
+      include: { order: true },
+    });
     assert.equal(failed.order.status, 'payment_failed');
 
     const stranger = await newUser(stack, 'not-mine');
@@ -206,13 +256,23 @@ describe('off-session charges', () => {
     const user = await newUser(stack, 'refused');
     const mandate = await savedMandate(stack, user);
     const wrongCurrency = await charges.chargeMandate({
-      chargeId: randomUUID(), mandateId: mandate.id, amount: 1000, currency: 'cad', description: 'x', adminUserId: user.id,
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 1000,
+      currency: 'cad',
+      description: 'x',
+      adminUserId: user.id,
     });
     assert.equal(wrongCurrency.ok, false);
     await mandates.revokeMandate(user.id, mandate.id);
     const before = await db().offSessionCharge.count();
     const revoked = await charges.chargeMandate({
-      chargeId: randomUUID(), mandateId: mandate.id, amount: 1000, currency: 'usd', description: 'x', adminUserId: user.id,
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 1000,
+      currency: 'usd',
+      description: 'x',
+      adminUserId: user.id,
     });
     assert.equal(revoked.ok, false);
     assert.match(revoked.ok ? '' : revoked.message, /revoked/);

@@ -27,10 +27,14 @@ async function newDataDir(): Promise<string> {
 /** Starts the stand-in dev process and resolves with it and its database URL once ready. */
 function hold(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
   // One process (node with tsx's loader), not the tsx wrapper: signals must reach the process holding postgres.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hold-embedded-postgres.ts', dataDir, String(port)], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/hold-embedded-postgres.ts', dataDir, String(port)],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -38,11 +42,14 @@ function hold(dataDir: string, port: number): Promise<{ child: ChildProcess; url
       const match = /READY (\S+)/.exec(output);
       if (match) resolve({ child, url: match[1]! });
     });
-    child.on('exit', (code) => reject(new Error(`the database process exited with ${code} before it was ready`)));
+    child.on('exit', (code) =>
+      reject(new Error(`the database process exited with ${code} before it was ready`)),
+    );
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', () => resolve())));
 
 function postmasterPid(dataDir: string): number | null {
   const file = path.join(dataDir, 'postmaster.pid');
@@ -95,7 +102,10 @@ describe('embedded PostgreSQL for npm run dev', () => {
     const orphan = postmasterPid(dataDir);
     killed.child.kill('SIGKILL');
     await exited(killed.child);
-    assert.ok(orphan && alive(orphan), 'SIGKILL leaves postgres running (what the next start must cope with)');
+    assert.ok(
+      orphan && alive(orphan),
+      'SIGKILL leaves postgres running (what the next start must cope with)',
+    );
 
     const next = await hold(dataDir, port);
     assert.equal(alive(orphan), false, 'the orphan was stopped');

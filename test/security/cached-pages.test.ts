@@ -27,10 +27,14 @@ const { buildCustomRoute } = require('next/dist/lib/build-custom-route.js') as {
   buildCustomRoute(type: 'header', route: { source: string; headers: unknown[] }): { regex: string };
 };
 
-const proxyMatchers = getMiddlewareMatchers(proxyConfig.matcher, nextConfig).map((matcher) => new RegExp(matcher.regexp));
+const proxyMatchers = getMiddlewareMatchers(proxyConfig.matcher, nextConfig).map(
+  (matcher) => new RegExp(matcher.regexp),
+);
 const proxyRuns = (path: string) => proxyMatchers.some((regexp) => regexp.test(path));
 
-const headerRoutes = CACHED_PAGE_SOURCES.map((source) => new RegExp(buildCustomRoute('header', { source, headers: [] }).regex));
+const headerRoutes = CACHED_PAGE_SOURCES.map(
+  (source) => new RegExp(buildCustomRoute('header', { source, headers: [] }).regex),
+);
 const cachedPolicy = (path: string) => headerRoutes.some((regexp) => regexp.test(path));
 const apiRoute = new RegExp(buildCustomRoute('header', { source: API_SOURCE, headers: [] }).regex);
 
@@ -69,7 +73,8 @@ describe('cached catalog pages', () => {
       assert.equal(apiRoute.test(path), true, `handler policy for ${path}`);
       assert.equal(cachedPolicy(path), false, `no page policy for ${path}`);
     }
-    for (const path of [...CACHED, ...NONCE_PAGES]) assert.equal(apiRoute.test(path), false, `no handler policy for ${path}`);
+    for (const path of [...CACHED, ...NONCE_PAGES])
+      assert.equal(apiRoute.test(path), false, `no handler policy for ${path}`);
     for (const path of ['/_next/static/chunks/app.js', '/favicon.ico']) {
       assert.equal(proxyRuns(path), false, path);
       assert.equal(cachedPolicy(path), false, path);
@@ -81,7 +86,10 @@ describe('cached catalog pages', () => {
     for (const source of CACHED_PAGE_SOURCES) {
       const entry = headers.find((route) => route.source === source);
       assert.ok(entry, `headers() has ${source}`);
-      assert.deepEqual(entry.headers, cachedPageHeaders({ production: process.env.NODE_ENV === 'production' }));
+      assert.deepEqual(
+        entry.headers,
+        cachedPageHeaders({ production: process.env.NODE_ENV === 'production' }),
+      );
     }
     const api = headers.find((route) => route.source === API_SOURCE);
     assert.deepEqual(api?.headers, apiHeaders({ production: process.env.NODE_ENV === 'production' }));
@@ -106,9 +114,15 @@ describe('cached catalog pages', () => {
     assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
     for (const values of directives.values()) {
       assert.ok(!values.includes("'unsafe-eval'"), 'no eval in production');
-      assert.ok(!values.some((value) => value.startsWith("'nonce-") || value.startsWith("'sha")), 'nothing that voids unsafe-inline');
+      assert.ok(
+        !values.some((value) => value.startsWith("'nonce-") || value.startsWith("'sha")),
+        'nothing that voids unsafe-inline',
+      );
     }
-    assert.match(cachedPageContentSecurityPolicy({ development: true }), /script-src 'self' 'unsafe-inline' 'unsafe-eval'/);
+    assert.match(
+      cachedPageContentSecurityPolicy({ development: true }),
+      /script-src 'self' 'unsafe-inline' 'unsafe-eval'/,
+    );
   });
 
   it('HSTS in production builds only', () => {
@@ -116,6 +130,9 @@ describe('cached catalog pages', () => {
       cachedPageHeaders({ production: true }).find((header) => header.key === 'Strict-Transport-Security'),
       { key: 'Strict-Transport-Security', value: HSTS_VALUE },
     );
-    assert.equal(cachedPageHeaders({ production: false }).find((header) => header.key === 'Strict-Transport-Security'), undefined);
+    assert.equal(
+      cachedPageHeaders({ production: false }).find((header) => header.key === 'Strict-Transport-Security'),
+      undefined,
+    );
   });
 });

@@ -49,12 +49,17 @@ function serverVariables(): string[] {
 
 function distinctiveEnv(names: string[]): Record<string, string> {
   const values = Object.fromEntries(
-    names.map((name) => [name, FORMATTED_VALUES[name] ?? `bundlescan-${name.toLowerCase().replace(/_/g, '-')}-5e1f0c9a7d2b8e43`]),
+    names.map((name) => [
+      name,
+      FORMATTED_VALUES[name] ?? `bundlescan-${name.toLowerCase().replace(/_/g, '-')}-5e1f0c9a7d2b8e43`,
+    ]),
   );
   try {
     parseEnv(values);
   } catch (error) {
-    assert.fail(`Give each variable below a distinctive valid value in FORMATTED_VALUES:\n${(error as Error).message}`);
+    assert.fail(
+      `Give each variable below a distinctive valid value in FORMATTED_VALUES:\n${(error as Error).message}`,
+    );
   }
   return values;
 }
@@ -84,7 +89,8 @@ async function scan(dir: string, search: string[]): Promise<string[]> {
   const hits: string[] = [];
   for (const file of await filesUnder(dir)) {
     const bytes = await readFile(file);
-    for (const needle of search) if (bytes.includes(needle)) hits.push(`${path.relative(dir, file)}: ${needle}`);
+    for (const needle of search)
+      if (bytes.includes(needle)) hits.push(`${path.relative(dir, file)}: ${needle}`);
   }
   return hits;
 }
@@ -112,7 +118,9 @@ function compile(env: Record<string, string>): Promise<void> {
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build exited with ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -130,18 +138,28 @@ describe('client bundles', () => {
 
   it('reads every variable lib/env.ts validates', () => {
     const names = serverVariables();
-    for (const name of ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'COOKIE_SECRET', 'BETTER_AUTH_SECRET']) {
+    for (const name of [
+      'DATABASE_URL',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'COOKIE_SECRET',
+      'BETTER_AUTH_SECRET',
+    ]) {
       assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
     }
   });
 
-  it('hold no server secret and nothing shaped like a Stripe secret key', { timeout: 10 * 60_000 }, async () => {
-    const env = distinctiveEnv(serverVariables());
-    await rm(path.join(ROOT, DIST_DIR), { recursive: true, force: true });
-    await compile(env);
-    const staticDir = path.join(ROOT, DIST_DIR, 'static');
-    const scripts = (await filesUnder(staticDir)).filter((file) => file.endsWith('.js'));
-    assert.ok(scripts.length > 5, `client bundles were written to ${staticDir}`);
-    assert.deepEqual(await scan(staticDir, needles(env)), []);
-  });
+  it(
+    'hold no server secret and nothing shaped like a Stripe secret key',
+    { timeout: 10 * 60_000 },
+    async () => {
+      const env = distinctiveEnv(serverVariables());
+      await rm(path.join(ROOT, DIST_DIR), { recursive: true, force: true });
+      await compile(env);
+      const staticDir = path.join(ROOT, DIST_DIR, 'static');
+      const scripts = (await filesUnder(staticDir)).filter((file) => file.endsWith('.js'));
+      assert.ok(scripts.length > 5, `client bundles were written to ${staticDir}`);
+      assert.deepEqual(await scan(staticDir, needles(env)), []);
+    },
+  );
 });

@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import { clientAddressKey, clientInfo } from '../../lib/client-info.ts';
 
 const request = (forwardedFor?: string, userAgent?: string) =>
-  new Headers({ ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }), ...(userAgent ? { 'user-agent': userAgent } : {}) });
+  new Headers({
+    ...(forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }),
+    ...(userAgent ? { 'user-agent': userAgent } : {}),
+  });
 
 const NO_PROXIES: string[] = [];
 const PROXIES = ['198.51.100.0/24', '2001:db8:ffff::7'];
@@ -15,10 +18,19 @@ describe('client address', () => {
   it('takes a single address as it is; the evidence keeps an IPv6 one whole, the limits count its /64', () => {
     assert.equal(clientInfo(request('203.0.113.9'), NO_PROXIES).ip, '203.0.113.9');
     assert.equal(clientAddressKey(request('203.0.113.9'), NO_PROXIES), '203.0.113.9');
-    assert.equal(clientInfo(request('2001:db8:1:2::5'), NO_PROXIES).ip, '2001:0db8:0001:0002:0000:0000:0000:0005');
+    assert.equal(
+      clientInfo(request('2001:db8:1:2::5'), NO_PROXIES).ip,
+      '2001:0db8:0001:0002:0000:0000:0000:0005',
+    );
     // Another address in the same /64 is the same customer for the limits.
-    assert.equal(clientAddressKey(request('2001:db8:1:2::5'), NO_PROXIES), clientAddressKey(request('2001:db8:1:2:ffff::9'), NO_PROXIES));
-    assert.notEqual(clientAddressKey(request('2001:db8:1:2::5'), NO_PROXIES), clientAddressKey(request('2001:db8:1:3::5'), NO_PROXIES));
+    assert.equal(
+      clientAddressKey(request('2001:db8:1:2::5'), NO_PROXIES),
+      clientAddressKey(request('2001:db8:1:2:ffff::9'), NO_PROXIES),
+    );
+    assert.notEqual(
+      clientAddressKey(request('2001:db8:1:2::5'), NO_PROXIES),
+      clientAddressKey(request('2001:db8:1:3::5'), NO_PROXIES),
+    );
   });
 
   it('does not take the client’s word: without trusted proxies a chain names nobody', () => {

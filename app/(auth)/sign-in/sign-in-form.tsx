@@ -9,8 +9,21 @@ export function SignInForm({ next }: { next: string }) {
   return (
     <form action={formAction} className="auth-form" noValidate>
       <input type="hidden" name="next" value={next} />
-      <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} />
-      <Field name="password" label="Password" type="password" autoComplete="current-password" error={state.fieldErrors?.password} />
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={state.fieldErrors?.password}
+      />
       {state.error && (
         <p className="field-error" role="alert">
           {state.error}

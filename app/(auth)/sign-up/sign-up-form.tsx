@@ -9,8 +9,22 @@ export function SignUpForm({ next }: { next: string }) {
   return (
     <form action={formAction} className="auth-form" noValidate>
       <input type="hidden" name="next" value={next} />
-      <Field name="name" label="Name" type="text" autoComplete="name" defaultValue={state.values?.name} error={state.fieldErrors?.name} />
-      <Field name="email" label="Email" type="email" autoComplete="email" defaultValue={state.values?.email} error={state.fieldErrors?.email} />
+      <Field
+        name="name"
+        label="Name"
+        type="text"
+        autoComplete="name"
+        defaultValue={state.values?.name}
+        error={state.fieldErrors?.name}
+      />
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email}
+      />
       <Field
         name="password"
         label="Password"

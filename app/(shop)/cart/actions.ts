@@ -16,10 +16,14 @@ export async function updateQuantityAction(_previous: CartLineState, form: FormD
   const parsed = updateInput.safeParse({ productId: form.get('productId'), quantity: quantityText });
   if (!parsed.success) {
     const errors = z.flattenError(parsed.error).fieldErrors;
-    return { error: errors.quantity?.[0] ?? errors.productId?.[0] ?? 'Could not update this line.', quantity: quantityText };
+    return {
+      error: errors.quantity?.[0] ?? errors.productId?.[0] ?? 'Could not update this line.',
+      quantity: quantityText,
+    };
   }
   const cartId = await readCartId();
-  const updated = cartId !== null && (await setLineQuantity(cartId, parsed.data.productId, parsed.data.quantity));
+  const updated =
+    cartId !== null && (await setLineQuantity(cartId, parsed.data.productId, parsed.data.quantity));
   refresh();
   // Removed in another tab, or an id that was never in this cart: say so rather than pretend it worked.
   return updated ? {} : { error: 'This item is no longer in your cart.', quantity: quantityText };

@@ -14,7 +14,11 @@ export function CartBadge() {
     <Link href="/cart" className="cart-link" data-testid="cart-link">
       Cart
       {cartItems !== null && (
-        <span className="badge" data-testid="cart-count" aria-label={`${cartItems} ${cartItems === 1 ? 'item' : 'items'} in cart`}>
+        <span
+          className="badge"
+          data-testid="cart-count"
+          aria-label={`${cartItems} ${cartItems === 1 ? 'item' : 'items'} in cart`}
+        >
           {cartItems}
         </span>
       )}

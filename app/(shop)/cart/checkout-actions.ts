@@ -34,7 +34,9 @@ export async function checkoutAction(_previous: CheckoutState, form: FormData): 
       stripeCustomerId = await ensureStripeCustomer(user);
     } catch (error) {
       console.error('[checkout] could not get the Stripe Customer:', error);
-      return { error: 'We could not reach the payment service. Nothing was charged. Please try again in a moment.' };
+      return {
+        error: 'We could not reach the payment service. Nothing was charged. Please try again in a moment.',
+      };
     }
   }
   const result = await startCheckout({

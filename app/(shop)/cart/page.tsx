@@ -36,7 +36,8 @@ export default async function CartPage({ searchParams }: Props) {
         <>
           {cart.groups.length > 1 && (
             <p className="notice">
-              Your cart holds items priced in {cart.groups.length} currencies. Each currency is paid separately.
+              Your cart holds items priced in {cart.groups.length} currencies. Each currency is paid
+              separately.
             </p>
           )}
           {cart.groups.map((group) => (
@@ -49,12 +50,17 @@ export default async function CartPage({ searchParams }: Props) {
               <h2 id={`group-${group.currency}`}>Items in {group.currency.toUpperCase()}</h2>
               <ul className="cart-lines">
                 {group.lines.map((line) => (
-                  <li key={line.product.id} className="cart-line" data-testid={`cart-line-${line.product.slug}`}>
+                  <li
+                    key={line.product.id}
+                    className="cart-line"
+                    data-testid={`cart-line-${line.product.slug}`}
+                  >
                     <ProductImage src={line.product.image} alt="" width={72} height={72} />
                     <div className="cart-line-body">
                       <Link href={`/products/${line.product.slug}`}>{line.product.name}</Link>
                       <span className="muted">
-                        {formatMoney({ amount: line.product.unitAmount, currency: line.product.currency })} each
+                        {formatMoney({ amount: line.product.unitAmount, currency: line.product.currency })}{' '}
+                        each
                       </span>
                       <CartLineForm
                         productId={line.product.id}

@@ -11,14 +11,27 @@ import { PayNowButton, RevokeButton } from './row-actions';
 
 export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
 
-const MANDATE_STATUS_LABELS = { pending: 'Waiting for Amazon Pay', active: 'Active', failed: 'Not saved', revoked: 'Revoked' } as const;
-const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const MANDATE_STATUS_LABELS = {
+  pending: 'Waiting for Amazon Pay',
+  active: 'Active',
+  failed: 'Not saved',
+  revoked: 'Revoked',
+} as const;
+const dateFormat = new Intl.DateTimeFormat('en-US', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
 
 type Props = { searchParams: Promise<{ saved?: string; setup?: string; pay_now?: string }> };
 
 export default async function AmazonPayPage({ searchParams }: Props) {
   const user = await requireUser('/account/amazon-pay');
-  const [mandates, charges, query] = await Promise.all([listMandatesForUser(user.id), listAccountCharges(user.id), searchParams]);
+  const [mandates, charges, query] = await Promise.all([
+    listMandatesForUser(user.id),
+    listAccountCharges(user.id),
+    searchParams,
+  ]);
   const terms = termsText(CURRENT_TERMS_VERSION, termsValues());
   const agreements = mandates.filter((mandate) => mandate.status !== 'pending');
 
@@ -56,7 +69,9 @@ export default async function AmazonPayPage({ searchParams }: Props) {
           </thead>
           <tbody>
             {agreements.map((mandate) => {
-              const method = mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : '—';
+              const method = mandate.paymentMethodType
+                ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType]
+                : '—';
               return (
                 <tr key={mandate.id} data-testid="mandate-row" data-status={mandate.status}>
                   <td>{method}</td>
@@ -64,7 +79,14 @@ export default async function AmazonPayPage({ searchParams }: Props) {
                   <td>{mandate.frequency === 'monthly' ? 'Monthly' : 'Per order'}</td>
                   <td>{dateFormat.format(mandate.acceptedAt)}</td>
                   <td>{mandate.termsVersion}</td>
-                  <td>{mandate.status === 'active' && <RevokeButton mandateId={mandate.id} label={`${method} saved ${dateFormat.format(mandate.acceptedAt)}`} />}</td>
+                  <td>
+                    {mandate.status === 'active' && (
+                      <RevokeButton
+                        mandateId={mandate.id}
+                        label={`${method} saved ${dateFormat.format(mandate.acceptedAt)}`}
+                      />
+                    )}
+                  </td>
                 </tr>
               );
             })}
@@ -105,7 +127,8 @@ export default async function AmazonPayPage({ searchParams }: Props) {
                     <td data-testid="charge-status">
                       {needsPaying ? (
                         <>
-                          <span>Payment failed</span> <PayNowButton chargeId={charge.id} label={`${charge.description}, ${amount}`} />
+                          <span>Payment failed</span>{' '}
+                          <PayNowButton chargeId={charge.id} label={`${charge.description}, ${amount}`} />
                         </>
                       ) : (
                         ORDER_STATUS_LABELS[charge.orderStatus as OrderStatus]
@@ -122,10 +145,17 @@ export default async function AmazonPayPage({ searchParams }: Props) {
 
       <h2>Save a payment method</h2>
       <p>
-        Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay (or enter a
-        card) and come back here.
+        Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay (or
+        enter a card) and come back here.
       </p>
-      <div className="terms" data-testid="mandate-terms" data-terms-version={CURRENT_TERMS_VERSION} tabIndex={0} role="region" aria-label="Terms of the agreement">
+      <div
+        className="terms"
+        data-testid="mandate-terms"
+        data-terms-version={CURRENT_TERMS_VERSION}
+        tabIndex={0}
+        role="region"
+        aria-label="Terms of the agreement"
+      >
         {terms}
       </div>
       <SaveAmazonPayForm

@@ -17,7 +17,12 @@ export function SaveAmazonPayForm({ termsVersion, frequencies }: Props) {
         <legend>How often may we charge it?</legend>
         {frequencies.map((frequency) => (
           <label key={frequency.value} className="choice">
-            <input type="radio" name="frequency" value={frequency.value} defaultChecked={state.frequency === frequency.value} />
+            <input
+              type="radio"
+              name="frequency"
+              value={frequency.value}
+              defaultChecked={state.frequency === frequency.value}
+            />
             {frequency.label}
           </label>
         ))}

@@ -1,6 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { CHARGE_STATUS_LABELS, CHARGE_STATUSES, listAdminCharges, parseChargeListQuery } from '@/lib/admin-mandates';
+import {
+  CHARGE_STATUS_LABELS,
+  CHARGE_STATUSES,
+  listAdminCharges,
+  parseChargeListQuery,
+} from '@/lib/admin-mandates';
 import { requireAdmin } from '@/lib/auth';
 import { formatMoney } from '@/lib/money';
 import { ORDER_STATUS_LABELS } from '@/lib/order-status';
@@ -20,10 +25,22 @@ export default async function AdminChargesPage({ searchParams }: Props) {
   return (
     <section aria-labelledby="charges-heading">
       <h1 id="charges-heading">Off-session charges</h1>
-      <p className="muted">Charges made on customers’ saved payment methods while they were away, newest first.</p>
-      <StatusFilter path={path} label="Filter by outcome" current={query.status} statuses={CHARGE_STATUSES} labels={CHARGE_STATUS_LABELS} />
+      <p className="muted">
+        Charges made on customers’ saved payment methods while they were away, newest first.
+      </p>
+      <StatusFilter
+        path={path}
+        label="Filter by outcome"
+        current={query.status}
+        statuses={CHARGE_STATUSES}
+        labels={CHARGE_STATUS_LABELS}
+      />
       {page.rows.length === 0 ? (
-        <p data-testid="charges-empty">{query.status ? `No ${CHARGE_STATUS_LABELS[query.status].toLowerCase()} charges.` : 'No charges yet.'}</p>
+        <p data-testid="charges-empty">
+          {query.status
+            ? `No ${CHARGE_STATUS_LABELS[query.status].toLowerCase()} charges.`
+            : 'No charges yet.'}
+        </p>
       ) : (
         <table className="order-lines" data-testid="admin-charges">
           <caption className="visually-hidden">Off-session charges, newest first</caption>
@@ -60,7 +77,10 @@ export default async function AdminChargesPage({ searchParams }: Props) {
                   <span className="muted">{ORDER_STATUS_LABELS[row.orderStatus]}</span>
                 </td>
                 <td>
-                  <Link href={`/admin/mandates/${row.mandateId}`} aria-label={`Mandate of ${row.email} for order #${row.orderNumber}`}>
+                  <Link
+                    href={`/admin/mandates/${row.mandateId}`}
+                    aria-label={`Mandate of ${row.email} for order #${row.orderNumber}`}
+                  >
                     Mandate
                   </Link>
                 </td>

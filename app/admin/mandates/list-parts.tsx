@@ -19,7 +19,10 @@ export function StatusFilter<S extends string>(props: {
       <ul style={{ display: 'flex', flexWrap: 'wrap', gap: '1rem', listStyle: 'none', padding: 0 }}>
         {options.map((option) => (
           <li key={option.status ?? 'all'}>
-            <Link href={listHref(path, option.status)} aria-current={option.status === current ? 'page' : undefined}>
+            <Link
+              href={listHref(path, option.status)}
+              aria-current={option.status === current ? 'page' : undefined}
+            >
               {option.status === current ? <strong>{option.text}</strong> : option.text}
             </Link>
           </li>
@@ -30,11 +33,23 @@ export function StatusFilter<S extends string>(props: {
 }
 
 /** Newer and older links of a keyset page; the filter is kept. */
-export function Pager({ path, status, page }: { path: string; status: string | undefined; page: Page<unknown> }) {
+export function Pager({
+  path,
+  status,
+  page,
+}: {
+  path: string;
+  status: string | undefined;
+  page: Page<unknown>;
+}) {
   if (!page.previous && !page.next) return null;
   return (
     <nav aria-label="Pages" style={{ display: 'flex', justifyContent: 'space-between' }}>
-      {page.previous ? <Link href={listHref(path, status, { before: page.previous })}>← Newer</Link> : <span />}
+      {page.previous ? (
+        <Link href={listHref(path, status, { before: page.previous })}>← Newer</Link>
+      ) : (
+        <span />
+      )}
       {page.next ? <Link href={listHref(path, status, { after: page.next })}>Older →</Link> : <span />}
     </nav>
   );

@@ -26,9 +26,19 @@ export default async function AdminMandatesPage({ searchParams }: Props) {
     <section aria-labelledby="mandates-heading">
       <h1 id="mandates-heading">Mandates</h1>
       <p className="muted">Customers’ agreements to be charged while away, newest first.</p>
-      <StatusFilter path={path} label="Filter by status" current={query.status} statuses={MANDATE_STATUSES} labels={MANDATE_STATUS_LABELS} />
+      <StatusFilter
+        path={path}
+        label="Filter by status"
+        current={query.status}
+        statuses={MANDATE_STATUSES}
+        labels={MANDATE_STATUS_LABELS}
+      />
       {page.rows.length === 0 ? (
-        <p data-testid="mandates-empty">{query.status ? `No ${MANDATE_STATUS_LABELS[query.status].toLowerCase()} mandates.` : 'No mandates yet.'}</p>
+        <p data-testid="mandates-empty">
+          {query.status
+            ? `No ${MANDATE_STATUS_LABELS[query.status].toLowerCase()} mandates.`
+            : 'No mandates yet.'}
+        </p>
       ) : (
         <table className="order-lines" data-testid="admin-mandates">
           <caption className="visually-hidden">Mandates, newest first</caption>

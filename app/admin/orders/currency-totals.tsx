@@ -19,17 +19,22 @@ export async function CurrencyTotals({ filters }: { filters: OrderFilters }) {
       {cappedAt !== null && (
         <p className="muted" role="note" data-testid="currency-totals-capped">
           More than {cappedAt.toLocaleString('en-US')} orders match this search: the totals below add up{' '}
-          {cappedAt.toLocaleString('en-US')} of them only. Narrow the search, or use the filters without a search, for
-          complete totals.
+          {cappedAt.toLocaleString('en-US')} of them only. Narrow the search, or use the filters without a
+          search, for complete totals.
         </p>
       )}
-      <ul className="totals" data-testid="currency-totals" data-capped={cappedAt !== null ? 'true' : undefined}>
+      <ul
+        className="totals"
+        data-testid="currency-totals"
+        data-capped={cappedAt !== null ? 'true' : undefined}
+      >
         {totals.map((total) => (
           <li key={total.currency} data-testid="currency-total" data-currency={total.currency}>
             <strong>{formatMoney({ amount: total.totalAmount, currency: total.currency })}</strong>{' '}
             <span className="muted">
               in {total.orders.toLocaleString('en-US')} {total.orders === 1 ? 'order' : 'orders'}
-              {total.amountRefunded > 0 && `, ${formatMoney({ amount: total.amountRefunded, currency: total.currency })} refunded`}
+              {total.amountRefunded > 0 &&
+                `, ${formatMoney({ amount: total.amountRefunded, currency: total.currency })} refunded`}
             </span>
           </li>
         ))}

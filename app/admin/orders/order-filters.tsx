@@ -6,12 +6,30 @@ import { ORDER_STATUS_LABELS, ORDER_STATUSES, PAYMENT_METHOD_LABELS } from '@/li
  * A plain GET form: submitting it puts every filter in the URL (and drops the
  * page cursor), so any view can be bookmarked or shared and works without JavaScript.
  */
-export function OrderFiltersForm({ filters, currencies }: { filters: OrderFilters; currencies: readonly string[] }) {
+export function OrderFiltersForm({
+  filters,
+  currencies,
+}: {
+  filters: OrderFilters;
+  currencies: readonly string[];
+}) {
   return (
-    <form method="get" action="/admin/orders" className="admin-filters" role="search" aria-label="Filter orders">
+    <form
+      method="get"
+      action="/admin/orders"
+      className="admin-filters"
+      role="search"
+      aria-label="Filter orders"
+    >
       <div className="field field-search">
         <label htmlFor="filter-q">Search</label>
-        <input id="filter-q" name="q" type="search" defaultValue={filters.q ?? ''} aria-describedby="filter-q-hint" />
+        <input
+          id="filter-q"
+          name="q"
+          type="search"
+          defaultValue={filters.q ?? ''}
+          aria-describedby="filter-q-hint"
+        />
         <p id="filter-q-hint" className="muted">
           Order number, email (whole or part), or a Stripe id (cs_…, pi_…, re_…)
         </p>

@@ -31,9 +31,12 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
     if (pageRequest[key] && typeof value === 'string') canonical.set(key, value);
   }
   const received = new URLSearchParams(
-    Object.entries(params).flatMap(([key, value]) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((each) => [key, each])),
+    Object.entries(params).flatMap(([key, value]) =>
+      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((each) => [key, each]),
+    ),
   );
-  if (received.toString() !== canonical.toString()) redirect(`/admin/orders${canonical.size ? `?${canonical}` : ''}`);
+  if (received.toString() !== canonical.toString())
+    redirect(`/admin/orders${canonical.size ? `?${canonical}` : ''}`);
   const [page, currencies] = await Promise.all([listAdminOrders(filters, pageRequest), orderCurrencies()]);
   const query = filtersToSearchParams(filters).toString();
   return (

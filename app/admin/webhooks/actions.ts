@@ -27,6 +27,9 @@ export async function replayAction(_previous: ReplayState, form: FormData): Prom
     refresh();
     return { error: result.message };
   }
-  const filters = parseWebhookFilters({ status: form.get('status') ?? undefined, type: form.get('type') ?? undefined } as Record<string, string | undefined>);
+  const filters = parseWebhookFilters({
+    status: form.get('status') ?? undefined,
+    type: form.get('type') ?? undefined,
+  } as Record<string, string | undefined>);
   redirect(webhookListHref(filters, { replayed: parsed.data.eventId }));
 }

@@ -16,7 +16,12 @@ export const metadata: Metadata = { title: 'Webhooks' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const STATUS_LABELS = { processing: 'Processing', processed: 'Processed', failed: 'Failed', ignored: 'Ignored' } as const;
+const STATUS_LABELS = {
+  processing: 'Processing',
+  processed: 'Processed',
+  failed: 'Failed',
+  ignored: 'Ignored',
+} as const;
 
 export default async function AdminWebhooksPage({ searchParams }: Props) {
   await requireAdmin();
@@ -30,13 +35,22 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
   return (
     <section aria-labelledby="webhooks-heading">
       <h1 id="webhooks-heading">Webhook events</h1>
-      <p className="muted">Every event Stripe sent, newest first. A failed event can be replayed: its object is read from Stripe again and handled as on first delivery.</p>
+      <p className="muted">
+        Every event Stripe sent, newest first. A failed event can be replayed: its object is read from Stripe
+        again and handled as on first delivery.
+      </p>
       {filters.replayed && replayedStatus && (
         <p className="notice" role="status" data-testid="replay-notice">
-          Replayed <span className="mono">{filters.replayed}</span>: it is now {STATUS_LABELS[replayedStatus].toLowerCase()}.
+          Replayed <span className="mono">{filters.replayed}</span>: it is now{' '}
+          {STATUS_LABELS[replayedStatus].toLowerCase()}.
         </p>
       )}
-      <form method="get" action="/admin/webhooks" className="admin-filters" aria-label="Filter webhook events">
+      <form
+        method="get"
+        action="/admin/webhooks"
+        className="admin-filters"
+        aria-label="Filter webhook events"
+      >
         <div className="field">
           <label htmlFor="webhook-status">Status</label>
           <select id="webhook-status" name="status" defaultValue={filters.status ?? ''}>
@@ -72,7 +86,9 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
               <th scope="col">Event</th>
               <th scope="col">Type</th>
               <th scope="col">Status</th>
-              <th scope="col" className="number">Attempts</th>
+              <th scope="col" className="number">
+                Attempts
+              </th>
               <th scope="col">Received (UTC)</th>
               <th scope="col">Processed (UTC)</th>
               <th scope="col">Last error</th>
@@ -87,13 +103,19 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
                 <td className="mono">{row.id}</td>
                 <td>{row.type}</td>
                 <td>
-                  <span className="status-badge" data-testid="webhook-status">{STATUS_LABELS[row.status]}</span>
+                  <span className="status-badge" data-testid="webhook-status">
+                    {STATUS_LABELS[row.status]}
+                  </span>
                 </td>
                 <td className="number">{row.attempts}</td>
                 <td>{adminTime.format(row.receivedAt)}</td>
                 <td>{row.processedAt ? adminTime.format(row.processedAt) : '—'}</td>
                 <td className="error-text">{row.lastError ?? ''}</td>
-                <td>{row.status === 'failed' && <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />}</td>
+                <td>
+                  {row.status === 'failed' && (
+                    <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -19,7 +19,8 @@ export function parseCsv(text: string): string[][] {
         }
         quoted = false;
         at++;
-        if (at < text.length && text[at] !== ',' && text[at] !== '\r') throw new Error(`Text after a closing quote at ${at}`);
+        if (at < text.length && text[at] !== ',' && text[at] !== '\r')
+          throw new Error(`Text after a closing quote at ${at}`);
         continue;
       }
       field += char;

@@ -21,7 +21,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: EmulatorOptions = {}, sdk: Partial<Stripe.StripeConfig> = {}): Promise<Harness> {
+export async function startHarness(
+  options: EmulatorOptions = {},
+  sdk: Partial<Stripe.StripeConfig> = {},
+): Promise<Harness> {
   const running = await startEmulator({
     port: 0,
     secretKey: SECRET_KEY,
@@ -31,7 +34,15 @@ export async function startHarness(options: EmulatorOptions = {}, sdk: Partial<S
     ...options,
   });
   const clientWithKey = (key: string, extra: Partial<Stripe.StripeConfig> = {}): Stripe =>
-    new Stripe(key, { host: '127.0.0.1', port: running.port, protocol: 'http', telemetry: false, maxNetworkRetries: 0, ...sdk, ...extra });
+    new Stripe(key, {
+      host: '127.0.0.1',
+      port: running.port,
+      protocol: 'http',
+      telemetry: false,
+      maxNetworkRetries: 0,
+      ...sdk,
+      ...extra,
+    });
   return {
     running,
     stripe: clientWithKey(SECRET_KEY),
@@ -88,12 +99,21 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 /** A valid payment-mode session's parameters (the app's call shape). */
-export function paymentSessionParams(overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}): Stripe.Checkout.SessionCreateParams {
+export function paymentSessionParams(
+  overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Stripe.Checkout.SessionCreateParams {
   return {
     mode: 'payment',
     allowed_payment_method_types: ['card', 'amazon_pay'],
     line_items: [
-      { price_data: { currency: 'usd', unit_amount: 1999, product_data: { name: 'Mug', description: 'Blue', metadata: { sku: 'MUG' } } }, quantity: 2 },
+      {
+        price_data: {
+          currency: 'usd',
+          unit_amount: 1999,
+          product_data: { name: 'Mug', description: 'Blue', metadata: { sku: 'MUG' } },
+        },
+        quantity: 2,
+      },
       { price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Sticker' } }, quantity: 1 },
     ],
     client_reference_id: 'order_1',

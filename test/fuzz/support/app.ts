@@ -22,14 +22,24 @@ export async function formsOf(visitor: Visitor, path: string): Promise<ParsedFor
 export const has = (name: string) => (form: ParsedForm) =>
   form.fields.some(([field]) => field === name) || form.visible.includes(name);
 
-export async function actionForm(visitor: Visitor, path: string, pick: (form: ParsedForm) => boolean, what: string): Promise<ParsedForm> {
+export async function actionForm(
+  visitor: Visitor,
+  path: string,
+  pick: (form: ParsedForm) => boolean,
+  what: string,
+): Promise<ParsedForm> {
   const form = (await formsOf(visitor, path)).find((candidate) => candidate.actionId && pick(candidate));
   assert.ok(form, `no ${what} form on ${path}`);
   return form;
 }
 
 /** A well-formed submit through the page, as a person would make it. */
-export async function submit(visitor: Visitor, path: string, form: ParsedForm, fields: Fields): Promise<Reply> {
+export async function submit(
+  visitor: Visitor,
+  path: string,
+  form: ParsedForm,
+  fields: Fields,
+): Promise<Reply> {
   const body = new FormData();
   for (const [name, value] of form.actionFields) body.append(name, value);
   for (const [name, value] of fields) body.append(name, value);
@@ -38,13 +48,25 @@ export async function submit(visitor: Visitor, path: string, form: ParsedForm, f
 
 export async function signIn(visitor: Visitor, account: { email: string; password: string }): Promise<void> {
   const form = await actionForm(visitor, '/sign-in', has('password'), 'sign-in');
-  const reply = await submit(visitor, '/sign-in', form, [['email', account.email], ['password', account.password], ['next', '/account']]);
+  const reply = await submit(visitor, '/sign-in', form, [
+    ['email', account.email],
+    ['password', account.password],
+    ['next', '/account'],
+  ]);
   assert.equal(reply.status, 303, `signing in ${account.email}: ${fieldErrors(reply.text).join(', ')}`);
 }
 
-export async function signUp(visitor: Visitor, account: { name: string; email: string; password: string }): Promise<ParsedForm> {
+export async function signUp(
+  visitor: Visitor,
+  account: { name: string; email: string; password: string },
+): Promise<ParsedForm> {
   const form = await actionForm(visitor, '/sign-up', has('name'), 'sign-up');
-  const reply = await submit(visitor, '/sign-up', form, [['name', account.name], ['email', account.email], ['password', account.password], ['next', '/account']]);
+  const reply = await submit(visitor, '/sign-up', form, [
+    ['name', account.name],
+    ['email', account.email],
+    ['password', account.password],
+    ['next', '/account'],
+  ]);
   assert.equal(reply.status, 303, `signing up ${account.email}: ${fieldErrors(reply.text).join(', ')}`);
   return form;
 }
@@ -52,7 +74,10 @@ export async function signUp(visitor: Visitor, account: { name: string; email: s
 export async function addToCart(visitor: Visitor, slug: string): Promise<void> {
   const form = await actionForm(visitor, `/products/${slug}`, has('quantity'), 'add-to-cart');
   const productId = String(form.fields.find(([name]) => name === 'productId')![1]);
-  const reply = await submit(visitor, `/products/${slug}`, form, [['productId', productId], ['quantity', '2']]);
+  const reply = await submit(visitor, `/products/${slug}`, form, [
+    ['productId', productId],
+    ['quantity', '2'],
+  ]);
   assert.equal(reply.status, 200);
   assert.match(reply.text, /Added 2 to your cart/);
 }
@@ -60,7 +85,9 @@ export async function addToCart(visitor: Visitor, slug: string): Promise<void> {
 export type Product = { slug: string; currency: string; id: string };
 
 export async function activeProducts(stack: FuzzStack): Promise<Product[]> {
-  return (await stack.db.query<Product>('SELECT slug, currency, id FROM "Product" WHERE active ORDER BY slug')).rows;
+  return (
+    await stack.db.query<Product>('SELECT slug, currency, id FROM "Product" WHERE active ORDER BY slug')
+  ).rows;
 }
 
 /** The Checkout Session the app last opened for this user's order or agreement. */
@@ -92,7 +119,12 @@ export type CustomerFixtures = {
  * lib/charges.ts leaves one, since charging is the admin console's business).
  * Every webhook is delivered before this returns.
  */
-export async function customerWithHistory(stack: FuzzStack, customer: Visitor, email: string, product: Product): Promise<CustomerFixtures> {
+export async function customerWithHistory(
+  stack: FuzzStack,
+  customer: Visitor,
+  email: string,
+  product: Product,
+): Promise<CustomerFixtures> {
   await addToCart(customer, product.slug);
   const checkout = (await formsOf(customer, '/cart')).find((form) => form.actionId && has('currency')(form));
   assert.ok(checkout, 'a checkout form on /cart');
@@ -103,18 +135,26 @@ export async function customerWithHistory(stack: FuzzStack, customer: Visitor, e
 
   const saveForm = await actionForm(customer, '/account/amazon-pay', has('consent'), 'save');
   const terms = saveForm.fields.find(([name]) => name === 'termsVersion')![1];
-  const saved = await submit(customer, '/account/amazon-pay', saveForm, [['termsVersion', terms], ['frequency', 'per_order'], ['consent', 'yes']]);
+  const saved = await submit(customer, '/account/amazon-pay', saveForm, [
+    ['termsVersion', terms],
+    ['frequency', 'per_order'],
+    ['consent', 'yes'],
+  ]);
   assert.equal(saved.status, 303, `saving Amazon Pay: ${fieldErrors(saved.text).join(', ')}`);
   const setupSessionId = await latestSessionId(stack, 'Mandate', email);
   await stack.control.completeCheckoutSession(setupSessionId, { method: 'amazon_pay' });
   await stack.control.flushWebhooks();
 
-  const { rows: [mandate] } = await stack.db.query<{ id: string; userId: string }>(
+  const {
+    rows: [mandate],
+  } = await stack.db.query<{ id: string; userId: string }>(
     `SELECT m.id, m."userId" FROM "Mandate" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1 AND m.status = 'active'`,
     [email],
   );
   assert.ok(mandate, `${email} has an active agreement`);
-  const { rows: [charge] } = await stack.db.query<{ id: string }>(
+  const {
+    rows: [charge],
+  } = await stack.db.query<{ id: string }>(
     `WITH o AS (
        INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", email, "userId", "accessToken", "updatedAt")
        VALUES (gen_random_uuid(), 'payment_failed', 'usd', 1500, 1500, $1, $2, md5(random()::text), now()) RETURNING id)
@@ -122,7 +162,9 @@ export async function customerWithHistory(stack: FuzzStack, customer: Visitor, e
      SELECT gen_random_uuid(), $3, o.id, 1500, 'usd', 'Fuzz fixture', 'failed', 'card_declined', now() FROM o RETURNING id`,
     [email, mandate.userId, mandate.id],
   );
-  const { rows: [order] } = await stack.db.query<{ accessToken: string; stripePaymentIntentId: string; status: string }>(
+  const {
+    rows: [order],
+  } = await stack.db.query<{ accessToken: string; stripePaymentIntentId: string; status: string }>(
     `SELECT "accessToken", "stripePaymentIntentId", status FROM "Order" WHERE "stripeCheckoutSessionId" = $1`,
     [paidSessionId],
   );
@@ -139,7 +181,10 @@ export async function customerWithHistory(stack: FuzzStack, customer: Visitor, e
 }
 
 /** Follows /admin links breadth first from the console's home; null when there is no console (404). */
-export async function crawlAdmin(admin: Visitor, limit = 40): Promise<Array<{ path: string; html: string }> | null> {
+export async function crawlAdmin(
+  admin: Visitor,
+  limit = 40,
+): Promise<Array<{ path: string; html: string }> | null> {
   const home = await admin.request('/admin');
   if (home.status === 404) return null;
   const seen = new Set<string>();
@@ -158,7 +203,8 @@ export async function crawlAdmin(admin: Visitor, limit = 40): Promise<Array<{ pa
     for (const match of page.text.matchAll(/href="(\/admin[^"#]*)"/g)) {
       const link = match[1]!.replaceAll('&amp;', '&');
       // One page of each list is enough; downloads are route handlers, fuzzed with the routes.
-      if (!seen.has(link) && !/[?&](cursor|page|after|before)=/.test(link) && !/export/.test(link)) queue.push(link);
+      if (!seen.has(link) && !/[?&](cursor|page|after|before)=/.test(link) && !/export/.test(link))
+        queue.push(link);
     }
   }
   return pages;
@@ -168,7 +214,8 @@ export async function crawlAdmin(admin: Visitor, limit = 40): Promise<Array<{ pa
 export function adminDownloads(pages: Array<{ path: string; html: string }>): string[] {
   const links = new Set<string>();
   for (const page of pages) {
-    for (const match of page.html.matchAll(/href="(\/admin[^"#]*export[^"#]*)"/g)) links.add(match[1]!.replaceAll('&amp;', '&').split('?')[0]!);
+    for (const match of page.html.matchAll(/href="(\/admin[^"#]*export[^"#]*)"/g))
+      links.add(match[1]!.replaceAll('&amp;', '&').split('?')[0]!);
   }
   return [...links];
 }
@@ -181,9 +228,21 @@ export const newVisitor = (stack: FuzzStack) => new Visitor(stack.appUrl);
  */
 export async function failedWebhookEvent(stack: FuzzStack): Promise<string> {
   const id = `evt_fuzz_failed_${Date.now()}`;
-  const payload = JSON.stringify({ id, object: 'event', type: 'checkout.session.completed', data: { object: { id: 'cs_test_fuzz_unknown', mode: 'payment' } } });
-  const signature = new Stripe('sk_test_signing_only').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  const reply = await new Visitor(stack.appUrl).request('/api/webhooks/stripe', { method: 'POST', body: payload, headers: { 'stripe-signature': signature, 'content-type': 'application/json' } });
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type: 'checkout.session.completed',
+    data: { object: { id: 'cs_test_fuzz_unknown', mode: 'payment' } },
+  });
+  const signature = new Stripe('sk_test_signing_only').webhooks.generateTestHeaderString({
+    payload,
+    secret: WEBHOOK_SECRET,
+  });
+  const reply = await new Visitor(stack.appUrl).request('/api/webhooks/stripe', {
+    method: 'POST',
+    body: payload,
+    headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+  });
   assert.equal(reply.status, 422, `a delivery naming an unknown session is refused: ${reply.text}`);
   return id;
 }

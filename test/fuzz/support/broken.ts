@@ -52,14 +52,41 @@ type Broken = { kind: Kind; junk: string; cut: number; reference: string };
 
 const brokenInput: fc.Arbitrary<Broken> = fc.record({
   kind: fc.constantFrom<Kind>(
-    'bound-not-json', 'descriptor-not-json', 'unknown-action-id', 'truncated', 'no-boundary', 'wrong-boundary', 'urlencoded', 'json',
-    'fetch-root-not-json', 'fetch-text-not-json', 'fetch-dangling-reference', 'fetch-malformed-action-id', 'fetch-unknown-action-id',
-    'cross-origin', 'oversized', 'nul-in-part-header',
+    'bound-not-json',
+    'descriptor-not-json',
+    'unknown-action-id',
+    'truncated',
+    'no-boundary',
+    'wrong-boundary',
+    'urlencoded',
+    'json',
+    'fetch-root-not-json',
+    'fetch-text-not-json',
+    'fetch-dangling-reference',
+    'fetch-malformed-action-id',
+    'fetch-unknown-action-id',
+    'cross-origin',
+    'oversized',
+    'nul-in-part-header',
   ),
   // Not JSON: a quote, a brace or plain text in front of whatever was generated.
-  junk: fc.tuple(fc.constantFrom('{', '[', '"', 'x', '}', ''), junkText).map(([lead, text]) => `${lead}${text}`).filter((text) => !isJson(text)),
+  junk: fc
+    .tuple(fc.constantFrom('{', '[', '"', 'x', '}', ''), junkText)
+    .map(([lead, text]) => `${lead}${text}`)
+    .filter((text) => !isJson(text)),
   cut: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
-  reference: fc.constantFrom('["$@9"]', '["$Q3"]', '["$W3"]', '["$K7","$K8"]', '["$h1"]', '[{"a":"$@2"},"$K1"]', '["$B5"]', '["$F1"]', '["$T"]', '["$S"]'),
+  reference: fc.constantFrom(
+    '["$@9"]',
+    '["$Q3"]',
+    '["$W3"]',
+    '["$K7","$K8"]',
+    '["$h1"]',
+    '[{"a":"$@2"},"$K1"]',
+    '["$B5"]',
+    '["$F1"]',
+    '["$T"]',
+    '["$S"]',
+  ),
 });
 
 function isJson(text: string): boolean {
@@ -89,7 +116,8 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
     }
     return body;
   };
-  const post = (body: BodyInit, headers: Record<string, string> = {}) => visitor.request(target.path, { method: 'POST', body, headers });
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    visitor.request(target.path, { method: 'POST', body, headers });
   const fetchAction = (body: BodyInit, headers: Record<string, string> = {}) =>
     post(body, { 'next-action': target.form.actionId!, accept: 'text/x-component', ...headers });
   switch (input.kind) {
@@ -97,7 +125,9 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
     case 'descriptor-not-json': {
       const body = actionForm();
       const suffix = input.kind === 'bound-not-json' ? ':1' : ':0';
-      const name = [...body.keys()].find((key) => /^\$ACTION_\d+:\d$/.test(key) && key.endsWith(suffix)) ?? `$ACTION_1${suffix}`;
+      const name =
+        [...body.keys()].find((key) => /^\$ACTION_\d+:\d$/.test(key) && key.endsWith(suffix)) ??
+        `$ACTION_1${suffix}`;
       if (!body.has('$ACTION_REF_1')) body.set('$ACTION_REF_1', '');
       body.set(name, input.junk);
       return post(body);
@@ -120,7 +150,8 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
     }
     case 'urlencoded': {
       const params = new URLSearchParams();
-      for (const [name, value] of target.form.fields) params.append(name, name.startsWith('$ACTION_') ? String(value) : '');
+      for (const [name, value] of target.form.fields)
+        params.append(name, name.startsWith('$ACTION_') ? String(value) : '');
       params.append('junk', input.junk);
       return post(params.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     }
@@ -136,7 +167,10 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
     case 'fetch-dangling-reference':
       return fetchAction(input.reference, { 'content-type': 'text/plain;charset=UTF-8' });
     case 'fetch-malformed-action-id':
-      return post('[]', { 'next-action': encodeURIComponent(input.junk).slice(0, 200) || 'x', 'content-type': 'text/plain;charset=UTF-8' });
+      return post('[]', {
+        'next-action': encodeURIComponent(input.junk).slice(0, 200) || 'x',
+        'content-type': 'text/plain;charset=UTF-8',
+      });
     case 'fetch-unknown-action-id':
       return post('[]', { 'next-action': 'a1'.repeat(21), 'content-type': 'text/plain;charset=UTF-8' });
     case 'cross-origin':
@@ -161,7 +195,12 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
 }
 
 /** Sends `perTarget` broken requests to each action, returns the statuses seen per kind. */
-export async function brokenEncodings(context: Context, appUrl: string, targets: ActionTarget[], perTarget: number): Promise<Record<string, number[]>> {
+export async function brokenEncodings(
+  context: Context,
+  appUrl: string,
+  targets: ActionTarget[],
+  perTarget: number,
+): Promise<Record<string, number[]>> {
   const statuses: Record<string, Set<number>> = {};
   for (const target of targets) {
     await fuzzEndpoint(context, {

@@ -49,10 +49,22 @@ export const fx = {} as Fixtures;
 
 export async function setUp(): Promise<void> {
   const stack = await startFuzzStack();
-  Object.assign(fx, { stack, context: { db: stack.db, serverLog: stack.serverLog }, targets: new Map(), adminTargets: [] });
-  const visitors = { anonymous: newVisitor(stack), shopper: newVisitor(stack), customer: newVisitor(stack), fuzzer: newVisitor(stack), admin: newVisitor(stack) };
+  Object.assign(fx, {
+    stack,
+    context: { db: stack.db, serverLog: stack.serverLog },
+    targets: new Map(),
+    adminTargets: [],
+  });
+  const visitors = {
+    anonymous: newVisitor(stack),
+    shopper: newVisitor(stack),
+    customer: newVisitor(stack),
+    fuzzer: newVisitor(stack),
+    admin: newVisitor(stack),
+  };
   fx.visitors = visitors;
-  const add = (name: string, path: string, form: ParsedForm, visitor: Visitor) => fx.targets.set(name, { name, path, form, visitor });
+  const add = (name: string, path: string, form: ParsedForm, visitor: Visitor) =>
+    fx.targets.set(name, { name, path, form, visitor });
 
   const products = await activeProducts(stack);
   fx.slugs = products.map((product) => product.slug);
@@ -70,24 +82,57 @@ export async function setUp(): Promise<void> {
     return form;
   };
   add('cart: update quantity', '/cart', onCart(has('quantity'), 'update'), visitors.shopper);
-  add('cart: remove line', '/cart', onCart((form) => has('productId')(form) && !has('quantity')(form), 'remove'), visitors.shopper);
+  add(
+    'cart: remove line',
+    '/cart',
+    onCart((form) => has('productId')(form) && !has('quantity')(form), 'remove'),
+    visitors.shopper,
+  );
   const checkoutForms = cartForms.filter((form) => form.actionId && has('currency')(form));
   assert.equal(checkoutForms.length, 2, 'one checkout form per currency');
-  checkoutForms.forEach((form, index) => fx.targets.set(`checkout ${index}`, { name: 'checkout', path: '/cart', form, visitor: visitors.shopper }));
-  add('add to cart', `/products/${usd.slug}`, await actionForm(visitors.anonymous, `/products/${usd.slug}`, has('quantity'), 'add-to-cart'), visitors.anonymous);
-  add('sign in', '/sign-in', await actionForm(visitors.anonymous, '/sign-in', has('password'), 'sign-in'), visitors.anonymous);
-  add('sign up', '/sign-up', await actionForm(visitors.anonymous, '/sign-up', has('name'), 'sign-up'), visitors.anonymous);
+  checkoutForms.forEach((form, index) =>
+    fx.targets.set(`checkout ${index}`, { name: 'checkout', path: '/cart', form, visitor: visitors.shopper }),
+  );
+  add(
+    'add to cart',
+    `/products/${usd.slug}`,
+    await actionForm(visitors.anonymous, `/products/${usd.slug}`, has('quantity'), 'add-to-cart'),
+    visitors.anonymous,
+  );
+  add(
+    'sign in',
+    '/sign-in',
+    await actionForm(visitors.anonymous, '/sign-in', has('password'), 'sign-in'),
+    visitors.anonymous,
+  );
+  add(
+    'sign up',
+    '/sign-up',
+    await actionForm(visitors.anonymous, '/sign-up', has('name'), 'sign-up'),
+    visitors.anonymous,
+  );
 
   // The customer: a paid order, an active Amazon Pay agreement and a failed charge on it.
   await signIn(visitors.customer, DEMO.customer);
   const history = await customerWithHistory(stack, visitors.customer, DEMO.customer.email, usd);
   fx.history = history;
-  fx.others = { mandateIds: [history.mandateId], chargeIds: [history.chargeId], sessionToken: visitors.customer.cookies.get('shop.session_token') ?? '' };
-  const { rows: [mandate] } = await stack.db.query<Record<string, string>>(
+  fx.others = {
+    mandateIds: [history.mandateId],
+    chargeIds: [history.chargeId],
+    sessionToken: visitors.customer.cookies.get('shop.session_token') ?? '',
+  };
+  const {
+    rows: [mandate],
+  } = await stack.db.query<Record<string, string>>(
     `SELECT "stripeCustomerId", "stripeSetupIntentId", "stripePaymentMethodId", "stripeMandateId" FROM "Mandate" WHERE id = $1`,
     [history.mandateId],
   );
-  fx.stripeIds = [history.paidSessionId, history.setupSessionId, history.paymentIntentId, ...Object.values(mandate!)].filter(Boolean);
+  fx.stripeIds = [
+    history.paidSessionId,
+    history.setupSessionId,
+    history.paymentIntentId,
+    ...Object.values(mandate!),
+  ].filter(Boolean);
   const customerPage = await formsOf(visitors.customer, '/account/amazon-pay');
   const revoke = customerPage.find((form) => form.actionId && has('mandateId')(form));
   const payNow = customerPage.find((form) => form.actionId && has('chargeId')(form));
@@ -98,7 +143,12 @@ export async function setUp(): Promise<void> {
   add('save Amazon Pay', '/account/amazon-pay', history.saveForm, visitors.fuzzer);
   add('revoke', '/account/amazon-pay', revoke, visitors.fuzzer);
   add('pay now', '/account/amazon-pay', payNow, visitors.fuzzer);
-  add('sign out', '/', await actionForm(visitors.fuzzer, '/account', (form) => form.fields.length === 1, 'sign-out'), visitors.anonymous);
+  add(
+    'sign out',
+    '/',
+    await actionForm(visitors.fuzzer, '/account', (form) => form.fields.length === 1, 'sign-out'),
+    visitors.anonymous,
+  );
 
   // The admin console, as far as it exists, with a failed webhook in its log so the Replay form shows.
   await signIn(visitors.admin, DEMO.admin);
@@ -117,9 +167,14 @@ export async function setUp(): Promise<void> {
 }
 
 export async function tearDown(): Promise<void> {
-  const lines = [...sent].sort(([a], [b]) => a.localeCompare(b)).map(([name, inputs]) => `  ${name.padEnd(48)} ${inputs}`);
+  const lines = [...sent]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, inputs]) => `  ${name.padEnd(48)} ${inputs}`);
   console.log(`[fuzz] inputs sent per endpoint:\n${lines.join('\n')}`);
-  if (tolerated.size > 0) console.log(`[fuzz] Next's own 500s to broken encodings, tolerated: ${JSON.stringify(Object.fromEntries(tolerated))}`);
+  if (tolerated.size > 0)
+    console.log(
+      `[fuzz] Next's own 500s to broken encodings, tolerated: ${JSON.stringify(Object.fromEntries(tolerated))}`,
+    );
   await fx.stack?.stop();
 }
 

@@ -7,7 +7,18 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type pg from 'pg';
-import { actionResult, callAction, fieldErrors, flightJson, postForm, stringsIn, type Fields, type ParsedForm, type Reply, type Visitor } from './http.ts';
+import {
+  actionResult,
+  callAction,
+  fieldErrors,
+  flightJson,
+  postForm,
+  stringsIn,
+  type Fields,
+  type ParsedForm,
+  type Reply,
+  type Visitor,
+} from './http.ts';
 import { anyJson, fcOptions, runs, shortJunk, type Transport } from './inputs.ts';
 import { differences, fingerprint } from './writes.ts';
 
@@ -54,7 +65,8 @@ export type Judge<I> = (reply: Reply, input: I) => string | null;
 function describeInput(input: unknown): string {
   return JSON.stringify(input, (_key, value: unknown) => {
     if (value instanceof Blob) return `<file ${value.size} bytes>`;
-    if (typeof value === 'string' && value.length > 200) return `${value.slice(0, 80)}…(${value.length} chars)`;
+    if (typeof value === 'string' && value.length > 200)
+      return `${value.slice(0, 80)}…(${value.length} chars)`;
     return value;
   });
 }
@@ -83,44 +95,58 @@ export async function fuzzEndpoint<I>(
   },
 ): Promise<void> {
   const batch = fc.array(options.input, { minLength: BATCH, maxLength: BATCH });
-  await fc.assert(
-    fc.asyncProperty(batch, async (inputs) => {
-      const before = await fingerprint(context.db, options.mayWrite);
-      const replies = await Promise.all(inputs.map((input) => sendRetryingOnce(() => options.send(input))));
-      for (const input of inputs) count(options.countAs?.(input) ?? options.endpoint);
-      const after = await fingerprint(context.db, options.mayWrite);
-      const problems: string[] = [];
-      replies.forEach((reply, index) => {
-        const input = inputs[index]!;
-        if (reply.status >= 500 && options.tolerate5xx?.(input)) {
-          tolerated.set(options.endpoint, (tolerated.get(options.endpoint) ?? 0) + 1);
-          return;
-        }
-        const verdict =
-          reply.status === 0 ? reply.text
-          : reply.status >= 500 ? `answered ${reply.status}`
-          : headTooLarge(reply) ? null
-          : options.judge(reply, input);
-        if (verdict) {
-          problems.push(
-            `${verdict}\n  input: ${describeInput(input)}\n  answer: ${reply.status} ${reply.contentType} ` +
-              `${reply.location ?? reply.actionRedirect ?? ''}\n  ${reply.text.slice(0, 300).replaceAll('\n', '\n  ')}`,
+  await fc
+    .assert(
+      fc.asyncProperty(batch, async (inputs) => {
+        const before = await fingerprint(context.db, options.mayWrite);
+        const replies = await Promise.all(inputs.map((input) => sendRetryingOnce(() => options.send(input))));
+        for (const input of inputs) count(options.countAs?.(input) ?? options.endpoint);
+        const after = await fingerprint(context.db, options.mayWrite);
+        const problems: string[] = [];
+        replies.forEach((reply, index) => {
+          const input = inputs[index]!;
+          if (reply.status >= 500 && options.tolerate5xx?.(input)) {
+            tolerated.set(options.endpoint, (tolerated.get(options.endpoint) ?? 0) + 1);
+            return;
+          }
+          const verdict =
+            reply.status === 0
+              ? reply.text
+              : reply.status >= 500
+                ? `answered ${reply.status}`
+                : headTooLarge(reply)
+                  ? null
+                  : options.judge(reply, input);
+          if (verdict) {
+            problems.push(
+              `${verdict}\n  input: ${describeInput(input)}\n  answer: ${reply.status} ${reply.contentType} ` +
+                `${reply.location ?? reply.actionRedirect ?? ''}\n  ${reply.text.slice(0, 300).replaceAll('\n', '\n  ')}`,
+            );
+          }
+        });
+        const written = differences(before, after);
+        if (written.length > 0)
+          problems.push(`wrote to the database: ${written.join(', ')}\n  batch: ${describeInput(inputs)}`);
+        if (problems.length > 0) {
+          assert.fail(
+            `${options.endpoint}: ${problems.join('\n')}\n--- server log ---\n${context.serverLog()}`,
           );
         }
-      });
-      const written = differences(before, after);
-      if (written.length > 0) problems.push(`wrote to the database: ${written.join(', ')}\n  batch: ${describeInput(inputs)}`);
-      if (problems.length > 0) {
-        assert.fail(`${options.endpoint}: ${problems.join('\n')}\n--- server log ---\n${context.serverLog()}`);
-      }
-    }),
-    fcOptions(runs(options.inputs, BATCH)),
-  ).catch((error: unknown) => {
-    // fast-check keeps the property's own failure as the cause; the test report should show it first.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-    const report = error instanceof Error ? error.message.split('\n').filter((line) => /seed|Shrunk|path/.test(line)).join('\n') : String(error);
-    throw new Error(`${cause}\n${report}`);
-  });
+      }),
+      fcOptions(runs(options.inputs, BATCH)),
+    )
+    .catch((error: unknown) => {
+      // fast-check keeps the property's own failure as the cause; the test report should show it first.
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+      const report =
+        error instanceof Error
+          ? error.message
+              .split('\n')
+              .filter((line) => /seed|Shrunk|path/.test(line))
+              .join('\n')
+          : String(error);
+      throw new Error(`${cause}\n${report}`);
+    });
 }
 
 /** What a page form or a fetch call of a server action sends: fields, and for fetch the encoded arguments. */
@@ -137,15 +163,33 @@ export const actionArgs: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constant('[]') },
   { weight: 1, arbitrary: fc.constant('["$K1"]') },
   { weight: 1, arbitrary: anyJson.map((state) => `[${flightJson(state)}]`) },
-  { weight: 1, arbitrary: fc.tuple(anyJson, anyJson).map(([state, form]) => `[${flightJson(state)},${flightJson(form)}]`) },
-  { weight: 1, arbitrary: fc.tuple(anyJson, shortJunk).map(([state, extra]) => `[${flightJson(state)},"$K1",${flightJson(extra)}]`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(anyJson, anyJson)
+      .map(([state, form]) => `[${flightJson(state)},${flightJson(form)}]`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(anyJson, shortJunk)
+      .map(([state, extra]) => `[${flightJson(state)},"$K1",${flightJson(extra)}]`),
+  },
 );
 
-export function actionInput(fields: fc.Arbitrary<Fields>, options: { anonymousShare?: number } = {}): fc.Arbitrary<ActionInput> {
-  const anonymous = options.anonymousShare ? fc.double({ min: 0, max: 1, noNaN: true }).map((roll) => roll < options.anonymousShare!) : fc.constant(false);
+export function actionInput(
+  fields: fc.Arbitrary<Fields>,
+  options: { anonymousShare?: number } = {},
+): fc.Arbitrary<ActionInput> {
+  const anonymous = options.anonymousShare
+    ? fc.double({ min: 0, max: 1, noNaN: true }).map((roll) => roll < options.anonymousShare!)
+    : fc.constant(false);
   // A form post re-renders the whole page and costs the server as much as five fetch calls:
   // one input in ten (about a hundred per action) takes that way.
-  const via = fc.oneof({ weight: 1, arbitrary: fc.constant<Transport>('form') }, { weight: 9, arbitrary: fc.constant<Transport>('fetch') });
+  const via = fc.oneof(
+    { weight: 1, arbitrary: fc.constant<Transport>('form') },
+    { weight: 9, arbitrary: fc.constant<Transport>('fetch') },
+  );
   return fc.record({ via, fields, args: actionArgs, anonymous });
 }
 
@@ -153,14 +197,19 @@ export function actionInput(fields: fc.Arbitrary<Fields>, options: { anonymousSh
 export type ActionTarget = { name: string; path: string; form: ParsedForm; visitor: Visitor };
 
 /** Sends one input to an action, through the page form or as React's fetch. Every request starts from the visitor's cookies. */
-export function sendToAction(target: ActionTarget, input: ActionInput, as: Visitor = target.visitor): Promise<Reply> {
+export function sendToAction(
+  target: ActionTarget,
+  input: ActionInput,
+  as: Visitor = target.visitor,
+): Promise<Reply> {
   const visitor = as.clone();
   if (input.via === 'form') return postForm(visitor, target.path, target.form, input.fields);
   return callAction(visitor, target.path, target.form.actionId!, { args: input.args, fields: input.fields });
 }
 
 /** True when the fetch arguments hand the action the form (`"$K1"` second): otherwise the fields never reach it. */
-export const formReachesAction = (input: ActionInput) => input.via === 'form' || /^\[.*,"\$K1"(,|\]$)/s.test(input.args);
+export const formReachesAction = (input: ActionInput) =>
+  input.via === 'form' || /^\[.*,"\$K1"(,|\]$)/s.test(input.args);
 
 export type Expected = Array<string | RegExp>;
 const matches = (text: string, expected: Expected) =>
@@ -172,7 +221,12 @@ const matches = (text: string, expected: Expected) =>
  * state for a fetch call. An error text outside the list (a library's default
  * message, say) counts as unclear.
  */
-export function showsError(reply: Reply, via: Transport, expected: Expected, stateKeys = ['error', 'fieldErrors', 'message']): string | null {
+export function showsError(
+  reply: Reply,
+  via: Transport,
+  expected: Expected,
+  stateKeys = ['error', 'fieldErrors', 'message'],
+): string | null {
   let shown: string[];
   if (via === 'form') {
     if (reply.status !== 200) return `expected the page again with an error, got ${reply.status}`;
@@ -190,11 +244,19 @@ export function showsError(reply: Reply, via: Transport, expected: Expected, sta
 }
 
 /** The not-found page (a form post) or a 404 Flight answer (fetch). */
-export const isNotFound = (reply: Reply) => (reply.status === 404 ? null : `expected 404, got ${reply.status}`);
+export const isNotFound = (reply: Reply) =>
+  reply.status === 404 ? null : `expected 404, got ${reply.status}`;
 
 /** Sent to sign in: a 303 for a form post, `x-action-redirect` for fetch. */
 export function redirectsTo(reply: Reply, via: Transport, prefix: string): string | null {
-  const target = via === 'form' ? (reply.status === 303 ? reply.location : null) : reply.status === 200 ? reply.actionRedirect : null;
+  const target =
+    via === 'form'
+      ? reply.status === 303
+        ? reply.location
+        : null
+      : reply.status === 200
+        ? reply.actionRedirect
+        : null;
   if (!target) return `expected a redirect to ${prefix}, got ${reply.status}`;
   const path = target.startsWith('http') ? new URL(target).pathname + new URL(target).search : target;
   return path.startsWith(prefix) ? null : `redirected to ${target}, not ${prefix}`;

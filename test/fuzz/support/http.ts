@@ -71,7 +71,10 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export function decodeHtml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity[0] === '#') {
-      const code = entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+      const code =
+        entity[1] === 'x' || entity[1] === 'X'
+          ? Number.parseInt(entity.slice(2), 16)
+          : Number(entity.slice(1));
       return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
     }
     return ENTITIES[entity.toLowerCase()] ?? whole;
@@ -120,7 +123,9 @@ export function parseForms(html: string): ParsedForm[] {
       let value = attrs.value ?? '';
       if (kind === 'textarea') value = decodeHtml(control[3] ?? '');
       if (kind === 'select') {
-        const options = [...(control[3] ?? '').matchAll(/<option\b([^>]*)>/g)].map((option) => attributes(option[1]!));
+        const options = [...(control[3] ?? '').matchAll(/<option\b([^>]*)>/g)].map((option) =>
+          attributes(option[1]!),
+        );
         const chosen = options.find((option) => 'selected' in option) ?? options[0];
         value = chosen?.value ?? '';
       }
@@ -153,7 +158,13 @@ export function fieldErrors(html: string): string[] {
 }
 
 /** A plain form post, as a browser without JavaScript sends it: the action's fields, then `fields`. */
-export function postForm(visitor: Visitor, path: string, form: ParsedForm, fields: Fields, init: RequestInit = {}) {
+export function postForm(
+  visitor: Visitor,
+  path: string,
+  form: ParsedForm,
+  fields: Fields,
+  init: RequestInit = {},
+) {
   const body = new FormData();
   for (const [name, value] of form.actionFields) body.append(name, value);
   for (const [name, value] of fields) body.append(name, value);
@@ -162,7 +173,9 @@ export function postForm(visitor: Visitor, path: string, form: ParsedForm, field
 
 /** React's reply encoding for JSON values: strings that start with `$` are escaped with another. */
 export function flightJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'string' && inner.startsWith('$') ? `$${inner}` : inner));
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'string' && inner.startsWith('$') ? `$${inner}` : inner,
+  );
 }
 
 /**
@@ -185,7 +198,11 @@ export function callAction(
     method: 'POST',
     body,
     ...init,
-    headers: { 'next-action': actionId, accept: 'text/x-component', ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      'next-action': actionId,
+      accept: 'text/x-component',
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
 }
 
@@ -198,7 +215,7 @@ export function callAction(
 export function actionResult(reply: Reply): unknown {
   const bytes = Buffer.from(reply.text, 'utf8');
   const rows = new Map<string, { json?: string; text?: string }>();
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const colon = bytes.indexOf(0x3a, at);
     if (colon < 0) break;
     const id = bytes.subarray(at, colon).toString('utf8').trim();

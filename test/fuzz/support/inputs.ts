@@ -19,12 +19,74 @@ export const fcOptions = (numRuns: number): fc.Parameters<unknown> => ({
 
 /** Strings that have broken parsers, queries and templates before. */
 export const NASTY = [
-  '', ' ', '\t\r\n', '0', '-0', '-1', '1.5', '1e3', '1e309', '-1e309', '0x10', '1_000', '1,5', 'NaN', 'Infinity', '-Infinity',
-  'null', 'undefined', 'true', 'false', '[]', '{}', '[object Object]', '__proto__', 'constructor', 'prototype', 'toString',
-  "' OR '1'='1", '"; DROP TABLE "Order"; --', '\\', '\\u0000', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>',
-  '../../../../etc/passwd', '%00', '%', '%zz', '\u0000', 'a\u0000b', '\u202e', '\ufeff', '\u200b', '😀', '𝕏𝕐', 'ß', 'İ', '٣',
-  '１２', '$K1', '$@1', '$Q1', '$h', '$undefined', '{{7*7}}', '${7*7}', 'http://evil.example', '//evil.example', 'javascript:alert(1)',
-  'cs_test_x', 'pi_0', 'evt_0', 'usd', 'USD', 'EUR', 'eur ', 'xxx', 'admin@example.com', 'customer@example.com',
+  '',
+  ' ',
+  '\t\r\n',
+  '0',
+  '-0',
+  '-1',
+  '1.5',
+  '1e3',
+  '1e309',
+  '-1e309',
+  '0x10',
+  '1_000',
+  '1,5',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'null',
+  'undefined',
+  'true',
+  'false',
+  '[]',
+  '{}',
+  '[object Object]',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  "' OR '1'='1",
+  '"; DROP TABLE "Order"; --',
+  '\\',
+  '\\u0000',
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  '../../../../etc/passwd',
+  '%00',
+  '%',
+  '%zz',
+  '\u0000',
+  'a\u0000b',
+  '\u202e',
+  '\ufeff',
+  '\u200b',
+  '😀',
+  '𝕏𝕐',
+  'ß',
+  'İ',
+  '٣',
+  '１２',
+  '$K1',
+  '$@1',
+  '$Q1',
+  '$h',
+  '$undefined',
+  '{{7*7}}',
+  '${7*7}',
+  'http://evil.example',
+  '//evil.example',
+  'javascript:alert(1)',
+  'cs_test_x',
+  'pi_0',
+  'evt_0',
+  'usd',
+  'USD',
+  'EUR',
+  'eur ',
+  'xxx',
+  'admin@example.com',
+  'customer@example.com',
 ];
 
 /**
@@ -34,13 +96,23 @@ export const NASTY = [
 export const hugeText = fc
   .tuple(
     fc.constantFrom('a', '9', '-', ' ', '😀', '\u0000', '<'),
-    fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 257, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 5_000, max: 200_000 }) }),
+    fc.oneof(
+      { weight: 5, arbitrary: fc.integer({ min: 257, max: 5_000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 5_000, max: 200_000 }) },
+    ),
   )
   .map(([unit, times]) => unit.repeat(times));
 
 /** Bytes a body of these fields takes, roughly: the strict properties stay under Next's 1 MB limit, the broken ones go over it. */
 export const bodyBytes = (fields: Fields) =>
-  fields.reduce((total, [name, value]) => total + 200 + Buffer.byteLength(name) + (typeof value === 'string' ? Buffer.byteLength(value) : value.size), 0);
+  fields.reduce(
+    (total, [name, value]) =>
+      total +
+      200 +
+      Buffer.byteLength(name) +
+      (typeof value === 'string' ? Buffer.byteLength(value) : value.size),
+    0,
+  );
 
 export const junkText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
@@ -66,7 +138,9 @@ export const badCount: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: -1_000_000_000, max: 0 }).map(String),
   fc.integer({ min: 100, max: Number.MAX_SAFE_INTEGER }).map(String),
   fc.double().map(String),
-  fc.tuple(fc.integer({ min: 1, max: 98 }), fc.integer({ min: 1, max: 999 })).map(([whole, part]) => `${whole}.${part}`),
+  fc
+    .tuple(fc.integer({ min: 1, max: 98 }), fc.integer({ min: 1, max: 999 }))
+    .map(([whole, part]) => `${whole}.${part}`),
   fc.bigInt({ min: 10n ** 16n, max: 10n ** 40n }).map(String),
   junkText,
 );
@@ -81,7 +155,9 @@ export const isWellFormedCount = (text: string) => {
 export const badAmount: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: -1_000_000, max: 0 }).map(String),
   fc.double({ min: -1e6, max: 0, noNaN: true }).map(String),
-  fc.tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 1, max: 99_999 })).map(([whole, part]) => `${whole}.000${part}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 1, max: 99_999 }))
+    .map(([whole, part]) => `${whole}.000${part}`),
   fc.integer({ min: 1, max: 9 }).map((digits) => `1${'0'.repeat(12 + digits)}`),
   fc.constantFrom('1e309', 'NaN', '-0', '0.001', '5.555', '1,00', '$5', '5 USD', '0x10', ''),
   junkText,
@@ -94,7 +170,13 @@ export const unknownId: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.uuid().map((id) => `${id}x`) },
   { weight: 1, arbitrary: fc.uuid().map((id) => id.replaceAll('-', '')) },
   { weight: 1, arbitrary: fc.uuid().map((id) => ` ${id}`) },
-  { weight: 1, arbitrary: fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '00000000-0000-0000-0000-000000000000',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    ),
+  },
   { weight: 2, arbitrary: junkText },
 );
 
@@ -117,7 +199,9 @@ export function fieldsOf(spec: Record<string, fc.Arbitrary<FormValue>>): fc.Arbi
       .map((values) => values.map((one) => [name, one] as [string, FormValue])),
   );
   // Names with NUL are left to the broken encodings: Next fails on them before any action runs.
-  const extraName = fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 })).filter((name) => !name.includes('\u0000'));
+  const extraName = fc
+    .oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 }))
+    .filter((name) => !name.includes('\u0000'));
   const extra = fc.array(fc.tuple(extraName, asValue(junkText)), { maxLength: 2 });
   return fc
     .tuple(fc.tuple(...perField), extra)
@@ -126,7 +210,8 @@ export function fieldsOf(spec: Record<string, fc.Arbitrary<FormValue>>): fc.Arbi
 }
 
 /** The first value of a field, as FormData.get() reads it. */
-export const first = (fields: Fields, name: string): FormValue | undefined => fields.find(([field]) => field === name)?.[1];
+export const first = (fields: Fields, name: string): FormValue | undefined =>
+  fields.find(([field]) => field === name)?.[1];
 export const firstText = (fields: Fields, name: string): string | null => {
   const value = first(fields, name);
   return typeof value === 'string' ? value : null;

@@ -94,17 +94,24 @@ export async function startFuzzStack(): Promise<FuzzStack> {
       output.push(chunk.toString('utf8'));
       if (output.length > 400) output.splice(0, output.length - 400);
     };
-    const next: Child = start('next', bin('next'), ['start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const next: Child = start(
+      'next',
+      bin('next'),
+      ['start', '--port', String(appPort), '--hostname', '127.0.0.1'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     next.process.stdout?.on('data', remember);
     next.process.stderr?.on('data', remember);
     cleanups.push(() => stop(next));
     cleanups.push(async () => {
       if (!process.env.FUZZ_CPU) return;
       const fields = readFileSync(`/proc/${next.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      console.log(`[fuzz-stack] next-server cpu ${(Number(fields[11]) + Number(fields[12])) / 100}s, test process ${JSON.stringify(process.cpuUsage())}`);
+      console.log(
+        `[fuzz-stack] next-server cpu ${(Number(fields[11]) + Number(fields[12])) / 100}s, test process ${JSON.stringify(process.cpuUsage())}`,
+      );
     });
     await waitForHttp(`${appUrl}/api/health`, { timeoutMs: 60_000, child: next });
 

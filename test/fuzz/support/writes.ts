@@ -24,7 +24,9 @@ async function listTables(db: pg.Pool): Promise<string[]> {
 }
 
 export async function fingerprint(db: pg.Pool, except: readonly string[] = []): Promise<Fingerprint> {
-  const names = (await listTables(db)).filter((name) => !ALWAYS_WRITTEN.includes(name) && !except.includes(name));
+  const names = (await listTables(db)).filter(
+    (name) => !ALWAYS_WRITTEN.includes(name) && !except.includes(name),
+  );
   const sql = names
     .map(
       (name, index) =>

@@ -39,7 +39,9 @@ export default async function CatalogPage({ params }: Props) {
               <Link href={`/products/${product.slug}`}>
                 <ProductImage src={product.image} alt="" width={400} height={400} />
                 <span className="product-name">{product.name}</span>
-                <span className="price">{formatMoney({ amount: product.unitAmount, currency: product.currency })}</span>
+                <span className="price">
+                  {formatMoney({ amount: product.unitAmount, currency: product.currency })}
+                </span>
               </Link>
             </li>
           ))}

@@ -28,7 +28,8 @@ export default async function CheckoutSuccessPage({ searchParams }: Props) {
   const order = result ? await findOrderById(result.orderId) : null;
   if (!order) notFound();
 
-  const settled = order.status === 'paid' || order.status === 'partially_refunded' || order.status === 'refunded';
+  const settled =
+    order.status === 'paid' || order.status === 'partially_refunded' || order.status === 'refunded';
   return (
     <section aria-labelledby="success-heading" className="success">
       <h1 id="success-heading">{settled ? 'Thank you for your order' : 'Your order is in'}</h1>
@@ -43,7 +44,8 @@ export default async function CheckoutSuccessPage({ searchParams }: Props) {
       </p>
       <OrderSummary order={order} />
       <p>
-        Keep this link to see your order later: <Link href={`/orders/${order.accessToken}`}>your order page</Link>.
+        Keep this link to see your order later:{' '}
+        <Link href={`/orders/${order.accessToken}`}>your order page</Link>.
       </p>
       <p>
         <Link href="/">Continue shopping</Link>

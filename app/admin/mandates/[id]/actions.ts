@@ -29,12 +29,23 @@ export type ChargeFormState = {
 
 const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
 
-export async function chargeSavedMethodAction(previous: ChargeFormState, form: FormData): Promise<ChargeFormState> {
+export async function chargeSavedMethodAction(
+  previous: ChargeFormState,
+  form: FormData,
+): Promise<ChargeFormState> {
   const admin = await requireAdmin();
   const seq = nextSeq(previous);
   if (!isForm(form)) return { requestId: previous?.requestId, seq, error: UNREADABLE_FORM };
-  const values = { amount: text(form.get('amount')), currency: text(form.get('currency')), description: text(form.get('description')) };
-  const parsed = parseChargeForm({ ...values, mandateId: form.get('mandateId'), requestId: form.get('requestId') });
+  const values = {
+    amount: text(form.get('amount')),
+    currency: text(form.get('currency')),
+    description: text(form.get('description')),
+  };
+  const parsed = parseChargeForm({
+    ...values,
+    mandateId: form.get('mandateId'),
+    requestId: form.get('requestId'),
+  });
   if (!parsed.ok) {
     return {
       requestId: previous?.requestId,
@@ -45,7 +56,14 @@ export async function chargeSavedMethodAction(previous: ChargeFormState, form: F
     };
   }
   const { requestId, mandateId, amount, currency, description } = parsed.data;
-  const result = await chargeMandate({ chargeId: requestId, mandateId, amount, currency, description, adminUserId: admin.id });
+  const result = await chargeMandate({
+    chargeId: requestId,
+    mandateId,
+    amount,
+    currency,
+    description,
+    adminUserId: admin.id,
+  });
   // The page's status, history and charges change with any answer (a refusal may mean the customer just revoked).
   refresh();
   if (!result.ok) return { requestId, seq, values, error: result.message };

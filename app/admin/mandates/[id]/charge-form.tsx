@@ -14,13 +14,22 @@ type Props = {
 };
 
 export function ChargeForm({ mandateId, requestId, currencies, refusal }: Props) {
-  const [state, formAction, pending] = useActionState<ChargeFormState, FormData>(chargeSavedMethodAction, { requestId, seq: 0 });
+  const [state, formAction, pending] = useActionState<ChargeFormState, FormData>(chargeSavedMethodAction, {
+    requestId,
+    seq: 0,
+  });
   const errors = state.fieldErrors ?? {};
   const describedBy = (field: 'amount' | 'currency' | 'description', hint?: string) =>
     [errors[field] ? `charge-${field}-error` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
 
   return (
-    <form action={formAction} className="auth-form" data-testid="charge-form" noValidate aria-labelledby="charge-heading">
+    <form
+      action={formAction}
+      className="auth-form"
+      data-testid="charge-form"
+      noValidate
+      aria-labelledby="charge-heading"
+    >
       <input type="hidden" name="mandateId" value={mandateId} />
       <input type="hidden" name="requestId" value={state.requestId} />
       {refusal && (
@@ -120,15 +129,16 @@ function Outcome({ outcome }: { outcome: ChargeOutcome }) {
       )}
       {outcome.status === 'failed' && (
         <p className="field-error">
-          <strong>Failed:</strong> Stripe answered <code data-testid="charge-error-code">{outcome.errorCode}</code>
-          {outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}. Nothing was charged; {order} is marked payment failed and the
-          customer can pay it from their account.
+          <strong>Failed:</strong> Stripe answered{' '}
+          <code data-testid="charge-error-code">{outcome.errorCode}</code>
+          {outcome.errorMessage ? ` (${outcome.errorMessage})` : ''}. Nothing was charged; {order} is marked
+          payment failed and the customer can pay it from their account.
         </p>
       )}
       {outcome.status === 'pending' && (
         <p className="notice">
-          <strong>Pending:</strong> Stripe has not answered yet about {outcome.amount} for {order}. Its webhook will settle it;
-          submitting this form again retries the same charge and cannot charge twice.
+          <strong>Pending:</strong> Stripe has not answered yet about {outcome.amount} for {order}. Its
+          webhook will settle it; submitting this form again retries the same charge and cannot charge twice.
         </p>
       )}
     </div>

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { CHARGE_STATUS_LABELS, FREQUENCY_SHORT_LABELS, getAdminMandate, MANDATE_STATUS_LABELS } from '@/lib/admin-mandates';
+import {
+  CHARGE_STATUS_LABELS,
+  FREQUENCY_SHORT_LABELS,
+  getAdminMandate,
+  MANDATE_STATUS_LABELS,
+} from '@/lib/admin-mandates';
 import { requireAdmin } from '@/lib/auth';
 import { SHOP_CURRENCIES } from '@/lib/charges';
 import { formatMoney } from '@/lib/money';
@@ -122,7 +127,9 @@ export default async function AdminMandatePage({ params }: Props) {
         </dd>
       </dl>
       {mandate.termsText === null ? (
-        <p className="notice">This code does not know terms version {mandate.termsVersion}, so its text cannot be shown.</p>
+        <p className="notice">
+          This code does not know terms version {mandate.termsVersion}, so its text cannot be shown.
+        </p>
       ) : (
         <details data-testid="terms-toggle">
           <summary>Read the terms text of version {mandate.termsVersion}</summary>
@@ -131,7 +138,12 @@ export default async function AdminMandatePage({ params }: Props) {
               ? 'This text hashes to the SHA-256 stored when the customer agreed: it is the text they saw.'
               : 'This text does not hash to the stored SHA-256: the shop’s name, address or support email changed since, so the customer saw different wording.'}
           </p>
-          <div className="terms" data-testid="admin-mandate-terms" tabIndex={0} aria-label={`Terms version ${mandate.termsVersion}`}>
+          <div
+            className="terms"
+            data-testid="admin-mandate-terms"
+            tabIndex={0}
+            aria-label={`Terms version ${mandate.termsVersion}`}
+          >
             {mandate.termsText}
           </div>
         </details>
@@ -141,7 +153,8 @@ export default async function AdminMandatePage({ params }: Props) {
       <ol data-testid="mandate-events">
         {mandate.events.map((event) => (
           <li key={event.id} data-testid="mandate-event" data-type={event.type}>
-            <When date={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type} {SOURCE_LABELS[event.source] ?? `(${event.source})`}
+            <When date={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type}{' '}
+            {SOURCE_LABELS[event.source] ?? `(${event.source})`}
             {event.message ? <span className="muted"> — {event.message}</span> : null}
           </li>
         ))}
@@ -175,7 +188,9 @@ export default async function AdminMandatePage({ params }: Props) {
                 </td>
                 <td>
                   <Link href={`/admin/orders/${charge.order.id}`}>#{charge.order.number}</Link>{' '}
-                  <span data-testid="mandate-charge-order-status">{ORDER_STATUS_LABELS[charge.order.status]}</span>
+                  <span data-testid="mandate-charge-order-status">
+                    {ORDER_STATUS_LABELS[charge.order.status]}
+                  </span>
                 </td>
                 <td>{formatMoney({ amount: charge.amount, currency: charge.currency })}</td>
               </tr>
@@ -185,7 +200,12 @@ export default async function AdminMandatePage({ params }: Props) {
       )}
 
       <h2 id="charge-heading">Charge saved method</h2>
-      <ChargeForm mandateId={mandate.id} requestId={randomUUID()} currencies={SHOP_CURRENCIES} refusal={refusal} />
+      <ChargeForm
+        mandateId={mandate.id}
+        requestId={randomUUID()}
+        currencies={SHOP_CURRENCIES}
+        refusal={refusal}
+      />
     </section>
   );
 }

@@ -40,12 +40,25 @@ export async function refundAction(previous: RefundFormState, form: FormData): P
   const admin = await requireAdmin();
   const seq = nextSeq(previous);
   if (!isForm(form)) return { requestId: previous?.requestId, seq, error: UNREADABLE_FORM };
-  const values = { amount: text(form.get('amount')), reason: text(form.get('reason')), note: text(form.get('note')) };
-  const parsed = refundInput.safeParse({ ...values, orderId: form.get('orderId'), requestId: form.get('requestId') });
+  const values = {
+    amount: text(form.get('amount')),
+    reason: text(form.get('reason')),
+    note: text(form.get('note')),
+  };
+  const parsed = refundInput.safeParse({
+    ...values,
+    orderId: form.get('orderId'),
+    requestId: form.get('requestId'),
+  });
   if (!parsed.success) {
     const flat = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
     if (flat.orderId || flat.requestId) {
-      return { requestId: previous?.requestId, seq, values, error: 'This form is out of date. Reload the page and try again.' };
+      return {
+        requestId: previous?.requestId,
+        seq,
+        values,
+        error: 'This form is out of date. Reload the page and try again.',
+      };
     }
     return {
       requestId: previous?.requestId,
@@ -57,11 +70,23 @@ export async function refundAction(previous: RefundFormState, form: FormData): P
   const { orderId, requestId, amount, reason, note } = parsed.data;
   let result: Awaited<ReturnType<typeof createAdminRefund>>;
   try {
-    result = await createAdminRefund({ orderId, requestId, amount, reason, note, admin: { id: admin.id, email: admin.email } });
+    result = await createAdminRefund({
+      orderId,
+      requestId,
+      amount,
+      reason,
+      note,
+      admin: { id: admin.id, email: admin.email },
+    });
   } catch (error) {
     console.error(`[admin] refund of order ${orderId} failed:`, error);
     // Same request id: if Stripe did make the refund, submitting again returns it rather than making another.
-    return { requestId, seq, values, error: 'The refund could not be completed. Submit again to retry; it will not refund twice.' };
+    return {
+      requestId,
+      seq,
+      values,
+      error: 'The refund could not be completed. Submit again to retry; it will not refund twice.',
+    };
   }
   refresh();
   if (!result.ok) {

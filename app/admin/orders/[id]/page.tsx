@@ -28,7 +28,10 @@ export default async function AdminOrderPage({ params }: Props) {
   const order = await findAdminOrder(id);
   if (!order) notFound();
   const money = (amount: number) => formatMoney({ amount, currency: order.currency });
-  const refundable = ['paid', 'partially_refunded'].includes(order.status) && order.stripePaymentIntentId && order.refundable > 0;
+  const refundable =
+    ['paid', 'partially_refunded'].includes(order.status) &&
+    order.stripePaymentIntentId &&
+    order.refundable > 0;
 
   return (
     <section aria-labelledby="order-heading">
@@ -36,12 +39,15 @@ export default async function AdminOrderPage({ params }: Props) {
         <Link href="/admin/orders">← Orders</Link>
       </p>
       <h1 id="order-heading">
-        Order #{order.number} <span className="status-badge" data-testid="admin-order-status">{ORDER_STATUS_LABELS[order.status]}</span>
+        Order #{order.number}{' '}
+        <span className="status-badge" data-testid="admin-order-status">
+          {ORDER_STATUS_LABELS[order.status]}
+        </span>
       </h1>
       {order.amountMismatch && (
         <p className="notice" role="note">
-          What Stripe charged does not match this order (its total, currency or number of items): check the payment in
-          Stripe. The timeline says what differed.
+          What Stripe charged does not match this order (its total, currency or number of items): check the
+          payment in Stripe. The timeline says what differed.
         </p>
       )}
       <div className="admin-columns">
@@ -51,9 +57,15 @@ export default async function AdminOrderPage({ params }: Props) {
             <thead>
               <tr>
                 <th scope="col">Item</th>
-                <th scope="col" className="number">Quantity</th>
-                <th scope="col" className="number">Price</th>
-                <th scope="col" className="number">Total</th>
+                <th scope="col" className="number">
+                  Quantity
+                </th>
+                <th scope="col" className="number">
+                  Price
+                </th>
+                <th scope="col" className="number">
+                  Total
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -68,12 +80,20 @@ export default async function AdminOrderPage({ params }: Props) {
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row" colSpan={3}>Total</th>
-                <td className="number" data-testid="admin-order-total">{money(order.totalAmount)}</td>
+                <th scope="row" colSpan={3}>
+                  Total
+                </th>
+                <td className="number" data-testid="admin-order-total">
+                  {money(order.totalAmount)}
+                </td>
               </tr>
               <tr>
-                <th scope="row" colSpan={3}>Refunded</th>
-                <td className="number" data-testid="admin-order-refunded">{money(order.amountRefunded)}</td>
+                <th scope="row" colSpan={3}>
+                  Refunded
+                </th>
+                <td className="number" data-testid="admin-order-refunded">
+                  {money(order.amountRefunded)}
+                </td>
               </tr>
             </tfoot>
           </table>
@@ -97,11 +117,17 @@ export default async function AdminOrderPage({ params }: Props) {
               <dt>Paid</dt>
               <dd>{order.paidAt ? adminTime.format(order.paidAt) : '—'}</dd>
               <dt>Paid with</dt>
-              <dd data-testid="admin-order-method">{order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}</dd>
+              <dd data-testid="admin-order-method">
+                {order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}
+              </dd>
               <dt>Checkout Session</dt>
-              <dd><StripeId id={order.stripeCheckoutSessionId} /></dd>
+              <dd>
+                <StripeId id={order.stripeCheckoutSessionId} />
+              </dd>
               <dt>PaymentIntent</dt>
-              <dd><StripeId id={order.stripePaymentIntentId} /></dd>
+              <dd>
+                <StripeId id={order.stripePaymentIntentId} />
+              </dd>
             </dl>
           </div>
 
@@ -114,13 +140,17 @@ export default async function AdminOrderPage({ params }: Props) {
                   <tr>
                     <th scope="col">Refund</th>
                     <th scope="col">Status</th>
-                    <th scope="col" className="number">Amount</th>
+                    <th scope="col" className="number">
+                      Amount
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {order.refunds.map((refund) => (
                     <tr key={refund.id} data-testid="admin-refund" data-status={refund.status}>
-                      <td><StripeId id={refund.id} /></td>
+                      <td>
+                        <StripeId id={refund.id} />
+                      </td>
                       <td>{refund.status}</td>
                       <td className="number">{money(refund.amount)}</td>
                     </tr>
@@ -137,7 +167,9 @@ export default async function AdminOrderPage({ params }: Props) {
               />
             ) : (
               <p className="muted" data-testid="refund-unavailable">
-                {order.refundable === 0 && order.refunds.length > 0 ? 'Everything has been refunded.' : 'Only paid orders can be refunded.'}
+                {order.refundable === 0 && order.refunds.length > 0
+                  ? 'Everything has been refunded.'
+                  : 'Only paid orders can be refunded.'}
               </p>
             )}
           </div>

@@ -14,12 +14,21 @@ type Props = {
 };
 
 export function RefundForm({ orderId, requestId, refundableText, refundableDecimal }: Props) {
-  const [state, formAction, pending] = useActionState<RefundFormState, FormData>(refundAction, { requestId, seq: 0 });
+  const [state, formAction, pending] = useActionState<RefundFormState, FormData>(refundAction, {
+    requestId,
+    seq: 0,
+  });
   const errors = state.fieldErrors ?? {};
   const describedBy = (field: 'amount' | 'reason' | 'note', hint?: string) =>
     [errors[field] ? `refund-${field}-error` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
   return (
-    <form action={formAction} className="auth-form refund-form" data-testid="refund-form" noValidate aria-labelledby="refund-heading">
+    <form
+      action={formAction}
+      className="auth-form refund-form"
+      data-testid="refund-form"
+      noValidate
+      aria-labelledby="refund-heading"
+    >
       <input type="hidden" name="orderId" value={orderId} />
       <input type="hidden" name="requestId" value={state.requestId} />
       {/* Keyed by answer: after a refund the amount starts again from what is left. */}

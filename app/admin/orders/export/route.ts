@@ -11,7 +11,8 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   const user = await currentUser();
-  if (user?.role !== 'admin') return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+  if (user?.role !== 'admin')
+    return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   const filters = parseOrderFilters(new URL(request.url).searchParams);
   return new Response(orderCsvStream(filters), {
     headers: {

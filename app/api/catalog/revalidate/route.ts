@@ -5,9 +5,18 @@ import { env } from '@/lib/env';
 
 export const dynamic = 'force-dynamic';
 
-const bodySchema = z.object({ slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(120).optional() }).strict();
+const bodySchema = z
+  .object({
+    slug: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+      .max(120)
+      .optional(),
+  })
+  .strict();
 
-const json = (status: number, body: unknown) => Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+const json = (status: number, body: unknown) =>
+  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 function authorised(header: string | null, secret: string): boolean {
   const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
@@ -32,12 +41,19 @@ export async function POST(request: Request): Promise<Response> {
     try {
       body = JSON.parse(text);
     } catch {
-      return json(400, { error: { code: 'invalid_json', message: 'The body must be JSON, e.g. {"slug":"linen-apron"} or {}.' } });
+      return json(400, {
+        error: { code: 'invalid_json', message: 'The body must be JSON, e.g. {"slug":"linen-apron"} or {}.' },
+      });
     }
   }
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) {
-    return json(400, { error: { code: 'invalid_body', message: 'Send {} for the whole catalog or {"slug":"…"} for one product.' } });
+    return json(400, {
+      error: {
+        code: 'invalid_body',
+        message: 'Send {} for the whole catalog or {"slug":"…"} for one product.',
+      },
+    });
   }
   catalogChanged(parsed.data.slug);
   return json(200, { revalidated: parsed.data.slug ?? 'catalog' });
