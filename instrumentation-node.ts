@@ -1,4 +1,4 @@
-import { ConfigError, env } from './lib/env';
+import { ConfigError, env } from './lib/platform/env';
 
 /**
  * Validate the configuration now, so a missing or malformed variable stops the

@@ -6,7 +6,7 @@ import {
   CATALOG_HOME_PATH,
   cachedPageHeaders,
   STATIC_SECURITY_HEADERS,
-} from './lib/security-headers';
+} from './lib/platform/security-headers';
 
 const nextConfig: NextConfig = {
   // Lets several builds live side by side (parallel test stacks, benchmarks); `.next` otherwise.
@@ -29,7 +29,7 @@ const nextConfig: NextConfig = {
     return [
       // On every response, static files included; the CSP (per-request nonce) and HSTS (runtime APP_URL) come from proxy.ts,
       { source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] },
-      // except on the cached catalog pages, which proxy.ts leaves alone: their fixed policy (lib/security-headers.ts).
+      // except on the cached catalog pages, which proxy.ts leaves alone: their fixed policy (lib/platform/security-headers.ts).
       ...CACHED_PAGE_SOURCES.map((source) => ({
         source,
         headers: cachedPageHeaders({ production }),

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { env } from '@/lib/env';
-import { checkoutOrigin, HSTS_VALUE, pageContentSecurityPolicy } from '@/lib/security-headers';
+import { env } from '@/lib/platform/env';
+import { checkoutOrigin, HSTS_VALUE, pageContentSecurityPolicy } from '@/lib/platform/security-headers';
 
 /**
  * A fresh CSP nonce per request: Next reads it from the request's
@@ -11,7 +11,7 @@ import { checkoutOrigin, HSTS_VALUE, pageContentSecurityPolicy } from '@/lib/sec
  * asks for a request itself), so every one carries the nonce. Not the cached
  * catalog pages: the same bytes for everyone cannot carry a per-request nonce,
  * so the matcher skips them and next.config.ts gives them a fixed policy
- * (lib/security-headers.ts explains the trade-off). Not /api either: route
+ * (lib/platform/security-headers.ts explains the trade-off). Not /api either: route
  * handlers' headers depend on nothing in the request (apiHeaders). The headers
  * that never change come from next.config.ts.
  */
@@ -37,7 +37,7 @@ export function proxy(request: NextRequest): NextResponse {
 export const config = {
   // Not for build output and image optimisation: immutable files that carry the static headers only. Not for the
   // cached catalog pages, `/`, `/catalog/<listing>` and `/products/<slug>` (CACHED_PAGE_SOURCES in
-  // lib/security-headers.ts, which test/security/cached-pages.test.ts holds this to), nor /api: next.config.ts sends
+  // lib/platform/security-headers.ts, which test/security/cached-pages.test.ts holds this to), nor /api: next.config.ts sends
   // their policies. A literal, as Next requires: it reads the matcher at build time.
   matcher: ['/((?!$|api/|_next/static|_next/image|favicon.ico|catalog/[^/.]+$|products/[^/.]+$).*)'],
 };

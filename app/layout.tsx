@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { env } from '@/lib/env';
+import { env } from '@/lib/platform/env';
 import { AccountNav } from './account-nav';
 import { CartBadge } from './(shop)/cart/cart-badge';
 import { SessionSummaryLoader } from './session-summary-loader';

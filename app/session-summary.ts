@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { Role } from '@/lib/auth';
+import type { Role } from '@/lib/platform/auth';
 
 /**
  * What the header shows of this visitor: the cart's item count and who is

@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     process.env.PATH = `${path.join(import.meta.dirname, '..', 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
     await migrateAndSeed(database.url);
     Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: database.url });
-    const admin = await import('../lib/admin-orders.ts');
-    const exporter = await import('../lib/order-export.ts');
-    const { db } = await import('../lib/db.ts');
+    const admin = await import('../lib/admin/orders.ts');
+    const exporter = await import('../lib/admin/order-export.ts');
+    const { db } = await import('../lib/platform/db.ts');
     await sql.connect();
 
     const results: Array<{

@@ -39,11 +39,11 @@ export async function benchCheckoutAction(checkouts: number): Promise<BenchRow[]
       COOKIE_SECRET: 'bench-cookie-secret-0123456789abcdef0123456789',
       BETTER_AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789',
     });
-    const { addToCart } = await import('../lib/cart.ts');
-    const { startCheckout } = await import('../lib/checkout.ts');
-    const { CHECKOUT_LIMIT, hitRateLimit } = await import('../lib/rate-limit.ts');
-    const { stripe } = await import('../lib/stripe.ts');
-    const { db } = await import('../lib/db.ts');
+    const { addToCart } = await import('../lib/cart/cart.ts');
+    const { startCheckout } = await import('../lib/orders/checkout.ts');
+    const { CHECKOUT_LIMIT, hitRateLimit } = await import('../lib/platform/rate-limit.ts');
+    const { stripe } = await import('../lib/stripe/client.ts');
+    const { db } = await import('../lib/platform/db.ts');
     const products = await db.product.findMany({ where: { active: true, currency: 'usd' }, take: 3 });
 
     let stripeMs = 0;

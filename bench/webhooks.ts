@@ -5,7 +5,7 @@
 // Setup (not timed): a throwaway PostgreSQL (migrated, seeded), the emulator in this process, `next build` (skipped
 // with --skip-build when the build exists; its own NEXT_DIST_DIR, .data/next-bench-webhooks unless set, so it never
 // overwrites a build someone else is serving) and `next start`; N pending orders with carts and real Checkout Sessions
-// (params from lib/stripe-params.ts), completed through the emulator's controls; their real
+// (params from lib/stripe/params.ts), completed through the emulator's controls; their real
 // `checkout.session.completed` events, signed with the app's webhook secret at send time.
 // Timed: C senders POST them to /api/webhooks/stripe, a share twice (half of those right after the first copy, so
 // usually in flight together, half at a random later point). Afterwards the database must show each order paid once.
@@ -32,7 +32,7 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { createControlClient } from '../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
-import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../lib/stripe-params.ts';
+import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../lib/stripe/params.ts';
 import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres.ts';
 import { bin, ROOT, start, stop, waitForHttp, type Child } from '../scripts/processes.ts';
@@ -74,7 +74,7 @@ if (!(
 const AIM_RATIO = 0.3;
 const AIM_P99_MS = 100;
 const WEBHOOK_PATH = '/api/webhooks/stripe';
-const SESSION_EXPAND = ['line_items', 'payment_intent', 'payment_intent.payment_method']; // as lib/fulfillment.ts retrieves
+const SESSION_EXPAND = ['line_items', 'payment_intent', 'payment_intent.payment_method']; // as lib/orders/fulfillment.ts retrieves
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 

@@ -24,12 +24,10 @@ async function expectAccessible(page: Page, label: string): Promise<void> {
   // What axe could not decide (needs a person to look) does not fail, but serious cases are listed in the report.
   for (const item of results.incomplete.filter((result) => FAILING_IMPACTS.has(result.impact ?? ''))) {
     const targets = item.nodes.map((node) => node.target.join(' ')).join(', ');
-    test
-      .info()
-      .annotations.push({
-        type: 'axe needs review',
-        description: `${label}: ${item.id} (${item.help}) at ${targets}`,
-      });
+    test.info().annotations.push({
+      type: 'axe needs review',
+      description: `${label}: ${item.id} (${item.help}) at ${targets}`,
+    });
   }
 }
 
@@ -165,12 +163,10 @@ test('every admin page the admin console links to', async ({ page }) => {
   const start = new URL(page.url()).pathname; // /admin may redirect to a section
   await expectAccessible(page, start);
   if (response?.status() === 404) {
-    test
-      .info()
-      .annotations.push({
-        type: 'admin',
-        description: 'no /admin page yet: only the 404 it answers was checked',
-      });
+    test.info().annotations.push({
+      type: 'admin',
+      description: 'no /admin page yet: only the 404 it answers was checked',
+    });
     return;
   }
   // The admin console grows while this test stays: whatever its navigation links to is checked.

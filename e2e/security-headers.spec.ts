@@ -5,7 +5,7 @@
 // build: it is fixed at build time, and browsers ignore it over http), and that the app still works under its own
 // CSP, with and without JavaScript.
 import { expect, test, type APIResponse } from '@playwright/test';
-import { HSTS_VALUE } from '../lib/security-headers';
+import { HSTS_VALUE } from '../lib/platform/security-headers';
 import { addToCartForm } from './support/action-form';
 import { recordCspViolations } from './support/csp';
 import { startNextInstance, type NextInstance } from './support/next-instance';
@@ -59,7 +59,7 @@ function expectPagePolicy(response: APIResponse, checkoutOrigin: string): string
 }
 
 /**
- * The cached catalog pages' policy (lib/security-headers.ts): the same for everyone, so no nonce; inline scripts
+ * The cached catalog pages' policy (lib/platform/security-headers.ts): the same for everyone, so no nonce; inline scripts
  * from anywhere in the page and files from us, never eval; otherwise as strict as the nonce policy, forms only to us.
  */
 function expectCachedPagePolicy(response: APIResponse): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, EMULATOR_API_BASE, EMULATOR_SECRET_KEY, parseEnv } from '../lib/env.ts';
+import { ConfigError, EMULATOR_API_BASE, EMULATOR_SECRET_KEY, parseEnv } from '../lib/platform/env.ts';
 
 const base = { DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/shop' };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { currencyExponent, formatMoney, parseMajorUnits, sumMoney } from '../lib/money.ts';
+import { currencyExponent, formatMoney, parseMajorUnits, sumMoney } from '../lib/payments/money.ts';
 
 describe('money', () => {
   it('knows each currency’s minor-unit exponent', () => {

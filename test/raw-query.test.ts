@@ -1,4 +1,4 @@
-// lib/db.ts's rawQuery, the webhook's hot path: each fixed statement text is a
+// lib/platform/db.ts's rawQuery, the webhook's hot path: each fixed statement text is a
 // named prepared statement on its connection, and texts built from data (which
 // would fill every connection with statements) are capped and run unprepared.
 import assert from 'node:assert/strict';
@@ -6,12 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { startAppStack, type AppStack } from './support/app-stack.ts';
 
 let stack: AppStack;
-let db: typeof import('../lib/db.ts');
+let db: typeof import('../lib/platform/db.ts');
 let Prisma: typeof import('../lib/generated/prisma/client.ts').Prisma;
 
 before(async () => {
   stack = await startAppStack();
-  db = await import('../lib/db.ts');
+  db = await import('../lib/platform/db.ts');
   Prisma = (await import('../lib/generated/prisma/client.ts')).Prisma;
 });
 after(async () => {

@@ -3,10 +3,10 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { auth, authErrorMessage } from '@/lib/auth';
-import { clientAddressKey } from '@/lib/client-info';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
-import { hitRateLimit, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT } from '@/lib/rate-limit';
+import { auth, authErrorMessage } from '@/lib/platform/auth';
+import { clientAddressKey } from '@/lib/platform/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { hitRateLimit, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT } from '@/lib/platform/rate-limit';
 
 export type AuthFormState = {
   error?: string;

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireUser } from '@/lib/auth';
+import { requireUser } from '@/lib/platform/auth';
 import { signOutAction } from '../(auth)/actions';
 
 export const metadata: Metadata = { title: 'Your account' };

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireAdmin } from '@/lib/auth';
+import { requireAdmin } from '@/lib/platform/auth';
 import { AdminNav } from './admin-nav';
 import './admin.css';
 

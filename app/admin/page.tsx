@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { requireAdmin } from '@/lib/auth';
+import { requireAdmin } from '@/lib/platform/auth';
 
 /** The admin starts at the order list. */
 export default async function AdminHomePage() {

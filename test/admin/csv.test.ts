@@ -1,8 +1,8 @@
 // CSV cells: RFC 4180 quoting, and text a spreadsheet would run as a formula made inert.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csvCell, csvRecord } from '../../lib/csv.ts';
-import { toDecimalString } from '../../lib/money.ts';
+import { csvCell, csvRecord } from '../../lib/platform/csv.ts';
+import { toDecimalString } from '../../lib/payments/money.ts';
 import { parseCsv } from './support/csv-parse.ts';
 
 describe('csvCell', () => {

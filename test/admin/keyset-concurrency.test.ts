@@ -8,16 +8,16 @@ import { seedBulk } from '../../scripts/seed-bulk.ts';
 import { startTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let database: TestDatabase;
-let admin: typeof import('../../lib/admin-orders.ts');
+let admin: typeof import('../../lib/admin/orders.ts');
 
 before(async () => {
   database = await startTestDatabase({ seed: true });
   Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: database.url });
   await seedBulk(database.url, { orders: 1_500, days: 10, seed: 3 });
-  admin = await import('../../lib/admin-orders.ts');
+  admin = await import('../../lib/admin/orders.ts');
 });
 after(async () => {
-  const { db } = await import('../../lib/db.ts');
+  const { db } = await import('../../lib/platform/db.ts');
   await db.$disconnect();
   await database.stop();
 });

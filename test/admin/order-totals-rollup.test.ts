@@ -14,16 +14,16 @@ import { migrationFiles, startTestDatabase, type TestDatabase } from '../support
 
 let database: TestDatabase;
 let sql: pg.Pool;
-let admin: typeof import('../../lib/admin-orders.ts');
+let admin: typeof import('../../lib/admin/orders.ts');
 
 before(async () => {
   database = await startTestDatabase({ seed: true });
   Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: database.url });
   sql = new pg.Pool({ connectionString: database.url, max: 60 });
-  admin = await import('../../lib/admin-orders.ts');
+  admin = await import('../../lib/admin/orders.ts');
 });
 after(async () => {
-  const { db } = await import('../../lib/db.ts');
+  const { db } = await import('../../lib/platform/db.ts');
   await db.$disconnect();
   await sql.end();
   await database.stop();

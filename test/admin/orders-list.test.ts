@@ -9,8 +9,8 @@ import { startTestDatabase, type TestDatabase } from '../support/database.ts';
 import { parseCsv } from './support/csv-parse.ts';
 
 let database: TestDatabase;
-let admin: typeof import('../../lib/admin-orders.ts');
-let exporter: typeof import('../../lib/order-export.ts');
+let admin: typeof import('../../lib/admin/orders.ts');
+let exporter: typeof import('../../lib/admin/order-export.ts');
 
 type Order = {
   id: string;
@@ -62,8 +62,8 @@ before(async () => {
       },
     });
   }
-  admin = await import('../../lib/admin-orders.ts');
-  exporter = await import('../../lib/order-export.ts');
+  admin = await import('../../lib/admin/orders.ts');
+  exporter = await import('../../lib/admin/order-export.ts');
   all = await database.prisma.order.findMany({
     select: {
       id: true,
@@ -83,7 +83,7 @@ before(async () => {
   });
 });
 after(async () => {
-  const { db } = await import('../../lib/db.ts');
+  const { db } = await import('../../lib/platform/db.ts');
   await db.$disconnect();
   await database.stop();
 });

@@ -7,17 +7,17 @@ import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
 
 let stack: WebhookAppStack;
-let refunds: typeof import('../../lib/refunds.ts');
-let checkout: typeof import('../../lib/checkout.ts');
-let cart: typeof import('../../lib/cart.ts');
+let refunds: typeof import('../../lib/orders/refunds.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
 
 const ADMIN = { id: 'admin-user', email: 'admin@example.com' };
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
-  refunds = await import('../../lib/refunds.ts');
-  checkout = await import('../../lib/checkout.ts');
-  cart = await import('../../lib/cart.ts');
+  refunds = await import('../../lib/orders/refunds.ts');
+  checkout = await import('../../lib/orders/checkout.ts');
+  cart = await import('../../lib/cart/cart.ts');
 });
 after(() => stack.stop());
 

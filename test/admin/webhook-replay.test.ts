@@ -6,15 +6,15 @@ import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
 
 let stack: WebhookAppStack;
-let admin: typeof import('../../lib/admin-webhooks.ts');
-let checkout: typeof import('../../lib/checkout.ts');
-let cart: typeof import('../../lib/cart.ts');
+let admin: typeof import('../../lib/admin/webhooks.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
-  admin = await import('../../lib/admin-webhooks.ts');
-  checkout = await import('../../lib/checkout.ts');
-  cart = await import('../../lib/cart.ts');
+  admin = await import('../../lib/admin/webhooks.ts');
+  checkout = await import('../../lib/orders/checkout.ts');
+  cart = await import('../../lib/cart/cart.ts');
 });
 after(() => stack.stop());
 

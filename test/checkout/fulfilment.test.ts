@@ -6,17 +6,17 @@ import type Stripe from 'stripe';
 import { startAppStack, type AppStack } from '../support/app-stack.ts';
 
 let stack: AppStack;
-let checkout: typeof import('../../lib/checkout.ts');
-let fulfillment: typeof import('../../lib/fulfillment.ts');
-let cart: typeof import('../../lib/cart.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let fulfillment: typeof import('../../lib/orders/fulfillment.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
 let stripe: Stripe;
 
 before(async () => {
   stack = await startAppStack();
-  checkout = await import('../../lib/checkout.ts');
-  fulfillment = await import('../../lib/fulfillment.ts');
-  cart = await import('../../lib/cart.ts');
-  stripe = (await import('../../lib/stripe.ts')).stripe;
+  checkout = await import('../../lib/orders/checkout.ts');
+  fulfillment = await import('../../lib/orders/fulfillment.ts');
+  cart = await import('../../lib/cart/cart.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
 });
 after(() => stack.stop());
 

@@ -7,15 +7,15 @@ import { startAppStackWithWebhooks, WEBHOOK_SECRET, type WebhookAppStack } from 
 
 let stack: WebhookAppStack;
 let stripe: Stripe;
-let checkout: typeof import('../../lib/checkout.ts');
-let cart: typeof import('../../lib/cart.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
 const signer = new Stripe('sk_test_unused');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  checkout = await import('../../lib/checkout.ts');
-  cart = await import('../../lib/cart.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  checkout = await import('../../lib/orders/checkout.ts');
+  cart = await import('../../lib/cart/cart.ts');
 });
 after(() => stack.stop());
 

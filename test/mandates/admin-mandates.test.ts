@@ -6,11 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { startAppStack, type AppStack } from '../support/app-stack.ts';
 
 let stack: AppStack;
-let admin: typeof import('../../lib/admin-mandates.ts');
+let admin: typeof import('../../lib/admin/mandates.ts');
 
 before(async () => {
   stack = await startAppStack();
-  admin = await import('../../lib/admin-mandates.ts');
+  admin = await import('../../lib/admin/mandates.ts');
 });
 after(async () => {
   await stack.stop();

@@ -10,12 +10,12 @@ import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
 
 let stack: WebhookAppStack;
 let stripe: Stripe;
-let charges: typeof import('../../lib/charges.ts');
+let charges: typeof import('../../lib/mandates/charges.ts');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  charges = await import('../../lib/charges.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  charges = await import('../../lib/mandates/charges.ts');
 });
 after(() => stack.stop());
 

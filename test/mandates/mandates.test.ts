@@ -10,20 +10,20 @@ import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
 
 let stack: WebhookAppStack;
 let stripe: Stripe;
-let customers: typeof import('../../lib/customers.ts');
-let mandates: typeof import('../../lib/mandates.ts');
-let charges: typeof import('../../lib/charges.ts');
-let terms: typeof import('../../lib/mandate-terms.ts');
-let fulfillment: typeof import('../../lib/fulfillment.ts');
+let customers: typeof import('../../lib/stripe/customers.ts');
+let mandates: typeof import('../../lib/mandates/agreements.ts');
+let charges: typeof import('../../lib/mandates/charges.ts');
+let terms: typeof import('../../lib/mandates/terms.ts');
+let fulfillment: typeof import('../../lib/orders/fulfillment.ts');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  customers = await import('../../lib/customers.ts');
-  mandates = await import('../../lib/mandates.ts');
-  charges = await import('../../lib/charges.ts');
-  terms = await import('../../lib/mandate-terms.ts');
-  fulfillment = await import('../../lib/fulfillment.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  customers = await import('../../lib/stripe/customers.ts');
+  mandates = await import('../../lib/mandates/agreements.ts');
+  charges = await import('../../lib/mandates/charges.ts');
+  terms = await import('../../lib/mandates/terms.ts');
+  fulfillment = await import('../../lib/orders/fulfillment.ts');
 });
 after(() => stack.stop());
 

@@ -19,22 +19,22 @@ const CONCURRENCY = 8;
 
 let stack: NextStack;
 let stripe: Stripe;
-let cart: typeof import('../../lib/cart.ts');
-let checkout: typeof import('../../lib/checkout.ts');
-let customers: typeof import('../../lib/customers.ts');
-let mandates: typeof import('../../lib/mandates.ts');
-let charges: typeof import('../../lib/charges.ts');
-let terms: typeof import('../../lib/mandate-terms.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let customers: typeof import('../../lib/stripe/customers.ts');
+let mandates: typeof import('../../lib/mandates/agreements.ts');
+let charges: typeof import('../../lib/mandates/charges.ts');
+let terms: typeof import('../../lib/mandates/terms.ts');
 
 before(async () => {
   stack = await startNextStack({ instances: 2 });
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  cart = await import('../../lib/cart.ts');
-  checkout = await import('../../lib/checkout.ts');
-  customers = await import('../../lib/customers.ts');
-  mandates = await import('../../lib/mandates.ts');
-  charges = await import('../../lib/charges.ts');
-  terms = await import('../../lib/mandate-terms.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  cart = await import('../../lib/cart/cart.ts');
+  checkout = await import('../../lib/orders/checkout.ts');
+  customers = await import('../../lib/stripe/customers.ts');
+  mandates = await import('../../lib/mandates/agreements.ts');
+  charges = await import('../../lib/mandates/charges.ts');
+  terms = await import('../../lib/mandates/terms.ts');
 });
 after(() => stack?.stop());
 

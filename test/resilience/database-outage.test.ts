@@ -11,8 +11,8 @@ const ORDERS = 40;
 
 let stack: NextStack;
 let stripe: Stripe;
-let cart: typeof import('../../lib/cart.ts');
-let checkout: typeof import('../../lib/checkout.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
 
 before(async () => {
   // Retries spread over about 40 s: longer than the outage, as Stripe's three days are longer than most.
@@ -20,9 +20,9 @@ before(async () => {
     instances: 1,
     webhookRetryMs: [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000, 5000, 5000, 5000, 5000],
   });
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  cart = await import('../../lib/cart.ts');
-  checkout = await import('../../lib/checkout.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  cart = await import('../../lib/cart/cart.ts');
+  checkout = await import('../../lib/orders/checkout.ts');
 });
 after(() => stack?.stop());
 

@@ -16,9 +16,9 @@ const FAULTS = { rate: 0.2, kinds: ['500', '429', 'drop', 'slow'] as const, dela
 
 let stack: NextStack;
 let stripe: Stripe;
-let cart: typeof import('../../lib/cart.ts');
-let checkout: typeof import('../../lib/checkout.ts');
-let customers: typeof import('../../lib/customers.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let customers: typeof import('../../lib/stripe/customers.ts');
 
 before(async () => {
   // Webhook retries outlast a run of bad luck: eleven attempts over about 20 s.
@@ -26,10 +26,10 @@ before(async () => {
     instances: 1,
     webhookRetryMs: [50, 100, 200, 400, 800, 1600, 3200, 3200, 3200, 3200],
   });
-  stripe = (await import('../../lib/stripe.ts')).stripe;
-  cart = await import('../../lib/cart.ts');
-  checkout = await import('../../lib/checkout.ts');
-  customers = await import('../../lib/customers.ts');
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  cart = await import('../../lib/cart/cart.ts');
+  checkout = await import('../../lib/orders/checkout.ts');
+  customers = await import('../../lib/stripe/customers.ts');
 });
 after(() => stack?.stop());
 

@@ -16,7 +16,7 @@ import {
   cachedPageContentSecurityPolicy,
   cachedPageHeaders,
   HSTS_VALUE,
-} from '../../lib/security-headers.ts';
+} from '../../lib/platform/security-headers.ts';
 
 const require = createRequire(import.meta.url);
 type Matcher = { regexp: string };

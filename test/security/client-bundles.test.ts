@@ -1,5 +1,5 @@
 // No secret reaches the browser: a production compile of the app, made with a distinctive fake value for every
-// variable lib/env.ts reads, must not contain any of those values, nor anything shaped like a Stripe secret, in
+// variable lib/platform/env.ts reads, must not contain any of those values, nor anything shaped like a Stripe secret, in
 // the files it serves to browsers (<distDir>/static/). The variables are the ones the schema itself reads, so a
 // new one is scanned for without anyone remembering to add it here.
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseEnv } from '../../lib/env.ts';
+import { parseEnv } from '../../lib/platform/env.ts';
 import { bin, ROOT } from '../../scripts/processes.ts';
 
 /** Shapes of Stripe secrets (publishable pk_ keys are meant for browsers). */
@@ -36,7 +36,7 @@ const FORMATTED_VALUES: Record<string, string> = {
 /** Public by nature: the build mode ('production') is compiled into every bundle on purpose. */
 const NOT_SECRET = new Set(['NODE_ENV']);
 
-/** The variables lib/env.ts's schema reads, found by letting it read from an object that records each lookup. */
+/** The variables lib/platform/env.ts's schema reads, found by letting it read from an object that records each lookup. */
 function serverVariables(): string[] {
   const read = new Set<string>();
   const recorder = new Proxy({} as Record<string, string | undefined>, {
@@ -136,7 +136,7 @@ describe('client bundles', () => {
     }
   });
 
-  it('reads every variable lib/env.ts validates', () => {
+  it('reads every variable lib/platform/env.ts validates', () => {
     const names = serverVariables();
     for (const name of [
       'DATABASE_URL',

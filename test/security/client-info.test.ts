@@ -3,7 +3,7 @@
 // address only when there was none, and each proxy in front appending the address it saw.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientAddressKey, clientInfo } from '../../lib/client-info.ts';
+import { clientAddressKey, clientInfo } from '../../lib/platform/client-info.ts';
 
 const request = (forwardedFor?: string, userAgent?: string) =>
   new Headers({

@@ -1,5 +1,5 @@
 // What an integration test of the app's lib/ needs: a migrated, seeded
-// PostgreSQL, the Stripe emulator, and the environment lib/env.ts reads.
+// PostgreSQL, the Stripe emulator, and the environment lib/platform/env.ts reads.
 // Import lib/ modules only after start (dynamically): lib/db and lib/stripe
 // read their configuration when first loaded.
 import http from 'node:http';

@@ -23,8 +23,8 @@ export async function savedMandate(
   method: 'amazon_pay' | 'card' = 'amazon_pay',
 ) {
   // lib/ reads its configuration when first loaded: only after the stack set it.
-  const mandates = await import('../../lib/mandates.ts');
-  const terms = await import('../../lib/mandate-terms.ts');
+  const mandates = await import('../../lib/mandates/agreements.ts');
+  const terms = await import('../../lib/mandates/terms.ts');
   const started = await mandates.startMandateSetup({
     user,
     frequency: 'per_order',

@@ -2,8 +2,8 @@
 
 import { refresh } from 'next/cache';
 import { z } from 'zod';
-import { productIdSchema, quantitySchema, removeLine, setLineQuantity } from '@/lib/cart';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
+import { productIdSchema, quantitySchema, removeLine, setLineQuantity } from '@/lib/cart/cart';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { readCartId } from './cart-cookie';
 
 export type CartLineState = { error?: string; quantity?: string };

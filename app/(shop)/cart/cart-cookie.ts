@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies } from 'next/headers';
-import { CART_COOKIE, signCartId, verifyCartCookie } from '@/lib/cart';
-import { env } from '@/lib/env';
+import { CART_COOKIE, signCartId, verifyCartCookie } from '@/lib/cart/cart';
+import { env } from '@/lib/platform/env';
 
 /** The cart id from the signed cookie, or null (a tampered or foreign cookie counts as none). */
 export async function readCartId(): Promise<string | null> {

@@ -3,12 +3,12 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { currentUser } from '@/lib/auth';
-import { startCheckout } from '@/lib/checkout';
-import { clientAddressKey } from '@/lib/client-info';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
-import { ensureStripeCustomer } from '@/lib/customers';
-import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/rate-limit';
+import { currentUser } from '@/lib/platform/auth';
+import { startCheckout } from '@/lib/orders/checkout';
+import { clientAddressKey } from '@/lib/platform/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { ensureStripeCustomer } from '@/lib/stripe/customers';
+import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/platform/rate-limit';
 import { readCartId } from './cart-cookie';
 
 export type CheckoutState = { error?: string };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadCart } from '@/lib/cart';
-import { formatMoney } from '@/lib/money';
+import { loadCart } from '@/lib/cart/cart';
+import { formatMoney } from '@/lib/payments/money';
 import { ProductImage } from '../product-image';
 import { readCartId } from './cart-cookie';
 import { CartCountSync } from './cart-count-sync';

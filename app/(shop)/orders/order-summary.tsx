@@ -1,6 +1,6 @@
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
-import type { CustomerOrder } from '@/lib/orders';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
+import type { CustomerOrder } from '@/lib/orders/customer-orders';
 
 /** Lines, totals, payment method and status of one order. */
 export function OrderSummary({ order }: { order: CustomerOrder }) {

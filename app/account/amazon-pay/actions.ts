@@ -4,12 +4,12 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
-import { requireUser } from '@/lib/auth';
-import { payFailedChargeNow } from '@/lib/charges';
-import { clientInfo } from '@/lib/client-info';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
-import { MANDATE_FREQUENCIES } from '@/lib/mandate-terms';
-import { revokeMandate, startMandateSetup } from '@/lib/mandates';
+import { requireUser } from '@/lib/platform/auth';
+import { payFailedChargeNow } from '@/lib/mandates/charges';
+import { clientInfo } from '@/lib/platform/client-info';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { MANDATE_FREQUENCIES } from '@/lib/mandates/terms';
+import { revokeMandate, startMandateSetup } from '@/lib/mandates/agreements';
 
 export type SaveState = {
   error?: string;

@@ -1,11 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireUser } from '@/lib/auth';
-import { listAccountCharges } from '@/lib/charges';
-import { CURRENT_TERMS_VERSION, FREQUENCY_LABELS, MANDATE_FREQUENCIES, termsText } from '@/lib/mandate-terms';
-import { listMandatesForUser, termsValues } from '@/lib/mandates';
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, type OrderStatus } from '@/lib/order-status';
+import { requireUser } from '@/lib/platform/auth';
+import { listAccountCharges } from '@/lib/mandates/charges';
+import {
+  CURRENT_TERMS_VERSION,
+  FREQUENCY_LABELS,
+  MANDATE_FREQUENCIES,
+  termsText,
+} from '@/lib/mandates/terms';
+import { listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, type OrderStatus } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
 import { PayNowButton, RevokeButton } from './row-actions';
 

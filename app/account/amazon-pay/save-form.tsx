@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { MandateFrequency } from '@/lib/mandate-terms';
+import type { MandateFrequency } from '@/lib/mandates/terms';
 import { saveAmazonPayAction, type SaveState } from './actions';
 
 type Props = { termsVersion: string; frequencies: Array<{ value: MandateFrequency; label: string }> };

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireUser } from '@/lib/auth';
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS } from '@/lib/order-status';
-import { listAccountOrders } from '@/lib/orders';
+import { requireUser } from '@/lib/platform/auth';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
+import { listAccountOrders } from '@/lib/orders/customer-orders';
 
 export const metadata: Metadata = { title: 'Your orders' };
 

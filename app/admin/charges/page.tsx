@@ -5,10 +5,10 @@ import {
   CHARGE_STATUSES,
   listAdminCharges,
   parseChargeListQuery,
-} from '@/lib/admin-mandates';
-import { requireAdmin } from '@/lib/auth';
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS } from '@/lib/order-status';
+} from '@/lib/admin/mandates';
+import { requireAdmin } from '@/lib/platform/auth';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import { Pager, StatusFilter } from '../mandates/list-parts';
 import { adminTime } from '../time-format';
 

@@ -6,9 +6,9 @@ import {
   MANDATE_STATUS_LABELS,
   MANDATE_STATUSES,
   parseMandateListQuery,
-} from '@/lib/admin-mandates';
-import { requireAdmin } from '@/lib/auth';
-import { PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+} from '@/lib/admin/mandates';
+import { requireAdmin } from '@/lib/platform/auth';
+import { PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
 import { Pager, StatusFilter } from './list-parts';
 import { adminTime } from '../time-format';
 

@@ -1,5 +1,5 @@
-import { orderTotalsByCurrency, type OrderFilters } from '@/lib/admin-orders';
-import { formatMoney } from '@/lib/money';
+import { orderTotalsByCurrency, type OrderFilters } from '@/lib/admin/orders';
+import { formatMoney } from '@/lib/payments/money';
 
 /**
  * Totals of the whole filtered set, one per currency (amounts in different

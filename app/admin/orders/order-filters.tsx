@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import type { OrderFilters } from '@/lib/admin-orders';
-import { ORDER_STATUS_LABELS, ORDER_STATUSES, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+import type { OrderFilters } from '@/lib/admin/orders';
+import { ORDER_STATUS_LABELS, ORDER_STATUSES, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
 
 /**
  * A plain GET form: submitting it puts every filter in the URL (and drops the

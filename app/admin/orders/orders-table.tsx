@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import type { AdminOrderRow } from '@/lib/admin-orders';
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+import type { AdminOrderRow } from '@/lib/admin/orders';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
 import { adminTime } from '../time-format';
 
 export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {

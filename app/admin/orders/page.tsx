@@ -7,8 +7,8 @@ import {
   orderCurrencies,
   parseOrderFilters,
   parseOrderPage,
-} from '@/lib/admin-orders';
-import { requireAdmin } from '@/lib/auth';
+} from '@/lib/admin/orders';
+import { requireAdmin } from '@/lib/platform/auth';
 import { CurrencyTotals } from './currency-totals';
 import { OrderFiltersForm } from './order-filters';
 import { OrdersTable } from './orders-table';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { filtersToSearchParams, type AdminOrderPage, type OrderFilters } from '@/lib/admin-orders';
+import { filtersToSearchParams, type AdminOrderPage, type OrderFilters } from '@/lib/admin/orders';
 
 function pageHref(filters: OrderFilters, cursor: { after?: string; before?: string }): string {
   const params = filtersToSearchParams(filters);

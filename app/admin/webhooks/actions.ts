@@ -3,9 +3,9 @@
 import { refresh } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { parseWebhookFilters, replayWebhookEvent, webhookListHref } from '@/lib/admin-webhooks';
-import { requireAdmin } from '@/lib/auth';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
+import { parseWebhookFilters, replayWebhookEvent, webhookListHref } from '@/lib/admin/webhooks';
+import { requireAdmin } from '@/lib/platform/auth';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 
 export type ReplayState = { error?: string };
 

@@ -7,8 +7,8 @@ import {
   webhookEventStatus,
   webhookEventTypes,
   webhookListHref,
-} from '@/lib/admin-webhooks';
-import { requireAdmin } from '@/lib/auth';
+} from '@/lib/admin/webhooks';
+import { requireAdmin } from '@/lib/platform/auth';
 import { adminTime } from '../time-format';
 import { ReplayForm } from './replay-form';
 

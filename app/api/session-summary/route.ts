@@ -1,7 +1,7 @@
 import { readCartId, writeCartId } from '@/app/(shop)/cart/cart-cookie';
 import type { SessionSummary } from '@/app/session-summary';
-import { currentUser } from '@/lib/auth';
-import { countCartItems } from '@/lib/cart';
+import { currentUser } from '@/lib/platform/auth';
+import { countCartItems } from '@/lib/cart/cart';
 
 export const dynamic = 'force-dynamic';
 

@@ -116,7 +116,7 @@ export type CustomerFixtures = {
 /**
  * The signed-in `customer` pays an order by card and saves Amazon Pay; then a
  * failed off-session charge is recorded against that agreement (written as
- * lib/charges.ts leaves one, since charging is the admin console's business).
+ * lib/mandates/charges.ts leaves one, since charging is the admin console's business).
  * Every webhook is delivered before this returns.
  */
 export async function customerWithHistory(

@@ -1,14 +1,14 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { listProducts } from '@/lib/catalog';
-import { formatMoney } from '@/lib/money';
+import { listProducts } from '@/lib/catalog/products';
+import { formatMoney } from '@/lib/payments/money';
 import { ProductImage } from '../../product-image';
 
 /**
  * The catalog, served at `/` (next.config.ts rewrites it here). Cached like a
  * product page: rendered on its first request, not at build time (nothing is
  * listed here), kept in memory and rendered again when the catalog's cache
- * tags are revalidated (lib/catalog.ts) or after an hour. Nothing in this
+ * tags are revalidated (lib/catalog/products.ts) or after an hour. Nothing in this
  * page or its layouts may read the request: the header's cart count and
  * account links are fetched by the browser (app/session-summary.ts).
  */

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
-import { env } from '@/lib/env';
-import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/fulfillment';
+import { env } from '@/lib/platform/env';
+import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/orders/fulfillment';
 
 export const dynamic = 'force-dynamic';
 

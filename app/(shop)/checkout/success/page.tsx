@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import Stripe from 'stripe';
-import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/fulfillment';
-import { findOrderById } from '@/lib/orders';
+import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/orders/fulfillment';
+import { findOrderById } from '@/lib/orders/customer-orders';
 import { OrderSummary } from '../../orders/order-summary';
 
 export const metadata: Metadata = { title: 'Thank you', robots: { index: false } };

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { findOrderByAccessToken } from '@/lib/orders';
+import { findOrderByAccessToken } from '@/lib/orders/customer-orders';
 import { OrderSummary } from '../order-summary';
 
 export const metadata: Metadata = { title: 'Your order', robots: { index: false } };

@@ -1,8 +1,8 @@
 'use server';
 
 import { z } from 'zod';
-import { addToCart, productIdSchema, quantitySchema } from '@/lib/cart';
-import { isForm, UNREADABLE_FORM } from '@/lib/form-input';
+import { addToCart, productIdSchema, quantitySchema } from '@/lib/cart/cart';
+import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { readCartId, writeCartId } from '../../cart/cart-cookie';
 
 export type AddToCartState = {

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { getProduct } from '@/lib/catalog';
-import { formatMoney } from '@/lib/money';
+import { getProduct } from '@/lib/catalog/products';
+import { formatMoney } from '@/lib/payments/money';
 import { ProductImage } from '../../product-image';
 import { AddToCartForm } from './add-to-cart-form';
 
 /**
  * Cached: each product page is rendered on its first request (none at build
  * time, which must not read the database), kept in memory, and rendered again
- * when its cache tags are revalidated (lib/catalog.ts) or after an hour. An
+ * when its cache tags are revalidated (lib/catalog/products.ts) or after an hour. An
  * unknown or discontinued slug is a cached 404 until then. Nothing in this
  * page or its layouts may read the request (see app/session-summary.ts).
  */

@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
-import { env } from '@/lib/env';
-import { checkoutSessionIdSchema } from '@/lib/fulfillment';
-import { completeMandateSetup } from '@/lib/mandates';
+import { env } from '@/lib/platform/env';
+import { checkoutSessionIdSchema } from '@/lib/orders/fulfillment';
+import { completeMandateSetup } from '@/lib/mandates/agreements';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,10 +2,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { refresh } from 'next/cache';
-import { getChargeSummary, parseChargeForm, type ChargeFormField } from '@/lib/admin-mandates';
-import { requireAdmin } from '@/lib/auth';
-import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/form-input';
-import { chargeMandate } from '@/lib/charges';
+import { getChargeSummary, parseChargeForm, type ChargeFormField } from '@/lib/admin/mandates';
+import { requireAdmin } from '@/lib/platform/auth';
+import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { chargeMandate } from '@/lib/mandates/charges';
 
 export type ChargeOutcome = {
   status: 'succeeded' | 'failed' | 'pending';

@@ -7,11 +7,11 @@ import {
   FREQUENCY_SHORT_LABELS,
   getAdminMandate,
   MANDATE_STATUS_LABELS,
-} from '@/lib/admin-mandates';
-import { requireAdmin } from '@/lib/auth';
-import { SHOP_CURRENCIES } from '@/lib/charges';
-import { formatMoney } from '@/lib/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/order-status';
+} from '@/lib/admin/mandates';
+import { requireAdmin } from '@/lib/platform/auth';
+import { SHOP_CURRENCIES } from '@/lib/mandates/charges';
+import { formatMoney } from '@/lib/payments/money';
+import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
 import { ChargeForm } from './charge-form';
 import { adminTimeToTheSecond } from '../../time-format';
 

@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
-import { requireAdmin } from '@/lib/auth';
-import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/form-input';
-import { createAdminRefund } from '@/lib/refunds';
-import { REFUND_REASONS } from '@/lib/stripe-params';
+import { requireAdmin } from '@/lib/platform/auth';
+import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { createAdminRefund } from '@/lib/orders/refunds';
+import { REFUND_REASONS } from '@/lib/stripe/params';
 
 export type RefundFormState = {
   /** The id the next submit carries: the same until a refund is made, so a resubmit is the same refund. */

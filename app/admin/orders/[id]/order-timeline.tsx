@@ -1,4 +1,4 @@
-import type { TimelineEntry } from '@/lib/admin-order-detail';
+import type { TimelineEntry } from '@/lib/admin/order-detail';
 import { adminTime } from '../../time-format';
 import { StripeId } from './stripe-id';
 

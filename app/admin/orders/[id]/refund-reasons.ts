@@ -1,4 +1,4 @@
-import type { RefundReason } from '@/lib/stripe-params';
+import type { RefundReason } from '@/lib/stripe/params';
 
 /** Stripe's refund reasons, as the refund form offers them. */
 export const REFUND_REASON_LABELS: Record<RefundReason, string> = {

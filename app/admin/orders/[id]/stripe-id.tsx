@@ -1,4 +1,4 @@
-import { stripeDashboardUrl } from '@/lib/stripe-dashboard';
+import { stripeDashboardUrl } from '@/lib/stripe/dashboard';
 
 /** A Stripe id, linked to the Dashboard when the shop talks to real Stripe. */
 export function StripeId({ id }: { id: string | null }) {

@@ -1,6 +1,6 @@
-import { currentUser } from '@/lib/auth';
-import { parseOrderFilters } from '@/lib/admin-orders';
-import { orderCsvFilename, orderCsvStream } from '@/lib/order-export';
+import { currentUser } from '@/lib/platform/auth';
+import { parseOrderFilters } from '@/lib/admin/orders';
+import { orderCsvFilename, orderCsvStream } from '@/lib/admin/order-export';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { catalogChanged } from '@/lib/catalog';
-import { env } from '@/lib/env';
+import { catalogChanged } from '@/lib/catalog/products';
+import { env } from '@/lib/platform/env';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { handleStripeWebhook } from '@/lib/webhooks';
+import { handleStripeWebhook } from '@/lib/webhooks/process';
 
 export const dynamic = 'force-dynamic';
 

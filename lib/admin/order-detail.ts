@@ -1,7 +1,7 @@
 import 'server-only';
-import { db } from './db';
-import type { OrderStatus, PaymentMethodType } from './order-status';
-import { refundableAmount } from './refunds';
+import { db } from '../platform/db';
+import type { OrderStatus, PaymentMethodType } from '../orders/status';
+import { refundableAmount } from '../orders/refunds';
 
 /** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
 

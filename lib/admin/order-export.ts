@@ -1,7 +1,7 @@
 import 'server-only';
-import { orderRowsFrom, type AdminOrderRow, type OrderCursor, type OrderFilters } from './admin-orders';
-import { csvRecord, UTF8_BOM } from './csv';
-import { toDecimalString } from './money';
+import { orderRowsFrom, type AdminOrderRow, type OrderCursor, type OrderFilters } from './orders';
+import { csvRecord, UTF8_BOM } from '../platform/csv';
+import { toDecimalString } from '../payments/money';
 
 /**
  * The filtered order list as CSV, every row of it, streamed. Rows are read in

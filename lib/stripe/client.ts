@@ -1,6 +1,6 @@
 import 'server-only';
 import Stripe from 'stripe';
-import { env } from './env';
+import { env } from '../platform/env';
 
 /**
  * The one Stripe client. With STRIPE_API_BASE set (the local emulator in

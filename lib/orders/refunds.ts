@@ -1,10 +1,10 @@
 import 'server-only';
 import Stripe from 'stripe';
-import { db, type Tx } from './db';
-import { formatMoney, parseMajorUnits } from './money';
-import { MAY_MOVE_TO } from './order-status';
-import { stripe } from './stripe';
-import { refundIdempotencyKey, refundParams, type RefundReason } from './stripe-params';
+import { db, type Tx } from '../platform/db';
+import { formatMoney, parseMajorUnits } from '../payments/money';
+import { MAY_MOVE_TO } from './status';
+import { stripe } from '../stripe/client';
+import { refundIdempotencyKey, refundParams, type RefundReason } from '../stripe/params';
 
 /**
  * Refund state follows Stripe: whatever refund event arrives, we read the

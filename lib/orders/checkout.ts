@@ -1,11 +1,11 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
-import { loadCart } from './cart';
-import { db } from './db';
-import { env } from './env';
-import { stripe } from './stripe';
-import { checkoutSessionIdempotencyKey, paymentSessionParams } from './stripe-params';
+import { loadCart } from '../cart/cart';
+import { db } from '../platform/db';
+import { env } from '../platform/env';
+import { stripe } from '../stripe/client';
+import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../stripe/params';
 
 export type CheckoutResult = { ok: true; url: string; orderId: string } | { ok: false; message: string };
 

@@ -53,7 +53,7 @@ export const auth = betterAuth({
     cookiePrefix: 'shop',
     useSecureCookies: env().appUrl.startsWith('https:'),
     defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
-    // The same proxies as our own limits trust (lib/client-info.ts), so both count the same address.
+    // The same proxies as our own limits trust (lib/platform/client-info.ts), so both count the same address.
     ipAddress: { trustedProxies: [...env().trustedProxies] },
   },
   telemetry: { enabled: false },

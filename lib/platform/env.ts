@@ -80,7 +80,7 @@ export type Env = {
   revalidateSecret: string | null;
   /** Accounts with these emails are admins from sign-up on. */
   adminEmails: readonly string[];
-  /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/client-info.ts. */
+  /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/platform/client-info.ts. */
   trustedProxies: readonly string[];
   stripe: {
     secretKey: string;

@@ -1,13 +1,13 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { ensureStripeCustomer } from './customers';
-import { db, type Tx } from './db';
-import { env } from './env';
-import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './mandate-terms';
-import { isPaymentMethodType, type PaymentMethodType } from './order-status';
-import { stripe } from './stripe';
-import { setupSessionIdempotencyKey, setupSessionParams } from './stripe-params';
+import { ensureStripeCustomer } from '../stripe/customers';
+import { db, type Tx } from '../platform/db';
+import { env } from '../platform/env';
+import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
+import { isPaymentMethodType, type PaymentMethodType } from '../orders/status';
+import { stripe } from '../stripe/client';
+import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 
 /**
  * Saving Amazon Pay (or a card) for later payments. The agreement is recorded

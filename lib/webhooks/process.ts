@@ -1,19 +1,23 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { db, rawQuery, type Tx } from './db';
-import { env } from './env';
-import { applyIntent, loadChargeIntent } from './charges';
-import { applyCheckoutSnapshotClaiming, loadCheckoutSnapshot, type ClaimStatement } from './fulfillment';
-import { Prisma } from './generated/prisma/client';
+import { db, rawQuery, type Tx } from '../platform/db';
+import { env } from '../platform/env';
+import { applyIntent, loadChargeIntent } from '../mandates/charges';
+import {
+  applyCheckoutSnapshotClaiming,
+  loadCheckoutSnapshot,
+  type ClaimStatement,
+} from '../orders/fulfillment';
+import { Prisma } from '../generated/prisma/client';
 import {
   applySetupSnapshot,
   loadSetupSnapshotFromIntent,
   loadSetupSnapshotFromSession,
   revokeWhere,
-} from './mandates';
-import { applyRefundSnapshot, loadRefundSnapshot } from './refunds';
-import { stripe } from './stripe';
+} from '../mandates/agreements';
+import { applyRefundSnapshot, loadRefundSnapshot } from '../orders/refunds';
+import { stripe } from '../stripe/client';
 
 /**
  * Stripe webhooks, exactly once. Each event's id is claimed in the same

@@ -1,12 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
-import { SHOP_CURRENCIES } from './charges';
-import { db } from './db';
-import { Prisma } from './generated/prisma/client';
-import { isKnownTermsVersion, sha256Hex, termsText, type MandateFrequency } from './mandate-terms';
-import { termsValues, type MandateStatus } from './mandates';
-import { formatMoney, parseMajorUnits } from './money';
-import type { OrderStatus, PaymentMethodType } from './order-status';
+import { SHOP_CURRENCIES } from '../mandates/charges';
+import { db } from '../platform/db';
+import { Prisma } from '../generated/prisma/client';
+import { isKnownTermsVersion, sha256Hex, termsText, type MandateFrequency } from '../mandates/terms';
+import { termsValues, type MandateStatus } from '../mandates/agreements';
+import { formatMoney, parseMajorUnits } from '../payments/money';
+import type { OrderStatus, PaymentMethodType } from '../orders/status';
 
 /**
  * The admin's view of saved payment methods: the mandates with their evidence

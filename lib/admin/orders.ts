@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { db } from './db';
-import { Prisma } from './generated/prisma/client';
-import { ORDER_STATUSES, type OrderStatus, type PaymentMethodType } from './order-status';
+import { db } from '../platform/db';
+import { Prisma } from '../generated/prisma/client';
+import { ORDER_STATUSES, type OrderStatus, type PaymentMethodType } from '../orders/status';
 
 /**
  * The admin order list: filters and search read from the URL, keyset pages

@@ -1,10 +1,10 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { db } from './db';
-import { Prisma } from './generated/prisma/client';
-import { stripe } from './stripe';
-import { processEvent } from './webhooks';
+import { db } from '../platform/db';
+import { Prisma } from '../generated/prisma/client';
+import { stripe } from '../stripe/client';
+import { processEvent } from '../webhooks/process';
 
 /**
  * The webhook log an admin reads, and replay of an event that failed: its

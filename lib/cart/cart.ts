@@ -1,10 +1,10 @@
 import 'server-only';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { db } from './db';
-import { env } from './env';
-import { findActiveProducts, type CatalogProduct } from './catalog';
-import { sumMoney, type Money } from './money';
+import { db } from '../platform/db';
+import { env } from '../platform/env';
+import { findActiveProducts, type CatalogProduct } from '../catalog/products';
+import { sumMoney, type Money } from '../payments/money';
 
 /**
  * The cart: a Cart row whose id travels in a signed cookie. The cookie is only

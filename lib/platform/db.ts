@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient, type Prisma } from './generated/prisma/client';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
 import { env } from './env';
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
-import { db } from './db';
-import { stripe } from './stripe';
+import { db } from '../platform/db';
+import { stripe } from './client';
 
 /**
  * Each account has exactly one Stripe Customer, made the first time a payment

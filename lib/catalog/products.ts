@@ -1,6 +1,6 @@
 import 'server-only';
 import { revalidateTag, unstable_cache } from 'next/cache';
-import { db } from './db';
+import { db } from '../platform/db';
 
 /** What the shop shows of a product. Prices are minor units in the product's one currency. */
 export type CatalogProduct = {

@@ -2,10 +2,10 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { db, rawQuery, type Tx } from './db';
-import { Prisma } from './generated/prisma/client';
-import { MAY_MOVE_TO, isPaymentMethodType, type OrderStatus, type PaymentMethodType } from './order-status';
-import { stripe } from './stripe';
+import { db, rawQuery, type Tx } from '../platform/db';
+import { Prisma } from '../generated/prisma/client';
+import { MAY_MOVE_TO, isPaymentMethodType, type OrderStatus, type PaymentMethodType } from './status';
+import { stripe } from '../stripe/client';
 
 /**
  * Fulfilment of payment-mode Checkout Sessions. The webhook and the success
@@ -111,7 +111,7 @@ export type FulfilmentResult = {
 };
 
 /**
- * A webhook event's claim (lib/webhooks.ts) as an INSERT … RETURNING status that runs
+ * A webhook event's claim (lib/webhooks/process.ts) as an INSERT … RETURNING status that runs
  * first in the statement: a row back means this delivery does the work, none that an
  * earlier one already did. `outcome` is the SQL of the status to record.
  */

@@ -1,13 +1,13 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { newAccessToken } from './checkout';
-import { db, type Tx } from './db';
-import { Prisma } from './generated/prisma/client';
-import { env } from './env';
-import { MAY_MOVE_TO } from './order-status';
-import { stripe } from './stripe';
-import { offSessionPaymentParams, payNowSessionParams } from './stripe-params';
+import { newAccessToken } from '../orders/checkout';
+import { db, type Tx } from '../platform/db';
+import { Prisma } from '../generated/prisma/client';
+import { env } from '../platform/env';
+import { MAY_MOVE_TO } from '../orders/status';
+import { stripe } from '../stripe/client';
+import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
 
 /**
  * Charging a saved method while the customer is away, only under an active

@@ -1,5 +1,5 @@
 import 'server-only';
-import { env } from './env';
+import { env } from '../platform/env';
 
 /**
  * Links from admin pages to the same object in the Stripe Dashboard. Only when

@@ -1,6 +1,6 @@
 import 'server-only';
-import { db } from './db';
-import type { OrderStatus, PaymentMethodType } from './order-status';
+import { db } from '../platform/db';
+import type { OrderStatus, PaymentMethodType } from './status';
 
 /** An order as its customer sees it. */
 export type CustomerOrder = {
