@@ -1,4 +1,4 @@
-// Webhook fulfilment throughput of the real app (`next start`) against a baseline of the same rows written straight
+// Webhook fulfillment throughput of the real app (`next start`) against a baseline of the same rows written straight
 // through `pg`, in the same run on the same machine. Prints figures; it is not a test and never fails on them.
 //   npx tsx bench/webhooks.ts [--events 2000] [--concurrency 16] [--duplicate-share 0.2] [--warmup 3000]
 //                             [--baseline-runs 3] [--skip-build] [--seed 1] [--cpu-prof DIR]

@@ -8,7 +8,7 @@ import { MAY_MOVE_TO, isPaymentMethodType, type OrderStatus, type PaymentMethodT
 import { stripe } from '../stripe/client';
 
 /**
- * Fulfilment of payment-mode Checkout Sessions. The webhook and the success
+ * Fulfillment of payment-mode Checkout Sessions. The webhook and the success
  * page both call in; whoever comes first moves the order, everyone else finds
  * nothing left to do. Stripe's current view of the session decides, never the
  * event that happened to arrive, so late and reordered events cannot undo a
@@ -19,7 +19,7 @@ export const checkoutSessionIdSchema = z
   .string()
   .regex(/^cs_[A-Za-z0-9_]{1,250}$/, 'Not a Checkout Session id.');
 
-/** What Stripe says about a session, reduced to what fulfilment needs. */
+/** What Stripe says about a session, reduced to what fulfillment needs. */
 export type CheckoutSnapshot = {
   sessionId: string;
   orderId: string;
@@ -101,9 +101,9 @@ export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutS
 }
 
 /** Who moved the order, as its OrderEvent records it. */
-type FulfilmentSource = 'webhook' | 'success_page' | 'admin';
+type FulfillmentSource = 'webhook' | 'success_page' | 'admin';
 
-export type FulfilmentResult = {
+export type FulfillmentResult = {
   orderId: string;
   status: OrderStatus;
   /** True for exactly one caller per transition. */
@@ -142,7 +142,7 @@ type StatementRow = {
  */
 function snapshotStatement(
   snapshot: CheckoutSnapshot,
-  source: FulfilmentSource,
+  source: FulfillmentSource,
   stripeEventId: string | null,
   claim: ClaimStatement | null,
 ): Prisma.Sql {
@@ -227,7 +227,7 @@ function snapshotStatement(
 async function runSnapshotStatement(
   run: (statement: Prisma.Sql) => Promise<StatementRow[]>,
   snapshot: CheckoutSnapshot,
-  source: FulfilmentSource,
+  source: FulfillmentSource,
   stripeEventId: string | null,
   claim: ClaimStatement | null,
 ): Promise<StatementRow> {
@@ -235,7 +235,7 @@ async function runSnapshotStatement(
   const row = rows[0]!;
   if (row.moved && row.mismatch && snapshot.target === 'paid') {
     console.error(
-      `[fulfilment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`,
+      `[fulfillment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`,
     );
   }
   return row;
@@ -249,9 +249,9 @@ async function runSnapshotStatement(
 export async function applyCheckoutSnapshot(
   client: Queryable,
   snapshot: CheckoutSnapshot,
-  source: FulfilmentSource,
+  source: FulfillmentSource,
   stripeEventId?: string,
-): Promise<FulfilmentResult | null> {
+): Promise<FulfillmentResult | null> {
   const run = (statement: Prisma.Sql) => client.$queryRaw<StatementRow[]>(statement);
   const row = await runSnapshotStatement(run, snapshot, source, stripeEventId ?? null, null);
   // A session id that another order (or no order) owns is not this order's payment.
@@ -299,8 +299,8 @@ function isStripeUnavailable(error: unknown): boolean {
  */
 export async function fulfillCheckout(
   sessionId: string,
-  source: FulfilmentSource = 'success_page',
-): Promise<FulfilmentResult | null> {
+  source: FulfillmentSource = 'success_page',
+): Promise<FulfillmentResult | null> {
   let snapshot: CheckoutSnapshot | null;
   try {
     snapshot = await loadCheckoutSnapshot(sessionId);
@@ -312,7 +312,7 @@ export async function fulfillCheckout(
     });
     if (!order) throw error;
     console.warn(
-      `[fulfilment] Stripe unavailable for ${sessionId}; showing order ${order.id} as ${order.status}: ${(error as Error).message}`,
+      `[fulfillment] Stripe unavailable for ${sessionId}; showing order ${order.id} as ${order.status}: ${(error as Error).message}`,
     );
     return { orderId: order.id, status: order.status, transitioned: false };
   }

@@ -17,7 +17,7 @@ export async function GET(request: Request): Promise<Response> {
       await fulfillCheckout(sessionId.data, 'success_page');
     } catch (error) {
       // The success page tries again and shows what it finds; the webhook also fulfils.
-      console.error(`[checkout] fulfilment on return from Stripe failed for ${sessionId.data}:`, error);
+      console.error(`[checkout] fulfillment on return from Stripe failed for ${sessionId.data}:`, error);
     }
   }
   const success = new URL('/checkout/success', env().appUrl);

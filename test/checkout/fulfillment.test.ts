@@ -1,5 +1,5 @@
 // The buy journey's domain, end to end against a real PostgreSQL and the
-// emulator through the real SDK: checkout, fulfilment, concurrency, statuses.
+// emulator through the real SDK: checkout, fulfillment, concurrency, statuses.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
@@ -110,7 +110,7 @@ describe('checkout', () => {
   });
 });
 
-describe('fulfilment', () => {
+describe('fulfillment', () => {
   it('flags a payment that does not match its order, and says what differed', async () => {
     // Stripe charges the session as it was created; here each order changed afterwards, behind its back.
     const fewer = await startPaid('usd', (await mixedCart(2)).cartId);
