@@ -147,7 +147,7 @@ test('setup mode: Amazon Pay agreement to future payments saves the method with 
   });
   await page.goto(String(session.url));
   await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
-  await expect(page.getByText(/charge your Amazon Pay account for future payments/)).toBeVisible();
+  await expect(page.getByText(/charge your Amazon Pay account\s+for future payments/)).toBeVisible();
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page).toHaveURL(/saved=1/);
   const setupIntent = await stripe.setupIntents.retrieve(String(session.setup_intent), {

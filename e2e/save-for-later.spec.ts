@@ -103,7 +103,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
   await expect(page).toHaveURL(/\/amazon-pay\/cs_test_/);
   await expect(page.getByRole('heading', { name: /Agreement for future payments/ })).toBeVisible();
-  await expect(page.getByText(/may charge your Amazon Pay account for future payments/)).toBeVisible();
+  await expect(page.getByText(/may charge your Amazon Pay account\s+for future payments/)).toBeVisible();
   await page.getByRole('button', { name: 'Authorize' }).click();
 
   await expect(page).toHaveURL(/\/account\/amazon-pay\?saved=1$/);
