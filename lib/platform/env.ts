@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stripe/emulator-defaults';
 
 /**
  * Configuration, read from the process environment once and validated here only.
@@ -8,9 +9,7 @@ import { z } from 'zod';
  * STRIPE_API_BASE) talks to Stripe instead.
  */
 
-export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
-export const EMULATOR_WEBHOOK_SECRET = 'whsec_emulator';
-export const EMULATOR_API_BASE = 'http://127.0.0.1:12111';
+export { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET };
 const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
 const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-0123456789';
 
@@ -30,6 +29,9 @@ const rawSchema = z.object({
     z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)'),
   ),
   STRIPE_API_BASE: optional(z.url({ error: 'must be a URL such as http://127.0.0.1:12111' })),
+  STRIPE_MAX_NETWORK_RETRIES: optional(
+    z.coerce.number({ error: 'must be a whole number from 0 to 5' }).int().min(0).max(5),
+  ),
   COOKIE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   SHOP_NAME: optional(z.string().min(1).max(80)),
   SUPPORT_EMAIL: optional(z.email('must be an email address')),
@@ -87,6 +89,8 @@ export type Env = {
     webhookSecret: string;
     /** Set when the SDK must talk to another host than api.stripe.com (the emulator). */
     apiBase: URL | null;
+    /** Retries of a failed request, with the SDK's backoff; tests that do not test retries set 0. */
+    maxNetworkRetries: number;
   };
 };
 
@@ -137,7 +141,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     adminEmails: raw.ADMIN_EMAILS ?? [],
     trustedProxies: raw.TRUSTED_PROXIES ?? [],
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,
-    stripe: { secretKey, webhookSecret, apiBase: apiBase ? new URL(apiBase) : null },
+    stripe: {
+      secretKey,
+      webhookSecret,
+      apiBase: apiBase ? new URL(apiBase) : null,
+      maxNetworkRetries: raw.STRIPE_MAX_NETWORK_RETRIES ?? 2,
+    },
   };
 }
 

@@ -8,9 +8,9 @@ import { env } from '../platform/env';
  * api.stripe.com. Nothing else in the app knows which.
  */
 function createStripe(): Stripe {
-  const { secretKey, apiBase } = env().stripe;
+  const { secretKey, apiBase, maxNetworkRetries } = env().stripe;
   return new Stripe(secretKey, {
-    maxNetworkRetries: 2,
+    maxNetworkRetries,
     timeout: 20_000,
     telemetry: false,
     appInfo: { name: 'storefront' },
