@@ -2,8 +2,8 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma/config';
-import { EMBEDDED_DEV_DATABASE_URL } from './scripts/embedded-defaults.ts';
-import { setOfflineSchemaEngineIfNeeded } from './scripts/prisma-engine/fallback-switch.ts';
+import { EMBEDDED_DEV_DATABASE_URL } from './stack/development-database.ts';
+import { setOfflineSchemaEngineIfNeeded } from './tools/prisma-schema-engine/fallback-switch.ts';
 
 // Prisma's native schema engine cannot be downloaded on our offline machines; where it
 // is missing, the CLI runs the Wasm build of the same engine instead. Must happen here:

@@ -3,14 +3,10 @@
 //   npm run bench:admin [-- --small 10000 --large 1000000 --runs 40]
 // (= node --expose-gc --conditions=react-server --import tsx bench/admin.ts; lib/ imports
 // 'server-only'; --expose-gc lets it tell retained memory from garbage not yet collected.)
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '../scripts/embedded-postgres.ts';
 import { seedBulk } from '../scripts/seed-bulk.ts';
-import { migrateAndSeed } from '../scripts/stack.ts';
+import { createTestDatabase } from '../stack/database.ts';
 import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
 
 const { values } = parseArgs({
@@ -44,20 +40,9 @@ async function time(fn: (run: number) => Promise<unknown>): Promise<Timing> {
 }
 
 async function main(): Promise<void> {
-  const scratch = await mkdtemp(path.join(tmpdir(), 'bench-admin-'));
-  await chmod(scratch, 0o755); // as root, the postgres user must reach the data directory inside
-  const database = await startEmbeddedPostgres({
-    dataDir: path.join(scratch, 'pg'),
-    port: await freePort(),
-    database: 'bench',
-    persistent: false,
-    durability: 'throwaway',
-  });
+  const database = await createTestDatabase('catalog');
   const sql = new pg.Client({ connectionString: database.url });
   try {
-    // The catalog seed runs `tsx`, which npm puts on PATH; so does this, when started with plain node.
-    process.env.PATH = `${path.join(import.meta.dirname, '..', 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`;
-    await migrateAndSeed(database.url);
     Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: database.url });
     const admin = await import('../lib/admin/orders.ts');
     const exporter = await import('../lib/admin/order-export.ts');
@@ -228,7 +213,6 @@ async function main(): Promise<void> {
   } finally {
     await sql.end().catch(() => undefined);
     await database.stop();
-    await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -4,40 +4,24 @@
 // out using the SDK's own response timings. Runs the real lib code in-process
 // against a throwaway PostgreSQL and the emulator. Prints figures only.
 //   node --conditions=react-server --import tsx bench/checkout-action.ts [--checkouts 300]
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server.ts';
-import { freePort, startEmbeddedPostgres } from '../scripts/embedded-postgres.ts';
-import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
+import { createTestDatabase } from '../stack/database.ts';
+import { testAppEnv } from '../stack/next-server.ts';
 import { formatNumber, percentile, report, type BenchRow } from './support/report.ts';
 
 const { values } = parseArgs({ options: { checkouts: { type: 'string', default: '300' } } });
 const AIM_P95_MS = 50;
 
 export async function benchCheckoutAction(checkouts: number): Promise<BenchRow[]> {
-  const scratch = await mkdtemp(path.join(tmpdir(), 'storefront-bench-checkout-'));
-  await chmod(scratch, 0o755);
-  const database = await startEmbeddedPostgres({
-    dataDir: path.join(scratch, 'pg'),
-    port: await freePort(),
-    database: 'storefront',
-    persistent: false,
-    durability: 'throwaway',
-  });
+  const database = await createTestDatabase('catalog');
   const emulator = await startEmulator({ port: 0 });
   try {
-    await migrateAndSeed(database.url);
     Object.assign(process.env, {
+      ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url }),
       NODE_ENV: 'production',
-      DATABASE_URL: database.url,
-      STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
-      STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
-      STRIPE_API_BASE: emulator.url,
-      COOKIE_SECRET: 'bench-cookie-secret-0123456789abcdef0123456789',
-      BETTER_AUTH_SECRET: 'bench-auth-secret-0123456789abcdef0123456789',
     });
     const { addToCart } = await import('../lib/cart/cart.ts');
     const { startCheckout } = await import('../lib/orders/checkout.ts');
@@ -85,7 +69,6 @@ export async function benchCheckoutAction(checkouts: number): Promise<BenchRow[]
   } finally {
     await emulator.close();
     await database.stop();
-    await rm(scratch, { recursive: true, force: true });
   }
 }
 

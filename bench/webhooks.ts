@@ -1,10 +1,9 @@
 // Webhook fulfillment throughput of the real app (`next start`) against a baseline of the same rows written straight
 // through `pg`, in the same run on the same machine. Prints figures; it is not a test and never fails on them.
 //   npx tsx bench/webhooks.ts [--events 2000] [--concurrency 16] [--duplicate-share 0.2] [--warmup 3000]
-//                             [--baseline-runs 3] [--skip-build] [--seed 1] [--cpu-prof DIR]
-// Setup (not timed): a throwaway PostgreSQL (migrated, seeded), the emulator in this process, `next build` (skipped
-// with --skip-build when the build exists; its own NEXT_DIST_DIR, .data/next-bench-webhooks unless set, so it never
-// overwrites a build someone else is serving) and `next start`; N pending orders with carts and real Checkout Sessions
+//                             [--baseline-runs 3] [--seed 1] [--cpu-prof DIR]
+// Setup (not timed): a throwaway PostgreSQL (migrated, seeded), the emulator in this process, the production build
+// the tests share (stack/next-build.ts, made only when the sources changed) and `next start`; N pending orders with carts and real Checkout Sessions
 // (params from lib/stripe/params.ts), completed through the emulator's controls; their real
 // `checkout.session.completed` events, signed with the app's webhook secret at send time.
 // Timed: C senders POST them to /api/webhooks/stripe, a share twice (half of those right after the first copy, so
@@ -22,8 +21,7 @@
 // signed (all duplicates by then: verification plus one lookup). Prints a BENCH_ROWS line for `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,9 +32,11 @@ import { createControlClient } from '../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/server.ts';
 import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../lib/stripe/params.ts';
 import { RESULT_PREFIX, type BenchRow } from './support/report.ts';
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres.ts';
-import { bin, ROOT, start, stop, waitForHttp, type Child } from '../scripts/processes.ts';
-import { buildNext, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, migrateAndSeed } from '../scripts/stack.ts';
+import { fillDatabase } from '../stack/database.ts';
+import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stack/emulator.ts';
+import { ensureProductionBuild } from '../stack/next-build.ts';
+import { startNextServer, testAppEnv, type NextServer } from '../stack/next-server.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../stack/postgres.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +45,6 @@ const { values } = parseArgs({
     'duplicate-share': { type: 'string', default: '0.2' },
     warmup: { type: 'string', default: '3000' },
     'baseline-runs': { type: 'string', default: '3' },
-    'skip-build': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
   },
@@ -67,7 +66,7 @@ if (!(
   BASELINE_RUNS > 0
 )) {
   console.error(
-    'usage: tsx bench/webhooks.ts [--events N>0] [--concurrency C>0] [--duplicate-share 0..1] [--warmup W>=0] [--baseline-runs R>0] [--skip-build]',
+    'usage: tsx bench/webhooks.ts [--events N>0] [--concurrency C>0] [--duplicate-share 0..1] [--warmup W>=0] [--baseline-runs R>0]',
   );
   process.exit(2);
 }
@@ -210,19 +209,17 @@ const cpuDelta = (a: CpuSnapshot, b: CpuSnapshot): CpuSnapshot => {
 
 // ---------------------------------------------------------------- the stack (torn down on any exit)
 
-let scratch: string | null = null;
-let database: RunningPostgres | null = null;
+let database: ThrowawayPostgres | null = null;
 let emulator: RunningEmulator | null = null;
-let nextChild: Child | null = null;
+let next: NextServer | null = null;
 let tornDown: Promise<void> | null = null;
 
 function teardown(): Promise<void> {
   tornDown ??= (async () => {
-    if (nextChild) await stop(nextChild).catch(() => undefined);
+    if (next) await next.stop().catch(() => undefined);
     if (emulator) await emulator.close().catch(() => undefined);
     if (database)
       await database.stop().catch((error: unknown) => console.error('[bench] stopping PostgreSQL:', error));
-    if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   })();
   return tornDown;
 }
@@ -233,12 +230,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 // embedded-postgres stops its servers on SIGINT/SIGTERM itself and then calls process.exit, which can cut the
-// teardown above short: whatever is left is finished synchronously here.
-process.on('exit', () => {
-  if (nextChild && nextChild.process.exitCode === null && nextChild.process.signalCode === null)
-    nextChild.process.kill('SIGKILL');
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+// teardown above short: stack/next-server.ts kills what is left of `next start` on exit.
 // Stopping PostgreSQL under a busy pool makes its clients emit 'error'; nothing may end the process before teardown does.
 process.on('uncaughtException', (error) => {
   if (!tornDown) console.error('[bench]', error);
@@ -664,20 +656,11 @@ async function resetAfterBaseline(client: pg.Pool, items: Prepared[]): Promise<v
 
 async function main(): Promise<void> {
   timeEmulatorRetrieves();
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'storefront-bench-webhooks-'));
-  await chmod(scratch, 0o755); // as root, the postgres user must reach the data directory inside
-  const dataDir = path.join(scratch, 'pg');
   log('Starting a throwaway PostgreSQL…');
-  database = await startEmbeddedPostgres({
-    dataDir,
-    port: await freePort(),
-    database: 'storefront',
-    persistent: false,
-    durability: 'throwaway',
-  });
-  await migrateAndSeed(database.url);
+  database = await startThrowawayPostgres();
+  await fillDatabase(database.url, 'catalog');
   const postmasterPid = Number.parseInt(
-    readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
+    readFileSync(path.join(database.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '',
     10,
   );
 
@@ -696,50 +679,16 @@ async function main(): Promise<void> {
     maxNetworkRetries: 2,
   });
 
-  const distDir = process.env.NEXT_DIST_DIR || path.join('.data', 'next-bench-webhooks');
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    NEXT_DIST_DIR: distDir,
-    DATABASE_URL: database.url,
-    APP_URL: appUrl,
-    STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
-    STRIPE_API_BASE: emulator.url,
-    COOKIE_SECRET: process.env.COOKIE_SECRET ?? 'bench-cookie-secret-0123456789abcdef0123456789',
-    // Required in production once accounts exist; harmless before.
-    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? 'bench-auth-secret-0123456789abcdef0123456789',
-  };
-  if (values['skip-build'] && existsSync(path.join(ROOT, distDir, 'BUILD_ID'))) {
-    log(`Skipping next build (--skip-build, ${distDir} exists).`);
-  } else {
-    log(`next build (into ${distDir})…`);
-    await buildNext(env); // with no database: the build must read none
-  }
-  // --cpu-prof is refused in NODE_OPTIONS: run Next's CLI under node with the flag instead.
-  const startArgs = ['start', '--port', String(appPort), '--hostname', '127.0.0.1'];
-  const profDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
-  nextChild = profDir
-    ? start(
-        'next',
-        process.execPath,
-        [
-          '--cpu-prof',
-          `--cpu-prof-dir=${profDir}`,
-          path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'),
-          ...startArgs,
-        ],
-        {
-          env,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        },
-      )
-    : start('next', bin('next'), startArgs, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForHttp(`${appUrl}/api/health`, { timeoutMs: 60_000, child: nextChild });
-  const nextPid = nextChild.process.pid;
+  log('next build (shared with the tests, reused while the sources are unchanged)…');
+  const distDir = await ensureProductionBuild(log);
+  next = await startNextServer({
+    distDir,
+    env: testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url }),
+    ...(values['cpu-prof'] ? { cpuProfileDir: path.resolve(values['cpu-prof']) } : {}),
+  });
+  const appUrl = next.url;
+  const appPort = Number(new URL(appUrl).port);
+  const nextPid = next.pid;
 
   const client = new pg.Pool({ connectionString: database.url, max: C });
   try {

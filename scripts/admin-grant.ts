@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { grantAdmin } from './accounts.ts';
-import { EMBEDDED_DEV_DATABASE_URL } from './embedded-defaults.ts';
-import { loadDotEnv } from './stack.ts';
+import { EMBEDDED_DEV_DATABASE_URL } from '../stack/development-database.ts';
+import { loadDotEnv } from '../stack/development.ts';
 
 loadDotEnv();
 const email = z.email().safeParse(process.argv[2]);

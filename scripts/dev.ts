@@ -4,18 +4,14 @@
  * real key is set. Ctrl-C (or SIGTERM) stops every process it started.
  */
 import path from 'node:path';
-import {
-  EMULATOR_DEFAULT_PORT,
-  loadDotEnv,
-  migrateAndSeed,
-  openDevelopmentDatabase,
-  startEmulatorProcess,
-  usesEmulator,
-} from './stack.ts';
+import { migrateAndSeed } from '../stack/database.ts';
+import { loadDotEnv, openDevelopmentDatabase, usesEmulator } from '../stack/development.ts';
+import { EMULATOR_PORT, startEmulatorProcess } from '../stack/emulator.ts';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from './accounts.ts';
-import { bin, ROOT, start, stop, waitForHttp, type Child } from './processes.ts';
+import { bin, ROOT, start, stop, waitForHttp, type Child } from '../stack/processes.ts';
 
 loadDotEnv();
+const log = (line: string) => console.log(`[dev] ${line}`);
 const port = Number(process.env.PORT ?? 3000);
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 const children: Child[] = [];
@@ -36,9 +32,9 @@ process.on('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const database = await openDevelopmentDatabase();
+  const database = await openDevelopmentDatabase(log);
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
-  await migrateAndSeed(database.url);
+  await migrateAndSeed(database.url, log);
   // Demo accounts only on the embedded development database, never on one named by DATABASE_URL.
   if (database.embedded) await ensureDemoAccounts(database.url);
 
@@ -49,7 +45,7 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   if (usesEmulator()) {
-    const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_DEFAULT_PORT);
+    const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_PORT);
     const emulator = await startEmulatorProcess({
       port: emulatorPort,
       webhookUrls: [`${appUrl}/api/webhooks/stripe`],

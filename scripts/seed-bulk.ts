@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { EMBEDDED_DEV_DATABASE_URL } from './embedded-defaults.ts';
+import { EMBEDDED_DEV_DATABASE_URL } from '../stack/development-database.ts';
 
 type Product = { id: string; name: string; unitAmount: number; currency: string };
 type Status =

@@ -6,17 +6,13 @@
  * are applied before the server starts.
  */
 import path from 'node:path';
-import {
-  EMULATOR_DEFAULT_PORT,
-  loadDotEnv,
-  migrateAndSeed,
-  openDevelopmentDatabase,
-  startEmulatorProcess,
-  usesEmulator,
-} from './stack.ts';
-import { bin, ROOT, start, stop, waitForHttp, type Child } from './processes.ts';
+import { migrateAndSeed } from '../stack/database.ts';
+import { loadDotEnv, openDevelopmentDatabase, usesEmulator } from '../stack/development.ts';
+import { EMULATOR_PORT, startEmulatorProcess } from '../stack/emulator.ts';
+import { bin, ROOT, start, stop, waitForHttp, type Child } from '../stack/processes.ts';
 
 loadDotEnv();
+const log = (line: string) => console.log(`[start] ${line}`);
 const port = Number(process.env.PORT ?? 3000);
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
 const children: Child[] = [];
@@ -35,9 +31,9 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
-  const database = await openDevelopmentDatabase();
+  const database = await openDevelopmentDatabase(log);
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
-  await migrateAndSeed(database.url);
+  await migrateAndSeed(database.url, log);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -47,7 +43,7 @@ async function main(): Promise<void> {
   };
   if (usesEmulator()) {
     const emulator = await startEmulatorProcess({
-      port: Number(process.env.EMULATOR_PORT ?? EMULATOR_DEFAULT_PORT),
+      port: Number(process.env.EMULATOR_PORT ?? EMULATOR_PORT),
       webhookUrls: [`${appUrl}/api/webhooks/stripe`],
       stateFile: path.join(ROOT, '.data', 'emulator-state.json'),
     });

@@ -1,23 +1,41 @@
 /**
- * `npm test`: every check the project has, in order of cost: types, lint,
- * node tests (unit and integration, against real PostgreSQL and the emulator),
- * then browser tests. Prints one closing line `N passed, N failed`.
+ * `npm test`: every check the project has. Types, lint and the production
+ * build run side by side first; then the node tests (unit and integration,
+ * against real PostgreSQL and the emulator) beside the browser tests. One
+ * PostgreSQL cluster serves the whole run: its template databases are
+ * cloned for each test file (stack/database.ts), and one production build
+ * serves every `next start` (stack/next-build.ts). Stages that run side by
+ * side print their output when they end. Prints each stage's time and one
+ * closing line `N passed, N failed`.
  * Pass names of stages to run only those: `npm test -- node browser`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { bin, ROOT } from './processes.ts';
+import { prepareTemplates, SHARED_POSTGRES_ENV } from '../stack/database.ts';
+import { ensureProductionBuild } from '../stack/next-build.ts';
+import { startThrowawayPostgres } from '../stack/postgres.ts';
+import { bin, ROOT } from '../stack/processes.ts';
 
 type Outcome = { passed: number; failed: number; skipped: number };
-type Stage = { name: string; run: () => Promise<Outcome> };
+type Stage = { name: string; run: (log: Log) => Promise<Outcome> };
+/** Where a stage's output goes: its log file, printed whole when the stage ends. */
+type Log = { write(chunk: string | Buffer): void };
 
 const RESULTS = path.join(ROOT, '.data', 'test-results');
+/** Test files live under test/ and beside the tools they test. */
+const TEST_DIRS = ['test', 'tools'];
 
-function exec(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+function exec(log: Log, command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, FORCE_COLOR: '0' },
+    });
+    child.stdout.on('data', (chunk: Buffer) => log.write(chunk));
+    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -35,24 +53,40 @@ function findTests(dir: string): string[] {
   });
 }
 
-const stages: Stage[] = [
-  { name: 'types', run: async () => whole(await exec(bin('tsc'), ['--noEmit'])) },
+const build: Stage = {
+  name: 'build',
+  run: async (log) => {
+    try {
+      await ensureProductionBuild((line) => log.write(`${line}\n`));
+      return whole(0);
+    } catch (error) {
+      log.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      return whole(1);
+    }
+  },
+};
+
+const checks: Stage[] = [
+  { name: 'types', run: async (log) => whole(await exec(log, bin('tsc'), ['--noEmit'])) },
   {
     name: 'lint',
-    run: async () => {
-      const format = await exec(bin('prettier'), ['--check', '.', '--log-level=warn']);
-      const lint = await exec(bin('eslint'), ['.', '--max-warnings=0']);
+    run: async (log) => {
+      const format = await exec(log, bin('prettier'), ['--check', '.', '--log-level=warn']);
+      const lint = await exec(log, bin('eslint'), ['.', '--max-warnings=0']);
       return whole(format || lint);
     },
   },
+];
+
+const tests: Stage[] = [
   {
     name: 'node',
-    run: async () => {
-      const files = findTests(path.join(ROOT, 'test')).sort();
+    run: async (log) => {
+      const files = TEST_DIRS.flatMap((dir) => findTests(path.join(ROOT, dir))).sort();
       const tap = path.join(RESULTS, 'node.tap');
       rmSync(tap, { force: true });
       // react-server: lib/ modules import 'server-only', which only resolves under that condition.
-      const code = await exec(process.execPath, [
+      const code = await exec(log, process.execPath, [
         '--conditions=react-server',
         '--import',
         'tsx',
@@ -78,10 +112,10 @@ const stages: Stage[] = [
   },
   {
     name: 'browser',
-    run: async () => {
+    run: async (log) => {
       const report = path.join(RESULTS, 'playwright-browser-stage.json');
       rmSync(report, { force: true }); // never count an earlier run's results
-      const code = await exec(bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT: report });
+      const code = await exec(log, bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT: report });
       const stats = existsSync(report)
         ? (
             JSON.parse(readFileSync(report, 'utf8')) as {
@@ -100,24 +134,60 @@ const stages: Stage[] = [
   },
 ];
 
+type Result = Outcome & { name: string; seconds: number };
+
+/** Runs a stage with its output in .data/test-results/<stage>.log, then prints that output. */
+async function runStage(stage: Stage): Promise<Result> {
+  const file = path.join(RESULTS, `${stage.name}.log`);
+  const stream = createWriteStream(file);
+  const startedAt = Date.now();
+  const outcome = await stage.run({ write: (chunk) => stream.write(chunk) });
+  await new Promise<void>((resolve) => stream.end(resolve));
+  const seconds = (Date.now() - startedAt) / 1000;
+  const text = readFileSync(file, 'utf8').trimEnd();
+  console.log(`\n=== ${stage.name} (${seconds.toFixed(1)} s) ===${text ? `\n${text}` : ''}`);
+  return { name: stage.name, seconds, ...outcome };
+}
+
 async function main(): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   const only = process.argv.slice(2);
-  const total: Outcome = { passed: 0, failed: 0, skipped: 0 };
-  const lines: string[] = [];
-  for (const stage of stages) {
-    if (only.length > 0 && !only.includes(stage.name)) continue;
-    const startedAt = Date.now();
-    console.log(`\n=== ${stage.name} ===`);
-    const outcome = await stage.run();
-    total.passed += outcome.passed;
-    total.failed += outcome.failed;
-    total.skipped += outcome.skipped;
-    lines.push(
-      `${stage.name.padEnd(8)} ${String(outcome.passed).padStart(4)} passed ${String(outcome.failed).padStart(3)} failed ` +
-        `${String(outcome.skipped).padStart(3)} skipped  ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
+  const chosen = (stages: Stage[]) =>
+    stages.filter((stage) => only.length === 0 || only.includes(stage.name));
+  const startedAt = Date.now();
+  const results: Result[] = [];
+
+  const testsToRun = chosen(tests);
+  // The run's one PostgreSQL cluster, with the templates test files clone.
+  const cluster = testsToRun.length > 0 ? await startThrowawayPostgres({ database: 'postgres' }) : null;
+  try {
+    if (cluster) {
+      await prepareTemplates(cluster.url);
+      process.env[SHARED_POSTGRES_ENV] = cluster.url;
+    }
+    // The build is only worth its time when tests will serve it; they wait for it (a lock) if they start first.
+    const building = testsToRun.length > 0 || only.includes('build') ? runStage(build) : null;
+    results.push(...(await Promise.all(chosen(checks).map(runStage))));
+    results.push(...(await Promise.all(testsToRun.map(runStage))));
+    if (building) results.push(await building);
+  } finally {
+    await cluster?.stop();
   }
+
+  const total = results.reduce(
+    (sum, result) => ({
+      passed: sum.passed + result.passed,
+      failed: sum.failed + result.failed,
+      skipped: sum.skipped + result.skipped,
+    }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
+  const lines = results.map(
+    (result) =>
+      `${result.name.padEnd(8)} ${String(result.passed).padStart(4)} passed ${String(result.failed).padStart(3)} failed ` +
+      `${String(result.skipped).padStart(3)} skipped  ${result.seconds.toFixed(1)} s`,
+  );
+  lines.push(`all stages, side by side: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   console.log(`\n${lines.join('\n')}\n`);
   console.log(
     `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,

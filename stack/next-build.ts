@@ -1,6 +1,6 @@
-// One production build of the app for the tests that run real `next start`
-// processes, shared by every such test file of a run and by later runs while
-// the sources are unchanged. Each build lives in a directory named by a hash
+// One production build of the app for everything that runs real `next start`
+// processes (node tests, browser tests, benchmarks), shared by all of a run and
+// by later runs while the sources are unchanged. Each build lives in a directory named by a hash
 // of the sources it was made from, so a test already serving one build is
 // never pulled from under by another file rebuilding after an edit.
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,8 +8,30 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bin, ROOT } from '../../scripts/processes.ts';
-import { NO_DATABASE_AT_BUILD } from '../../scripts/stack.ts';
+import { bin, ROOT } from './processes.ts';
+
+/**
+ * The build's whole configuration: nothing of the caller's environment, so
+ * every caller gets the same build. Each secret lib/platform/env.ts reads has
+ * a distinctive fake value, so test/security/client-bundles.test.ts can tell
+ * if one reached a file served to browsers. The database is none (nothing
+ * listens on port 9): `next build` must not read it, since one build serves
+ * every fresh database a test makes and an image build has none; a build that
+ * queried would fail here rather than bake one database's rows into its output.
+ * Public values (shop name, addresses) keep their defaults: a prerendered page
+ * may show them.
+ */
+export const BUILD_SECRETS: Readonly<Record<string, string>> = {
+  DATABASE_URL: 'postgresql://build_only_user:build-only-db-password-5e1f@127.0.0.1:9/build_only_db',
+  STRIPE_SECRET_KEY: 'sk_test_buildonly5e1f0c9a7d2b',
+  STRIPE_WEBHOOK_SECRET: 'whsec_buildonly5e1f0c9a7d2b',
+  STRIPE_API_BASE: 'https://build-only-stripe-api.example',
+  COOKIE_SECRET: 'build-only-cookie-secret-5e1f0c9a7d2b8e43',
+  BETTER_AUTH_SECRET: 'build-only-better-auth-secret-5e1f0c9a7d2b8e43',
+  REVALIDATE_SECRET: 'build-only-revalidate-secret-5e1f0c9a',
+  ADMIN_EMAILS: 'build-only-admin-5e1f0c9a@example.com',
+  TRUSTED_PROXIES: '2001:db8:5e1f:c9a::/64',
+};
 
 const BUILDS = path.join(ROOT, '.data', 'next-test-builds');
 const MARKER = 'fingerprint.txt';
@@ -47,15 +69,11 @@ export function sourceFingerprint(): string {
   return hash.digest('hex');
 }
 
-export type BuildEnv = NodeJS.ProcessEnv;
-
 /**
  * Builds (or finds) the production build for the current sources and returns
- * its dist directory relative to the project, for NEXT_DIST_DIR. The build is
- * given no database (NO_DATABASE_AT_BUILD): it reads none, so one build
- * serves every test's fresh database.
+ * its dist directory relative to the project, for NEXT_DIST_DIR.
  */
-export async function ensureProductionBuild(env: BuildEnv, log: (line: string) => void): Promise<string> {
+export async function ensureProductionBuild(log: (line: string) => void): Promise<string> {
   const fingerprint = sourceFingerprint();
   const distDir = path.relative(ROOT, path.join(BUILDS, fingerprint.slice(0, 16)));
   const marker = path.join(ROOT, distDir, MARKER);
@@ -68,11 +86,12 @@ export async function ensureProductionBuild(env: BuildEnv, log: (line: string) =
     await removeStaleBuilds(distDir);
     await rm(path.join(ROOT, distDir), { recursive: true, force: true });
     const started = Date.now();
-    const buildEnv = {
-      ...env,
-      DATABASE_URL: NO_DATABASE_AT_BUILD,
+    const buildEnv: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...BUILD_SECRETS,
       NEXT_DIST_DIR: distDir,
-      NODE_ENV: 'production' as const,
+      NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
     };
     // Compile, then generate: the two halves of `next build` without its type check,
@@ -92,7 +111,7 @@ export async function ensureProductionBuild(env: BuildEnv, log: (line: string) =
 function runQuietly(
   command: string,
   args: string[],
-  env: BuildEnv,
+  env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; text: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

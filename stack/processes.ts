@@ -1,8 +1,10 @@
 /**
- * Child processes for the dev and test scripts: spawn with inherited output,
- * wait for readiness by polling a URL (never a fixed sleep), stop politely.
+ * Child processes for the dev, test and bench scripts: spawn with inherited
+ * output, wait for readiness by polling a URL or a condition (never a fixed
+ * sleep), stop politely.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -45,5 +47,35 @@ export async function waitForHttp(url: string, options: { timeoutMs: number; chi
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${url}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Polls `check` until it returns a value other than undefined/false; for conditions no event announces. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

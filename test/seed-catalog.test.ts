@@ -1,16 +1,14 @@
 // The seed catalog: its data, its images, and seeding a freshly migrated Postgres twice.
 // Run: node --import tsx --test test/seed-catalog.test.ts
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaClient } from '../lib/generated/prisma/client.ts';
+import type { PrismaClient } from '../lib/generated/prisma/client.ts';
 import { seedCurrencies, seedProducts } from '../prisma/catalog-data.ts';
 import { assertValidCatalog, seedCatalog } from '../prisma/seed-catalog.ts';
-import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
+import { migrationFiles, startTestDatabase, type TestDatabase } from '../stack/database.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const kebabCase = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -72,24 +70,12 @@ describe('seed catalog data', () => {
   });
 });
 
-/** The migrations under prisma/migrations, oldest first, as Prisma applies them. */
-async function migrationFiles(): Promise<string[]> {
-  const dir = join(repoRoot, 'prisma', 'migrations');
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()
-    .map((name) => join(dir, name, 'migration.sql'));
-}
-
 describe('seedCatalog against a freshly migrated Postgres', () => {
-  let postgres: TestPostgres | undefined;
-  let prisma: PrismaClient | undefined;
+  let database: TestDatabase | undefined;
 
   const db = (): PrismaClient => {
-    assert.ok(prisma, 'database not started');
-    return prisma;
+    assert.ok(database, 'database not started');
+    return database.prisma;
   };
 
   before(async () => {
@@ -99,22 +85,11 @@ describe('seedCatalog against a freshly migrated Postgres', () => {
       'prisma/migrations holds no migration yet: nothing to migrate the test database with',
     );
 
-    postgres = await startTestPostgres();
-    const databaseUrl = postgres.url;
-
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      for (const file of migrations) await client.query(await readFile(file, 'utf8'));
-    } finally {
-      await client.end();
-    }
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    database = await startTestDatabase(); // migrated, not seeded
   });
 
   after(async () => {
-    await prisma?.$disconnect();
-    await postgres?.stop();
+    await database?.stop();
   });
 
   test('seeding twice leaves the same rows', async () => {

@@ -14,7 +14,7 @@ export const STACK_FILE = path.resolve(
 /** The catalog revalidation token the test stack's app is started with. */
 export const E2E_REVALIDATE_SECRET = 'e2e-revalidate-secret-0123456789';
 
-type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string };
+export type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string; distDir: string };
 
 let info: StackInfo | undefined;
 export function stackInfo(): StackInfo {

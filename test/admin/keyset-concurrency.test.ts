@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { seedBulk } from '../../scripts/seed-bulk.ts';
-import { startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestDatabase, type TestDatabase } from '../../stack/database.ts';
 
 let database: TestDatabase;
 let admin: typeof import('../../lib/admin/orders.ts');

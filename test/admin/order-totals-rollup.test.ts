@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { seedBulk } from '../../scripts/seed-bulk.ts';
-import { migrationFiles, startTestDatabase, type TestDatabase } from '../support/database.ts';
+import { migrationFiles, startTestDatabase, type TestDatabase } from '../../stack/database.ts';
 
 let database: TestDatabase;
 let sql: pg.Pool;

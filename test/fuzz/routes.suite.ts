@@ -17,7 +17,7 @@ import { fuzzEndpoint, sent } from './support/fuzz.ts';
 import type { Reply } from './support/http.ts';
 import { anyJson, hugeText, junkText, NASTY, SCALE, unknownId } from './support/inputs.ts';
 import { WEBHOOK_SECRET } from './support/stack.ts';
-import { ROOT } from '../../scripts/processes.ts';
+import { ROOT } from '../../stack/processes.ts';
 
 const signer = new Stripe('sk_test_signing_only');
 /** Endpoints that must have had 1,000 inputs by the end. */

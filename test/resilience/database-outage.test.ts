@@ -18,6 +18,7 @@ before(async () => {
   // Retries spread over about 40 s: longer than the outage, as Stripe's three days are longer than most.
   stack = await startNextStack({
     instances: 1,
+    restartableDatabase: true,
     webhookRetryMs: [100, 200, 400, 800, 1600, 3200, 5000, 5000, 5000, 5000, 5000, 5000, 5000],
   });
   stripe = (await import('../../lib/stripe/client.ts')).stripe;

@@ -24,6 +24,8 @@ before(async () => {
   // Webhook retries outlast a run of bad luck: eleven attempts over about 20 s.
   stack = await startNextStack({
     instances: 1,
+    // The SDK's own retries (Stripe-Should-Retry, 429, dropped connections) are part of what is tested.
+    stripeRetries: 2,
     webhookRetryMs: [50, 100, 200, 400, 800, 1600, 3200, 3200, 3200, 3200],
   });
   stripe = (await import('../../lib/stripe/client.ts')).stripe;

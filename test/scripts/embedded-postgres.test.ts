@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { freePort } from '../../scripts/embedded-postgres.ts';
+import { freePort } from '../../stack/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scratch: string[] = [];

@@ -6,10 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
-import { startTestDatabase, type TestDatabase } from './database.ts';
+import { startTestDatabase, type TestDatabase } from '../../stack/database.ts';
+import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../../stack/emulator.ts';
+import { testAppEnv } from '../../stack/next-server.ts';
 
-export const SECRET_KEY = 'sk_test_emulator';
-export const WEBHOOK_SECRET = 'whsec_emulator';
+export const SECRET_KEY = EMULATOR_SECRET_KEY;
+export const WEBHOOK_SECRET = EMULATOR_WEBHOOK_SECRET;
 
 export type AppStack = {
   database: TestDatabase;
@@ -22,11 +24,8 @@ export async function startAppStack(): Promise<AppStack> {
   const database = await startTestDatabase({ seed: true });
   const emulator = await startEmulator({ port: 0, webhookRetryMs: [20, 50, 100, 200, 400] });
   Object.assign(process.env, {
+    ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url }),
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    STRIPE_SECRET_KEY: SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: emulator.url,
     APP_URL: 'http://127.0.0.1:3999',
   });
   return {

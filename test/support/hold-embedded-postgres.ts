@@ -1,7 +1,7 @@
 // A stand-in for `npm run dev`'s database half, for tests of its lifecycle:
 // starts the embedded PostgreSQL on the given directory and port, prints READY,
 // and stops it on SIGINT/SIGTERM the way scripts/dev.ts does.
-import { startEmbeddedPostgres } from '../../scripts/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../../stack/postgres.ts';
 
 const [dataDir, port] = process.argv.slice(2);
 const server = await startEmbeddedPostgres({

@@ -1,6 +1,6 @@
-// The offline schema engine (scripts/prisma-engine/) driven by the real Prisma CLI
+// The offline schema engine (this folder) driven by the real Prisma CLI
 // against a real PostgreSQL, plus the switch that turns it off where a native engine exists.
-// Run: node --import tsx --test test/prisma-engine.test.ts
+// Run: node --import tsx --test tools/prisma-schema-engine/prisma-engine.test.ts
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,16 +14,16 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { withDatabase } from '../scripts/prisma-engine/connection-url.ts';
+import { withDatabase } from './connection-url.ts';
 import {
   nativeEngineIn,
   OFFLINE_SCHEMA_ENGINE,
   offlineSchemaEngineFor,
   prismaEnginesDir,
-} from '../scripts/prisma-engine/fallback-switch.ts';
-import { startTestPostgres, type TestPostgres } from './support/postgres.ts';
+} from './fallback-switch.ts';
+import { startTestServer } from '../../stack/database.ts';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const repoPrismaCli = join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js');
 /** Nothing listens on port 1: for commands that must not need a database. */
 const UNREACHABLE_URL = 'postgresql://postgres:postgres@127.0.0.1:1/nowhere';
@@ -107,10 +107,8 @@ async function temporaryDir(prefix: string): Promise<string> {
 async function copyProject(options: { linkNodeModules: boolean }): Promise<string> {
   const dir = await temporaryDir('prisma-engine-project-');
   await cp(join(repoRoot, 'prisma.config.ts'), join(dir, 'prisma.config.ts'));
-  await cp(join(repoRoot, 'scripts', 'embedded-defaults.ts'), join(dir, 'scripts', 'embedded-defaults.ts'));
-  await cp(join(repoRoot, 'scripts', 'prisma-engine'), join(dir, 'scripts', 'prisma-engine'), {
-    recursive: true,
-  });
+  for (const file of ['stack/development-database.ts', 'tools/prisma-schema-engine'])
+    await cp(join(repoRoot, file), join(dir, file), { recursive: true });
   await cp(join(repoRoot, 'prisma', 'schema.prisma'), join(dir, 'prisma', 'schema.prisma'));
   await cp(join(repoRoot, 'prisma', 'migrations'), join(dir, 'prisma', 'migrations'), { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
@@ -131,10 +129,10 @@ async function replaceInSchema(project: string, from: string, to: string): Promi
   await writeFile(file, schema.replace(from, to));
 }
 
-let server: TestPostgres;
+let server: Awaited<ReturnType<typeof startTestServer>>;
 
 before(async () => {
-  server = await startTestPostgres();
+  server = await startTestServer();
 });
 
 after(async () => {
@@ -405,7 +403,7 @@ describe('switching the offline engine off', () => {
     assert.match(
       stdout,
       /^100755 /,
-      'run: git update-index --chmod=+x scripts/prisma-engine/schema-engine.mjs',
+      'run: git update-index --chmod=+x tools/prisma-schema-engine/schema-engine.mjs',
     );
   });
 
@@ -440,7 +438,7 @@ describe('switching the offline engine off', () => {
     // No native engine, nothing chosen: ours.
     assert.match(
       await engineLine(),
-      /scripts\/prisma-engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)$/,
+      /tools\/prisma-schema-engine\/schema-engine\.mjs, resolved by PRISMA_SCHEMA_ENGINE_BINARY\)$/,
     );
 
     // A native engine where the CLI expects it (answering --version with the expected
