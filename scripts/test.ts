@@ -26,6 +26,22 @@ type Log = { write(chunk: string | Buffer): void };
 const RESULTS = path.join(ROOT, '.data', 'test-results');
 /** Test files live under test/ and beside the tools they test. */
 const TEST_DIRS = ['test', 'tools'];
+/**
+ * The longest test files (a minute or more each), started first: a long file
+ * started last would hold up the end of the stage while the other slot idles.
+ */
+const LONGEST_FIRST = [
+  'test/fuzz/shop-actions.test.ts',
+  'test/fuzz/actions.test.ts',
+  'test/fuzz/routes.test.ts',
+  'test/resilience/',
+  'tools/prisma-schema-engine/',
+];
+
+const rank = (file: string) => {
+  const index = LONGEST_FIRST.findIndex((prefix) => file.startsWith(prefix));
+  return index === -1 ? LONGEST_FIRST.length : index;
+};
 
 function exec(log: Log, command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
@@ -82,7 +98,9 @@ const tests: Stage[] = [
   {
     name: 'node',
     run: async (log) => {
-      const files = TEST_DIRS.flatMap((dir) => findTests(path.join(ROOT, dir))).sort();
+      const files = TEST_DIRS.flatMap((dir) => findTests(path.join(ROOT, dir)))
+        .sort()
+        .sort((a, b) => rank(a) - rank(b));
       const tap = path.join(RESULTS, 'node.tap');
       rmSync(tap, { force: true });
       // react-server: lib/ modules import 'server-only', which only resolves under that condition.

@@ -1,11 +1,10 @@
-// Every server action, attacked over HTTP on a production build with generated
-// bad input: wrong types, huge strings, negative and fractional amounts, ids of
+// Every server action but the shop's (those are in shop-actions.suite.ts), attacked over HTTP
+// on a production build with generated bad input: wrong types, huge strings, negative and fractional amounts, ids of
 // nothing and other people's ids, states that are not states, arguments that are
 // not forms, and broken encodings. The admin console's actions are found by
 // signing in as an admin and following its navigation, so they are covered as
 // they are added.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DEMO } from './support/app.ts';
@@ -13,7 +12,6 @@ import { brokenEncodings } from './support/broken.ts';
 import { FUZZER, fx } from './support/fixtures.ts';
 import {
   actionInput,
-  formReachesAction,
   fuzzEndpoint,
   isNotFound,
   redirectsTo,
@@ -21,8 +19,6 @@ import {
   sent,
   showsError,
   tolerated,
-  type ActionInput,
-  type Expected,
 } from './support/fuzz.ts';
 import {
   actionResult,
@@ -31,217 +27,20 @@ import {
   Visitor,
   type Fields,
   type FormValue,
-  type Reply,
 } from './support/http.ts';
 import {
   asValue,
   badAmount,
   badCount,
   fieldsOf,
-  first,
   firstText,
-  isWellFormedCount,
   junkText,
   NASTY,
   SCALE,
   unknownId,
 } from './support/inputs.ts';
-import { COOKIE_SECRET } from './support/stack.ts';
 
-const UNREADABLE_FORM = 'This form could not be read. Please reload the page and try again.';
-
-const target = (name: string) => {
-  const found = fx.targets.get(name);
-  assert.ok(found, `no target ${name}`);
-  return found;
-};
-
-/** A cookie header for the cart: the real one, none, junk, or a correctly signed cookie of a cart that does not exist. */
-const cartCookie = fc.oneof(
-  { weight: 6, arbitrary: fc.constant('real') },
-  { weight: 1, arbitrary: fc.constant('none') },
-  { weight: 1, arbitrary: junkText.map((junk) => `junk:${junk}`) },
-  { weight: 1, arbitrary: fc.uuid().map((id) => `signed:${id}`) },
-);
-
-function withCart(visitor: Visitor, choice: string): Visitor {
-  const copy = visitor.clone();
-  if (choice === 'none') copy.cookies.delete('cart');
-  else if (choice.startsWith('junk:'))
-    copy.cookies.set('cart', encodeURIComponent(choice.slice(5)).slice(0, 3000));
-  else if (choice.startsWith('signed:')) {
-    const id = choice.slice(7);
-    copy.cookies.set(
-      'cart',
-      `${id}.${createHmac('sha256', COOKIE_SECRET).update(`cart:${id}`).digest('base64url')}`,
-    );
-  }
-  return copy;
-}
-
-type CartInput = ActionInput & { cookie: string };
-
-function fuzzAction(
-  name: string,
-  options: {
-    fields: fc.Arbitrary<Fields>;
-    /** Whether generated fields would be a correct submission (those are not bad input and are dropped). */
-    isValid?: (fields: Fields) => boolean;
-    expect: (reply: Reply, input: ActionInput) => string | null;
-    anonymousShare?: number;
-  },
-) {
-  const actionTarget = target(name);
-  const input = actionInput(options.fields, { anonymousShare: options.anonymousShare }).filter(
-    (candidate) => !(options.isValid?.(candidate.fields) && formReachesAction(candidate)),
-  );
-  return fuzzEndpoint(fx.context, {
-    endpoint: actionTarget.name,
-    inputs: 850,
-    input,
-    send: (candidate) =>
-      sendToAction(
-        actionTarget,
-        candidate,
-        candidate.anonymous ? fx.visitors.anonymous : actionTarget.visitor,
-      ),
-    judge: options.expect,
-  });
-}
-
-function emptyCartPage(reply: Reply): string | null {
-  if (reply.status !== 200) return `expected the cart page, got ${reply.status}`;
-  return reply.text.includes('Your cart is empty.') ? null : 'the cart page does not say the cart is empty';
-}
-
-/** The fetch arguments did not carry a form: the action says it could not read one. */
-function unreadable(reply: Reply, input: ActionInput, expected: Expected): string | null {
-  return showsError(reply, input.via, formReachesAction(input) ? expected : [UNREADABLE_FORM]);
-}
-
-const productIdValue = () =>
-  asValue(
-    fc.oneof(
-      { weight: 4, arbitrary: fc.constant(fx.cart.productId) },
-      { weight: 1, arbitrary: fc.constantFrom(...fx.cart.lineProductIds) },
-      { weight: 3, arbitrary: unknownId },
-    ),
-  );
-const quantityValue = asValue(
-  fc.oneof(
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: 99 }).map(String) },
-    { weight: 5, arbitrary: badCount },
-  ),
-);
-const isCount = (value: FormValue | undefined) => typeof value === 'string' && isWellFormedCount(value);
-
-describe('shop actions', () => {
-  it('add to cart: bad quantities and product ids get the message beside the field, nothing is written', async () => {
-    const products = new Set(fx.cart.lineProductIds);
-    await fuzzAction('add to cart', {
-      fields: fieldsOf({ productId: productIdValue(), quantity: quantityValue }),
-      isValid: (fields) =>
-        products.has(firstText(fields, 'productId') ?? '') && isCount(first(fields, 'quantity')),
-      expect: (reply, input) =>
-        unreadable(reply, input, [
-          'Enter a whole number from 1 to 99.',
-          'Unknown product.',
-          'This product is no longer available.',
-        ]),
-    });
-  });
-
-  it('cart: updating with bad quantities, unknown or foreign product ids and forged cart cookies is refused', async () => {
-    const update = target('cart: update quantity');
-    const input = fc
-      .record({
-        base: actionInput(fieldsOf({ productId: productIdValue(), quantity: quantityValue })),
-        cookie: cartCookie,
-      })
-      .map(({ base, cookie }): CartInput => ({ ...base, cookie }))
-      .filter(
-        (candidate) =>
-          !(
-            candidate.cookie === 'real' &&
-            formReachesAction(candidate) &&
-            fx.cart.lineProductIds.includes(firstText(candidate.fields, 'productId') ?? '') &&
-            isCount(first(candidate.fields, 'quantity'))
-          ),
-      );
-    await fuzzEndpoint(fx.context, {
-      endpoint: update.name,
-      inputs: 850,
-      input,
-      send: (candidate) => sendToAction(update, candidate, withCart(update.visitor, candidate.cookie)),
-      judge: (reply, candidate) => {
-        // A form post re-renders the cart; without a cart there is no line form to show the message in, the page says it is empty.
-        if (candidate.via === 'form' && candidate.cookie !== 'real') return emptyCartPage(reply);
-        return unreadable(reply, candidate, [
-          'Enter a whole number from 1 to 99.',
-          'Unknown product.',
-          'This item is no longer in your cart.',
-        ]);
-      },
-    });
-  });
-
-  it('cart: removing what is not in this cart changes nothing', async () => {
-    const remove = target('cart: remove line');
-    const input = fc
-      .record({ base: actionInput(fieldsOf({ productId: asValue(unknownId) })), cookie: cartCookie })
-      .map(({ base, cookie }): CartInput => ({ ...base, cookie }));
-    await fuzzEndpoint(fx.context, {
-      endpoint: remove.name,
-      inputs: 850,
-      input,
-      send: (candidate) => sendToAction(remove, candidate, withCart(remove.visitor, candidate.cookie)),
-      // It returns nothing: the cart page (or Flight answer) comes back, and the write check shows the cart unchanged.
-      judge: (reply) => (reply.status === 200 ? null : `expected 200, got ${reply.status}`),
-    });
-  });
-
-  it('checkout: unknown currencies, currencies not in the cart and forged carts start nothing', async () => {
-    const forms = [...fx.targets.values()].filter((candidate) => candidate.name === 'checkout');
-    const currency = asValue(
-      fc.oneof(
-        junkText,
-        fc.stringMatching(/^[a-z]{3}$/),
-        fc.constantFrom('eur', 'gbp', 'USD', 'usd ', 'jpy\u0000'),
-      ),
-    );
-    const input = fc
-      .record({
-        base: actionInput(fieldsOf({ currency })),
-        cookie: cartCookie,
-        form: fc.nat(forms.length - 1),
-      })
-      .map(({ base, cookie, form }) => ({ ...base, cookie, form }))
-      .filter(
-        (candidate) =>
-          !(
-            fx.cart.currencies.includes(firstText(candidate.fields, 'currency') ?? '') &&
-            candidate.cookie === 'real' &&
-            formReachesAction(candidate)
-          ),
-      );
-    await fuzzEndpoint(fx.context, {
-      endpoint: 'checkout',
-      inputs: 850,
-      input,
-      send: (candidate) =>
-        sendToAction(forms[candidate.form]!, candidate, withCart(fx.visitors.shopper, candidate.cookie)),
-      judge: (reply, candidate) =>
-        candidate.via === 'form' && candidate.cookie !== 'real'
-          ? emptyCartPage(reply)
-          : unreadable(reply, candidate, [
-              'Choose which items to pay for.',
-              'Your cart is empty.',
-              'There is nothing in your cart to pay in this currency.',
-              /^Too many checkouts started\. Try again in \d+ seconds\.$/,
-            ]),
-    });
-  });
-});
+import { fuzzAction, SHOP_ACTIONS, target, unreadable } from './support/actions.ts';
 
 describe('account actions', () => {
   const emails = fc.oneof(
@@ -552,7 +351,9 @@ describe('broken encodings', () => {
 describe('counts', () => {
   it('sent at least 1,000 inputs to every server action', { skip: SCALE < 1 }, () => {
     const names = new Set([...fx.targets.values(), ...fx.adminTargets].map((found) => found.name));
-    for (const name of names)
+    for (const name of names) {
+      if (SHOP_ACTIONS.includes(name)) continue; // shop-actions.suite.ts's
       assert.ok((sent.get(name) ?? 0) >= 1000, `${name}: only ${sent.get(name) ?? 0} inputs`);
+    }
   });
 });

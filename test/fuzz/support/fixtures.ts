@@ -1,8 +1,8 @@
 /**
- * One stack and one set of fixtures for every fuzz suite: starting a database,
- * a server and the accounts twice cost more than the requests of a whole suite.
- * fuzz.test.ts calls setUp() before the suites run and tearDown() after; the
- * suites read what they need from `fx` inside their tests.
+ * The stack and fixtures a fuzz suite runs on: a database cloned from the
+ * run's template, a server, the accounts and their orders. actions.test.ts
+ * and routes.test.ts each call setUp() before their suite runs and
+ * tearDown() after; the suites read what they need from `fx` inside their tests.
  */
 import assert from 'node:assert/strict';
 import {
