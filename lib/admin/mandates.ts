@@ -1,84 +1,44 @@
 import 'server-only';
 import { z } from 'zod';
-import { SHOP_CURRENCIES } from '../mandates/charges';
+import { MAXIMUM_CHARGE, MINIMUM_CHARGE } from '../payments/charge-limits';
+import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
+import { CHARGE_STATUSES, MANDATE_STATUSES, type ChargeStatus } from '../mandates/labels';
 import { db } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
 import { isKnownTermsVersion, sha256Hex, termsText, type MandateFrequency } from '../mandates/terms';
 import { termsValues, type MandateStatus } from '../mandates/agreements';
 import { formatMoney, parseMajorUnits } from '../payments/money';
-import type { OrderStatus, PaymentMethodType } from '../orders/status';
+import {
+  ADMIN_PAGE_SIZE,
+  createdAtCursors,
+  keysetPage,
+  lenient,
+  newestFirst,
+  type Page,
+  type SearchParams,
+} from './keyset';
+import type { OrderStatus } from '../orders/status';
+import { type PaymentMethodType } from '../payments/methods';
 
 /**
  * The admin's view of saved payment methods: the mandates with their evidence
  * and history, the off-session charges made under them, and the input of the
- * "Charge saved method" form. Lists are newest first in keyset pages over
- * (createdAt, id): a row comparison in SQL, no OFFSET, so a far page costs what
- * the first does and rows added meanwhile never shift a page.
+ * "Charge saved method" form. Lists are newest first in keyset pages
+ * (keyset.ts).
  */
 
-export const ADMIN_LIST_PAGE_SIZE = 50;
-
-export const MANDATE_STATUSES = [
-  'pending',
-  'active',
-  'failed',
-  'revoked',
-] as const satisfies readonly MandateStatus[];
-export const CHARGE_STATUSES = ['pending', 'succeeded', 'failed'] as const;
-export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
-
-export const MANDATE_STATUS_LABELS: Record<MandateStatus, string> = {
-  pending: 'Pending',
-  active: 'Active',
-  failed: 'Not saved',
-  revoked: 'Revoked',
-};
-export const CHARGE_STATUS_LABELS: Record<ChargeStatus, string> = {
-  pending: 'Pending',
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-};
-export const FREQUENCY_SHORT_LABELS: Record<MandateFrequency, string> = {
-  per_order: 'Per order',
-  monthly: 'Monthly',
-};
-
 // ---------------------------------------------------------------------------
-// Keyset cursors and the list query string
-
-/** A position in a list: the (createdAt, id) of a row, opaque in URLs. */
-type Cursor = { createdAt: Date; id: string };
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
-}
-
-const cursorText = z.string().regex(/^\d{1,15}\.[0-9a-f-]{36}$/);
-
-export function decodeCursor(value: string): Cursor | null {
-  const text = Buffer.from(value, 'base64url').toString('utf8');
-  if (!cursorText.safeParse(text).success) return null;
-  const [millis = '', id = ''] = text.split('.');
-  if (!z.uuid().safeParse(id).success) return null;
-  return { createdAt: new Date(Number(millis)), id };
-}
-
-/** What does not parse is dropped: a hand-edited URL shows the unfiltered first page, never an error. */
-const lenient = <T extends z.ZodType>(schema: T) =>
-  z
-    .preprocess(
-      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
-      schema.optional(),
-    )
-    .catch(undefined);
-const cursorParam = lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null));
-
-type SearchParams = Record<string, string | string[] | undefined>;
+// The list query string
 
 export type ListQuery<S extends string> = { status?: S; after: Cursor | null; before: Cursor | null };
+type Cursor = { createdAt: Date; id: string };
 
 function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]) {
-  return z.object({ status: lenient(z.enum(statuses)), after: cursorParam, before: cursorParam });
+  return z.object({
+    status: lenient(z.enum(statuses)),
+    after: createdAtCursors.param,
+    before: createdAtCursors.param,
+  });
 }
 const mandateQuerySchema = listQuerySchema(MANDATE_STATUSES);
 const chargeQuerySchema = listQuerySchema(CHARGE_STATUSES);
@@ -102,56 +62,8 @@ export function listHref(
   return text ? `${path}?${text}` : path;
 }
 
-export type Page<Row> = {
-  rows: Row[];
-  /** Cursor for the "older" link, or null on the last page. */
-  next: string | null;
-  /** Cursor for the "newer" link, or null on the first page. */
-  previous: string | null;
-};
-
-/**
- * One page of a newest-first list, fetched with one row more than shown so the
- * edge is known without a count. Backward pages (before=) walk ascending and are
- * turned around.
- */
-async function keysetPage<Row extends { createdAt: Date; id: string }>(
-  query: { after: Cursor | null; before: Cursor | null },
-  pageSize: number,
-  fetch: (bound: Prisma.Sql | null, descending: boolean, limit: number) => Promise<Row[]>,
-  alias: string,
-): Promise<Page<Row>> {
-  const column = (name: string) => Prisma.raw(`${alias}."${name}"`);
-  const bound = (cursor: Cursor, op: '<' | '>') =>
-    Prisma.sql`(${column('createdAt')}, ${column('id')}) ${Prisma.raw(op)} (${cursor.createdAt}, ${cursor.id}::uuid)`;
-  const cursorOf = (row: Row) => encodeCursor({ createdAt: row.createdAt, id: row.id });
-
-  if (query.before) {
-    const found = await fetch(bound(query.before, '>'), false, pageSize + 1);
-    const more = found.length > pageSize;
-    const rows = found.slice(0, pageSize).reverse();
-    // Rows newer than the first shown exist only if this page was cut short of them.
-    return {
-      rows,
-      previous: more && rows[0] ? cursorOf(rows[0]) : null,
-      next: rows.at(-1) ? cursorOf(rows.at(-1)!) : null,
-    };
-  }
-  const found = await fetch(query.after ? bound(query.after, '<') : null, true, pageSize + 1);
-  const rows = found.slice(0, pageSize);
-  return {
-    rows,
-    next: found.length > pageSize && rows.at(-1) ? cursorOf(rows.at(-1)!) : null,
-    previous: query.after && rows[0] ? cursorOf(rows[0]) : null,
-  };
-}
-
 const where = (conditions: Prisma.Sql[]) =>
   conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-const orderBy = (alias: string, descending: boolean) =>
-  Prisma.raw(
-    descending ? `${alias}."createdAt" DESC, ${alias}.id DESC` : `${alias}."createdAt" ASC, ${alias}.id ASC`,
-  );
 
 // ---------------------------------------------------------------------------
 // Mandates
@@ -169,7 +81,7 @@ export type AdminMandateRow = {
 
 export function listAdminMandates(
   query: ListQuery<MandateStatus>,
-  pageSize = ADMIN_LIST_PAGE_SIZE,
+  pageSize = ADMIN_PAGE_SIZE,
 ): Promise<Page<AdminMandateRow>> {
   return keysetPage(
     query,
@@ -184,7 +96,7 @@ export function listAdminMandates(
              m."acceptedAt", m."termsVersion"
       FROM "Mandate" m JOIN "User" u ON u.id = m."userId"
       ${where(conditions)}
-      ORDER BY ${orderBy('m', descending)}
+      ORDER BY ${newestFirst('m', descending)}
       LIMIT ${limit}`;
     },
     'm',
@@ -249,7 +161,7 @@ export type AdminChargeRow = {
 
 export function listAdminCharges(
   query: ListQuery<ChargeStatus>,
-  pageSize = ADMIN_LIST_PAGE_SIZE,
+  pageSize = ADMIN_PAGE_SIZE,
 ): Promise<Page<AdminChargeRow>> {
   return keysetPage(
     query,
@@ -267,7 +179,7 @@ export function listAdminCharges(
       JOIN "User" u ON u.id = m."userId"
       JOIN "Order" o ON o.id = c."orderId"
       ${where(conditions)}
-      ORDER BY ${orderBy('c', descending)}
+      ORDER BY ${newestFirst('c', descending)}
       LIMIT ${limit}`;
     },
     'c',
@@ -276,13 +188,6 @@ export function listAdminCharges(
 
 // ---------------------------------------------------------------------------
 // The "Charge saved method" form
-
-export type ShopCurrency = (typeof SHOP_CURRENCIES)[number];
-
-/** Stripe's smallest charge per currency, in minor units: below it Stripe refuses the request. */
-const MINIMUM_CHARGE: Record<ShopCurrency, number> = { usd: 50, eur: 50, gbp: 30, jpy: 50 };
-/** Stripe's largest amount: eight digits of minor units. */
-const MAXIMUM_CHARGE = 99_999_999;
 
 const amountExample = (currency: ShopCurrency) => (currency === 'jpy' ? '2500' : '25.00');
 

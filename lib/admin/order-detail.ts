@@ -1,7 +1,8 @@
 import 'server-only';
 import { db } from '../platform/db';
-import type { OrderStatus, PaymentMethodType } from '../orders/status';
+import type { OrderStatus } from '../orders/status';
 import { refundableAmount } from '../orders/refunds';
+import { type PaymentMethodType } from '../payments/methods';
 
 /** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
 

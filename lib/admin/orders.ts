@@ -2,7 +2,9 @@ import 'server-only';
 import { z } from 'zod';
 import { db } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
-import { ORDER_STATUSES, type OrderStatus, type PaymentMethodType } from '../orders/status';
+import { ORDER_STATUSES, type OrderStatus } from '../orders/status';
+import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
+import { ADMIN_PAGE_SIZE, createdAtCursors, lenient, plainParams, type SearchParams } from './keyset';
 
 /**
  * The admin order list: filters and search read from the URL, keyset pages
@@ -12,33 +14,11 @@ import { ORDER_STATUSES, type OrderStatus, type PaymentMethodType } from '../ord
  * is no OFFSET anywhere. The CSV export walks the same keyset in batches.
  */
 
-export const ADMIN_PAGE_SIZE = 50;
+export { ADMIN_PAGE_SIZE };
 
 /** A position in the list: the (createdAt, id) of a row. Opaque in URLs. */
 export type OrderCursor = { createdAt: Date; id: string };
-
-export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
-}
-
-const cursorText = z.string().regex(/^(\d{1,15})\.([0-9a-f-]{36})$/);
-
-export function decodeCursor(value: string): OrderCursor | null {
-  const parsed = cursorText.safeParse(Buffer.from(value, 'base64url').toString('utf8'));
-  if (!parsed.success) return null;
-  const [millis = '', id = ''] = parsed.data.split('.');
-  if (!z.guid().safeParse(id).success) return null;
-  return { createdAt: new Date(Number(millis)), id };
-}
-
-/** Keep what parses, drop what does not: a hand-edited URL shows the unfiltered list, never an error. */
-const lenient = <T extends z.ZodType>(schema: T) =>
-  z
-    .preprocess(
-      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
-      schema.optional(),
-    )
-    .catch(undefined);
+export const { encode: encodeCursor, decode: decodeCursor } = createdAtCursors;
 
 // Year 0000 passes ISO 8601 but not PostgreSQL (there is no year 0): such a bound would fail the page's queries.
 const isoDate = z.iso.date().refine((date) => !date.startsWith('0000-'));
@@ -54,7 +34,7 @@ export const orderFiltersSchema = z.object({
       .regex(/^[^\u0000]*$/),
   ),
   status: lenient(z.enum(ORDER_STATUSES)),
-  method: lenient(z.enum(['card', 'amazon_pay'])),
+  method: lenient(z.enum(PAYMENT_METHODS)),
   currency: lenient(
     z
       .string()
@@ -69,27 +49,15 @@ export const orderFiltersSchema = z.object({
 });
 export type OrderFilters = z.output<typeof orderFiltersSchema>;
 
-export const orderPageSchema = z.object({
-  after: lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null)),
-  before: lenient(z.string().max(100)).transform((value) => (value ? decodeCursor(value) : null)),
-});
+export const orderPageSchema = z.object({ after: createdAtCursors.param, before: createdAtCursors.param });
 export type OrderPageRequest = z.output<typeof orderPageSchema>;
 
-type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
-
-function plain(params: SearchParams): Record<string, string | string[] | undefined> {
-  if (!(params instanceof URLSearchParams)) return params;
-  const record: Record<string, string> = {};
-  for (const [key, value] of params) record[key] ??= value;
-  return record;
+export function parseOrderFilters(params: SearchParams | URLSearchParams): OrderFilters {
+  return orderFiltersSchema.parse(plainParams(params));
 }
 
-export function parseOrderFilters(params: SearchParams): OrderFilters {
-  return orderFiltersSchema.parse(plain(params));
-}
-
-export function parseOrderPage(params: SearchParams): OrderPageRequest {
-  return orderPageSchema.parse(plain(params));
+export function parseOrderPage(params: SearchParams | URLSearchParams): OrderPageRequest {
+  return orderPageSchema.parse(plainParams(params));
 }
 
 /** The filters as URL parameters, defaults left out, for links that keep the current view. */

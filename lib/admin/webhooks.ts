@@ -5,6 +5,7 @@ import { db } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
 import { stripe } from '../stripe/client';
 import { processEvent } from '../webhooks/process';
+import { ADMIN_PAGE_SIZE, cursorCodec, lenient, type SearchParams } from './keyset';
 
 /**
  * The webhook log an admin reads, and replay of an event that failed: its
@@ -15,25 +16,8 @@ import { processEvent } from '../webhooks/process';
 
 export const WEBHOOK_STATUSES = ['processing', 'processed', 'failed', 'ignored'] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
-export const WEBHOOK_PAGE_SIZE = 50;
-
-const lenient = <T extends z.ZodType>(schema: T) =>
-  z
-    .preprocess(
-      (value) => (Array.isArray(value) ? value[0] : value === '' ? undefined : value),
-      schema.optional(),
-    )
-    .catch(undefined);
-
-type Cursor = { receivedAt: Date; id: string };
-
-const encodeCursor = (cursor: Cursor) =>
-  Buffer.from(`${cursor.receivedAt.getTime()}.${cursor.id}`).toString('base64url');
-
-function decodeCursor(value: string): Cursor | null {
-  const match = /^(\d{1,15})\.(evt_\w{1,200})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
-  return match ? { receivedAt: new Date(Number(match[1])), id: match[2]! } : null;
-}
+const EVENT_ID = z.string().regex(/^evt_\w{1,200}$/);
+const cursors = cursorCodec('receivedAt', EVENT_ID);
 
 export const webhookFiltersSchema = z.object({
   status: lenient(z.enum(WEBHOOK_STATUSES)),
@@ -44,13 +28,13 @@ export const webhookFiltersSchema = z.object({
       .regex(/^[a-z_]+(\.[a-z_]+)+$/)
       .max(100),
   ),
-  after: lenient(z.string().max(300)).transform((value) => (value ? decodeCursor(value) : null)),
+  after: cursors.param,
   /** The event just replayed, to say how it went. */
-  replayed: lenient(z.string().regex(/^evt_\w{1,200}$/)),
+  replayed: lenient(EVENT_ID),
 });
 export type WebhookFilters = z.output<typeof webhookFiltersSchema>;
 
-export function parseWebhookFilters(params: Record<string, string | string[] | undefined>): WebhookFilters {
+export function parseWebhookFilters(params: SearchParams): WebhookFilters {
   return webhookFiltersSchema.parse(params);
 }
 
@@ -84,7 +68,7 @@ export type WebhookRow = {
 /** Newest first, keyset-paged on (receivedAt, id); each filter leads one of WebhookEvent's indexes. */
 export async function listWebhookEvents(
   filters: WebhookFilters,
-  pageSize = WEBHOOK_PAGE_SIZE,
+  pageSize = ADMIN_PAGE_SIZE,
 ): Promise<{ rows: WebhookRow[]; next: string | null }> {
   const where: Prisma.Sql[] = [];
   if (filters.status) where.push(Prisma.sql`status = ${filters.status}::"WebhookEventStatus"`);
@@ -99,7 +83,7 @@ export async function listWebhookEvents(
     LIMIT ${pageSize + 1}`;
   const shown = rows.slice(0, pageSize);
   const last = shown.at(-1);
-  return { rows: shown, next: rows.length > pageSize && last ? encodeCursor(last) : null };
+  return { rows: shown, next: rows.length > pageSize && last ? cursors.encode(last) : null };
 }
 
 /**

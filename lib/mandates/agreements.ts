@@ -5,9 +5,9 @@ import { ensureStripeCustomer } from '../stripe/customers';
 import { db, type Tx } from '../platform/db';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
-import { isPaymentMethodType, type PaymentMethodType } from '../orders/status';
 import { stripe } from '../stripe/client';
 import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
+import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
 
 /**
  * Saving Amazon Pay (or a card) for later payments. The agreement is recorded

@@ -8,6 +8,8 @@ import { env } from '../platform/env';
 import { MAY_MOVE_TO } from '../orders/status';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
+import { AMAZON_PAY_CURRENCIES } from '../payments/currencies';
+import type { PaymentMethodType } from '../payments/methods';
 
 /**
  * Charging a saved method while the customer is away, only under an active
@@ -15,23 +17,6 @@ import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
  * the charge's id is the PaymentIntent's idempotency key: a retried or doubled
  * request charges once, and no charge can exist without its record.
  */
-
-/** Currencies Amazon Pay takes (Stripe's list); cards take any the shop sells in. */
-const AMAZON_PAY_CURRENCIES = new Set([
-  'usd',
-  'aud',
-  'gbp',
-  'dkk',
-  'eur',
-  'hkd',
-  'jpy',
-  'nzd',
-  'nok',
-  'zar',
-  'sek',
-  'chf',
-]);
-export const SHOP_CURRENCIES = ['usd', 'eur', 'gbp', 'jpy'] as const;
 
 export type ChargeResult =
   | {
@@ -141,7 +126,7 @@ type ChargeInput = Parameters<typeof chargeMandate>[0];
 type ChargeableMandate = {
   id: string;
   userId: string;
-  paymentMethodType: 'card' | 'amazon_pay';
+  paymentMethodType: PaymentMethodType;
   user: { email: string };
 };
 

@@ -13,11 +13,6 @@ export type TermsValues = { shopName: string; appUrl: string; supportEmail: stri
 export const MANDATE_FREQUENCIES = ['per_order', 'monthly'] as const;
 export type MandateFrequency = (typeof MANDATE_FREQUENCIES)[number];
 
-export const FREQUENCY_LABELS: Record<MandateFrequency, string> = {
-  per_order: 'Per order: a one-time charge for each order, when it ships',
-  monthly: 'Monthly: a recurring charge on the same day each month',
-};
-
 const TERMS: Record<string, (values: TermsValues) => string> = {
   '2026-11-v1': ({ shopName, appUrl, supportEmail }) =>
     [

@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '../platform/db';
-import type { OrderStatus, PaymentMethodType } from './status';
+import type { PaymentMethodType } from '../payments/methods';
+import type { OrderStatus } from './status';
 
 /** An order as its customer sees it. */
 export type CustomerOrder = {

@@ -4,7 +4,8 @@ import type Stripe from 'stripe';
 import { z } from 'zod';
 import { db, rawQuery, type Tx } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
-import { MAY_MOVE_TO, isPaymentMethodType, type OrderStatus, type PaymentMethodType } from './status';
+import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
+import { MAY_MOVE_TO, type OrderStatus } from './status';
 import { stripe } from '../stripe/client';
 
 /**

@@ -45,10 +45,3 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   expired: 'Checkout expired',
   canceled: 'Canceled',
 };
-
-export const PAYMENT_METHOD_LABELS = { card: 'Card', amazon_pay: 'Amazon Pay' } as const;
-export type PaymentMethodType = keyof typeof PAYMENT_METHOD_LABELS;
-
-export function isPaymentMethodType(value: unknown): value is PaymentMethodType {
-  return value === 'card' || value === 'amazon_pay';
-}

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
 
 /**
  * Every parameter object the shop sends to Stripe is built here, so what we
@@ -7,7 +8,7 @@ import type Stripe from 'stripe';
  */
 
 /** Methods offered everywhere. The pinned API version filters these by fit (currency, mode). */
-export const OFFERED_PAYMENT_METHODS = ['card', 'amazon_pay'] as const;
+export const OFFERED_PAYMENT_METHODS = PAYMENT_METHODS;
 
 export type OrderForCheckout = {
   id: string;
@@ -88,7 +89,7 @@ export function offSessionPaymentParams(input: {
   description: string;
   stripeCustomerId: string;
   stripePaymentMethodId: string;
-  paymentMethodType: 'card' | 'amazon_pay';
+  paymentMethodType: PaymentMethodType;
   stripeMandateId: string | null;
 }): Stripe.PaymentIntentCreateParams {
   const metadata = {

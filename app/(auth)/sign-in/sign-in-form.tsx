@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { signInAction, type AuthFormState } from '../actions';
-import { Field } from '../field';
+import { Field } from '@/app/_components/form-field';
 
 export function SignInForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signInAction, {});

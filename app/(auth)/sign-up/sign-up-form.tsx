@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { signUpAction, type AuthFormState } from '../actions';
-import { Field } from '../field';
+import { Field } from '@/app/_components/form-field';
 
 export function SignUpForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signUpAction, {});

@@ -1,6 +1,7 @@
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import type { CustomerOrder } from '@/lib/orders/customer-orders';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 /** Lines, totals, payment method and status of one order. */
 export function OrderSummary({ order }: { order: CustomerOrder }) {

@@ -2,31 +2,17 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/platform/auth';
 import { listAccountCharges } from '@/lib/mandates/charges';
-import {
-  CURRENT_TERMS_VERSION,
-  FREQUENCY_LABELS,
-  MANDATE_FREQUENCIES,
-  termsText,
-} from '@/lib/mandates/terms';
+import { formatTime, Time } from '@/app/_components/time';
+import { CURRENT_TERMS_VERSION, MANDATE_FREQUENCIES, termsText } from '@/lib/mandates/terms';
 import { listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS, type OrderStatus } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS, type OrderStatus } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
 import { PayNowButton, RevokeButton } from './row-actions';
+import { FREQUENCY_LABELS, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
-
-const MANDATE_STATUS_LABELS = {
-  pending: 'Waiting for Amazon Pay',
-  active: 'Active',
-  failed: 'Not saved',
-  revoked: 'Revoked',
-} as const;
-const dateFormat = new Intl.DateTimeFormat('en-US', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
 
 type Props = { searchParams: Promise<{ saved?: string; setup?: string; pay_now?: string }> };
 
@@ -81,14 +67,16 @@ export default async function AmazonPayPage({ searchParams }: Props) {
                 <tr key={mandate.id} data-testid="mandate-row" data-status={mandate.status}>
                   <td>{method}</td>
                   <td data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</td>
-                  <td>{mandate.frequency === 'monthly' ? 'Monthly' : 'Per order'}</td>
-                  <td>{dateFormat.format(mandate.acceptedAt)}</td>
+                  <td>{FREQUENCY_LABELS[mandate.frequency].short}</td>
+                  <td>
+                    <Time at={mandate.acceptedAt} />
+                  </td>
                   <td>{mandate.termsVersion}</td>
                   <td>
                     {mandate.status === 'active' && (
                       <RevokeButton
                         mandateId={mandate.id}
-                        label={`${method} saved ${dateFormat.format(mandate.acceptedAt)}`}
+                        label={`${method} saved ${formatTime(mandate.acceptedAt)}`}
                       />
                     )}
                   </td>
@@ -124,7 +112,9 @@ export default async function AmazonPayPage({ searchParams }: Props) {
                 const needsPaying = charge.status === 'failed' && charge.orderStatus === 'payment_failed';
                 return (
                   <tr key={charge.id} data-testid="charge-row">
-                    <td>{dateFormat.format(charge.createdAt)}</td>
+                    <td>
+                      <Time at={charge.createdAt} />
+                    </td>
                     <td>{charge.description}</td>
                     <td>
                       <Link href={`/orders/${charge.orderAccessToken}`}>#{charge.orderNumber}</Link>
@@ -165,7 +155,7 @@ export default async function AmazonPayPage({ searchParams }: Props) {
       </div>
       <SaveAmazonPayForm
         termsVersion={CURRENT_TERMS_VERSION}
-        frequencies={MANDATE_FREQUENCIES.map((value) => ({ value, label: FREQUENCY_LABELS[value] }))}
+        frequencies={MANDATE_FREQUENCIES.map((value) => ({ value, label: FREQUENCY_LABELS[value].choice }))}
       />
     </section>
   );

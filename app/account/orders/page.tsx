@@ -4,10 +4,10 @@ import { requireUser } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import { listAccountOrders } from '@/lib/orders/customer-orders';
+import { Time } from '@/app/_components/time';
+import { DataTable } from '@/app/_components/data-table';
 
 export const metadata: Metadata = { title: 'Your orders' };
-
-const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 
 export default async function AccountOrdersPage() {
   const user = await requireUser('/account/orders');
@@ -20,31 +20,25 @@ export default async function AccountOrdersPage() {
           No orders yet. <Link href="/">Browse the shop</Link>.
         </p>
       ) : (
-        <table className="order-lines">
-          <caption className="visually-hidden">Your orders, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Date</th>
-              <th scope="col">Items</th>
-              <th scope="col">Status</th>
-              <th scope="col">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {orders.map((order) => (
-              <tr key={order.id} data-testid="account-order">
-                <td>
-                  <Link href={`/orders/${order.accessToken}`}>#{order.number}</Link>
-                </td>
-                <td>{dateFormat.format(order.createdAt)}</td>
-                <td>{order.itemCount}</td>
-                <td>{ORDER_STATUS_LABELS[order.status]}</td>
-                <td>{formatMoney({ amount: order.totalAmount, currency: order.currency })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Your orders, newest first"
+          rows={orders}
+          rowKey={(order) => order.id}
+          rowTestId="account-order"
+          columns={[
+            {
+              header: 'Order',
+              cell: (order) => <Link href={`/orders/${order.accessToken}`}>#{order.number}</Link>,
+            },
+            { header: 'Date', cell: (order) => <Time at={order.createdAt} precision="day" /> },
+            { header: 'Items', cell: (order) => order.itemCount },
+            { header: 'Status', cell: (order) => ORDER_STATUS_LABELS[order.status] },
+            {
+              header: 'Total',
+              cell: (order) => formatMoney({ amount: order.totalAmount, currency: order.currency }),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -1,16 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import {
-  CHARGE_STATUS_LABELS,
-  CHARGE_STATUSES,
-  listAdminCharges,
-  parseChargeListQuery,
-} from '@/lib/admin/mandates';
+import { listAdminCharges, parseChargeListQuery } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import { Pager, StatusFilter } from '../mandates/list-parts';
-import { adminTime } from '../time-format';
+import { DataTable } from '@/app/_components/data-table';
+import { Time } from '@/app/_components/time';
+import { CHARGE_STATUSES, CHARGE_STATUS_LABELS } from '@/lib/mandates/labels';
 
 export const metadata: Metadata = { title: 'Charges' };
 
@@ -42,28 +39,22 @@ export default async function AdminChargesPage({ searchParams }: Props) {
             : 'No charges yet.'}
         </p>
       ) : (
-        <table className="order-lines" data-testid="admin-charges">
-          <caption className="visually-hidden">Off-session charges, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Customer</th>
-              <th scope="col">For</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Order</th>
-              <th scope="col">Mandate</th>
-              <th scope="col">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id} data-testid="admin-charge-row" data-status={row.status}>
-                <td>
-                  <time dateTime={row.createdAt.toISOString()}>{adminTime.format(row.createdAt)}</time>
-                </td>
-                <td>{row.email}</td>
-                <td>{row.description}</td>
-                <td data-testid="admin-charge-outcome">
+        <DataTable
+          caption="Off-session charges, newest first"
+          testId="admin-charges"
+          rows={page.rows}
+          rowKey={(row) => row.id}
+          rowTestId="admin-charge-row"
+          rowData={(row) => ({ 'data-status': row.status })}
+          columns={[
+            { header: 'Date', cell: (row) => <Time at={row.createdAt} /> },
+            { header: 'Customer', cell: (row) => row.email },
+            { header: 'For', cell: (row) => row.description },
+            {
+              header: 'Outcome',
+              testId: 'admin-charge-outcome',
+              cell: (row) => (
+                <>
                   {CHARGE_STATUS_LABELS[row.status]}
                   {row.errorCode && (
                     <>
@@ -71,24 +62,32 @@ export default async function AdminChargesPage({ searchParams }: Props) {
                       <code data-testid="admin-charge-error-code">{row.errorCode}</code>
                     </>
                   )}
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              header: 'Order',
+              cell: (row) => (
+                <>
                   <Link href={`/admin/orders/${row.orderId}`}>#{row.orderNumber}</Link>{' '}
                   <span className="muted">{ORDER_STATUS_LABELS[row.orderStatus]}</span>
-                </td>
-                <td>
-                  <Link
-                    href={`/admin/mandates/${row.mandateId}`}
-                    aria-label={`Mandate of ${row.email} for order #${row.orderNumber}`}
-                  >
-                    Mandate
-                  </Link>
-                </td>
-                <td>{formatMoney({ amount: row.amount, currency: row.currency })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: 'Mandate',
+              cell: (row) => (
+                <Link
+                  href={`/admin/mandates/${row.mandateId}`}
+                  aria-label={`Mandate of ${row.email} for order #${row.orderNumber}`}
+                >
+                  Mandate
+                </Link>
+              ),
+            },
+            { header: 'Amount', cell: (row) => formatMoney({ amount: row.amount, currency: row.currency }) },
+          ]}
+        />
       )}
       <Pager path={path} status={query.status} page={page} />
     </section>

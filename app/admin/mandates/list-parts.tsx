@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { listHref, type Page } from '@/lib/admin/mandates';
+import type { Page } from '@/lib/admin/keyset';
+import { listHref } from '@/lib/admin/mandates';
 
 /** The status filter of an admin list: plain links, so the filter lives in the URL and works without JavaScript. */
 export function StatusFilter<S extends string>(props: {

@@ -1,16 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import {
-  FREQUENCY_SHORT_LABELS,
-  listAdminMandates,
-  MANDATE_STATUS_LABELS,
-  MANDATE_STATUSES,
-  parseMandateListQuery,
-} from '@/lib/admin/mandates';
+import { DataTable } from '@/app/_components/data-table';
+import { listAdminMandates, parseMandateListQuery } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
-import { PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
 import { Pager, StatusFilter } from './list-parts';
-import { adminTime } from '../time-format';
+import { Time } from '@/app/_components/time';
+import { FREQUENCY_LABELS, MANDATE_STATUSES, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 export const metadata: Metadata = { title: 'Mandates' };
 
@@ -40,35 +36,32 @@ export default async function AdminMandatesPage({ searchParams }: Props) {
             : 'No mandates yet.'}
         </p>
       ) : (
-        <table className="order-lines" data-testid="admin-mandates">
-          <caption className="visually-hidden">Mandates, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Customer</th>
-              <th scope="col">Method</th>
-              <th scope="col">Status</th>
-              <th scope="col">Frequency</th>
-              <th scope="col">Agreed</th>
-              <th scope="col">Terms</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id} data-testid="admin-mandate-row" data-status={row.status}>
-                <td>
-                  <Link href={`/admin/mandates/${row.id}`}>{row.email}</Link>
-                </td>
-                <td>{row.paymentMethodType ? PAYMENT_METHOD_LABELS[row.paymentMethodType] : '—'}</td>
-                <td data-testid="admin-mandate-status">{MANDATE_STATUS_LABELS[row.status]}</td>
-                <td>{FREQUENCY_SHORT_LABELS[row.frequency]}</td>
-                <td>
-                  <time dateTime={row.acceptedAt.toISOString()}>{adminTime.format(row.acceptedAt)}</time>
-                </td>
-                <td>{row.termsVersion}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Mandates, newest first"
+          testId="admin-mandates"
+          rows={page.rows}
+          rowKey={(row) => row.id}
+          rowTestId="admin-mandate-row"
+          rowData={(row) => ({ 'data-status': row.status })}
+          columns={[
+            {
+              header: 'Customer',
+              cell: (row) => <Link href={`/admin/mandates/${row.id}`}>{row.email}</Link>,
+            },
+            {
+              header: 'Method',
+              cell: (row) => (row.paymentMethodType ? PAYMENT_METHOD_LABELS[row.paymentMethodType] : '—'),
+            },
+            {
+              header: 'Status',
+              testId: 'admin-mandate-status',
+              cell: (row) => MANDATE_STATUS_LABELS[row.status],
+            },
+            { header: 'Frequency', cell: (row) => FREQUENCY_LABELS[row.frequency].short },
+            { header: 'Agreed', cell: (row) => <Time at={row.acceptedAt} /> },
+            { header: 'Terms', cell: (row) => row.termsVersion },
+          ]}
+        />
       )}
       <Pager path={path} status={query.status} page={page} />
     </section>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { OrderFilters } from '@/lib/admin/orders';
-import { ORDER_STATUS_LABELS, ORDER_STATUSES, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS, ORDER_STATUSES } from '@/lib/orders/status';
+import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '@/lib/payments/methods';
 
 /**
  * A plain GET form: submitting it puts every filter in the URL (and drops the
@@ -49,7 +50,7 @@ export function OrderFiltersForm({
         <label htmlFor="filter-method">Payment method</label>
         <select id="filter-method" name="method" defaultValue={filters.method ?? ''}>
           <option value="">Any</option>
-          {(['card', 'amazon_pay'] as const).map((method) => (
+          {PAYMENT_METHODS.map((method) => (
             <option key={method} value={method}>
               {PAYMENT_METHOD_LABELS[method]}
             </option>

@@ -1,8 +1,9 @@
 import Link from 'next/link';
 import type { AdminOrderRow } from '@/lib/admin/orders';
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
-import { adminTime } from '../time-format';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
+import { Time } from '@/app/_components/time';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {
   if (rows.length === 0) return <p data-testid="admin-orders-empty">No orders match these filters.</p>;
@@ -28,7 +29,7 @@ export function OrdersTable({ rows }: { rows: readonly AdminOrderRow[] }) {
               <Link href={`/admin/orders/${row.id}`}>#{row.number}</Link>
             </td>
             <td>
-              <time dateTime={row.createdAt.toISOString()}>{adminTime.format(row.createdAt)}</time>
+              <Time at={row.createdAt} />
             </td>
             <td>{row.email ?? <span className="muted">no email</span>}</td>
             <td>

@@ -9,7 +9,7 @@ import {
   webhookListHref,
 } from '@/lib/admin/webhooks';
 import { requireAdmin } from '@/lib/platform/auth';
-import { adminTime } from '../time-format';
+import { Time } from '@/app/_components/time';
 import { ReplayForm } from './replay-form';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -108,8 +108,12 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
                   </span>
                 </td>
                 <td className="number">{row.attempts}</td>
-                <td>{adminTime.format(row.receivedAt)}</td>
-                <td>{row.processedAt ? adminTime.format(row.processedAt) : '—'}</td>
+                <td>
+                  <Time at={row.receivedAt} />
+                </td>
+                <td>
+                  <Time at={row.processedAt} />
+                </td>
                 <td className="error-text">{row.lastError ?? ''}</td>
                 <td>
                   {row.status === 'failed' && (

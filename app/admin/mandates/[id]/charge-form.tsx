@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
+import { FormField } from '@/app/_components/form-field';
 import { chargeSavedMethodAction, type ChargeFormState, type ChargeOutcome } from './actions';
 
 type Props = {
@@ -19,8 +20,6 @@ export function ChargeForm({ mandateId, requestId, currencies, refusal }: Props)
     seq: 0,
   });
   const errors = state.fieldErrors ?? {};
-  const describedBy = (field: 'amount' | 'currency' | 'description', hint?: string) =>
-    [errors[field] ? `charge-${field}-error` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
 
   return (
     <form
@@ -40,69 +39,53 @@ export function ChargeForm({ mandateId, requestId, currencies, refusal }: Props)
       {/* Keyed by answer: after each one the fields start again from the values the answer gives back. */}
       <fieldset key={state.seq} disabled={!!refusal} style={{ border: 0, padding: 0, margin: 0 }}>
         <legend className="visually-hidden">Charge details</legend>
-        <div className="field">
-          <label htmlFor="charge-amount">Amount</label>
-          <input
-            id="charge-amount"
-            name="amount"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            defaultValue={state.values?.amount ?? ''}
-            aria-invalid={errors.amount ? true : undefined}
-            aria-describedby={describedBy('amount', 'charge-amount-hint')}
-          />
-          <p id="charge-amount-hint" className="muted">
-            In the currency’s main unit: 25.00 for $25; yen without decimals.
-          </p>
-          {errors.amount && (
-            <p id="charge-amount-error" className="field-error">
-              {errors.amount}
-            </p>
+        <FormField
+          id="charge-amount"
+          label="Amount"
+          error={errors.amount}
+          hint="In the currency’s main unit: 25.00 for $25; yen without decimals."
+          control={(aria) => (
+            <input
+              {...aria}
+              name="amount"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              defaultValue={state.values?.amount ?? ''}
+            />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="charge-currency">Currency</label>
-          <select
-            id="charge-currency"
-            name="currency"
-            defaultValue={state.values?.currency || currencies[0]}
-            aria-invalid={errors.currency ? true : undefined}
-            aria-describedby={describedBy('currency')}
-          >
-            {currencies.map((currency) => (
-              <option key={currency} value={currency}>
-                {currency.toUpperCase()}
-              </option>
-            ))}
-          </select>
-          {errors.currency && (
-            <p id="charge-currency-error" className="field-error">
-              {errors.currency}
-            </p>
+        />
+        <FormField
+          id="charge-currency"
+          label="Currency"
+          error={errors.currency}
+          control={(aria) => (
+            <select {...aria} name="currency" defaultValue={state.values?.currency || currencies[0]}>
+              {currencies.map((currency) => (
+                <option key={currency} value={currency}>
+                  {currency.toUpperCase()}
+                </option>
+              ))}
+            </select>
           )}
-        </div>
-        <div className="field field-wide">
-          <label htmlFor="charge-description">Description</label>
-          <input
-            id="charge-description"
-            name="description"
-            type="text"
-            maxLength={200}
-            autoComplete="off"
-            defaultValue={state.values?.description ?? ''}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={describedBy('description', 'charge-description-hint')}
-          />
-          <p id="charge-description-hint" className="muted">
-            What the charge is for, as the customer will see it on the order (up to 200 characters).
-          </p>
-          {errors.description && (
-            <p id="charge-description-error" className="field-error">
-              {errors.description}
-            </p>
+        />
+        <FormField
+          id="charge-description"
+          label="Description"
+          error={errors.description}
+          hint="What the charge is for, as the customer will see it on the order (up to 200 characters)."
+          wide
+          control={(aria) => (
+            <input
+              {...aria}
+              name="description"
+              type="text"
+              maxLength={200}
+              autoComplete="off"
+              defaultValue={state.values?.description ?? ''}
+            />
           )}
-        </div>
+        />
         {/* Only the button waits: a second submit already under way still carries every field, and its request id. */}
         <button type="submit" disabled={pending}>
           {pending ? 'Charging…' : 'Charge saved method'}

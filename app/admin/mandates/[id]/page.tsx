@@ -2,18 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import {
-  CHARGE_STATUS_LABELS,
-  FREQUENCY_SHORT_LABELS,
-  getAdminMandate,
-  MANDATE_STATUS_LABELS,
-} from '@/lib/admin/mandates';
+import { getAdminMandate } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
-import { SHOP_CURRENCIES } from '@/lib/mandates/charges';
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import { ChargeForm } from './charge-form';
-import { adminTimeToTheSecond } from '../../time-format';
+import { Time } from '@/app/_components/time';
+import { CHARGE_STATUS_LABELS, FREQUENCY_LABELS, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
+import { SHOP_CURRENCIES } from '@/lib/payments/currencies';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 export const metadata: Metadata = { title: 'Mandate' };
 
@@ -31,10 +28,6 @@ const SOURCE_LABELS: Record<string, string> = {
   webhook: 'from Stripe’s webhook',
   success_page: 'on the customer’s return from Stripe',
 };
-
-function When({ date }: { date: Date | null }) {
-  return date ? <time dateTime={date.toISOString()}>{adminTimeToTheSecond.format(date)}</time> : <>—</>;
-}
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -74,16 +67,16 @@ export default async function AdminMandatePage({ params }: Props) {
         <dt>Method</dt>
         <dd>{method}</dd>
         <dt>Frequency</dt>
-        <dd>{FREQUENCY_SHORT_LABELS[mandate.frequency]}</dd>
+        <dd>{FREQUENCY_LABELS[mandate.frequency].short}</dd>
         <dt>Active since</dt>
         <dd>
-          <When date={mandate.activatedAt} />
+          <Time precision="second" at={mandate.activatedAt} />
         </dd>
         {mandate.revokedAt && (
           <>
             <dt>Revoked</dt>
             <dd>
-              <When date={mandate.revokedAt} />
+              <Time precision="second" at={mandate.revokedAt} />
             </dd>
           </>
         )}
@@ -117,7 +110,7 @@ export default async function AdminMandatePage({ params }: Props) {
         </dd>
         <dt>Accepted at</dt>
         <dd data-testid="evidence-accepted-at">
-          <When date={mandate.acceptedAt} />
+          <Time precision="second" at={mandate.acceptedAt} />
         </dd>
         <dt>IP address</dt>
         <dd data-testid="evidence-ip">{mandate.ipAddress ?? 'not recorded'}</dd>
@@ -153,7 +146,7 @@ export default async function AdminMandatePage({ params }: Props) {
       <ol data-testid="mandate-events">
         {mandate.events.map((event) => (
           <li key={event.id} data-testid="mandate-event" data-type={event.type}>
-            <When date={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type}{' '}
+            <Time precision="second" at={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type}{' '}
             {SOURCE_LABELS[event.source] ?? `(${event.source})`}
             {event.message ? <span className="muted"> — {event.message}</span> : null}
           </li>
@@ -179,7 +172,7 @@ export default async function AdminMandatePage({ params }: Props) {
             {mandate.charges.map((charge) => (
               <tr key={charge.id} data-testid="mandate-charge-row" data-status={charge.status}>
                 <td>
-                  <When date={charge.createdAt} />
+                  <Time precision="second" at={charge.createdAt} />
                 </td>
                 <td>{charge.description}</td>
                 <td>

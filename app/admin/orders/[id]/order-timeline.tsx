@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '@/lib/admin/order-detail';
-import { adminTime } from '../../time-format';
+import { Time } from '@/app/_components/time';
 import { StripeId } from './stripe-id';
 
 const SOURCE_LABELS: Record<string, string> = {
@@ -32,8 +32,7 @@ export function OrderTimeline({ entries }: { entries: readonly TimelineEntry[] }
         <li key={entry.id} data-testid="timeline-entry" data-type={entry.type} data-source={entry.source}>
           <strong>{TYPE_LABELS[entry.type] ?? entry.type}</strong>{' '}
           <span className="muted">
-            via {SOURCE_LABELS[entry.source] ?? entry.source} ·{' '}
-            <time dateTime={entry.at.toISOString()}>{adminTime.format(entry.at)}</time>
+            via {SOURCE_LABELS[entry.source] ?? entry.source} · <Time at={entry.at} />
           </span>
           {entry.message && <div>{entry.message}</div>}
           {entry.stripeEventId && (

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { findAdminOrder } from '@/lib/admin/order-detail';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney, toDecimalString } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, PAYMENT_METHOD_LABELS } from '@/lib/orders/status';
-import { adminTime } from '../../time-format';
+import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
+import { Time } from '@/app/_components/time';
 import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
 import { StripeId } from './stripe-id';
+import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -113,9 +114,13 @@ export default async function AdminOrderPage({ params }: Props) {
               <dt>Account</dt>
               <dd>{order.user ? `${order.user.name} (${order.user.email})` : 'Guest'}</dd>
               <dt>Placed</dt>
-              <dd>{adminTime.format(order.createdAt)}</dd>
+              <dd>
+                <Time at={order.createdAt} />
+              </dd>
               <dt>Paid</dt>
-              <dd>{order.paidAt ? adminTime.format(order.paidAt) : '—'}</dd>
+              <dd>
+                <Time at={order.paidAt} />
+              </dd>
               <dt>Paid with</dt>
               <dd data-testid="admin-order-method">
                 {order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormField } from '@/app/_components/form-field';
 import { REFUND_REASON_LABELS } from './refund-reasons';
 import { refundAction, type RefundFormState } from './actions';
 
@@ -19,8 +20,6 @@ export function RefundForm({ orderId, requestId, refundableText, refundableDecim
     seq: 0,
   });
   const errors = state.fieldErrors ?? {};
-  const describedBy = (field: 'amount' | 'reason' | 'note', hint?: string) =>
-    [errors[field] ? `refund-${field}-error` : null, hint ?? null].filter(Boolean).join(' ') || undefined;
   return (
     <form
       action={formAction}
@@ -34,65 +33,51 @@ export function RefundForm({ orderId, requestId, refundableText, refundableDecim
       {/* Keyed by answer: after a refund the amount starts again from what is left. */}
       <fieldset key={state.seq} style={{ border: 0, padding: 0, margin: 0 }}>
         <legend className="visually-hidden">Refund details</legend>
-        <div className="field">
-          <label htmlFor="refund-amount">Amount</label>
-          <input
-            id="refund-amount"
-            name="amount"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            defaultValue={state.values?.amount ?? refundableDecimal}
-            aria-invalid={errors.amount ? true : undefined}
-            aria-describedby={describedBy('amount', 'refund-amount-hint')}
-          />
-          <p id="refund-amount-hint" className="muted">
-            Up to {refundableText}. Leave it to refund everything that is left.
-          </p>
-          {errors.amount && (
-            <p id="refund-amount-error" className="field-error">
-              {errors.amount}
-            </p>
+        <FormField
+          id="refund-amount"
+          label="Amount"
+          error={errors.amount}
+          hint={<>Up to {refundableText}. Leave it to refund everything that is left.</>}
+          control={(aria) => (
+            <input
+              {...aria}
+              name="amount"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              defaultValue={state.values?.amount ?? refundableDecimal}
+            />
           )}
-        </div>
-        <div className="field">
-          <label htmlFor="refund-reason">Reason</label>
-          <select
-            id="refund-reason"
-            name="reason"
-            defaultValue={state.values?.reason ?? 'requested_by_customer'}
-            aria-invalid={errors.reason ? true : undefined}
-            aria-describedby={describedBy('reason')}
-          >
-            {Object.entries(REFUND_REASON_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          {errors.reason && (
-            <p id="refund-reason-error" className="field-error">
-              {errors.reason}
-            </p>
+        />
+        <FormField
+          id="refund-reason"
+          label="Reason"
+          error={errors.reason}
+          control={(aria) => (
+            <select {...aria} name="reason" defaultValue={state.values?.reason ?? 'requested_by_customer'}>
+              {Object.entries(REFUND_REASON_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
           )}
-        </div>
-        <div className="field field-wide">
-          <label htmlFor="refund-note">Note (optional)</label>
-          <textarea
-            id="refund-note"
-            name="note"
-            rows={2}
-            maxLength={500}
-            defaultValue={state.values?.note ?? ''}
-            aria-invalid={errors.note ? true : undefined}
-            aria-describedby={describedBy('note')}
-          />
-          {errors.note && (
-            <p id="refund-note-error" className="field-error">
-              {errors.note}
-            </p>
+        />
+        <FormField
+          id="refund-note"
+          label="Note (optional)"
+          error={errors.note}
+          wide
+          control={(aria) => (
+            <textarea
+              {...aria}
+              name="note"
+              rows={2}
+              maxLength={500}
+              defaultValue={state.values?.note ?? ''}
+            />
           )}
-        </div>
+        />
       </fieldset>
       {state.error && (
         <p className="field-error" role="alert">

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+
+/** A column: its header, what a row shows in it, and a test id for its cells where tests read one. */
+export type Column<Row> = { header: string; cell: (row: Row) => ReactNode; testId?: string };
+
+/**
+ * The table markup the admin and account lists share: a caption for screen
+ * readers, column headers, one row per item. `rowData` gives a row's data-*
+ * attributes (a status tests and styles can select on).
+ */
+export function DataTable<Row>(props: {
+  caption: string;
+  columns: readonly Column<Row>[];
+  rows: readonly Row[];
+  rowKey: (row: Row) => string;
+  testId?: string;
+  rowTestId?: string;
+  rowData?: (row: Row) => Record<`data-${string}`, string>;
+  className?: string;
+}) {
+  const { caption, columns, rows, rowKey, testId, rowTestId, rowData, className = 'order-lines' } = props;
+  return (
+    <table className={className} data-testid={testId}>
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column.header} scope="col">
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)} data-testid={rowTestId} {...rowData?.(row)}>
+            {columns.map((column) => (
+              <td key={column.header} data-testid={column.testId}>
+                {column.cell(row)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
