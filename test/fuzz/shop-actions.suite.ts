@@ -20,7 +20,9 @@ import {
   quantityValue,
   isCount,
   SHOP_ACTIONS,
+  actionTargets,
 } from './support/actions.ts';
+import { brokenEncodings } from './support/broken.ts';
 
 describe('shop actions', () => {
   it('add to cart: bad quantities and product ids get the message beside the field, nothing is written', async () => {
@@ -127,6 +129,18 @@ describe('shop actions', () => {
               /^Too many checkouts started\. Try again in \d+ seconds\.$/,
             ]),
     });
+  });
+});
+
+describe('broken encodings', () => {
+  it('undecodable bodies, wrong content types, foreign origins and oversized posts to shop actions write nothing', async (t) => {
+    const statuses = await brokenEncodings(
+      fx.context,
+      fx.stack.appUrl,
+      actionTargets(SHOP_ACTIONS, true),
+      152,
+    );
+    t.diagnostic(`answers to broken encodings: ${JSON.stringify(statuses)}`);
   });
 });
 

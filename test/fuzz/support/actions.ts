@@ -13,6 +13,7 @@ import {
   sendToAction,
   showsError,
   type ActionInput,
+  type ActionTarget,
   type Expected,
 } from './fuzz.ts';
 import { Visitor, type Fields, type FormValue, type Reply } from './http.ts';
@@ -109,3 +110,9 @@ export const isCount = (value: FormValue | undefined) =>
 
 /** The actions shop-actions.suite.ts fuzzes; actions.suite.ts counts the rest. */
 export const SHOP_ACTIONS = ['add to cart', 'cart: update quantity', 'cart: remove line', 'checkout'];
+
+/** One target per action, those named in `names` (or all but those), for the broken-encodings test. */
+export function actionTargets(names: readonly string[], named: boolean): ActionTarget[] {
+  const all = new Map([...fx.targets.values(), ...fx.adminTargets].map((found) => [found.name, found]));
+  return [...all.values()].filter((found) => names.includes(found.name) === named);
+}
