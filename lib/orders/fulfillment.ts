@@ -112,7 +112,7 @@ export type FulfillmentResult = {
 };
 
 /**
- * A webhook event's claim (lib/webhooks/process.ts) as an INSERT … RETURNING status that runs
+ * A webhook event's claim (lib/webhooks/ledger.ts) as an INSERT … RETURNING status that runs
  * first in the statement: a row back means this delivery does the work, none that an
  * earlier one already did. `outcome` is the SQL of the status to record.
  */

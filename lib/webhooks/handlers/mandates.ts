@@ -1,0 +1,31 @@
+import 'server-only';
+import type Stripe from 'stripe';
+import { applySetupSnapshot, loadSetupSnapshotFromIntent, revokeWhere } from '../../mandates/agreements';
+import { stripe } from '../../stripe/client';
+import { IGNORE, type Handler } from './handler';
+
+/** Saved methods and their agreements: a setup that succeeded or failed, a method detached, a mandate ended. */
+export const setupIntentHandler: Handler = async (event) => {
+  const snapshot = await loadSetupSnapshotFromIntent((event.data.object as Stripe.SetupIntent).id);
+  return async (tx, eventId) =>
+    snapshot && (await applySetupSnapshot(tx, snapshot, 'webhook', eventId)) ? 'processed' : 'ignored';
+};
+
+/** A detached method can never be charged again: whatever mandate used it is revoked. */
+export const paymentMethodDetachedHandler: Handler = async (event) => {
+  const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
+  if (method.customer) return IGNORE; // attached again since: this event is stale
+  return async (tx, eventId) =>
+    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0
+      ? 'processed'
+      : 'ignored';
+};
+
+export const mandateUpdatedHandler: Handler = async (event) => {
+  const mandate = await stripe.mandates.retrieve((event.data.object as Stripe.Mandate).id);
+  if (mandate.status !== 'inactive') return IGNORE;
+  return async (tx, eventId) =>
+    (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0
+      ? 'processed'
+      : 'ignored';
+};
