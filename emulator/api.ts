@@ -11,6 +11,7 @@ import type { Route } from './routing.ts';
 import { matchRoute } from './routing.ts';
 import { customerRoutes } from './resources/customers.ts';
 import { checkoutSessionRoutes } from './resources/checkout-sessions.ts';
+import { shippingRateRoutes } from './resources/shipping-rates.ts';
 import { paymentIntentRoutes } from './resources/payment-intents.ts';
 import { paymentMethodRoutes } from './resources/payment-methods.ts';
 import { intentRoutes } from './resources/intents.ts';
@@ -20,6 +21,7 @@ import { eventRoutes } from './resources/events.ts';
 const ROUTES: readonly Route[] = [
   ...customerRoutes,
   ...checkoutSessionRoutes,
+  ...shippingRateRoutes,
   ...paymentIntentRoutes,
   ...paymentMethodRoutes,
   ...intentRoutes,

@@ -14,6 +14,7 @@ import {
   succeedPayment,
   succeedSetup,
 } from './payments.ts';
+import { applyShipping, needsShipping, shippingProblem, type ShippingInput } from './shipping.ts';
 import { findObject, putObject } from './store.ts';
 import { findTestCard, luhnValid, normaliseCardNumber } from './test-cards.ts';
 
@@ -86,6 +87,7 @@ export function payWithCard(
   const session = opened;
   if (!session.payment_method_types.includes('card'))
     return failed(emu, session, 'Card payments are not available for this session.');
+  if (needsShipping(session)) return failed(emu, session, 'Enter a shipping address first.');
   const problem = cardInputProblem(input);
   if (problem) return failed(emu, session, problem);
   const number = normaliseCardNumber(input.number);
@@ -161,6 +163,7 @@ export function startAmazonPay(emu: Emulator, sessionId: string, payer: PayerDet
   if (isResult(opened)) return opened;
   if (!opened.payment_method_types.includes('amazon_pay'))
     return failed(emu, opened, 'Amazon Pay is not available for this session.');
+  if (needsShipping(opened)) return failed(emu, opened, 'Enter a shipping address first.');
   const internal = internalOf(emu, sessionId);
   const url = amazonPayUrl(emu, sessionId);
   const existing =
@@ -214,4 +217,20 @@ export function finishAmazonPay(
           delayed: options.delayed,
         });
   return { kind: 'complete', session: done };
+}
+
+/**
+ * The shipping step: the address and rate, checked as Stripe's page checks them. Refused while an
+ * Amazon Pay redirect is under way (Stripe's page is left behind then). 'complete' here means the
+ * step is done; the session stays open for payment.
+ */
+export function setShipping(emu: Emulator, sessionId: string, input: ShippingInput): FlowResult {
+  const opened = openSession(emu, sessionId);
+  if (isResult(opened)) return opened;
+  if (internalOf(emu, sessionId).pendingAmazonPay)
+    return failed(emu, opened, 'Finish or cancel the Amazon Pay window first.');
+  const problem = shippingProblem(emu, opened, input);
+  if (problem) return failed(emu, opened, problem);
+  internalOf(emu, sessionId).lastError = undefined;
+  return { kind: 'complete', session: applyShipping(emu, opened, input) };
 }

@@ -18,11 +18,25 @@ export type ObjectType =
   | 'event'
   | 'webhook_endpoint';
 
+export interface ShippingOptions {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  state?: string;
+  postalCode?: string;
+  country: string;
+  /** A shipping_rate id among the session's options; the preselected (first) one when absent. */
+  rate?: string;
+}
+
 export interface CompleteOptions {
   method?: 'card' | 'amazon_pay';
   outcome?: 'succeeded' | 'declined' | 'delayed';
   email?: string;
   name?: string;
+  /** Where to ship, for a session that collects it; a test address in its first country when absent. */
+  shipping?: ShippingOptions;
 }
 
 export interface WebhookEndpointWithSecret extends Stripe.WebhookEndpoint {
@@ -74,6 +88,8 @@ export interface ControlClient {
   faults(): Promise<{ rules: FaultRule[]; random: RandomFaults | null; injected: number }>;
   completeCheckoutSession(id: string, options?: CompleteOptions): Promise<Stripe.Checkout.Session>;
   settleCheckoutSession(id: string, outcome: 'succeeded' | 'failed'): Promise<Stripe.Checkout.Session>;
+  /** The hosted page's shipping step without a browser; refusals come back as errors with its message. */
+  setShipping(id: string, shipping: ShippingOptions): Promise<Stripe.Checkout.Session>;
   failSetup(
     id: string,
     code?: 'card_declined' | 'payment_method_provider_decline' | 'setup_intent_authentication_failure',
@@ -160,6 +176,8 @@ export function createControlClient(baseUrl: string): ControlClient {
       call('POST', `/checkout-sessions/${encodeURIComponent(id)}/complete`, options),
     settleCheckoutSession: (id, outcome) =>
       call('POST', `/checkout-sessions/${encodeURIComponent(id)}/settle`, { outcome }),
+    setShipping: (id, shipping) =>
+      call('POST', `/checkout-sessions/${encodeURIComponent(id)}/shipping`, shipping),
     failSetup: (id, code) =>
       call('POST', `/checkout-sessions/${encodeURIComponent(id)}/fail-setup`, code ? { code } : {}),
     expireCheckoutSessions: async (ids) =>

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Emulator } from './context.ts';
 import { CUSTOMER_ACTION } from './context.ts';
-import { finishAmazonPay, payWithCard, startAmazonPay } from './checkout-flow.ts';
+import { finishAmazonPay, payWithCard, setShipping, startAmazonPay } from './checkout-flow.ts';
 import { lookupById } from './expand.ts';
 import { addFault, emptyFaults, FAULT_KINDS } from './faults.ts';
 import { buildCardPaymentMethod } from './objects.ts';
@@ -19,6 +19,7 @@ import {
   putObject,
 } from './store.ts';
 import type { ObjectKind } from './store.ts';
+import { needsShipping, testAddress } from './shipping.ts';
 import { findTestCard } from './test-cards.ts';
 import { DEFAULT_CHAOS } from './webhooks.ts';
 
@@ -36,6 +37,20 @@ const matchSchema = z
   .object({ method: z.string().optional(), path: z.string().optional(), pathPattern: z.string().optional() })
   .strict()
   .default({});
+
+const shippingSchema = z
+  .object({
+    name: z.string(),
+    line1: z.string(),
+    line2: z.string().optional(),
+    city: z.string(),
+    state: z.string().optional(),
+    postalCode: z.string().optional(),
+    country: z.string(),
+    /** A shipping_rate id among the session's options; the preselected (first) when absent. */
+    rate: z.string().optional(),
+  })
+  .strict();
 
 export const schemas = {
   reset: z
@@ -78,8 +93,11 @@ export const schemas = {
       outcome: z.enum(['succeeded', 'declined', 'delayed']).default('succeeded'),
       email: z.string().email().optional(),
       name: z.string().optional(),
+      /** For a session that collects shipping and has none yet; a test address when absent. */
+      shipping: shippingSchema.optional(),
     })
     .strict(),
+  shipping: shippingSchema,
   settle: z.object({ outcome: z.enum(['succeeded', 'failed']) }).strict(),
   failSetup: z
     .object({
@@ -279,6 +297,14 @@ async function dispatch(
       requireSessionId(emu, id);
       return completeSession(emu, id, parseBody(schemas.complete, raw));
     }
+    case 'POST checkout-sessions/:id/shipping': {
+      if (id === undefined) throw new ControlError(400, 'Missing id');
+      requireSessionId(emu, id);
+      const result = setShipping(emu, id, parseBody(schemas.shipping, raw));
+      if (result.kind === 'failed') throw new ControlError(400, result.message);
+      if (result.kind === 'not_open') throw new ControlError(409, `Checkout Session ${id} is not open.`);
+      return result.session;
+    }
     case 'POST checkout-sessions/:id/settle': {
       if (id === undefined) throw new ControlError(400, 'Missing id');
       requireSessionId(emu, id);
@@ -358,6 +384,10 @@ function completeSession(emu: Emulator, id: string, body: z.infer<typeof schemas
   }
   if (body.outcome === 'delayed' && session.mode !== 'payment')
     throw new ControlError(409, 'A delayed outcome applies to payment mode only.');
+  if (body.shipping || needsShipping(session)) {
+    const shipped = setShipping(emu, id, body.shipping ?? testAddress(session));
+    if (shipped.kind === 'failed') throw new ControlError(400, shipped.message);
+  }
   if (body.method === 'amazon_pay') {
     startAmazonPay(emu, id, payer);
     const result = finishAmazonPay(

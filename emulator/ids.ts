@@ -21,6 +21,7 @@ export const ID_PREFIX = {
   refund: 're_',
   event: 'evt_',
   webhook_endpoint: 'we_',
+  shipping_rate: 'shr_',
   item: 'li_',
   price: 'price_',
   product: 'prod_',

@@ -86,13 +86,21 @@ function session(emu: Emulator, id: string): Stripe.Checkout.Session {
 /** The PaymentIntent of a payment-mode session, created on first confirmation (endive creates it lazily). */
 export function ensurePaymentIntent(emu: Emulator, cause: Cause, sessionId: string): Stripe.PaymentIntent {
   const current = session(emu, sessionId);
+  const shipping = shippingOfSession(current);
   const existingId = idOf(current.payment_intent);
   if (existingId) {
     const existing = findObject(emu.state, 'payment_intent', existingId);
+    // The customer changed the address or rate after a first attempt: the next attempt pays the new total.
+    if (existing && existing.amount !== current.amount_total && UNPAID_INTENT.has(existing.status)) {
+      return updateObject(emu.state, 'payment_intent', existing.id, {
+        amount: current.amount_total ?? existing.amount,
+        shipping,
+      }).object;
+    }
     if (existing) return existing;
   }
   const data = internalOf(emu, sessionId).paymentIntentData;
-  const paymentIntent = buildPaymentIntent({
+  const built = buildPaymentIntent({
     amount: current.amount_total ?? 0,
     currency: current.currency ?? 'usd',
     customer: idOf(current.customer),
@@ -106,10 +114,29 @@ export function ensurePaymentIntent(emu: Emulator, cause: Cause, sessionId: stri
     statementDescriptor: data?.statementDescriptor ?? null,
     statementDescriptorSuffix: data?.statementDescriptorSuffix ?? null,
   });
-  putObject(emu.state, 'payment_intent', paymentIntent);
+  const paymentIntent = putObject(emu.state, 'payment_intent', { ...built, shipping });
   emitEvent(emu, cause, 'payment_intent.created', paymentIntent);
   updateObject(emu.state, 'checkout.session', sessionId, { payment_intent: paymentIntent.id });
   return paymentIntent;
+}
+
+const UNPAID_INTENT: ReadonlySet<Stripe.PaymentIntent.Status> = new Set([
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+]);
+
+/** The session's collected address in the PaymentIntent's `shipping` shape (Stripe copies it there). */
+function shippingOfSession(current: Stripe.Checkout.Session): Stripe.PaymentIntent.Shipping | null {
+  const details = current.collected_information?.shipping_details;
+  if (!details) return null;
+  return {
+    address: { ...details.address },
+    carrier: null,
+    name: details.name,
+    phone: null,
+    tracking_number: null,
+  };
 }
 
 function customerDetails(
@@ -190,7 +217,11 @@ function completeSession(
     status: 'complete',
     url: null,
     customer_details: customerDetails(emu, current, payer),
-    collected_information: { business_name: null, individual_name: null, shipping_details: null },
+    collected_information: {
+      business_name: null,
+      individual_name: null,
+      shipping_details: current.collected_information?.shipping_details ?? null,
+    },
   });
   internalOf(emu, sessionId).lastError = undefined;
   emitEvent(emu, cause, 'checkout.session.completed', object);

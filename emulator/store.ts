@@ -15,6 +15,7 @@ export interface Tables {
   refund: Stripe.Refund;
   event: Stripe.Event;
   webhook_endpoint: Stripe.WebhookEndpoint;
+  shipping_rate: Stripe.ShippingRate;
 }
 export type ObjectKind = keyof Tables;
 export const OBJECT_KINDS: readonly ObjectKind[] = [
@@ -28,6 +29,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   'refund',
   'event',
   'webhook_endpoint',
+  'shipping_rate',
 ];
 
 /** How a saved payment method answers off-session confirmations. */
@@ -123,6 +125,7 @@ export function emptyState(): State {
       refund: {},
       event: {},
       webhook_endpoint: {},
+      shipping_rate: {},
     },
     order: {},
     lineItems: {},

@@ -4,8 +4,10 @@ import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
 import { formatAmount } from '../money.ts';
 import { internalOf } from '../payments.ts';
+import { needsShipping } from '../shipping.ts';
 import type { Html } from './html.ts';
 import { html, page } from './html.ts';
+import { renderShippingForm, renderShippingSummary } from './shipping-form.ts';
 
 function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
   const items = emu.state.lineItems[session.id] ?? [];
@@ -40,6 +42,16 @@ function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
         <th scope="row">Subtotal</th>
         <td class="amount">${formatAmount(session.amount_subtotal ?? 0, currency)}</td>
       </tr>
+      ${
+        session.shipping_cost
+          ? html`<tr>
+              <th scope="row">Shipping</th>
+              <td class="amount" data-testid="shipping">
+                ${formatAmount(session.shipping_cost.amount_total, currency)}
+              </td>
+            </tr>`
+          : ''
+      }
       <tr>
         <th scope="row">Total due</th>
         <td class="amount" data-testid="total">${formatAmount(session.amount_total ?? 0, currency)}</td>
@@ -58,7 +70,11 @@ function emailField(session: Stripe.Checkout.Session, customerEmail: string | nu
     ><input id="email" name="email" type="email" autocomplete="email" required />`;
 }
 
-export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Session): string {
+export function renderCheckoutPage(
+  emu: Emulator,
+  session: Stripe.Checkout.Session,
+  options: { shippingStep?: boolean } = {},
+): string {
   const internal = internalOf(emu, session.id);
   const error = internal.lastError;
   const merchant = emu.config.merchantName;
@@ -70,6 +86,11 @@ export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Sessi
   const offersCard = session.payment_method_types.includes('card');
   const offersAmazonPay = session.payment_method_types.includes('amazon_pay');
   const action = `/c/pay/${session.id}`;
+  // Address and rate come first, as on Stripe's page: Amazon Pay's redirect leaves the page.
+  const shippingStep =
+    !setup &&
+    session.shipping_address_collection !== null &&
+    (options.shippingStep || needsShipping(session));
 
   const summary = setup
     ? html`<p>Save a payment method with ${merchant} for future purchases. You will not be charged now.</p>`
@@ -129,9 +150,14 @@ export function renderCheckoutPage(emu: Emulator, session: Stripe.Checkout.Sessi
       }
       ${summary} ${cancel}
     </section>
-    <section aria-label="Payment">
-      ${error ? html`<div class="error" role="alert">${error}</div>` : ''} ${cardForm}
-      ${offersCard && offersAmazonPay ? html`<hr />` : ''} ${amazonForm}
+    <section aria-label="${shippingStep ? 'Shipping' : 'Payment'}">
+      ${error ? html`<div class="error" role="alert">${error}</div>` : ''}
+      ${
+        shippingStep
+          ? renderShippingForm(emu, session)
+          : html`${renderShippingSummary(session)} ${cardForm}
+            ${offersCard && offersAmazonPay ? html`<hr />` : ''} ${amazonForm}`
+      }
     </section>
   </main>`;
   return page(`${merchant} – Checkout`, body);

@@ -41,6 +41,9 @@ h1{font-size:1.25rem;margin:0 0 8px}h2{font-size:1.05rem;margin:0 0 12px}
 table{width:100%;border-collapse:collapse}td,th{padding:6px 0;text-align:left;vertical-align:top}td.amount,th.amount{text-align:right}
 tfoot th,tfoot td{border-top:1px solid #e3e8ee;font-weight:600}
 label{display:block;font-size:.875rem;margin:12px 0 4px}
+select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #cfd7df;border-radius:6px;font-size:1rem;background:#fff}
+fieldset{border:0;padding:0;margin:12px 0 0}legend{font-size:.875rem;margin-bottom:4px}
+label.choice{display:flex;gap:8px;align-items:center;font-size:.95rem}label.choice input{width:auto}
 input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #cfd7df;border-radius:6px;font-size:1rem}
 button{margin-top:16px;width:100%;padding:12px;border:0;border-radius:6px;font-size:1rem;background:#635bff;color:#fff;cursor:pointer}
 button.secondary{background:#e3e8ee;color:#1a1f36}button.amazon{background:#ffd814;color:#0f1111}

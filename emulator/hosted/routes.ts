@@ -2,7 +2,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
-import { finishAmazonPay, finishAuthentication, payWithCard, startAmazonPay } from '../checkout-flow.ts';
+import {
+  finishAmazonPay,
+  finishAuthentication,
+  payWithCard,
+  setShipping,
+  startAmazonPay,
+} from '../checkout-flow.ts';
 import type { FlowResult } from '../payments.ts';
 import { internalOf } from '../payments.ts';
 import { findObject } from '../store.ts';
@@ -111,7 +117,9 @@ export function handleHosted(
   if (area === 'c' && second === 'pay') {
     if (method === 'GET' && fourth === undefined) {
       if (session.status !== 'open') return sendHtml(res, 200, renderFinalPage(emu, session));
-      const rendered = renderCheckoutPage(emu, session);
+      const rendered = renderCheckoutPage(emu, session, {
+        shippingStep: url.searchParams.get('step') === 'shipping',
+      });
       internalOf(emu, session.id).lastError = undefined;
       return sendHtml(res, 200, rendered);
     }
@@ -130,6 +138,22 @@ export function handleHosted(
         userAgent,
       );
       return afterAction(res, result);
+    }
+    if (method === 'POST' && fourth === 'shipping') {
+      const result = setShipping(emu, session.id, {
+        name: form.get('shippingName') ?? '',
+        line1: form.get('line1') ?? '',
+        line2: form.get('line2') ?? undefined,
+        city: form.get('city') ?? '',
+        state: form.get('state') ?? undefined,
+        postalCode: form.get('postalCode') ?? undefined,
+        country: form.get('country') ?? '',
+        rate: form.get('rate') ?? undefined,
+      });
+      const back = `/c/pay/${session.id}`;
+      if (result.kind === 'failed') return redirect(res, `${back}?step=shipping`);
+      if (result.kind === 'not_open') return afterAction(res, result);
+      return redirect(res, back);
     }
     if (method === 'POST' && fourth === 'amazon_pay') {
       return afterAction(

@@ -34,6 +34,7 @@ import {
   requireString,
 } from '../params.ts';
 import { expireSession } from '../payments.ts';
+import { parseShipping, shippingCostFor, shippingOptionsFor } from '../shipping.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import type { PaymentIntentData, SessionInternal } from '../store.ts';
@@ -571,6 +572,11 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     }
   }
 
+  const shipping = parseShipping(emu, params, mode, currency);
+  // Stripe's page preselects the first rate, and the session's total already includes it.
+  const preselected = shipping.rates[0] ?? null;
+  const shippingAmount = preselected?.fixed_amount?.amount ?? 0;
+
   let setupIntentId: string | null = null;
   if (mode === 'setup') {
     const data = getObject(params, 'setup_intent_data');
@@ -596,7 +602,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     allow_promotion_codes: null,
     allowed_payment_method_types: allowed ?? null,
     amount_subtotal: mode === 'payment' ? subtotal : null,
-    amount_total: mode === 'payment' ? subtotal : null,
+    amount_total: mode === 'payment' ? subtotal + shippingAmount : null,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection:
       getEnum(params, 'billing_address_collection', ['auto', 'required'] as const) ?? null,
@@ -671,14 +677,15 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       ? { allow_redisplay_filters: ['always'], payment_method_remove: null, payment_method_save: null }
       : null,
     setup_intent: setupIntentId,
-    shipping_address_collection: null,
-    shipping_cost: null,
-    shipping_options: [],
+    shipping_address_collection: shipping.collection,
+    shipping_cost: preselected ? shippingCostFor(preselected) : null,
+    shipping_options: shippingOptionsFor(shipping.rates),
     status: 'open',
     submit_type: null,
     subscription: null,
     success_url: successUrl,
-    total_details: mode === 'payment' ? { amount_discount: 0, amount_shipping: 0, amount_tax: 0 } : null,
+    total_details:
+      mode === 'payment' ? { amount_discount: 0, amount_shipping: shippingAmount, amount_tax: 0 } : null,
     ui_mode: 'hosted_page',
     url: hostedUrl(emu, id),
     wallet_options: null,
