@@ -2,21 +2,36 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { loadCart } from '../cart/cart';
+import { releaseStock, reserveStock, StockShortageError, type Shortage } from '../catalog/stock';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
 import { stripe } from '../stripe/client';
-import { checkoutSessionIdempotencyKey, paymentSessionParams } from '../stripe/params';
+import { CHECKOUT_HOLD_SECONDS, checkoutSessionIdempotencyKey, paymentSessionParams } from '../stripe/params';
 
-export type CheckoutResult = { ok: true; url: string; orderId: string } | { ok: false; message: string };
+export type CheckoutResult =
+  { ok: true; url: string; orderId: string } | { ok: false; message: string; shortages?: Shortage[] };
 
 /** An unguessable token for the order page link. */
 export const newAccessToken = () => randomBytes(24).toString('base64url');
 
+/** What the cart says when stock ran out under it; nothing was written. */
+export function shortageMessage(shortages: readonly Shortage[]): string {
+  const parts = shortages.map((s) =>
+    s.left === 0
+      ? `${s.name} is sold out`
+      : `only ${s.left} of ${s.name} ${s.left === 1 ? 'is' : 'are'} left`,
+  );
+  const sentence = parts.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}. Change the quantity and check out again.`;
+}
+
 /**
  * Starts paying for one currency group of a cart: writes the pending order and
- * its lines (prices read from the database now) in one transaction, then asks
- * Stripe for a Checkout Session. If Stripe refuses, the order is canceled and
- * nothing can be charged against it.
+ * its lines (prices read from the database now) and takes their units out of
+ * stock, in one transaction; then asks Stripe for a Checkout Session that
+ * collects a shipping address and lapses when the hold does. Not enough stock:
+ * nothing is written and Stripe is not asked. If Stripe refuses, the order is
+ * canceled, its units go back, and nothing can be charged against it.
  */
 export async function startCheckout(input: {
   cartId: string;
@@ -31,28 +46,41 @@ export async function startCheckout(input: {
     return { ok: false, message: 'There is nothing in your cart to pay in this currency.' };
   }
 
-  const order = await db.order.create({
-    data: {
-      status: 'pending',
-      currency: group.currency,
-      subtotalAmount: group.subtotal.amount,
-      totalAmount: group.subtotal.amount,
-      email: input.email ?? null,
-      userId: input.userId ?? null,
-      cartId: input.cartId,
-      accessToken: newAccessToken(),
-      lines: {
-        create: group.lines.map((line) => ({
-          productId: line.product.id,
-          name: line.product.name,
-          unitAmount: line.product.unitAmount,
-          quantity: line.quantity,
-        })),
-      },
-      events: { create: { type: 'created', source: 'checkout' } },
-    },
-    include: { lines: true },
-  });
+  const lines = group.lines.map((line) => ({
+    productId: line.product.id,
+    name: line.product.name,
+    unitAmount: line.product.unitAmount,
+    quantity: line.quantity,
+  }));
+  let order;
+  try {
+    order = await db.$transaction(async (tx) => {
+      const created = await tx.order.create({
+        data: {
+          status: 'pending',
+          currency: group.currency,
+          subtotalAmount: group.subtotal.amount,
+          totalAmount: group.subtotal.amount,
+          email: input.email ?? null,
+          userId: input.userId ?? null,
+          cartId: input.cartId,
+          accessToken: newAccessToken(),
+          stockReserved: true,
+          lines: { create: lines },
+          events: { create: { type: 'created', source: 'checkout' } },
+        },
+        include: { lines: true },
+      });
+      // Last, so the product rows stay locked for as short a time as possible.
+      await reserveStock(tx, lines);
+      return created;
+    });
+  } catch (error) {
+    if (error instanceof StockShortageError) {
+      return { ok: false, message: shortageMessage(error.shortages), shortages: error.shortages };
+    }
+    throw error;
+  }
 
   let session: Stripe.Checkout.Session;
   try {
@@ -60,18 +88,31 @@ export async function startCheckout(input: {
       paymentSessionParams(
         { ...order, stripeCustomerId: input.stripeCustomerId ?? null },
         { appUrl: env().appUrl },
+        {
+          shipToCountries: env().shipToCountries,
+          subtotal: order.subtotalAmount,
+          expiresAt: Math.floor(order.createdAt.getTime() / 1000) + CHECKOUT_HOLD_SECONDS,
+        },
       ),
       { idempotencyKey: checkoutSessionIdempotencyKey(order.id) },
     );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     console.error(`[checkout] Stripe refused a session for order ${order.id}: ${reason}`);
-    await db.order.updateMany({
-      where: { id: order.id, status: 'pending' },
-      data: { status: 'canceled' },
-    });
-    await db.orderEvent.create({
-      data: { orderId: order.id, type: 'checkout_failed', source: 'checkout', message: reason.slice(0, 500) },
+    await db.$transaction(async (tx) => {
+      const canceled = await tx.order.updateMany({
+        where: { id: order.id, status: 'pending' },
+        data: { status: 'canceled' },
+      });
+      if (canceled.count === 1) await releaseStock(tx, order.id);
+      await tx.orderEvent.create({
+        data: {
+          orderId: order.id,
+          type: 'checkout_failed',
+          source: 'checkout',
+          message: reason.slice(0, 500),
+        },
+      });
     });
     return { ok: false, message: checkoutErrorMessage(error) };
   }

@@ -1,12 +1,12 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { db, rawQuery, type Tx } from '../platform/db';
-import { Prisma } from '../generated/prisma/client';
+import { db } from '../platform/db';
+import type { Prisma } from '../generated/prisma/client';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
-import { MAY_MOVE_TO, type OrderStatus } from './status';
+import type { OrderStatus } from './status';
 import { stripe } from '../stripe/client';
+import { runSnapshotStatement, type FulfillmentSource, type Queryable } from './fulfillment-claim';
 
 /**
  * Fulfillment of payment-mode Checkout Sessions. The webhook and the success
@@ -37,6 +37,20 @@ export type CheckoutSnapshot = {
    * some of them (the expanded list stops at 10 lines).
    */
   units: number | null;
+  /** Where to send the goods (collected_information.shipping_details); null when none was collected. */
+  shipping: ShippingAddress | null;
+  /** The chosen rate (shipping_cost); null when the session had no shipping options. */
+  shippingRate: { name: string | null; amount: number } | null;
+};
+
+export type ShippingAddress = {
+  name: string | null;
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  postalCode: string | null;
+  country: string | null;
 };
 
 const orderIdSchema = z.uuid();
@@ -73,6 +87,28 @@ function paymentMethodTypeOf(intent: Stripe.PaymentIntent | null): PaymentMethod
   return offered.length === 1 && isPaymentMethodType(offered[0]) ? offered[0] : null;
 }
 
+function shippingOf(session: Stripe.Checkout.Session): ShippingAddress | null {
+  const details = session.collected_information?.shipping_details;
+  if (!details) return null;
+  const address = details.address;
+  return {
+    name: details.name || null,
+    line1: address.line1 || null,
+    line2: address.line2 || null,
+    city: address.city || null,
+    state: address.state || null,
+    postalCode: address.postal_code || null,
+    country: address.country || null,
+  };
+}
+
+function shippingRateOf(session: Stripe.Checkout.Session): CheckoutSnapshot['shippingRate'] {
+  const cost = session.shipping_cost;
+  if (!cost) return null;
+  const rate = typeof cost.shipping_rate === 'object' ? cost.shipping_rate : null;
+  return { name: rate?.display_name ?? null, amount: cost.amount_total };
+}
+
 function unitsOf(lines: Stripe.ApiList<Stripe.LineItem> | undefined): number | null {
   if (!lines || lines.has_more) return null;
   return lines.data.reduce((sum, line) => sum + (line.quantity ?? 0), 0);
@@ -81,7 +117,7 @@ function unitsOf(lines: Stripe.ApiList<Stripe.LineItem> | undefined): number | n
 /** Reads the session from Stripe. Null when it is not one of our payment-mode sessions. */
 export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutSnapshot | null> {
   const session = await stripe.checkout.sessions.retrieve(sessionId, {
-    expand: ['line_items', 'payment_intent', 'payment_intent.payment_method'],
+    expand: ['line_items', 'payment_intent', 'payment_intent.payment_method', 'shipping_cost.shipping_rate'],
   });
   const orderId = orderIdOf(session);
   if (session.mode !== 'payment' || !orderId) return null;
@@ -98,11 +134,10 @@ export async function loadCheckoutSnapshot(sessionId: string): Promise<CheckoutS
     email: session.customer_details?.email ?? session.customer_email ?? null,
     customerName: session.customer_details?.name ?? null,
     units: unitsOf(session.line_items),
+    shipping: shippingOf(session),
+    shippingRate: shippingRateOf(session),
   };
 }
-
-/** Who moved the order, as its OrderEvent records it. */
-type FulfillmentSource = 'webhook' | 'success_page' | 'admin';
 
 export type FulfillmentResult = {
   orderId: string;
@@ -110,137 +145,6 @@ export type FulfillmentResult = {
   /** True for exactly one caller per transition. */
   transitioned: boolean;
 };
-
-/**
- * A webhook event's claim (lib/webhooks/ledger.ts) as an INSERT … RETURNING status that runs
- * first in the statement: a row back means this delivery does the work, none that an
- * earlier one already did. `outcome` is the SQL of the status to record.
- */
-export type ClaimStatement = (outcome: Prisma.Sql) => Prisma.Sql;
-
-type Queryable = Pick<Tx, '$queryRaw' | 'order'>;
-
-type StatementRow = {
-  /** The claim's recorded status, or null when an earlier delivery had done it (always set without a claim). */
-  claimed: string | null;
-  /** The order's status as the statement found it; null when no order owns this session. */
-  orderStatus: OrderStatus | null;
-  moved: boolean;
-  mismatch: boolean | null;
-};
-
-/**
- * The whole of a snapshot's effect in one statement, so that it needs no transaction
- * around it (and, with a claim, the event is claimed in the same statement as its
- * effects). In order: the order, if this session is its own; the claim; the status
- * write, conditional on the current status (PostgreSQL re-checks that condition on the
- * newest row version when another writer got there first, so concurrent callers make
- * one transition), flagging a payment whose amount, currency or units differ from the
- * order's; the order's event; the paid quantities out of the cart the order
- * came from (lines that keep a quantity are reduced, the others deleted: anything added
- * after checkout began stays). The WebhookEvent's outcome is 'processed' when the
- * session is its order's, else 'ignored', as before.
- */
-function snapshotStatement(
-  snapshot: CheckoutSnapshot,
-  source: FulfillmentSource,
-  stripeEventId: string | null,
-  claim: ClaimStatement | null,
-): Prisma.Sql {
-  const target = snapshot.target;
-  const paid = target === 'paid';
-  const now = new Date();
-  const claimSql = claim
-    ? claim(Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM found) THEN 'processed' ELSE 'ignored' END`)
-    : Prisma.sql`SELECT 'processed'::text AS status`;
-  // No target (the customer is still paying): nothing may move, the order is only looked at.
-  const mayMoveFrom = target ? [...MAY_MOVE_TO[target]] : [];
-  // What the order's columns get only when Stripe says something (empty counts as nothing).
-  const paymentIntentId = snapshot.paymentIntentId || null;
-  const paymentMethodType = snapshot.paymentMethodType || null;
-  const email = snapshot.email || null;
-  const customerName = snapshot.customerName || null;
-  return Prisma.sql`
-    WITH found AS (
-      SELECT o.id, o.status::text AS status,
-        (SELECT COALESCE(sum(ol.quantity), 0)::int FROM "OrderLine" ol WHERE ol."orderId" = o.id) AS units
-      FROM "Order" o
-      WHERE o.id = ${snapshot.orderId}::uuid
-        AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
-    ),
-    claim AS (${claimSql}),
-    moved AS (
-      UPDATE "Order" o SET
-        status = ${target}::text::"OrderStatus",
-        "stripeCheckoutSessionId" = ${snapshot.sessionId},
-        "stripePaymentIntentId" = COALESCE(${paymentIntentId}::text, o."stripePaymentIntentId"),
-        "paymentMethodType" = COALESCE(${paymentMethodType}::text::"PaymentMethodType", o."paymentMethodType"),
-        email = CASE WHEN o.email IS NULL OR o.email = '' THEN COALESCE(${email}::text, o.email) ELSE o.email END,
-        "customerName" = COALESCE(${customerName}::text, o."customerName"),
-        "paidAt" = CASE WHEN ${paid}::boolean THEN ${now}::timestamp(3) ELSE o."paidAt" END,
-        "fulfilledAt" = CASE WHEN ${paid}::boolean THEN ${now}::timestamp(3) ELSE o."fulfilledAt" END,
-        "amountMismatch" = CASE WHEN ${paid}::boolean
-          THEN ${snapshot.amountTotal}::int IS DISTINCT FROM o."totalAmount" OR ${snapshot.currency}::text IS DISTINCT FROM o.currency
-            OR (${snapshot.units}::int IS NOT NULL AND ${snapshot.units}::int <> found.units)
-          ELSE o."amountMismatch" END,
-        "updatedAt" = ${now}::timestamp(3)
-      FROM found
-      WHERE o.id = found.id
-        AND EXISTS (SELECT 1 FROM claim)
-        AND o.status = ANY (${mayMoveFrom}::text[]::"OrderStatus"[])
-        AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
-      RETURNING o.id, o."cartId", o."totalAmount", o.currency, o."amountMismatch", found.units
-    ),
-    logged AS (
-      INSERT INTO "OrderEvent" (id, "orderId", type, source, message, "stripeEventId", "createdAt")
-      SELECT ${randomUUID()}::uuid, moved.id, ${target}::text, ${source}::text,
-        CASE WHEN ${paid}::boolean AND moved."amountMismatch" THEN format('Stripe charged %s %s for %s; the order says %s %s for %s.',
-          COALESCE(${snapshot.amountTotal}::int::text, 'null'), COALESCE(${snapshot.currency}::text, 'null'),
-          COALESCE(${snapshot.units}::int || CASE WHEN ${snapshot.units}::int = 1 THEN ' unit' ELSE ' units' END, 'units it did not list'),
-          moved."totalAmount", moved.currency, moved.units || CASE WHEN moved.units = 1 THEN ' unit' ELSE ' units' END) END,
-        ${stripeEventId}::text, ${now}::timestamp(3)
-      FROM moved
-    ),
-    paid_lines AS (
-      SELECT moved."cartId", ol."productId", sum(ol.quantity)::int AS quantity
-      FROM moved JOIN "OrderLine" ol ON ol."orderId" = moved.id
-      WHERE ${paid}::boolean AND moved."cartId" IS NOT NULL AND ol."productId" IS NOT NULL
-      GROUP BY moved."cartId", ol."productId"
-    ),
-    kept AS (
-      UPDATE "CartLine" cl SET quantity = cl.quantity - paid_lines.quantity
-      FROM paid_lines
-      WHERE cl."cartId" = paid_lines."cartId" AND cl."productId" = paid_lines."productId" AND cl.quantity > paid_lines.quantity
-    ),
-    emptied AS (
-      DELETE FROM "CartLine" cl
-      USING moved
-      WHERE ${paid}::boolean AND cl."cartId" = moved."cartId"
-        AND cl.quantity <= COALESCE((SELECT p.quantity FROM paid_lines p WHERE p."productId" = cl."productId"), 0)
-    )
-    SELECT
-      (SELECT status FROM claim) AS claimed,
-      (SELECT status FROM found) AS "orderStatus",
-      EXISTS (SELECT 1 FROM moved) AS moved,
-      (SELECT "amountMismatch" FROM moved) AS mismatch`;
-}
-
-async function runSnapshotStatement(
-  run: (statement: Prisma.Sql) => Promise<StatementRow[]>,
-  snapshot: CheckoutSnapshot,
-  source: FulfillmentSource,
-  stripeEventId: string | null,
-  claim: ClaimStatement | null,
-): Promise<StatementRow> {
-  const rows = await run(snapshotStatement(snapshot, source, stripeEventId, claim));
-  const row = rows[0]!;
-  if (row.moved && row.mismatch && snapshot.target === 'paid') {
-    console.error(
-      `[fulfillment] Order ${snapshot.orderId} does not match what Stripe charged (session ${snapshot.sessionId}): flagged for review.`,
-    );
-  }
-  return row;
-}
 
 /**
  * Applies a snapshot, in the caller's transaction or on its own: one statement, so the
@@ -253,7 +157,7 @@ export async function applyCheckoutSnapshot(
   source: FulfillmentSource,
   stripeEventId?: string,
 ): Promise<FulfillmentResult | null> {
-  const run = (statement: Prisma.Sql) => client.$queryRaw<StatementRow[]>(statement);
+  const run = <Row>(statement: Prisma.Sql) => client.$queryRaw<Row[]>(statement);
   const row = await runSnapshotStatement(run, snapshot, source, stripeEventId ?? null, null);
   // A session id that another order (or no order) owns is not this order's payment.
   if (row.orderStatus === null) return null;
@@ -265,21 +169,6 @@ export async function applyCheckoutSnapshot(
     select: { status: true },
   });
   return { orderId: snapshot.orderId, status: current.status, transitioned: false };
-}
-
-/**
- * A webhook's way in: claims the event and applies the snapshot in one statement
- * (straight through pg: this is the webhook's hot path). 'duplicate' when an earlier
- * delivery had already handled the event.
- */
-export async function applyCheckoutSnapshotClaiming(
-  snapshot: CheckoutSnapshot,
-  claim: ClaimStatement,
-  stripeEventId: string,
-): Promise<'processed' | 'ignored' | 'duplicate'> {
-  const row = await runSnapshotStatement(rawQuery<StatementRow>, snapshot, 'webhook', stripeEventId, claim);
-  if (row.claimed === null) return 'duplicate';
-  return row.claimed === 'processed' ? 'processed' : 'ignored';
 }
 
 const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stripe/emulator-defaults';
+import { DEFAULT_SHIP_TO_COUNTRIES, STRIPE_UNSHIPPABLE_COUNTRIES } from '../shipping/countries';
 
 /**
  * Configuration, read from the process environment once and validated here only.
@@ -48,6 +49,28 @@ const rawSchema = z.object({
       )
       .pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   ),
+  SHIP_TO_COUNTRIES: optional(
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(',')
+          .map((code) => code.trim().toUpperCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Z]{2}$/, 'must be a comma-separated list of two-letter country codes (US,GB,DE)')
+              .refine((code) => !STRIPE_UNSHIPPABLE_COUNTRIES.has(code), {
+                error: (issue) => `${String(issue.input)} is a country Stripe Checkout cannot ship to`,
+              }),
+          )
+          .min(1, 'must name at least one country'),
+      ),
+  ),
   TRUSTED_PROXIES: optional(
     z
       .string()
@@ -84,6 +107,8 @@ export type Env = {
   adminEmails: readonly string[];
   /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/platform/client-info.ts. */
   trustedProxies: readonly string[];
+  /** Countries Checkout collects shipping addresses in (ISO 3166-1 alpha-2). */
+  shipToCountries: readonly string[];
   stripe: {
     secretKey: string;
     webhookSecret: string;
@@ -140,6 +165,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
     trustedProxies: raw.TRUSTED_PROXIES ?? [],
+    shipToCountries: [...new Set(raw.SHIP_TO_COUNTRIES ?? DEFAULT_SHIP_TO_COUNTRIES)],
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,
     stripe: {
       secretKey,

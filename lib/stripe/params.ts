@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
+import { shippingRatesFor } from '../shipping/rates';
 
 /**
  * Every parameter object the shop sends to Stripe is built here, so what we
@@ -21,15 +22,60 @@ export type OrderForCheckout = {
 
 export type CheckoutUrls = { appUrl: string };
 
+/** What a payment session for goods adds: where the shop ships, and when the session lapses. */
+export type GoodsOptions = {
+  shipToCountries: readonly string[];
+  subtotal: number;
+  /** Unix seconds; the order's stock is held until then (lib/catalog/stock.ts). */
+  expiresAt: number;
+};
+
+/**
+ * How long a goods checkout holds its stock. Stripe's floor is 30 minutes from
+ * the session's creation; the extra minute keeps a request that reaches Stripe a
+ * little late above it.
+ */
+export const CHECKOUT_HOLD_SECONDS = 31 * 60;
+
+/** `shipping_options` for a subtotal: the rates of lib/shipping/rates.ts, cheapest (preselected) first. */
+export function shippingOptions(currency: string, subtotal: number) {
+  return shippingRatesFor(currency, subtotal).map(
+    (rate): Stripe.Checkout.SessionCreateParams.ShippingOption => ({
+      shipping_rate_data: {
+        type: 'fixed_amount',
+        fixed_amount: { amount: rate.amount, currency },
+        display_name: rate.displayName,
+        delivery_estimate: {
+          minimum: { unit: 'business_day', value: rate.estimate.minBusinessDays },
+          maximum: { unit: 'business_day', value: rate.estimate.maxBusinessDays },
+        },
+        metadata: { rate: rate.key },
+      },
+    }),
+  );
+}
+
 /** Stripe's idempotency key for creating an order's Checkout Session: a retry never makes a second session. */
 export const checkoutSessionIdempotencyKey = (orderId: string) => `order:${orderId}:checkout-session`;
 
 export function paymentSessionParams(
   order: OrderForCheckout,
   { appUrl }: CheckoutUrls,
+  goods?: GoodsOptions,
 ): Stripe.Checkout.SessionCreateParams {
   return {
     mode: 'payment',
+    ...(goods
+      ? {
+          shipping_address_collection: {
+            allowed_countries: [
+              ...goods.shipToCountries,
+            ] as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
+          },
+          shipping_options: shippingOptions(order.currency, goods.subtotal),
+          expires_at: goods.expiresAt,
+        }
+      : {}),
     allowed_payment_method_types: [...OFFERED_PAYMENT_METHODS],
     line_items: order.lines.map((line) => ({
       quantity: line.quantity,

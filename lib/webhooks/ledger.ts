@@ -2,7 +2,7 @@ import 'server-only';
 import Stripe from 'stripe';
 import { db, rawQuery, type Tx } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
-import type { ClaimStatement } from '../orders/fulfillment';
+import type { ClaimStatement } from '../orders/fulfillment-claim';
 
 /**
  * The event ledger: WebhookEvent rows, one per Stripe event id. An event is

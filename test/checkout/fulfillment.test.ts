@@ -76,7 +76,8 @@ describe('checkout', () => {
     const { cartId, jpy } = await mixedCart();
     const { sessionId, order } = await startPaid('jpy', cartId);
     const session = await stripe.checkout.sessions.retrieve(sessionId);
-    assert.equal(session.amount_total, jpy.unitAmount);
+    assert.equal(session.amount_subtotal, jpy.unitAmount);
+    assert.equal(session.amount_total, jpy.unitAmount + (session.shipping_cost?.amount_total ?? 0));
     assert.equal(order.totalAmount, jpy.unitAmount);
   });
 
@@ -138,12 +139,15 @@ describe('fulfillment', () => {
     }
     const said = async (orderId: string) =>
       (await stack.database.prisma.orderEvent.findFirstOrThrow({ where: { orderId, type: 'paid' } })).message;
-    const total = fewer.order.totalAmount;
+    // Each order's total now includes the preselected (standard) shipping rate.
+    const shippingOf = async (orderId: string) =>
+      (await stack.database.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).shippingAmount;
+    const total = fewer.order.totalAmount + (await shippingOf(fewer.order.id));
     assert.equal(
       await said(fewer.order.id),
       `Stripe charged ${total} usd for 2 units; the order says ${total} usd for 3 units.`,
     );
-    const charged = cheaper.order.totalAmount;
+    const charged = cheaper.order.totalAmount + (await shippingOf(cheaper.order.id));
     assert.equal(
       await said(cheaper.order.id),
       `Stripe charged ${charged} usd for 1 unit; the order says ${charged - 1} usd for 1 unit.`,

@@ -1,7 +1,8 @@
 import 'server-only';
 import type Stripe from 'stripe';
 import { applySetupSnapshot, loadSetupSnapshotFromSession } from '../../mandates/agreements';
-import { applyCheckoutSnapshotClaiming, loadCheckoutSnapshot } from '../../orders/fulfillment';
+import { loadCheckoutSnapshot } from '../../orders/fulfillment';
+import { applyCheckoutSnapshotClaiming } from '../../orders/fulfillment-claim';
 import { IGNORE, type Handler } from './handler';
 
 /** Payment sessions pay their order in one claiming statement; setup sessions save a method under an agreement. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import type Stripe from 'stripe';
 import type { Tx } from '../../platform/db';
-import type { ClaimStatement } from '../../orders/fulfillment';
+import type { ClaimStatement } from '../../orders/fulfillment-claim';
 import { recordOutcome, type Outcome } from '../ledger';
 
 /**
