@@ -6,6 +6,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { recordCspViolations } from './support/csp';
+import { fillShipping } from './support/hosted-checkout';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
@@ -102,6 +103,8 @@ test('buying: hosted Checkout, Amazon Pay, the success page and the order page',
     .getByRole('button', { name: /^Check out / })
     .click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
+  await expectAccessible(page, "the emulator's shipping step");
+  await fillShipping(page);
   await expectAccessible(page, "the emulator's hosted Checkout");
 
   // A declined card: the page in its error state.

@@ -2,6 +2,7 @@
 // rate limit, and orders placed while signed in showing in the account.
 import { expect, test, type Page } from '@playwright/test';
 import { query } from './support/stack';
+import { fillShipping } from './support/hosted-checkout';
 
 const uniqueEmail = (label: string) =>
   `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
@@ -98,6 +99,7 @@ test('an order placed while signed in is the account’s, paid through its one S
   await expect(page.getByRole('status')).toContainText('Added 1');
   await page.goto('/cart');
   await page.getByRole('button', { name: /^Check out / }).click();
+  await fillShipping(page);
   await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page.getByTestId('order-status')).toHaveText('Paid');

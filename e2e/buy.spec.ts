@@ -1,6 +1,7 @@
 // The buy journey in a real browser through the emulator's hosted Checkout:
 // card, Amazon Pay, a decline then card, cancel, and a two-currency cart.
 import { expect, test, type Page } from '@playwright/test';
+import { fillShipping } from './support/hosted-checkout';
 import { emulatorControl, query } from './support/stack';
 
 async function addProduct(page: Page, slug: string, quantity = 1) {
@@ -26,7 +27,9 @@ async function checkOut(page: Page, currency: string) {
     .getByRole('button', { name: /^Check out / })
     .click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
-  return page.url().split('/').pop()!;
+  const sessionId = new URL(page.url()).pathname.split('/').pop()!;
+  await fillShipping(page);
+  return sessionId;
 }
 
 /** Orders (with their lines) for a session, once the webhook has been processed too. */
@@ -125,10 +128,12 @@ test('a usd + jpy cart pays in two sessions, each with only its currency and the
   const usdSession = await checkOut(page, 'usd');
   await expect(page.getByText('Speckled Stoneware Mug')).toBeVisible();
   await expect(page.getByText('Nanbu Iron Kettle')).toHaveCount(0);
-  await expect(page.getByTestId('total')).toHaveText('$68.00');
+  // $68.00 of mugs and $6.00 standard shipping (free only from $75.00).
+  await expect(page.getByTestId('shipping')).toHaveText('$6.00');
+  await expect(page.getByTestId('total')).toHaveText('$74.00');
   await fillCard(page, '4242 4242 4242 4242');
-  await page.getByRole('button', { name: 'Pay $68.00' }).click();
-  await expect(page.getByTestId('order-total')).toHaveText('$68.00');
+  await page.getByRole('button', { name: 'Pay $74.00' }).click();
+  await expect(page.getByTestId('order-total')).toHaveText('$74.00');
 
   // The jpy group is still in the cart.
   await page.goto('/cart');
@@ -142,7 +147,7 @@ test('a usd + jpy cart pays in two sessions, each with only its currency and the
   await expect(page.getByTestId('order-total')).toHaveText('¥14,800');
 
   expect(await ordersForSession(usdSession)).toEqual([
-    expect.objectContaining({ currency: 'usd', total_amount: 6800, status: 'paid' }),
+    expect.objectContaining({ currency: 'usd', total_amount: 7400, status: 'paid' }),
   ]);
   expect(await ordersForSession(jpySession)).toEqual([
     expect.objectContaining({ currency: 'jpy', total_amount: 14800, status: 'paid' }),

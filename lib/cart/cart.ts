@@ -122,9 +122,12 @@ export async function addToCart(
   quantity: number,
 ): Promise<CartChange> {
   const products = await findActiveProducts([productId]);
-  if (!products.has(productId)) {
+  const product = products.get(productId);
+  if (!product) {
     return { ok: false, field: 'productId', message: 'This product is no longer available.' };
   }
+  // More than is left may sit in a cart (checkout says so); a sold-out product cannot be added at all.
+  if (product.stock === 0) return { ok: false, field: 'productId', message: 'This product is sold out.' };
   return db.$transaction(async (tx) => {
     const cart = cartId ? await tx.cart.findUnique({ where: { id: cartId }, select: { id: true } }) : null;
     const id = cart?.id ?? (await tx.cart.create({ data: {}, select: { id: true } })).id;

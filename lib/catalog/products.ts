@@ -11,6 +11,8 @@ export type CatalogProduct = {
   image: string;
   unitAmount: number;
   currency: string;
+  /** Units left to sell; null when made to order (lib/catalog/stock.ts). */
+  stock: number | null;
 };
 
 /**
@@ -29,6 +31,7 @@ const publicFields = {
   image: true,
   unitAmount: true,
   currency: true,
+  stock: true,
 } as const;
 
 const HOUR = 3600;

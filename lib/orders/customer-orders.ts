@@ -1,10 +1,17 @@
 import 'server-only';
 import { db } from '../platform/db';
 import type { PaymentMethodType } from '../payments/methods';
+import { orderShippingSelect, type OrderShipping } from '../shipping/address';
+import type { FulfillmentStatus } from '../shipping/shipments';
 import type { OrderStatus } from './status';
 
 /** An order as its customer sees it. */
-export type CustomerOrder = {
+export type CustomerOrder = OrderShipping & {
+  fulfillmentStatus: FulfillmentStatus;
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
   id: string;
   number: number;
   status: OrderStatus;
@@ -33,6 +40,12 @@ const customerOrderSelect = {
   accessToken: true,
   createdAt: true,
   paidAt: true,
+  ...orderShippingSelect,
+  fulfillmentStatus: true,
+  carrier: true,
+  trackingNumber: true,
+  shippedAt: true,
+  deliveredAt: true,
   lines: { select: { id: true, name: true, unitAmount: true, quantity: true }, orderBy: { name: 'asc' } },
 } as const;
 

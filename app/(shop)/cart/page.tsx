@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadCart } from '@/lib/cart/cart';
+import { stockNote } from '@/lib/catalog/stock-note';
 import { formatMoney } from '@/lib/payments/money';
+import { freeShippingThreshold } from '@/lib/shipping/rates';
 import { ProductImage } from '../product-image';
 import { readCartId } from './cart-cookie';
 import { CartCountSync } from './cart-count-sync';
@@ -62,6 +64,19 @@ export default async function CartPage({ searchParams }: Props) {
                         {formatMoney({ amount: line.product.unitAmount, currency: line.product.currency })}{' '}
                         each
                       </span>
+                      {line.product.stock !== null && line.quantity > line.product.stock ? (
+                        <span className="field-error" data-testid="stock-note">
+                          {line.product.stock === 0
+                            ? 'Sold out: remove it to check out the rest.'
+                            : `Only ${line.product.stock} left: lower the quantity to check out.`}
+                        </span>
+                      ) : (
+                        stockNote(line.product.stock) && (
+                          <span className="stock-note" data-testid="stock-note">
+                            {stockNote(line.product.stock)}
+                          </span>
+                        )
+                      )}
                       <CartLineForm
                         productId={line.product.id}
                         productName={line.product.name}
@@ -77,6 +92,10 @@ export default async function CartPage({ searchParams }: Props) {
               <p className="subtotal">
                 Subtotal ({group.itemCount} {group.itemCount === 1 ? 'item' : 'items'}):{' '}
                 <strong data-testid="group-subtotal">{formatMoney(group.subtotal)}</strong>
+              </p>
+              <p className="muted">
+                Shipping is chosen at checkout; standard shipping is free from{' '}
+                {formatMoney({ amount: freeShippingThreshold(group.currency), currency: group.currency })}.
               </p>
               <CheckoutForm currency={group.currency} total={formatMoney(group.subtotal)} />
             </section>

@@ -2,10 +2,13 @@ import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import type { CustomerOrder } from '@/lib/orders/customer-orders';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
+import { addressLines } from '@/lib/shipping/address';
+import { FULFILLMENT_LABELS } from '@/lib/shipping/shipments';
 
-/** Lines, totals, payment method and status of one order. */
+/** Lines, totals, payment method, status, and where and how the goods go. */
 export function OrderSummary({ order }: { order: CustomerOrder }) {
   const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+  const address = addressLines(order);
   return (
     <div className="order-summary">
       <dl className="facts">
@@ -21,6 +24,29 @@ export function OrderSummary({ order }: { order: CustomerOrder }) {
           <>
             <dt>Receipt to</dt>
             <dd>{order.email}</dd>
+          </>
+        )}
+        {address.length > 0 && (
+          <>
+            <dt>Shipping to</dt>
+            <dd data-testid="order-shipping-address">
+              {address.map((line) => (
+                <span key={line} className="address-line">
+                  {line}
+                </span>
+              ))}
+            </dd>
+            <dt>Delivery</dt>
+            <dd data-testid="order-fulfillment">
+              {FULFILLMENT_LABELS[order.fulfillmentStatus]}
+              {order.trackingNumber && (
+                <>
+                  {' '}
+                  · {order.carrier ? `${order.carrier} ` : ''}tracking number{' '}
+                  <span data-testid="order-tracking">{order.trackingNumber}</span>
+                </>
+              )}
+            </dd>
           </>
         )}
       </dl>
@@ -45,6 +71,14 @@ export function OrderSummary({ order }: { order: CustomerOrder }) {
           ))}
         </tbody>
         <tfoot>
+          {order.shippingRateName && (
+            <tr>
+              <th scope="row" colSpan={3}>
+                {order.shippingRateName}
+              </th>
+              <td data-testid="order-shipping">{money(order.shippingAmount)}</td>
+            </tr>
+          )}
           <tr>
             <th scope="row" colSpan={3}>
               Total

@@ -4,6 +4,7 @@ import { getProduct } from '@/lib/catalog/products';
 import { formatMoney } from '@/lib/payments/money';
 import { ProductImage } from '../../product-image';
 import { AddToCartForm } from './add-to-cart-form';
+import { ProductStock } from './product-stock';
 
 /**
  * Cached: each product page is rendered on its first request (none at build
@@ -43,7 +44,9 @@ export default async function ProductPage({ params }: Props) {
           {formatMoney({ amount: product.unitAmount, currency: product.currency })}
         </p>
         <p>{product.description}</p>
-        <AddToCartForm productId={product.id} />
+        <ProductStock productId={product.id} initialStock={product.stock}>
+          <AddToCartForm productId={product.id} />
+        </ProductStock>
       </div>
     </article>
   );
