@@ -3,6 +3,8 @@ import { db } from '../platform/db';
 import type { OrderStatus } from '../orders/status';
 import { refundableAmount } from '../orders/refunds';
 import { type PaymentMethodType } from '../payments/methods';
+import type { OrderShipping } from '../shipping/address';
+import type { FulfillmentStatus } from '../shipping/shipments';
 
 /** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
 
@@ -18,7 +20,14 @@ export type TimelineEntry = {
   webhook: { type: string; status: string } | null;
 };
 
-export type AdminOrderDetail = {
+export type AdminOrderDetail = OrderShipping & {
+  fulfillmentStatus: FulfillmentStatus;
+  /** Its units are still counted out of stock (lib/catalog/stock.ts). */
+  stockReserved: boolean;
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
   id: string;
   number: number;
   status: OrderStatus;
@@ -83,6 +92,21 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
     stripePaymentIntentId: order.stripePaymentIntentId,
     paymentMethodType: order.paymentMethodType,
     amountMismatch: order.amountMismatch,
+    shippingName: order.shippingName,
+    shippingLine1: order.shippingLine1,
+    shippingLine2: order.shippingLine2,
+    shippingCity: order.shippingCity,
+    shippingState: order.shippingState,
+    shippingPostalCode: order.shippingPostalCode,
+    shippingCountry: order.shippingCountry,
+    shippingRateName: order.shippingRateName,
+    shippingAmount: order.shippingAmount,
+    fulfillmentStatus: order.fulfillmentStatus,
+    stockReserved: order.stockReserved,
+    carrier: order.carrier,
+    trackingNumber: order.trackingNumber,
+    shippedAt: order.shippedAt,
+    deliveredAt: order.deliveredAt,
     createdAt: order.createdAt,
     paidAt: order.paidAt,
     lines: order.lines.map(({ id: lineId, name, unitAmount, quantity, productId }) => ({

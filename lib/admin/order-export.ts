@@ -24,6 +24,18 @@ export const ORDER_CSV_COLUMNS = [
   'stripe_checkout_session',
   'stripe_payment_intent',
   'order_id',
+  'shipping',
+  'shipping_rate',
+  'fulfillment_status',
+  'carrier',
+  'tracking_number',
+  'ship_to_name',
+  'ship_to_line1',
+  'ship_to_line2',
+  'ship_to_city',
+  'ship_to_state',
+  'ship_to_postal_code',
+  'ship_to_country',
 ] as const;
 
 export const EXPORT_BATCH_SIZE = 5_000;
@@ -42,6 +54,18 @@ function record(row: AdminOrderRow): string {
     row.stripeCheckoutSessionId,
     row.stripePaymentIntentId,
     row.id,
+    toDecimalString({ amount: row.shippingAmount, currency: row.currency }),
+    row.shippingRateName,
+    row.fulfillmentStatus,
+    row.carrier,
+    row.trackingNumber,
+    row.shippingName,
+    row.shippingLine1,
+    row.shippingLine2,
+    row.shippingCity,
+    row.shippingState,
+    row.shippingPostalCode,
+    row.shippingCountry,
   ]);
 }
 

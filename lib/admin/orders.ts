@@ -4,6 +4,8 @@ import { db } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/status';
 import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
+import type { OrderShipping } from '../shipping/address';
+import { FULFILLMENT_STATUSES, SHIPPABLE_STATUSES, type FulfillmentStatus } from '../shipping/shipments';
 import { ADMIN_PAGE_SIZE, createdAtCursors, lenient, plainParams, type SearchParams } from './keyset';
 
 /**
@@ -35,6 +37,8 @@ export const orderFiltersSchema = z.object({
   ),
   status: lenient(z.enum(ORDER_STATUSES)),
   method: lenient(z.enum(PAYMENT_METHODS)),
+  /** A fulfilment status, or to_ship: paid orders not shipped yet (the "To ship" view, oldest first). */
+  fulfillment: lenient(z.enum([...FULFILLMENT_STATUSES, 'to_ship'])),
   currency: lenient(
     z
       .string()
@@ -63,7 +67,7 @@ export function parseOrderPage(params: SearchParams | URLSearchParams): OrderPag
 /** The filters as URL parameters, defaults left out, for links that keep the current view. */
 export function filtersToSearchParams(filters: OrderFilters): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'method', 'currency', 'from', 'to'] as const) {
+  for (const key of ['q', 'status', 'method', 'fulfillment', 'currency', 'from', 'to'] as const) {
     const value = filters[key];
     if (value) params.set(key, value);
   }
@@ -99,6 +103,12 @@ function conditions(filters: OrderFilters): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
   if (filters.status) where.push(Prisma.sql`o.status = ${filters.status}::"OrderStatus"`);
   if (filters.method) where.push(Prisma.sql`o."paymentMethodType" = ${filters.method}::"PaymentMethodType"`);
+  if (filters.fulfillment === 'to_ship') {
+    where.push(Prisma.sql`o."fulfillmentStatus" = 'unfulfilled'`);
+    where.push(Prisma.sql`o.status = ANY (${[...SHIPPABLE_STATUSES]}::text[]::"OrderStatus"[])`);
+  } else if (filters.fulfillment) {
+    where.push(Prisma.sql`o."fulfillmentStatus" = ${filters.fulfillment}::"FulfillmentStatus"`);
+  }
   if (filters.currency) where.push(Prisma.sql`o.currency = ${filters.currency}`);
   if (filters.from) where.push(Prisma.sql`o."createdAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
@@ -143,7 +153,10 @@ export type AdminOrderRow = {
   amountRefunded: number;
   stripeCheckoutSessionId: string | null;
   stripePaymentIntentId: string | null;
-};
+  fulfillmentStatus: FulfillmentStatus;
+  carrier: string | null;
+  trackingNumber: string | null;
+} & OrderShipping;
 
 /**
  * Rows of the filtered list strictly beyond `cursor` in the direction of
@@ -172,7 +185,9 @@ export async function orderRowsFrom(
   return db.$queryRaw<AdminOrderRow[]>`
     SELECT o.id::text AS id, o.number, o."createdAt", o.email, o."customerName", o.status::text AS status,
            o."paymentMethodType"::text AS "paymentMethodType", o.currency, o."totalAmount", o."amountRefunded",
-           o."stripeCheckoutSessionId", o."stripePaymentIntentId"
+           o."stripeCheckoutSessionId", o."stripePaymentIntentId", o."fulfillmentStatus"::text AS "fulfillmentStatus",
+           o.carrier, o."trackingNumber", o."shippingName", o."shippingLine1", o."shippingLine2", o."shippingCity",
+           o."shippingState", o."shippingPostalCode", o."shippingCountry", o."shippingRateName", o."shippingAmount"
     FROM "Order" o
     ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
     ORDER BY ${order}
@@ -306,7 +321,8 @@ export async function orderTotalsByCurrency(
   filters: OrderFilters,
   searchCap = TOTALS_SEARCH_CAP,
 ): Promise<CurrencyTotals> {
-  if (filters.q) return searchTotals(filters, searchCap);
+  // The rollups have no fulfilment column: that filter is answered from the orders, like a search.
+  if (filters.q || filters.fulfillment) return searchTotals(filters, searchCap);
   const keys: Prisma.Sql[] = [];
   if (filters.status) keys.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
   if (filters.method) keys.push(Prisma.sql`t.method = ${filters.method}`);

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { OrderFilters } from '@/lib/admin/orders';
 import { ORDER_STATUS_LABELS, ORDER_STATUSES } from '@/lib/orders/status';
 import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '@/lib/payments/methods';
+import { FULFILLMENT_LABELS, FULFILLMENT_STATUSES } from '@/lib/shipping/shipments';
 
 /**
  * A plain GET form: submitting it puts every filter in the URL (and drops the
@@ -42,6 +43,18 @@ export function OrderFiltersForm({
           {ORDER_STATUSES.map((status) => (
             <option key={status} value={status}>
               {ORDER_STATUS_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-fulfillment">Shipping</label>
+        <select id="filter-fulfillment" name="fulfillment" defaultValue={filters.fulfillment ?? ''}>
+          <option value="">Any</option>
+          <option value="to_ship">To ship (paid, not shipped)</option>
+          {FULFILLMENT_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {FULFILLMENT_LABELS[status]}
             </option>
           ))}
         </select>

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { requireAdmin } from '@/lib/platform/auth';
 import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { createAdminRefund } from '@/lib/orders/refunds';
+import { restockRefundedOrder } from '@/lib/catalog/stock';
 import { REFUND_REASONS } from '@/lib/stripe/params';
 
 export type RefundFormState = {
@@ -88,6 +89,11 @@ export async function refundAction(previous: RefundFormState, form: FormData): P
       error: 'The refund could not be completed. Submit again to retry; it will not refund twice.',
     };
   }
+  // "Put the items back in stock": only once nothing is left to refund and the goods never left.
+  const restocked =
+    result.ok && form.get('restock') === 'on'
+      ? await restockRefundedOrder(orderId, { email: admin.email })
+      : null;
   refresh();
   if (!result.ok) {
     return result.field
@@ -97,8 +103,16 @@ export async function refundAction(previous: RefundFormState, form: FormData): P
   return {
     requestId: randomUUID(),
     seq,
-    success: result.duplicate
-      ? 'This refund was already made; nothing more was refunded.'
-      : 'Refund made. The order’s status follows once Stripe confirms it.',
+    success: `${
+      result.duplicate
+        ? 'This refund was already made; nothing more was refunded.'
+        : 'Refund made. The order’s status follows once Stripe confirms it.'
+    }${
+      restocked === 'restocked'
+        ? ' The items are back in stock.'
+        : restocked === 'not_eligible'
+          ? ' The items stay out of stock: only a full refund of an order that has not shipped puts them back.'
+          : ''
+    }`,
   };
 }

@@ -12,6 +12,9 @@ import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
 import { StripeId } from './stripe-id';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
+import { addressLines } from '@/lib/shipping/address';
+import { FULFILLMENT_LABELS, SHIPPABLE_STATUSES } from '@/lib/shipping/shipments';
+import { ShipmentPanel } from './shipment-panel';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -80,6 +83,16 @@ export default async function AdminOrderPage({ params }: Props) {
               ))}
             </tbody>
             <tfoot>
+              {order.shippingRateName && (
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    {order.shippingRateName}
+                  </th>
+                  <td className="number" data-testid="admin-order-shipping">
+                    {money(order.shippingAmount)}
+                  </td>
+                </tr>
+              )}
               <tr>
                 <th scope="row" colSpan={3}>
                   Total
@@ -137,6 +150,45 @@ export default async function AdminOrderPage({ params }: Props) {
           </div>
 
           <div className="panel">
+            <h2>Shipping</h2>
+            <dl className="facts">
+              <dt>Status</dt>
+              <dd data-testid="admin-order-fulfillment">{FULFILLMENT_LABELS[order.fulfillmentStatus]}</dd>
+              <dt>Address</dt>
+              <dd data-testid="admin-order-address">
+                {addressLines(order).map((line) => (
+                  <span key={line} className="address-line">
+                    {line}
+                  </span>
+                ))}
+                {addressLines(order).length === 0 && '—'}
+              </dd>
+              {order.trackingNumber && (
+                <>
+                  <dt>Tracking</dt>
+                  <dd data-testid="admin-order-tracking">
+                    {order.carrier ? `${order.carrier} ` : ''}
+                    {order.trackingNumber}
+                  </dd>
+                </>
+              )}
+              <dt>Shipped</dt>
+              <dd>
+                <Time at={order.shippedAt} />
+              </dd>
+              <dt>Delivered</dt>
+              <dd>
+                <Time at={order.deliveredAt} />
+              </dd>
+            </dl>
+            <ShipmentPanel
+              orderId={order.id}
+              fulfillmentStatus={order.fulfillmentStatus}
+              shippable={SHIPPABLE_STATUSES.includes(order.status)}
+            />
+          </div>
+
+          <div className="panel">
             <h2 id="refund-heading">Refund</h2>
             {order.refunds.length > 0 && (
               <table className="admin-table" data-testid="admin-refunds">
@@ -169,6 +221,7 @@ export default async function AdminOrderPage({ params }: Props) {
                 requestId={randomUUID()}
                 refundableText={money(order.refundable)}
                 refundableDecimal={toDecimalString({ amount: order.refundable, currency: order.currency })}
+                canRestock={order.fulfillmentStatus === 'unfulfilled' && order.stockReserved}
               />
             ) : (
               <p className="muted" data-testid="refund-unavailable">

@@ -12,9 +12,11 @@ type Props = {
   /** The largest refund allowed, already formatted, and as a plain decimal for the field. */
   refundableText: string;
   refundableDecimal: string;
+  /** The order has not shipped and holds stock: a full refund may put it back. */
+  canRestock: boolean;
 };
 
-export function RefundForm({ orderId, requestId, refundableText, refundableDecimal }: Props) {
+export function RefundForm({ orderId, requestId, refundableText, refundableDecimal, canRestock }: Props) {
   const [state, formAction, pending] = useActionState<RefundFormState, FormData>(refundAction, {
     requestId,
     seq: 0,
@@ -78,6 +80,14 @@ export function RefundForm({ orderId, requestId, refundableText, refundableDecim
             />
           )}
         />
+        {canRestock && (
+          <div className="field field-wide">
+            <label>
+              <input type="checkbox" name="restock" defaultChecked /> Put the items back in stock (a full
+              refund of an order that has not shipped)
+            </label>
+          </div>
+        )}
       </fieldset>
       {state.error && (
         <p className="field-error" role="alert">

@@ -1,0 +1,95 @@
+// Goods that ship, in a real browser: a product with 2 left, bought out with Amazon Pay to a UK
+// address with express shipping; the success page shows where it goes and what shipping cost;
+// the product is sold out; the admin marks the order shipped with a tracking number from the
+// "To ship" view; the customer's order page shows it.
+import { randomUUID } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { fillShipping } from './support/hosted-checkout';
+import { mutate, query } from './support/stack';
+
+test.describe.configure({ mode: 'serial' });
+
+const slug = `test-whisk-${randomUUID().slice(0, 8)}`;
+const NAME = `Chasen Whisk ${slug.slice(-8)}`;
+
+async function signIn(page: Page, email: string, password: string, next: string) {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/').replaceAll('?', '\\?')}$`));
+}
+
+test('a gbp product with 2 left: bought out, shipped express to the UK, tracked', async ({
+  page,
+  browser,
+}) => {
+  await mutate(
+    `INSERT INTO "Product" (id, slug, name, description, image, "unitAmount", currency, stock, "updatedAt")
+     VALUES (gen_random_uuid(), $1, $2, 'Hand-carved from one piece of bamboo.', '/products/bamboo-tea-whisk.svg',
+             2400, 'gbp', 2, now())`,
+    [slug, NAME],
+  );
+
+  await page.goto(`/products/${slug}`);
+  await expect(page.getByTestId('stock-note')).toHaveText('Only 2 left');
+  await page.getByLabel('Quantity').fill('2');
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByRole('status')).toContainText('Added 2');
+
+  await page.goto('/cart');
+  await page
+    .getByTestId('cart-group-gbp')
+    .getByRole('button', { name: /^Check out / })
+    .click();
+  await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
+  await fillShipping(page, {
+    name: 'Ada Lovelace',
+    line1: '12 St James’s Square',
+    city: 'London',
+    postalCode: 'SW1Y 4LE',
+    country: 'GB',
+    rate: 'Express shipping',
+  });
+  // £48.00 of whisks and £12.00 express.
+  await expect(page.getByTestId('shipping')).toHaveText('£12.00');
+  await expect(page.getByTestId('total')).toHaveText('£60.00');
+  await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+
+  await expect(page.getByTestId('order-status')).toHaveText('Paid');
+  await expect(page.getByTestId('order-shipping-address')).toContainText('12 St James’s Square');
+  await expect(page.getByTestId('order-shipping-address')).toContainText('United Kingdom');
+  await expect(page.getByTestId('order-shipping')).toHaveText('£12.00');
+  await expect(page.getByTestId('order-total')).toHaveText('£60.00');
+  await expect(page.getByTestId('order-fulfillment')).toHaveText('Not shipped yet');
+  const orderNumber = (await page.getByTestId('order-number').textContent())!.replace('#', '');
+  const orderPage = await page.getByRole('link', { name: 'your order page' }).getAttribute('href');
+
+  await page.goto(`/products/${slug}`);
+  await expect(page.getByTestId('stock-note')).toHaveText('Sold out');
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toHaveCount(0);
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, 'admin@example.com', 'demo-admin-pass', '/admin/orders');
+  await admin.getByRole('link', { name: 'To ship' }).click();
+  const row = admin.locator(`[data-order-number="${orderNumber}"]`);
+  await expect(row).toContainText('London, United Kingdom');
+  await row.getByRole('link', { name: `#${orderNumber}` }).click();
+  await expect(admin.getByTestId('admin-order-address')).toContainText('SW1Y 4LE London');
+  await admin.getByLabel('Carrier (optional)').fill('Royal Mail');
+  await admin.getByLabel('Tracking number (optional)').fill('RM123456785GB');
+  await admin.getByRole('button', { name: 'Mark shipped' }).click();
+  await expect(admin.getByTestId('admin-order-fulfillment')).toHaveText('Shipped');
+  await expect(admin.getByTestId('admin-order-tracking')).toHaveText('Royal Mail RM123456785GB');
+  await expect(admin.getByTestId('timeline-entry').filter({ hasText: 'Marked shipped' })).toContainText(
+    'Marked shipped by admin@example.com (carrier Royal Mail, tracking RM123456785GB).',
+  );
+  await admin.context().close();
+
+  await page.goto(orderPage!);
+  await expect(page.getByTestId('order-fulfillment')).toContainText('Shipped');
+  await expect(page.getByTestId('order-tracking')).toHaveText('RM123456785GB');
+  const [stock] = await query<{ stock: number }>(`SELECT stock FROM "Product" WHERE slug = $1`, [slug]);
+  expect(stock?.stock).toBe(0);
+});
