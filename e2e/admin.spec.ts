@@ -116,6 +116,8 @@ test('an admin filters, searches, opens an order and refunds part of it once the
   const page = admin;
   await expect(page.getByRole('navigation', { name: 'Admin' }).getByRole('link')).toHaveText([
     'Orders',
+    'To ship',
+    'Products',
     'Mandates',
     'Charges',
     'Webhooks',

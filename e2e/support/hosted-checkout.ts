@@ -27,7 +27,7 @@ export async function fillShipping(page: Page, address: ShippingAddress = DEFAUL
   await page.getByLabel('Address line 1').fill(address.line1);
   await page.getByLabel('City', { exact: true }).fill(address.city);
   await page.getByLabel('Postal code').fill(address.postalCode);
-  if (address.rate) await page.getByLabel(new RegExp(`^${address.rate}`)).check();
+  if (address.rate) await page.getByRole('radio', { name: new RegExp(`^${address.rate}`) }).check();
   await page.getByRole('button', { name: 'Continue to payment' }).click();
   await expect(page.getByRole('heading', { name: 'Shipping to' })).toBeVisible();
 }

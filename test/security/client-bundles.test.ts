@@ -15,7 +15,14 @@ import { ROOT } from '../../stack/processes.ts';
 const SECRET_PREFIXES = ['sk_test_', 'sk_live_', 'rk_test_', 'rk_live_', 'whsec_'];
 
 /** Public by nature, so built with their defaults: the build mode, and what customers see or are sent to. */
-const PUBLIC = new Set(['NODE_ENV', 'APP_URL', 'SHOP_NAME', 'SUPPORT_EMAIL', 'STRIPE_MAX_NETWORK_RETRIES']);
+const PUBLIC = new Set([
+  'NODE_ENV',
+  'APP_URL',
+  'SHOP_NAME',
+  'SUPPORT_EMAIL',
+  'STRIPE_MAX_NETWORK_RETRIES',
+  'SHIP_TO_COUNTRIES',
+]);
 
 /** The variables lib/platform/env.ts's schema reads, found by letting it read from an object that records each lookup. */
 function serverVariables(): string[] {
