@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { NextConfig } from 'next';
+import { ACTION_BODY_LIMIT_MB } from './lib/platform/form-input';
 import {
   API_SOURCE,
   apiHeaders,
@@ -15,7 +17,10 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // The Prisma client and pg are server-only Node libraries; keep them out of the bundler.
   serverExternalPackages: ['@prisma/client', '@prisma/adapter-pg', 'pg'],
+  // Next's in-memory cache, with tag revalidations shared by every instance through PostgreSQL.
+  cacheHandler: path.join(process.cwd(), 'lib/platform/shared-tag-cache.mjs'),
   experimental: {
+    serverActions: { bodySizeLimit: `${ACTION_BODY_LIMIT_MB}mb` },
     // Keep the data cache (catalog reads) and the cached catalog pages in memory: a restart or a new
     // database must never be served catalog rows or pages cached on disk by an older run.
     isrFlushToDisk: false,

@@ -17,6 +17,8 @@ import { startThrowawayPostgres } from '../../stack/postgres.ts';
 export { waitFor } from '../../stack/processes.ts';
 export const SECRET_KEY = EMULATOR_SECRET_KEY;
 export const WEBHOOK_SECRET = EMULATOR_WEBHOOK_SECRET;
+/** The bearer token of each app's POST /api/catalog/revalidate. */
+export const REVALIDATE_SECRET = 'next-stack-revalidate-secret-0123456789';
 
 export type AppInstance = {
   url: string;
@@ -87,7 +89,7 @@ export async function startNextStack(options: NextStackOptions): Promise<NextSta
     const env = testAppEnv({
       databaseUrl,
       stripeApiBase: emulator.url,
-      extra: { STRIPE_MAX_NETWORK_RETRIES: String(options.stripeRetries ?? 0) },
+      extra: { STRIPE_MAX_NETWORK_RETRIES: String(options.stripeRetries ?? 0), REVALIDATE_SECRET },
     });
     const distDir = await ensureProductionBuild(log);
 
