@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const SECTIONS = [
   { href: '/admin/orders', label: 'Orders' },
   { href: '/admin/orders?fulfillment=to_ship&sort=oldest', label: 'To ship' },
+  { href: '/admin/products', label: 'Products' },
   { href: '/admin/mandates', label: 'Mandates' },
   { href: '/admin/charges', label: 'Charges' },
   { href: '/admin/webhooks', label: 'Webhooks' },

@@ -17,3 +17,10 @@ export function nextSeq(previous: unknown): number {
   const seq = (previous as { seq?: unknown } | null | undefined)?.seq;
   return (typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : 0) + 1;
 }
+
+/**
+ * The most a server action's request may carry (next.config.ts): a product image of
+ * up to 2 MB (lib/catalog/images.ts) and the form around it, so an oversized image is
+ * refused beside its field by the action rather than by Next. Larger bodies Next refuses.
+ */
+export const ACTION_BODY_LIMIT_MB = 3;

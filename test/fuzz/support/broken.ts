@@ -2,7 +2,7 @@
  * Server action requests whose encoding itself is broken: multipart bodies cut
  * short or without a boundary, `$ACTION_…` fields that are not JSON, Flight
  * arguments that are not JSON or point at rows that were never sent, unknown
- * action ids, other content types, a foreign Origin, bodies over Next's 1 MB.
+ * action ids, other content types, a foreign Origin, bodies over the action limit (ACTION_BODY_LIMIT_MB).
  *
  * Next decodes these before any of our code runs. Where it cannot, it answers
  * 500 itself (an unhandled decode error; a CSRF refusal is thrown the same
@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { fuzzEndpoint, type ActionTarget, type Context } from './fuzz.ts';
 import type { Reply } from './http.ts';
 import { junkText } from './inputs.ts';
+import { ACTION_BODY_LIMIT_MB } from '../../../lib/platform/form-input.ts';
 
 type Kind =
   | 'bound-not-json'
@@ -187,7 +188,7 @@ async function send(_appUrl: string, target: ActionTarget, input: Broken): Promi
     }
     case 'oversized': {
       const body = actionForm('real');
-      body.append('padding', 'x'.repeat(1_100_000));
+      body.append('padding', 'x'.repeat(ACTION_BODY_LIMIT_MB * 1024 * 1024 + 100_000));
       return post(body);
     }
   }

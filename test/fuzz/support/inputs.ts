@@ -91,7 +91,7 @@ export const NASTY = [
 
 /**
  * A long run of one character: over every max length we have (mostly a few
- * kB, sometimes up to ~800 kB of UTF-8, under Next's 1 MB action limit).
+ * kB, sometimes up to ~800 kB of UTF-8, under the action body limit).
  */
 export const hugeText = fc
   .tuple(
@@ -103,7 +103,7 @@ export const hugeText = fc
   )
   .map(([unit, times]) => unit.repeat(times));
 
-/** Bytes a body of these fields takes, roughly: the strict properties stay under Next's 1 MB limit, the broken ones go over it. */
+/** Bytes a body of these fields takes, roughly: the strict properties stay under the action body limit, the broken ones go over it. */
 export const bodyBytes = (fields: Fields) =>
   fields.reduce(
     (total, [name, value]) =>
