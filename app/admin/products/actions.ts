@@ -6,7 +6,7 @@ import { checkImage, MAX_IMAGE_BYTES, saveImage } from '@/lib/catalog/images';
 import { createProduct, parseProductForm, updateProduct, type FieldErrors } from '@/lib/catalog/manage';
 import { catalogChanged } from '@/lib/catalog/products';
 import { requireAdmin } from '@/lib/platform/auth';
-import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
+import { isForm, nextSeq, UNREADABLE_FORM } from '@/lib/platform/form-input';
 
 export type ProductFormValues = Record<
   'name' | 'slug' | 'description' | 'price' | 'currency' | 'stock',
@@ -15,7 +15,13 @@ export type ProductFormValues = Record<
   active: boolean;
 };
 
-export type ProductFormState = { values?: ProductFormValues; fieldErrors?: FieldErrors; error?: string };
+export type ProductFormState = {
+  /** Counts answers: the form's fields mount again from `values` after each (React resets a form after its action). */
+  seq: number;
+  values?: ProductFormValues;
+  fieldErrors?: FieldErrors;
+  error?: string;
+};
 
 const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
 const idSchema = z.uuid();
@@ -28,11 +34,12 @@ const shownSchema = z.union([z.literal('').transform(() => null), z.coerce.numbe
  * a refused form stores no image and changes no product.
  */
 export async function saveProductAction(
-  _previous: ProductFormState,
+  previous: ProductFormState,
   form: FormData,
 ): Promise<ProductFormState> {
   await requireAdmin();
-  if (!isForm(form)) return { error: UNREADABLE_FORM };
+  const seq = nextSeq(previous);
+  if (!isForm(form)) return { seq, error: UNREADABLE_FORM };
   const values: ProductFormValues = {
     name: text(form.get('name')),
     slug: text(form.get('slug')),
@@ -46,7 +53,7 @@ export async function saveProductAction(
   const id = rawId === null || rawId === '' ? null : idSchema.safeParse(rawId).data;
   const stockShown = shownSchema.safeParse(text(form.get('stockShown')));
   if (id === undefined || (id && !stockShown.success)) {
-    return { values, error: 'This form is out of date. Reload the page and try again.' };
+    return { seq, values, error: 'This form is out of date. Reload the page and try again.' };
   }
 
   const parsed = parseProductForm(values);
@@ -64,13 +71,13 @@ export async function saveProductAction(
   } else if (!id) {
     errors.image = 'Choose an image: PNG, JPEG or WebP, at most 2 MB.';
   }
-  if (!parsed.ok || Object.keys(errors).length > 0) return { values, fieldErrors: errors };
+  if (!parsed.ok || Object.keys(errors).length > 0) return { seq, values, fieldErrors: errors };
 
   const imagePath = image ? await saveImage(image.bytes, image.extension) : null;
   const result = id
     ? await updateProduct(id, parsed.product, imagePath, stockShown.success ? stockShown.data : null)
     : await createProduct(parsed.product, imagePath!);
-  if (!result.ok) return { values, fieldErrors: result.errors, error: result.message };
+  if (!result.ok) return { seq, values, fieldErrors: result.errors, error: result.message };
   // After the commit, so a page rendered again reads the new row; shared with the other instances.
   for (const slug of result.changedSlugs) catalogChanged(slug);
   redirect(`/admin/products/${result.id}?saved=1`);
