@@ -155,6 +155,8 @@ test('account pages and saving Amazon Pay for later', async ({ page }) => {
 });
 
 test('every admin page the admin console links to', async ({ page }) => {
+  // One axe scan per page, and the console keeps growing (orders, shipping, products, agreements…).
+  test.setTimeout(150_000);
   await visit(page, '/sign-in?next=%2Fadmin');
   await page.getByLabel('Email').fill('admin@example.com');
   await page.getByLabel('Password').fill('demo-admin-pass');

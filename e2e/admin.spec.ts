@@ -3,15 +3,9 @@
 // rows as CSV, and replay a webhook event that failed. Anyone but an admin gets a 404 on
 // every admin page, the export, and every admin action called directly, and nothing is written.
 import { readFile } from 'node:fs/promises';
-import {
-  expect,
-  test,
-  type APIRequestContext,
-  type Browser,
-  type Page,
-  type Request,
-} from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import type Stripe from 'stripe';
+import { captureAction, replayAs } from './support/action-replay';
 import { emulatorControl, query, stackInfo } from './support/stack';
 import { parseCsv } from '../test/admin/support/csv-parse';
 
@@ -62,37 +56,6 @@ async function buy(browser: Browser, slug: string, options: { expectPaid: boolea
   if (options.expectPaid)
     await expect.poll(async () => (await order())?.status, { timeout: 20_000 }).toBe('paid');
   return { sessionId, order: (await order())! };
-}
-
-/**
- * The request the admin's browser sends for a server action, captured and not sent: the
- * page's own Next-Action POST, to be replayed by people who are not admins.
- */
-async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
-  const path = new URL(page.url()).pathname;
-  const block = (route: import('@playwright/test').Route) =>
-    route.request().method() === 'POST' && route.request().headers()['next-action']
-      ? route.abort()
-      : route.continue();
-  // Matched on the path alone: the page's URL may carry a query (the list's filters).
-  const matches = (url: URL) => url.pathname === path;
-  await page.route(matches, block);
-  const [call] = await Promise.all([
-    page.waitForRequest(
-      (request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined,
-    ),
-    submit(),
-  ]);
-  await page.unroute(matches, block);
-  return call;
-}
-
-/** Replays a captured action as another user (their cookies, not the admin's). */
-function replayAs(request: APIRequestContext, call: Request) {
-  const headers = Object.fromEntries(
-    Object.entries(call.headers()).filter(([name]) => !['cookie', 'content-length'].includes(name)),
-  );
-  return request.post(call.url(), { headers, data: call.postDataBuffer()!, maxRedirects: 0 });
 }
 
 let admin: Page;
@@ -343,6 +306,9 @@ test('a customer and a visitor get a 404 on every admin page, the export and eve
     '/admin/webhooks?status=failed',
     '/admin/mandates',
     '/admin/charges',
+    '/admin/products',
+    '/admin/products/new',
+    '/admin/orders?fulfillment=to_ship&sort=oldest',
   ];
   for (const path of paths) {
     const asCustomer = await customer.request.get(path, { maxRedirects: 0 });

@@ -5,6 +5,7 @@
 // order page shows it.
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { captureAction, replayAs } from './support/action-replay';
 import { fillShipping } from './support/hosted-checkout';
 import { query } from './support/stack';
 
@@ -102,12 +103,28 @@ test('a gbp product with 2 left: bought out, shipped express to the UK, tracked'
   await expect(admin.getByTestId('admin-order-address')).toContainText('SW1Y 4LE London');
   await admin.getByLabel('Carrier (optional)').fill('Royal Mail');
   await admin.getByLabel('Tracking number (optional)').fill('RM123456785GB');
+  // The action as the admin's page sends it, forged by the customer (not signed in): 404, nothing moves.
+  const call = await captureAction(admin, () => admin.getByRole('button', { name: 'Mark shipped' }).click());
+  expect((await replayAs(page.request, call)).status()).toBe(404);
+  const shipped = async () =>
+    (
+      await query<{ status: string; events: number }>(
+        `SELECT "fulfillmentStatus"::text AS status,
+                (SELECT count(*)::int FROM "OrderEvent" e WHERE e."orderId" = o.id AND e.type = 'shipped') AS events
+           FROM "Order" o WHERE number = $1`,
+        [Number(orderNumber)],
+      )
+    )[0];
+  expect(await shipped()).toEqual({ status: 'unfulfilled', events: 0 });
+  // The admin's own click, then the same request again: shipped once.
   await admin.getByRole('button', { name: 'Mark shipped' }).click();
   await expect(admin.getByTestId('admin-order-fulfillment')).toHaveText('Shipped');
   await expect(admin.getByTestId('admin-order-tracking')).toHaveText('Royal Mail RM123456785GB');
   await expect(admin.getByTestId('timeline-entry').filter({ hasText: 'Marked shipped' })).toContainText(
     'Marked shipped by admin@example.com (carrier Royal Mail, tracking RM123456785GB).',
   );
+  expect((await replayAs(admin.request, call)).status()).toBe(200);
+  expect(await shipped()).toEqual({ status: 'shipped', events: 1 });
   await admin.context().close();
 
   await page.goto(orderPage!);
