@@ -27,7 +27,8 @@ function authorised(header: string | null, secret: string): boolean {
 /**
  * Tells this server that products changed outside it (a script, an import, a
  * database edit), so cached catalog pages are rebuilt on their next view.
- * Each server instance keeps its own cache: call every instance.
+ * One instance is enough: the others follow within a second
+ * (lib/platform/shared-tag-cache.mjs).
  */
 export async function POST(request: Request): Promise<Response> {
   const secret = env().revalidateSecret;
