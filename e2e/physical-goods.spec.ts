@@ -32,6 +32,8 @@ test('a gbp product with 2 left: bought out, shipped express to the UK, tracked'
   page,
   browser,
 }) => {
+  // Two people's whole journeys in one test: the admin's catalog and shipping, the customer's purchase.
+  test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, 'admin@example.com', 'demo-admin-pass', '/admin/orders');
   await admin.getByRole('link', { name: 'Products' }).click();
@@ -116,7 +118,11 @@ test('a gbp product with 2 left: bought out, shipped express to the UK, tracked'
       )
     )[0];
   expect(await shipped()).toEqual({ status: 'unfulfilled', events: 0 });
-  // The admin's own click, then the same request again: shipped once.
+  // The captured click never left the browser: the page again, the admin's own click, then the same
+  // request once more: shipped once.
+  await admin.reload();
+  await admin.getByLabel('Carrier (optional)').fill('Royal Mail');
+  await admin.getByLabel('Tracking number (optional)').fill('RM123456785GB');
   await admin.getByRole('button', { name: 'Mark shipped' }).click();
   await expect(admin.getByTestId('admin-order-fulfillment')).toHaveText('Shipped');
   await expect(admin.getByTestId('admin-order-tracking')).toHaveText('Royal Mail RM123456785GB');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { loadCart } from '../cart/cart';
 import { releaseStock, reserveStock, StockShortageError, type Shortage } from '../catalog/stock';
+import { Prisma } from '../generated/prisma/client';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
 import { stripe } from '../stripe/client';
@@ -13,6 +14,13 @@ export type CheckoutResult =
 
 /** An unguessable token for the order page link. */
 export const newAccessToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * A rush (many carts checking out at once, say for a product just restocked) queues for the
+ * pool's connections: wait up to 10 s for one rather than Prisma's 2 s default, and only then
+ * tell the customer to try again.
+ */
+const RUSH = { maxWait: 10_000, timeout: 15_000 };
 
 /** What the cart says when stock ran out under it; nothing was written. */
 export function shortageMessage(shortages: readonly Shortage[]): string {
@@ -74,10 +82,17 @@ export async function startCheckout(input: {
       // Last, so the product rows stay locked for as short a time as possible.
       await reserveStock(tx, lines);
       return created;
-    });
+    }, RUSH);
   } catch (error) {
     if (error instanceof StockShortageError) {
       return { ok: false, message: shortageMessage(error.shortages), shortages: error.shortages };
+    }
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028') {
+      console.error(`[checkout] no database connection in time for cart ${input.cartId}: ${error.message}`);
+      return {
+        ok: false,
+        message: 'The shop is very busy right now. Nothing was charged: please try again.',
+      };
     }
     throw error;
   }
