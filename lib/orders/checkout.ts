@@ -15,13 +15,6 @@ export type CheckoutResult =
 /** An unguessable token for the order page link. */
 export const newAccessToken = () => randomBytes(24).toString('base64url');
 
-/**
- * A rush (many carts checking out at once, say for a product just restocked) queues for the
- * pool's connections: wait up to 10 s for one rather than Prisma's 2 s default, and only then
- * tell the customer to try again.
- */
-const RUSH = { maxWait: 10_000, timeout: 15_000 };
-
 /** What the cart says when stock ran out under it; nothing was written. */
 export function shortageMessage(shortages: readonly Shortage[]): string {
   const parts = shortages.map((s) =>
@@ -82,11 +75,12 @@ export async function startCheckout(input: {
       // Last, so the product rows stay locked for as short a time as possible.
       await reserveStock(tx, lines);
       return created;
-    }, RUSH);
+    });
   } catch (error) {
     if (error instanceof StockShortageError) {
       return { ok: false, message: shortageMessage(error.shortages), shortages: error.shortages };
     }
+    // Not even a pooled connection within the wait (lib/platform/db.ts): a rush beyond the pool.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028') {
       console.error(`[checkout] no database connection in time for cart ${input.cartId}: ${error.message}`);
       return {

@@ -17,7 +17,12 @@ function createDatabase(): Database {
   const pool = new pg.Pool({ connectionString: env().databaseUrl, connectionTimeoutMillis: 5_000 });
   // An idle connection that breaks (the server restarts) must not end the process; the next query reconnects.
   pool.on('error', (error) => console.error('[db] idle connection lost:', error.message));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    // A rush (many carts at once, say for a product just restocked) queues for the pool's connections:
+    // an interactive transaction waits up to 10 s for one rather than Prisma's 2 s, then fails.
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  });
   return { prisma, pool };
 }
 
