@@ -101,7 +101,12 @@ async function markFailed(tx: Tx, mandateId: string, code: string, source: strin
 /** What Stripe says about a setup, reduced to what the mandate needs. */
 export type SetupSnapshot = {
   mandateId: string;
-  outcome: 'succeeded' | 'failed' | 'waiting';
+  /**
+   * `declined`: an attempt failed but the session is still open, and the customer may try again
+   * on the same page (the SetupIntent is back to requires_payment_method). Only `failed` (the
+   * session expired, the SetupIntent was canceled) is final.
+   */
+  outcome: 'succeeded' | 'failed' | 'declined' | 'waiting';
   setupIntentId: string | null;
   paymentMethodId: string | null;
   paymentMethodType: PaymentMethodType | null;
@@ -120,13 +125,12 @@ function snapshotOfIntent(
 ): SetupSnapshot {
   const method = typeof intent.payment_method === 'object' ? intent.payment_method : null;
   const type = method?.type ?? null;
-  const failed =
-    sessionExpired ||
-    intent.status === 'canceled' ||
-    (intent.status === 'requires_payment_method' && !!intent.last_setup_error);
+  const failed = sessionExpired || intent.status === 'canceled';
+  const declined = intent.status === 'requires_payment_method' && !!intent.last_setup_error;
   return {
     mandateId,
-    outcome: intent.status === 'succeeded' ? 'succeeded' : failed ? 'failed' : 'waiting',
+    outcome:
+      intent.status === 'succeeded' ? 'succeeded' : failed ? 'failed' : declined ? 'declined' : 'waiting',
     setupIntentId: intent.id,
     paymentMethodId: method?.id ?? (typeof intent.payment_method === 'string' ? intent.payment_method : null),
     paymentMethodType: isPaymentMethodType(type) ? type : null,
@@ -195,6 +199,25 @@ export async function applySetupSnapshot(
   });
   if (!mandate) return null;
   if (snapshot.outcome === 'waiting') return { status: mandate.status, changed: false };
+  if (snapshot.outcome === 'declined') {
+    // On the history, and the code kept for the account page; the agreement waits for the retry or the expiry.
+    const noted = await tx.mandate.updateMany({
+      where: { id: mandate.id, status: 'pending' },
+      data: { failureCode: snapshot.failureCode ?? 'setup_declined' },
+    });
+    if (noted.count === 1) {
+      await tx.mandateEvent.create({
+        data: {
+          mandateId: mandate.id,
+          type: 'declined',
+          source,
+          message: snapshot.failureCode,
+          stripeEventId: stripeEventId ?? null,
+        },
+      });
+    }
+    return { status: await currentStatus(tx, mandate.id), changed: noted.count === 1 };
+  }
 
   if (snapshot.outcome === 'failed' || !snapshot.paymentMethodId || !snapshot.paymentMethodType) {
     const changed = await markFailed(
@@ -217,6 +240,7 @@ export async function applySetupSnapshot(
       stripePaymentMethodId: snapshot.paymentMethodId,
       paymentMethodType: snapshot.paymentMethodType,
       stripeMandateId: snapshot.stripeMandateId,
+      failureCode: null,
       activatedAt: now,
       ...(target === 'revoked' ? { revokedAt: now } : {}),
     },

@@ -96,7 +96,7 @@ describe('setup webhooks', () => {
     }
   });
 
-  it('a setup that fails marks the agreement failed', async () => {
+  it('a declined setup waits for a retry, and ends failed only when its session expires', async () => {
     const user = await newUser(stack, 'failing');
     const started = await mandates.startMandateSetup({
       user,
@@ -109,8 +109,56 @@ describe('setup webhooks', () => {
     const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
     await stack.control.failSetup(pending.stripeCheckoutSessionId!, 'payment_method_provider_decline');
     await stack.control.flushWebhooks();
+    const declined = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    assert.equal(declined.status, 'pending', 'the customer is still on Stripe’s page and may try again');
+    assert.equal(declined.failureCode, 'payment_method_provider_decline');
+    await stack.control.expireCheckoutSessions([pending.stripeCheckoutSessionId!]);
+    await stack.control.flushWebhooks();
     const failed = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
     assert.equal(failed.status, 'failed');
+    const history = await db().mandateEvent.findMany({
+      where: { mandateId: started.mandateId },
+      orderBy: { createdAt: 'asc' },
+    });
+    assert.deepEqual(
+      history.map((event) => event.type),
+      ['agreed', 'declined', 'failed'],
+    );
+  });
+
+  it('a setup declined, then retried on the same page with Amazon Pay, is active with both on its history', async () => {
+    const user = await newUser(stack, 'retrying');
+    const started = await mandates.startMandateSetup({
+      user,
+      frequency: 'per_order',
+      termsVersion: terms.CURRENT_TERMS_VERSION,
+      ipAddress: null,
+      userAgent: null,
+    });
+    assert.ok(started.ok);
+    const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({
+      where: { id: started.mandateId },
+    });
+    await stack.control.failSetup(sessionId!, 'payment_method_provider_decline');
+    await stack.control.flushWebhooks();
+    await stack.control.completeCheckoutSession(sessionId!, { method: 'amazon_pay' });
+    await stack.control.flushWebhooks();
+    const active = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    assert.equal(active.status, 'active');
+    assert.equal(active.failureCode, null);
+    assert.equal(active.paymentMethodType, 'amazon_pay');
+    const history = await db().mandateEvent.findMany({
+      where: { mandateId: started.mandateId },
+      orderBy: { createdAt: 'asc' },
+    });
+    assert.deepEqual(
+      history.map((event) => [event.type, event.message]),
+      [
+        ['agreed', null],
+        ['declined', 'payment_method_provider_decline'],
+        ['active', 'amazon_pay'],
+      ],
+    );
   });
 
   it('the return page answers active when the webhook activated the mandate while it was deciding', async () => {

@@ -17,6 +17,7 @@ export const metadata: Metadata = { title: 'Mandate' };
 const EVENT_LABELS: Record<string, string> = {
   agreed: 'Agreed to the terms',
   active: 'Saved at Stripe: active',
+  declined: 'Attempt declined (the customer may retry on the same page)',
   failed: 'Setup failed',
   revoked: 'Revoked',
   charge_succeeded: 'Charge succeeded',
