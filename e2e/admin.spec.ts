@@ -8,26 +8,13 @@ import type Stripe from 'stripe';
 import { captureAction, replayAs } from './support/action-replay';
 import { emulatorControl, query, stackInfo } from './support/stack';
 import { parseCsv } from '../test/admin/support/csv-parse';
+import { signedInPage } from './support/sign-in';
 
 test.describe.configure({ mode: 'serial' });
 
 const run = `${Date.now()}${Math.floor(Math.random() * 1e4)}`;
 /** The guest buyer of this run's orders: searching for it finds exactly them. */
 const BUYER = `admin-e2e.${run}@example.com`;
-
-async function signIn(page: Page, email: string, password: string, next: string) {
-  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/').replaceAll('?', '\\?')}$`));
-}
-
-async function signedInPage(browser: Browser, email: string, password: string, next: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email, password, next);
-  return page;
-}
 
 /** A guest buys two of a product (checkout in the browser, paid on Stripe's side by the emulator's control). */
 async function buy(browser: Browser, slug: string, options: { expectPaid: boolean }) {

@@ -4,10 +4,11 @@
 // the admin marks the order shipped with a tracking number from the "To ship" view; the customer's
 // order page shows it.
 import { randomUUID } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { captureAction, replayAs } from './support/action-replay';
 import { fillShipping } from './support/hosted-checkout';
 import { query } from './support/stack';
+import { signIn } from './support/sign-in';
 
 /** A 1×1 PNG, whole. */
 const PNG = Buffer.from(
@@ -19,14 +20,6 @@ test.describe.configure({ mode: 'serial' });
 
 const slug = `test-whisk-${randomUUID().slice(0, 8)}`;
 const NAME = `Chasen Whisk ${slug.slice(-8)}`;
-
-async function signIn(page: Page, email: string, password: string, next: string) {
-  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/').replaceAll('?', '\\?')}$`));
-}
 
 test('a gbp product with 2 left: bought out, shipped express to the UK, tracked', async ({
   page,

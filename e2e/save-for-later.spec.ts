@@ -5,27 +5,14 @@
 // once with a decline; the customer pays the declined one with "Pay now", then revokes, and
 // the admin's next charge is refused. The admin pages are a 404 to anyone else.
 import { createHash } from 'node:crypto';
-import { expect, test, type Browser, type Page, type Request } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import { emulatorControl, query } from './support/stack';
+import { signedInPage as newSignedInPage, signIn } from './support/sign-in';
 
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = (label: string) =>
   `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-async function signIn(page: Page, email: string, password: string, next: string) {
-  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/')}$`));
-}
-
-async function newSignedInPage(browser: Browser, email: string, password: string, next: string) {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email, password, next);
-  return page;
-}
 
 type MandateRow = {
   id: string;

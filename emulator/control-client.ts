@@ -2,6 +2,7 @@
 import type Stripe from 'stripe';
 import type { DeliveryAttempt, OffSessionBehavior, SessionInternal } from './store.ts';
 import type { FaultKind, FaultMatch, FaultRule, RandomFaults } from './faults.ts';
+import type { ShippingInput } from './shipping.ts';
 import type { ChaosSettings } from './webhooks.ts';
 
 export type { DeliveryAttempt, OffSessionBehavior, FaultKind, FaultMatch, ChaosSettings };
@@ -18,17 +19,8 @@ export type ObjectType =
   | 'event'
   | 'webhook_endpoint';
 
-export interface ShippingOptions {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  state?: string;
-  postalCode?: string;
-  country: string;
-  /** A shipping_rate id among the session's options; the preselected (first) one when absent. */
-  rate?: string;
-}
+/** An address and rate, as the hosted page's shipping step takes them. */
+export type ShippingOptions = ShippingInput;
 
 export interface CompleteOptions {
   method?: 'card' | 'amazon_pay';

@@ -6,19 +6,21 @@ import type { APIRequestContext, Page, Request, Route } from '@playwright/test';
  */
 export async function captureAction(page: Page, submit: () => Promise<void>): Promise<Request> {
   const path = new URL(page.url()).pathname;
-  const block = (route: Route) =>
-    route.request().method() === 'POST' && route.request().headers()['next-action']
-      ? route.abort()
-      : route.continue();
+  let caught: (request: Request) => void = () => undefined;
+  const captured = new Promise<Request>((resolve) => (caught = resolve));
+  // The request is taken from inside the route handler, once it is aborted: waiting for the page's
+  // 'request' event instead let the handler be removed before it ran, and the action went through.
+  const block = async (route: Route) => {
+    const request = route.request();
+    if (request.method() !== 'POST' || !request.headers()['next-action']) return route.continue();
+    await route.abort();
+    caught(request);
+  };
   // Matched on the path alone: the page's URL may carry a query (the list's filters).
   const matches = (url: URL) => url.pathname === path;
   await page.route(matches, block);
-  const [call] = await Promise.all([
-    page.waitForRequest(
-      (request) => request.method() === 'POST' && request.headers()['next-action'] !== undefined,
-    ),
-    submit(),
-  ]);
+  await submit();
+  const call = await captured;
   await page.unroute(matches, block);
   return call;
 }

@@ -1,0 +1,22 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+
+/** Signs in through the form and waits to land on `next` (a path, with its query if any). */
+export async function signIn(page: Page, email: string, password: string, next: string): Promise<void> {
+  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/').replaceAll('?', '\\?')}$`));
+}
+
+/** A browser context of its own (its own cookies), signed in, on `next`. */
+export async function signedInPage(
+  browser: Browser,
+  email: string,
+  password: string,
+  next: string,
+): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, email, password, next);
+  return page;
+}
