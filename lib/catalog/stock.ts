@@ -41,7 +41,9 @@ export async function reserveStock(tx: Tx, lines: readonly StockLine[]): Promise
     wanted.set(line.productId, seen ? { ...seen, quantity: seen.quantity + line.quantity } : line);
   }
   const shortages: Shortage[] = [];
-  for (const line of [...wanted.values()].sort((a, b) => a.productId.localeCompare(b.productId))) {
+  // Lower-case UUID text sorts as PostgreSQL sorts the uuids (restockCtes locks in that order too).
+  const inIdOrder = [...wanted.values()].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  for (const line of inIdOrder) {
     const taken = await tx.$queryRaw<unknown[]>(Prisma.sql`
       UPDATE "Product" SET stock = stock - ${line.quantity}::int, "updatedAt" = now()
       WHERE id = ${line.productId}::uuid AND stock IS NOT NULL AND stock >= ${line.quantity}::int

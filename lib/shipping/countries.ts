@@ -38,10 +38,12 @@ export const STRIPE_UNSHIPPABLE_COUNTRIES: ReadonlySet<string> = new Set([
   'VI',
 ]);
 
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
 /** A country's name for people, in English (the shop's display language). */
 export function countryName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
+    return regionNames.of(code) ?? code;
   } catch {
     return code;
   }

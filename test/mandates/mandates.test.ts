@@ -29,6 +29,19 @@ after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 
+/** A new customer's per-order agreement, recorded and waiting at Stripe's setup page. */
+async function startPerOrderSetup(label: string) {
+  const started = await mandates.startMandateSetup({
+    user: await newUser(stack, label),
+    frequency: 'per_order',
+    termsVersion: terms.CURRENT_TERMS_VERSION,
+    ipAddress: null,
+    userAgent: null,
+  });
+  assert.ok(started.ok);
+  return started;
+}
+
 describe('Stripe Customer', () => {
   it('two concurrent first requests for an account make one Customer', async () => {
     const user = await newUser(stack, 'racer');
@@ -97,15 +110,7 @@ describe('setup webhooks', () => {
   });
 
   it('a declined setup waits for a retry, and ends failed only when its session expires', async () => {
-    const user = await newUser(stack, 'failing');
-    const started = await mandates.startMandateSetup({
-      user,
-      frequency: 'per_order',
-      termsVersion: terms.CURRENT_TERMS_VERSION,
-      ipAddress: null,
-      userAgent: null,
-    });
-    assert.ok(started.ok);
+    const started = await startPerOrderSetup('failing');
     const pending = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
     await stack.control.failSetup(pending.stripeCheckoutSessionId!, 'payment_method_provider_decline');
     await stack.control.flushWebhooks();
@@ -127,15 +132,7 @@ describe('setup webhooks', () => {
   });
 
   it('a setup declined, then retried on the same page with Amazon Pay, is active with both on its history', async () => {
-    const user = await newUser(stack, 'retrying');
-    const started = await mandates.startMandateSetup({
-      user,
-      frequency: 'per_order',
-      termsVersion: terms.CURRENT_TERMS_VERSION,
-      ipAddress: null,
-      userAgent: null,
-    });
-    assert.ok(started.ok);
+    const started = await startPerOrderSetup('retrying');
     const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({
       where: { id: started.mandateId },
     });
@@ -164,15 +161,7 @@ describe('setup webhooks', () => {
   it('the return page answers active when the webhook activated the mandate while it was deciding', async () => {
     // No deliveries meanwhile: this test plays the webhook's part itself, at the moment it chooses.
     await stack.withoutDeliveries(async () => {
-      const user = await newUser(stack, 'racing');
-      const started = await mandates.startMandateSetup({
-        user,
-        frequency: 'per_order',
-        termsVersion: terms.CURRENT_TERMS_VERSION,
-        ipAddress: null,
-        userAgent: null,
-      });
-      assert.ok(started.ok);
+      const started = await startPerOrderSetup('racing');
       const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({
         where: { id: started.mandateId },
       });

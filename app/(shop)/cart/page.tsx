@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadCart } from '@/lib/cart/cart';
-import { stockNote } from '@/lib/catalog/stock-note';
 import { formatMoney } from '@/lib/payments/money';
 import { freeShippingThreshold } from '@/lib/shipping/rates';
 import { ProductImage } from '../product-image';
@@ -9,6 +8,7 @@ import { readCartId } from './cart-cookie';
 import { CartCountSync } from './cart-count-sync';
 import { CartLineForm } from './cart-line-form';
 import { CheckoutForm } from './checkout-form';
+import { LineStockNote } from './line-stock-note';
 
 export const metadata: Metadata = { title: 'Your cart' };
 
@@ -64,19 +64,7 @@ export default async function CartPage({ searchParams }: Props) {
                         {formatMoney({ amount: line.product.unitAmount, currency: line.product.currency })}{' '}
                         each
                       </span>
-                      {line.product.stock !== null && line.quantity > line.product.stock ? (
-                        <span className="field-error" data-testid="stock-note">
-                          {line.product.stock === 0
-                            ? 'Sold out: remove it to check out the rest.'
-                            : `Only ${line.product.stock} left: lower the quantity to check out.`}
-                        </span>
-                      ) : (
-                        stockNote(line.product.stock) && (
-                          <span className="stock-note" data-testid="stock-note">
-                            {stockNote(line.product.stock)}
-                          </span>
-                        )
-                      )}
+                      <LineStockNote stock={line.product.stock} quantity={line.quantity} />
                       <CartLineForm
                         productId={line.product.id}
                         productName={line.product.name}
