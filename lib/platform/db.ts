@@ -13,15 +13,21 @@ import { env } from './env';
 type Database = { prisma: PrismaClient; pool: pg.Pool };
 const globalForDb = globalThis as unknown as { storefrontDatabase?: Database };
 
+const CONNECTION_WAIT_MS = 10_000;
+
 function createDatabase(): Database {
-  const pool = new pg.Pool({ connectionString: env().databaseUrl, connectionTimeoutMillis: 5_000 });
+  // One wait for a connection, whichever layer waits: pg's pool (for a free or a new connection)
+  // and Prisma's interactive transactions (maxWait below). A rush (many carts at once, say for a
+  // product just restocked) queues here; a database that does not answer fails a request after this long.
+  const pool = new pg.Pool({
+    connectionString: env().databaseUrl,
+    connectionTimeoutMillis: CONNECTION_WAIT_MS,
+  });
   // An idle connection that breaks (the server restarts) must not end the process; the next query reconnects.
   pool.on('error', (error) => console.error('[db] idle connection lost:', error.message));
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
-    // A rush (many carts at once, say for a product just restocked) queues for the pool's connections:
-    // an interactive transaction waits up to 10 s for one rather than Prisma's 2 s, then fails.
-    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+    transactionOptions: { maxWait: CONNECTION_WAIT_MS, timeout: 15_000 },
   });
   return { prisma, pool };
 }
