@@ -1,7 +1,6 @@
 /**
  * `npm run admin:grant -- owner@example.com`: gives an existing account the
- * admin role. The account signs up first (or is listed in ADMIN_EMAILS, which
- * makes it an admin at sign-up). Uses DATABASE_URL, else the embedded dev database.
+ * admin role. The account signs up first (signing up never grants it). Uses DATABASE_URL, else the embedded dev database.
  */
 import { z } from 'zod';
 import { grantAdmin } from './accounts.ts';

@@ -10,9 +10,11 @@ import { env } from './env';
 
 /**
  * Accounts: email and password through better-auth, sessions in PostgreSQL.
- * A role is `customer` or `admin`; it is never taken from a form: accounts
- * whose email is in ADMIN_EMAILS become admins at sign-up, others through
- * `npm run admin:grant -- <email>`.
+ * A role is `customer` or `admin`; it is never taken from a form, and
+ * signing up never grants it: anyone can sign up with any address. An email
+ * in ADMIN_EMAILS is promoted only once the address is verified (better-auth
+ * marks it so when its owner follows a verification link); otherwise
+ * `npm run admin:grant -- <email>` promotes an account.
  */
 
 export type Role = 'customer' | 'admin';
@@ -40,12 +42,18 @@ export const auth = betterAuth({
   databaseHooks: {
     user: {
       create: {
-        before: async (user) => ({
-          data: {
-            ...user,
-            role: env().adminEmails.includes(user.email.toLowerCase()) ? 'admin' : 'customer',
-          },
-        }),
+        // Whatever a sign-up sends, a new account is a customer.
+        before: async (user) => ({ data: { ...user, role: 'customer' } }),
+      },
+      update: {
+        after: async (user) => {
+          if (user.emailVerified && env().adminEmails.includes(user.email.toLowerCase())) {
+            await db.user.updateMany({
+              where: { id: user.id, role: { not: 'admin' } },
+              data: { role: 'admin' },
+            });
+          }
+        },
       },
     },
   },

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DEMO } from './support/app.ts';
+import { createEmailVerificationToken } from 'better-auth/api';
+import { DEMO, signUp } from './support/app.ts';
 import { brokenEncodings } from './support/broken.ts';
 import { FUZZER, fx } from './support/fixtures.ts';
+import { LISTED_ADMIN_EMAIL } from './support/stack.ts';
 import {
   actionInput,
   fuzzEndpoint,
@@ -41,6 +43,31 @@ import {
 } from './support/inputs.ts';
 
 import { actionTargets, fuzzAction, SHOP_ACTIONS, target, unreadable } from './support/actions.ts';
+
+describe('admin bootstrap', () => {
+  // Finding 1 of the security review: the first to sign up with a listed address became an admin.
+  it('signing up with an address in ADMIN_EMAILS makes a customer; verifying the address makes the admin', async () => {
+    const owner = new Visitor(fx.stack.appUrl);
+    await signUp(owner, { name: 'First Comer', email: LISTED_ADMIN_EMAIL, password: 'first-come-password' });
+    const roleOf = async () =>
+      (
+        await fx.stack.db.query<{ role: string }>('SELECT role FROM "User" WHERE email = $1', [
+          LISTED_ADMIN_EMAIL,
+        ])
+      ).rows[0]?.role;
+    assert.equal(await roleOf(), 'customer');
+    assert.equal((await owner.request('/admin')).status, 404);
+
+    // The link better-auth's verification email carries: a token signed with the server's secret.
+    const token = await createEmailVerificationToken(fx.stack.authSecret, LISTED_ADMIN_EMAIL);
+    const verified = await owner.request(`/api/auth/verify-email?token=${encodeURIComponent(token)}`);
+    assert.ok(
+      verified.status < 400,
+      `verify-email answered ${verified.status}: ${verified.text.slice(0, 200)}`,
+    );
+    assert.equal(await roleOf(), 'admin');
+  });
+});
 
 describe('account actions', () => {
   const emails = fc.oneof(

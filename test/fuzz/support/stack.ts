@@ -20,9 +20,12 @@ import { startNextServer, TEST_COOKIE_SECRET, testAppEnv } from '../../../stack/
 
 export const COOKIE_SECRET = TEST_COOKIE_SECRET;
 export const WEBHOOK_SECRET = EMULATOR_WEBHOOK_SECRET;
+/** In the app's ADMIN_EMAILS, and signed up by nobody until a test does. */
+export const LISTED_ADMIN_EMAIL = 'listed-owner@example.com';
 
 export type FuzzStack = {
   appUrl: string;
+  authSecret: string;
   databaseUrl: string;
   db: pg.Pool;
   emulator: RunningEmulator;
@@ -58,7 +61,11 @@ export async function startFuzzStack(): Promise<FuzzStack> {
     });
     cleanups.push(() => emulator.close());
 
-    const env = testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url });
+    const env = testAppEnv({
+      databaseUrl: database.url,
+      stripeApiBase: emulator.url,
+      extra: { ADMIN_EMAILS: LISTED_ADMIN_EMAIL },
+    });
     const next = await startNextServer({
       distDir: await ensureProductionBuild(log),
       env,
@@ -76,6 +83,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
 
     return {
       appUrl,
+      authSecret: env.BETTER_AUTH_SECRET!,
       databaseUrl: database.url,
       db,
       emulator,
