@@ -48,6 +48,10 @@ test('browse, add a usd and a jpy product, see two currency groups, change and r
   const usdUnit = Number(usdPrice.replace(/[$,]/g, ''));
   await expect(usdGroup.getByTestId('group-subtotal')).toHaveText(formatUsd(usdUnit * 2));
   await expect(jpyGroup.getByTestId('group-subtotal')).toHaveText(jpyPrice);
+  // The default account is a UK one: Amazon Pay takes both currencies (a US account: test/checkout/us-account.test.ts).
+  for (const group of [usdGroup, jpyGroup]) {
+    await expect(group.getByTestId('group-methods')).toHaveText('Pay by card or Amazon Pay.');
+  }
 
   // Change the jpy quantity to 3: the subtotal triples, still without decimals.
   const jpyUnit = Number(jpyPrice.replace(/[¥,]/g, ''));

@@ -27,6 +27,11 @@ export const configSchema = z.object({
   stateFile: z.string().min(1).optional(),
   publicUrl: z.string().url().optional(),
   merchantName: z.string().min(1).default('Storefront'),
+  /** The Stripe account's country: which currencies Amazon Pay presents (emulator/amazon-pay.ts). */
+  accountCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'a two-letter country code in capitals, e.g. GB')
+    .default('GB'),
   webhookRetryMs: retrySchedule.default([...PRODUCTION_RETRY_MS]),
   webhookTimeoutMs: z.number().int().positive().default(10_000),
   /** Interval of the sweep that expires sessions past their `expires_at`. */
@@ -68,6 +73,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
     stateFile: env.EMULATOR_STATE_FILE || undefined,
     publicUrl: env.EMULATOR_PUBLIC_URL || undefined,
     merchantName: env.EMULATOR_MERCHANT_NAME || undefined,
+    accountCountry: env.EMULATOR_ACCOUNT_COUNTRY || undefined,
     webhookRetryMs:
       env.EMULATOR_WEBHOOK_RETRY_MS === 'fast'
         ? [...FAST_RETRY_MS]

@@ -166,22 +166,6 @@ export const SUPPORTED_CURRENCIES = new Set([
   'zmw',
 ]);
 
-/** Amazon Pay's currencies (docs/stripe-api.md). */
-export const AMAZON_PAY_CURRENCIES = new Set([
-  'usd',
-  'aud',
-  'gbp',
-  'dkk',
-  'eur',
-  'hkd',
-  'jpy',
-  'nzd',
-  'nok',
-  'zar',
-  'sek',
-  'chf',
-]);
-
 /** Minimum charge amounts in minor units (Stripe's table for the common currencies; others default to 50). */
 const MINIMUM_CHARGE: Record<string, number> = {
   usd: 50,

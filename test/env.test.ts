@@ -76,6 +76,16 @@ describe('configuration', () => {
     assert.throws(() => parseEnv({ ...base, ADMIN_EMAILS: 'owner@example.com,nope' }), /ADMIN_EMAILS/);
   });
 
+  it('reads the currencies Amazon Pay takes: all four by default (a UK account), a list, or none', () => {
+    assert.deepEqual(parseEnv(base).amazonPayCurrencies, ['usd', 'eur', 'gbp', 'jpy']);
+    assert.deepEqual(parseEnv({ ...base, AMAZON_PAY_CURRENCIES: ' USD ' }).amazonPayCurrencies, ['usd']);
+    assert.deepEqual(parseEnv({ ...base, AMAZON_PAY_CURRENCIES: 'none' }).amazonPayCurrencies, []);
+    assert.throws(
+      () => parseEnv({ ...base, AMAZON_PAY_CURRENCIES: 'usd,cad' }),
+      /AMAZON_PAY_CURRENCIES.1: must be `none` or a comma-separated list of the shop's currencies/,
+    );
+  });
+
   it('refuses to send a live key anywhere but Stripe', () => {
     assert.throws(
       () =>

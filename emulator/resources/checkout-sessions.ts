@@ -1,5 +1,6 @@
 // /v1/checkout/sessions: create (payment and setup mode), retrieve, list, line items, expire.
 import type Stripe from 'stripe';
+import { amazonPayTakes } from '../amazon-pay.ts';
 import type { Emulator } from '../context.ts';
 import { nowSeconds } from '../context.ts';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
@@ -7,13 +8,7 @@ import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
 import { newId } from '../ids.ts';
-import {
-  AMAZON_PAY_CURRENCIES,
-  MAXIMUM_AMOUNT,
-  minimumCharge,
-  SUPPORTED_CURRENCIES,
-  formatAmount,
-} from '../money.ts';
+import { MAXIMUM_AMOUNT, minimumCharge, SUPPORTED_CURRENCIES, formatAmount } from '../money.ts';
 import { buildSetupIntent, decimalString } from '../objects.ts';
 import {
   checkKnown,
@@ -229,11 +224,18 @@ export function hostedUrl(emu: Emulator, sessionId: string): string {
   return `${emu.publicUrl}/c/pay/${sessionId}`;
 }
 
-/** The enabled types that fit the session's currency (a type that does not fit is dropped silently). */
-export function offeredTypes(requested: readonly string[] | null, currency: string | null): OfferedType[] {
+/**
+ * The enabled types that fit the session's currency and the account's country
+ * (a type that does not fit is dropped silently, as `allowed_payment_method_types` is).
+ */
+export function offeredTypes(
+  emu: Emulator,
+  requested: readonly string[] | null,
+  currency: string | null,
+): OfferedType[] {
   return ENABLED_TYPES.filter((type) => {
     if (requested && !requested.includes(type)) return false;
-    if (type === 'amazon_pay' && currency !== null && !AMAZON_PAY_CURRENCIES.has(currency)) return false;
+    if (type === 'amazon_pay' && !amazonPayTakes(emu.config.accountCountry, currency)) return false;
     return true;
   });
 }
@@ -544,7 +546,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     }
   }
 
-  const offered = offeredTypes(allowed ?? null, currency);
+  const offered = offeredTypes(emu, allowed ?? null, currency);
   if (offered.length === 0) {
     throw invalidRequest(
       'None of the payment method types in `allowed_payment_method_types` are available for this Checkout Session (check the currency and the payment methods enabled on your account).',

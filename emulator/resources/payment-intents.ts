@@ -158,7 +158,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const metadata = getMetadata(params) ?? {};
   const description = getString(params, 'description') || null;
 
-  const offered = offeredTypes(allowed ?? null, currency);
+  const offered = offeredTypes(emu, allowed ?? null, currency);
   if (offered.length === 0) {
     throw invalidRequest(
       `None of the payment method types in \`allowed_payment_method_types\` can be used with currency ${currency}.`,

@@ -8,6 +8,10 @@ import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } fr
 import { stripe } from '../stripe/client';
 import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
+import { amazonPayTakes, methodsFor } from '../payments/offered';
+
+/** Said when the shop's Stripe account cannot take Amazon Pay at all (AMAZON_PAY_CURRENCIES=none). */
+export const AMAZON_PAY_UNAVAILABLE = 'Amazon Pay is not available in this shop, so it cannot be saved.';
 
 /**
  * Saving Amazon Pay (or a card) for later payments. The agreement is recorded
@@ -35,6 +39,9 @@ export async function startMandateSetup(input: {
   ipAddress: string | null;
   userAgent: string | null;
 }): Promise<StartSetupResult> {
+  if (!amazonPayTakes(null)) {
+    return { ok: false, message: AMAZON_PAY_UNAVAILABLE };
+  }
   if (input.termsVersion !== CURRENT_TERMS_VERSION) {
     return {
       ok: false,
@@ -69,7 +76,10 @@ export async function startMandateSetup(input: {
 
   try {
     const session = await stripe.checkout.sessions.create(
-      setupSessionParams({ mandateId: mandate.id, stripeCustomerId }, { appUrl: env().appUrl }),
+      setupSessionParams(
+        { mandateId: mandate.id, stripeCustomerId },
+        { appUrl: env().appUrl, methods: methodsFor(null) },
+      ),
       { idempotencyKey: setupSessionIdempotencyKey(mandate.id) },
     );
     await db.mandate.update({ where: { id: mandate.id }, data: { stripeCheckoutSessionId: session.id } });

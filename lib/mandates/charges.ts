@@ -8,7 +8,7 @@ import { env } from '../platform/env';
 import { MAY_MOVE_TO } from '../orders/status';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
-import { AMAZON_PAY_CURRENCIES } from '../payments/currencies';
+import { amazonPayTakes, methodsFor } from '../payments/offered';
 import type { PaymentMethodType } from '../payments/methods';
 
 /**
@@ -51,8 +51,11 @@ export async function chargeMandate(input: {
           : 'This mandate is not active; it cannot be charged.',
     };
   }
-  if (mandate.paymentMethodType === 'amazon_pay' && !AMAZON_PAY_CURRENCIES.has(input.currency)) {
-    return { ok: false, message: `Amazon Pay cannot be charged in ${input.currency.toUpperCase()}.` };
+  if (mandate.paymentMethodType === 'amazon_pay' && !amazonPayTakes(input.currency)) {
+    return {
+      ok: false,
+      message: `Amazon Pay cannot be charged in ${input.currency.toUpperCase()} on this shop's Stripe account.`,
+    };
   }
 
   // The record first. A resubmitted form (same chargeId) finds its charge and only repeats the Stripe call.
@@ -311,7 +314,7 @@ export async function payFailedChargeNow(userId: string, chargeId: string): Prom
     const session = await stripe.checkout.sessions.create(
       payNowSessionParams(
         { ...charge.order, stripeCustomerId: charge.mandate.stripeCustomerId },
-        { appUrl: env().appUrl },
+        { appUrl: env().appUrl, methods: methodsFor(charge.order.currency) },
       ),
       {
         idempotencyKey: `order:${charge.orderId}:pay-now:${charge.order.stripeCheckoutSessionId ?? 'first'}`,

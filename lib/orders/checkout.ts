@@ -6,6 +6,7 @@ import { releaseStock, reserveStock, StockShortageError, type Shortage } from '.
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
+import { methodsFor } from '../payments/offered';
 import { stripe } from '../stripe/client';
 import { CHECKOUT_HOLD_SECONDS, checkoutSessionIdempotencyKey, paymentSessionParams } from '../stripe/params';
 
@@ -96,7 +97,7 @@ export async function startCheckout(input: {
     session = await stripe.checkout.sessions.create(
       paymentSessionParams(
         { ...order, stripeCustomerId: input.stripeCustomerId ?? null },
-        { appUrl: env().appUrl },
+        { appUrl: env().appUrl, methods: methodsFor(order.currency) },
         {
           shipToCountries: env().shipToCountries,
           subtotal: order.subtotalAmount,

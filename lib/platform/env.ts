@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stripe/emulator-defaults';
+import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
 import { DEFAULT_SHIP_TO_COUNTRIES, STRIPE_UNSHIPPABLE_COUNTRIES } from '../shipping/countries';
 
 /**
@@ -16,6 +17,15 @@ const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-01234567
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** A comma-separated list, each entry trimmed and normalised, empty entries dropped. */
+const commaList = (normalise: (entry: string) => string) =>
+  z.string().transform((list) =>
+    list
+      .split(',')
+      .map((entry) => normalise(entry.trim()))
+      .filter(Boolean),
+  );
 
 const rawSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -39,55 +49,50 @@ const rawSchema = z.object({
   REVALIDATE_SECRET: optional(z.string().min(24, 'must be at least 24 characters')),
   BETTER_AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   ADMIN_EMAILS: optional(
-    z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((email) => email.trim().toLowerCase())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
+    commaList((email) => email.toLowerCase()).pipe(
+      z.array(z.email('must be a comma-separated list of email addresses')),
+    ),
   ),
   SHIP_TO_COUNTRIES: optional(
-    z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((code) => code.trim().toUpperCase())
-          .filter(Boolean),
-      )
+    commaList((code) => code.toUpperCase()).pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[A-Z]{2}$/, 'must be a comma-separated list of two-letter country codes (US,GB,DE)')
+            .refine((code) => !STRIPE_UNSHIPPABLE_COUNTRIES.has(code), {
+              error: (issue) => `${String(issue.input)} is a country Stripe Checkout cannot ship to`,
+            }),
+        )
+        .min(1, 'must name at least one country'),
+    ),
+  ),
+  AMAZON_PAY_CURRENCIES: optional(
+    commaList((code) => code.toLowerCase())
       .pipe(
         z
           .array(
-            z
-              .string()
-              .regex(/^[A-Z]{2}$/, 'must be a comma-separated list of two-letter country codes (US,GB,DE)')
-              .refine((code) => !STRIPE_UNSHIPPABLE_COUNTRIES.has(code), {
-                error: (issue) => `${String(issue.input)} is a country Stripe Checkout cannot ship to`,
-              }),
+            z.enum([...SHOP_CURRENCIES, 'none'], {
+              error: `must be \`none\` or a comma-separated list of the shop's currencies (${SHOP_CURRENCIES.join(',')})`,
+            }),
           )
-          .min(1, 'must name at least one country'),
-      ),
+          .min(1, 'must name a currency, or be `none`')
+          .refine(
+            (list) => !list.includes('none') || list.length === 1,
+            '`none` cannot be listed with currencies',
+          ),
+      )
+      .transform((list) => list.filter((code): code is ShopCurrency => code !== 'none')),
   ),
   TRUSTED_PROXIES: optional(
-    z
-      .string()
-      .transform((list) =>
-        list
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
-            error:
-              'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8, fd00::/8)',
-          }),
-        ),
+    commaList((entry) => entry).pipe(
+      z.array(
+        z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+          error:
+            'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.5, 10.0.0.0/8, fd00::/8)',
+        }),
       ),
+    ),
   ),
 });
 
@@ -103,10 +108,15 @@ export type Env = {
   authSecret: string;
   /** Bearer token of POST /api/catalog/revalidate; unset disables that endpoint. */
   revalidateSecret: string | null;
-  /** Accounts with these emails are admins from sign-up on. */
+  /** Accounts with these emails become admins once the address is verified. */
   adminEmails: readonly string[];
   /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/platform/client-info.ts. */
   trustedProxies: readonly string[];
+  /**
+   * The currencies Amazon Pay takes on this shop's Stripe account: all of the
+   * shop's for an EU or UK account, usd only for a US one, none elsewhere.
+   */
+  amazonPayCurrencies: readonly ShopCurrency[];
   /** Countries Checkout collects shipping addresses in (ISO 3166-1 alpha-2). */
   shipToCountries: readonly string[];
   stripe: {
@@ -165,6 +175,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
     trustedProxies: raw.TRUSTED_PROXIES ?? [],
+    amazonPayCurrencies: [...new Set(raw.AMAZON_PAY_CURRENCIES ?? SHOP_CURRENCIES)],
     shipToCountries: [...new Set(raw.SHIP_TO_COUNTRIES ?? DEFAULT_SHIP_TO_COUNTRIES)],
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,
     stripe: {

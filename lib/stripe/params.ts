@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
+import { type PaymentMethodType } from '../payments/methods';
 import { shippingRatesFor } from '../shipping/rates';
 
 /**
@@ -7,9 +7,6 @@ import { shippingRatesFor } from '../shipping/rates';
  * ask Stripe for can be read (and reviewed) in one place. Pure functions of
  * our own data: no I/O.
  */
-
-/** Methods offered everywhere. The pinned API version filters these by fit (currency, mode). */
-export const OFFERED_PAYMENT_METHODS = PAYMENT_METHODS;
 
 export type OrderForCheckout = {
   id: string;
@@ -20,7 +17,8 @@ export type OrderForCheckout = {
   lines: ReadonlyArray<{ productId: string | null; name: string; unitAmount: number; quantity: number }>;
 };
 
-export type CheckoutUrls = { appUrl: string };
+/** Where Stripe sends the customer back to, and the methods the shop offers in this session's currency. */
+export type SessionSettings = { appUrl: string; methods: readonly PaymentMethodType[] };
 
 /** What a payment session for goods adds: where the shop ships, and when the session lapses. */
 export type GoodsOptions = {
@@ -60,7 +58,7 @@ export const checkoutSessionIdempotencyKey = (orderId: string) => `order:${order
 
 export function paymentSessionParams(
   order: OrderForCheckout,
-  { appUrl }: CheckoutUrls,
+  { appUrl, methods }: SessionSettings,
   goods?: GoodsOptions,
 ): Stripe.Checkout.SessionCreateParams {
   return {
@@ -76,7 +74,7 @@ export function paymentSessionParams(
           expires_at: goods.expiresAt,
         }
       : {}),
-    allowed_payment_method_types: [...OFFERED_PAYMENT_METHODS],
+    allowed_payment_method_types: [...methods],
     line_items: order.lines.map((line) => ({
       quantity: line.quantity,
       price_data: {
@@ -108,13 +106,13 @@ export function paymentSessionParams(
 /** Saving a method for later: a setup-mode session for the account's Customer, linked to our mandate row. */
 export function setupSessionParams(
   input: { mandateId: string; stripeCustomerId: string },
-  { appUrl }: CheckoutUrls,
+  { appUrl, methods }: SessionSettings,
 ): Stripe.Checkout.SessionCreateParams {
   const metadata = { mandate_id: input.mandateId };
   return {
     mode: 'setup',
     customer: input.stripeCustomerId,
-    allowed_payment_method_types: [...OFFERED_PAYMENT_METHODS],
+    allowed_payment_method_types: [...methods],
     client_reference_id: input.mandateId,
     metadata,
     setup_intent_data: { metadata, description: 'Saved for future payments under a recorded agreement' },
@@ -166,11 +164,11 @@ export function payNowSessionParams(
     stripeCustomerId: string;
     lines: OrderForCheckout['lines'];
   },
-  { appUrl }: CheckoutUrls,
+  settings: SessionSettings,
 ): Stripe.Checkout.SessionCreateParams {
   return {
-    ...paymentSessionParams({ ...order, email: null }, { appUrl }),
-    cancel_url: `${appUrl}/account/amazon-pay?pay_now=canceled`,
+    ...paymentSessionParams({ ...order, email: null }, settings),
+    cancel_url: `${settings.appUrl}/account/amazon-pay?pay_now=canceled`,
   };
 }
 

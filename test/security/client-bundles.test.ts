@@ -22,6 +22,7 @@ const PUBLIC = new Set([
   'SUPPORT_EMAIL',
   'STRIPE_MAX_NETWORK_RETRIES',
   'SHIP_TO_COUNTRIES',
+  'AMAZON_PAY_CURRENCIES',
 ]);
 
 /** The variables lib/platform/env.ts's schema reads, found by letting it read from an object that records each lookup. */

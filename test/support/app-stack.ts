@@ -20,11 +20,18 @@ export type AppStack = {
   stop(): Promise<void>;
 };
 
-export async function startAppStack(): Promise<AppStack> {
+/** A Stripe account other than the default UK one, and the app's settings that must match it. */
+export type AppStackOptions = { accountCountry?: string; env?: Record<string, string> };
+
+export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const database = await startTestDatabase({ seed: true });
-  const emulator = await startEmulator({ port: 0, webhookRetryMs: [20, 50, 100, 200, 400] });
+  const emulator = await startEmulator({
+    port: 0,
+    webhookRetryMs: [20, 50, 100, 200, 400],
+    ...(options.accountCountry ? { accountCountry: options.accountCountry } : {}),
+  });
   Object.assign(process.env, {
-    ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url }),
+    ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url, extra: options.env }),
     NODE_ENV: 'test',
     APP_URL: 'http://127.0.0.1:3999',
   });
@@ -53,8 +60,8 @@ export type WebhookAppStack = AppStack & {
  * served over HTTP and registered with the emulator, which then delivers every
  * event it makes there. stop() closes the route's server as well.
  */
-export async function startAppStackWithWebhooks(): Promise<WebhookAppStack> {
-  const stack = await startAppStack();
+export async function startAppStackWithWebhooks(options: AppStackOptions = {}): Promise<WebhookAppStack> {
+  const stack = await startAppStack(options);
   let receiver: Awaited<ReturnType<typeof serveHandler>> | null = null;
   try {
     const route = await import('../../app/api/webhooks/stripe/route.ts');

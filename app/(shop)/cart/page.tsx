@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadCart } from '@/lib/cart/cart';
 import { formatMoney } from '@/lib/payments/money';
+import { amazonPayTakes } from '@/lib/payments/offered';
 import { freeShippingThreshold } from '@/lib/shipping/rates';
 import { ProductImage } from '../product-image';
 import { readCartId } from './cart-cookie';
@@ -85,11 +86,23 @@ export default async function CartPage({ searchParams }: Props) {
                 Shipping is chosen at checkout; standard shipping is free from{' '}
                 {formatMoney({ amount: freeShippingThreshold(group.currency), currency: group.currency })}.
               </p>
+              <PaymentMethodsNote currency={group.currency} />
               <CheckoutForm currency={group.currency} total={formatMoney(group.subtotal)} />
             </section>
           ))}
         </>
       )}
     </section>
+  );
+}
+
+/** Which methods pay this group, so nobody looks for Amazon Pay on a page that will not show it. */
+function PaymentMethodsNote({ currency }: { currency: string }) {
+  return (
+    <p className="muted" data-testid="group-methods">
+      {amazonPayTakes(currency)
+        ? 'Pay by card or Amazon Pay.'
+        : `Pay by card. Amazon Pay is not offered for payments in ${currency.toUpperCase()}.`}
+    </p>
   );
 }

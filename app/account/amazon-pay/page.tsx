@@ -4,13 +4,14 @@ import { requireUser } from '@/lib/platform/auth';
 import { listAccountCharges } from '@/lib/mandates/charges';
 import { formatTime, Time } from '@/app/_components/time';
 import { CURRENT_TERMS_VERSION, MANDATE_FREQUENCIES, termsText } from '@/lib/mandates/terms';
-import { listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
+import { AMAZON_PAY_UNAVAILABLE, listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS, type OrderStatus } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
 import { PayNowButton, RevokeButton } from './row-actions';
 import { FREQUENCY_LABELS, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
+import { amazonPayCurrencyList, amazonPayTakes } from '@/lib/payments/offered';
 
 export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
 
@@ -139,24 +140,34 @@ export default async function AmazonPayPage({ searchParams }: Props) {
       )}
 
       <h2>Save a payment method</h2>
-      <p>
-        Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay (or
-        enter a card) and come back here.
-      </p>
-      <div
-        className="terms"
-        data-testid="mandate-terms"
-        data-terms-version={CURRENT_TERMS_VERSION}
-        tabIndex={0}
-        role="region"
-        aria-label="Terms of the agreement"
-      >
-        {terms}
-      </div>
-      <SaveAmazonPayForm
-        termsVersion={CURRENT_TERMS_VERSION}
-        frequencies={MANDATE_FREQUENCIES.map((value) => ({ value, label: FREQUENCY_LABELS[value].choice }))}
-      />
+      {amazonPayTakes(null) ? (
+        <>
+          <p>
+            Read the terms, choose how often we may charge, and tick the box. You then confirm on Amazon Pay
+            (or enter a card) and come back here. A saved Amazon Pay can be charged in{' '}
+            <span data-testid="amazon-pay-currencies">{amazonPayCurrencyList()}</span>.
+          </p>
+          <div
+            className="terms"
+            data-testid="mandate-terms"
+            data-terms-version={CURRENT_TERMS_VERSION}
+            tabIndex={0}
+            role="region"
+            aria-label="Terms of the agreement"
+          >
+            {terms}
+          </div>
+          <SaveAmazonPayForm
+            termsVersion={CURRENT_TERMS_VERSION}
+            frequencies={MANDATE_FREQUENCIES.map((value) => ({
+              value,
+              label: FREQUENCY_LABELS[value].choice,
+            }))}
+          />
+        </>
+      ) : (
+        <p data-testid="amazon-pay-unavailable">{AMAZON_PAY_UNAVAILABLE}</p>
+      )}
     </section>
   );
 }

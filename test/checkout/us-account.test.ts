@@ -1,0 +1,70 @@
+// A shop on a US Stripe account: Amazon Pay takes usd only (AMAZON_PAY_CURRENCIES=usd, matching the
+// emulator's US account). The cart's currency groups, Checkout and charges to a saved Amazon Pay
+// all follow that one setting.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type Stripe from 'stripe';
+import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
+import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
+
+let stack: WebhookAppStack;
+let stripe: Stripe;
+let checkout: typeof import('../../lib/orders/checkout.ts');
+let cart: typeof import('../../lib/cart/cart.ts');
+let offered: typeof import('../../lib/payments/offered.ts');
+
+before(async () => {
+  stack = await startAppStackWithWebhooks({ accountCountry: 'US', env: { AMAZON_PAY_CURRENCIES: 'usd' } });
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  checkout = await import('../../lib/orders/checkout.ts');
+  cart = await import('../../lib/cart/cart.ts');
+  offered = await import('../../lib/payments/offered.ts');
+});
+after(() => stack.stop());
+
+async function sessionFor(currency: string): Promise<Stripe.Checkout.Session> {
+  const product = await stack.database.prisma.product.findFirstOrThrow({
+    where: { currency, active: true, OR: [{ stock: null }, { stock: { gt: 0 } }] },
+  });
+  const added = await cart.addToCart(null, product.id, 1);
+  assert.ok(added.ok);
+  const started = await checkout.startCheckout({ cartId: added.cartId, currency, email: 'us@example.com' });
+  assert.ok(started.ok, started.ok ? '' : started.message);
+  const order = await stack.database.prisma.order.findFirstOrThrow({
+    where: { cartId: added.cartId, currency },
+    orderBy: { createdAt: 'desc' },
+  });
+  return stripe.checkout.sessions.retrieve(order.stripeCheckoutSessionId!);
+}
+
+describe('a US account', () => {
+  it('offers Amazon Pay for usd only, in the cart and in Checkout', async () => {
+    assert.deepEqual(offered.methodsFor('usd'), ['card', 'amazon_pay']);
+    for (const currency of ['eur', 'gbp', 'jpy']) assert.deepEqual(offered.methodsFor(currency), ['card']);
+    assert.deepEqual((await sessionFor('usd')).payment_method_types, ['card', 'amazon_pay']);
+    const jpy = await sessionFor('jpy');
+    assert.deepEqual(jpy.payment_method_types, ['card']);
+    assert.deepEqual(jpy.allowed_payment_method_types ?? ['card'], ['card']);
+  });
+
+  it('saves Amazon Pay, and refuses to charge it in eur with a message before Stripe is asked', async () => {
+    const user = await newUser(stack, `us-${randomUUID().slice(0, 4)}`);
+    const mandate = await savedMandate(stack, user);
+    assert.equal(mandate.status, 'active');
+    const charges = await import('../../lib/mandates/charges.ts');
+    const refused = await charges.chargeMandate({
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 2500,
+      currency: 'eur',
+      description: 'Test',
+      adminUserId: user.id,
+    });
+    assert.deepEqual(refused, {
+      ok: false,
+      message: "Amazon Pay cannot be charged in EUR on this shop's Stripe account.",
+    });
+    assert.equal(await stack.database.prisma.offSessionCharge.count({ where: { mandateId: mandate.id } }), 0);
+  });
+});
