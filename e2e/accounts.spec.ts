@@ -1,20 +1,12 @@
 // Accounts: sign up, sign in and out, errors beside the fields, the sign-in
 // rate limit, and orders placed while signed in showing in the account.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { query } from './support/stack';
 import { fillShipping } from './support/hosted-checkout';
+import { signUp } from './support/sign-in';
 
 const uniqueEmail = (label: string) =>
   `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function signUp(page: Page, email: string, password = 'correct horse battery') {
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Grace Hopper');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 test('sign up, sign out, sign in again', async ({ page }) => {
   const email = uniqueEmail('grace');

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { emulatorControl, query } from './support/stack';
-import { signedInPage as newSignedInPage, signIn } from './support/sign-in';
+import { signedInPage as newSignedInPage, signIn, signUp } from './support/sign-in';
 
 const PASSWORD = 'correct horse battery';
 const uniqueEmail = (label: string) =>
@@ -66,12 +66,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   const email = uniqueEmail('saver');
 
   // --- The customer signs up and saves Amazon Pay.
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Ada Saver');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, email, PASSWORD, 'Ada Saver');
 
   await page.goto('/account/amazon-pay');
   await page.getByLabel(/^Monthly/).check();
@@ -310,6 +305,52 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   }
   await visitor.context().close();
   await customer.context().close();
+});
+
+test('a declined Amazon Pay setup retried on the same page is saved; ended at Amazon, the page says so', async ({
+  page,
+}) => {
+  const email = uniqueEmail('retrier');
+  await signUp(page, email, PASSWORD, 'Ren Retrier');
+
+  await page.goto('/account/amazon-pay');
+  await page.getByLabel(/^Per order/).check();
+  await page.getByLabel(/I have read these terms/).check();
+  await page.getByRole('button', { name: 'Agree and save Amazon Pay' }).click();
+  await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
+  const checkoutUrl = page.url();
+
+  // Amazon declines; the customer stays on Stripe's page and is told so.
+  await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Decline' }).click();
+  await expect(page).toHaveURL(checkoutUrl);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect.poll(async () => (await mandatesOf(email)).map((row) => row.status)).toEqual(['pending']);
+
+  // Leaving Amazon's window comes back to the same page too; then the retry succeeds.
+  await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page).toHaveURL(checkoutUrl);
+  await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await expect(page).toHaveURL(/\/account\/amazon-pay\?saved=1$/);
+  const row = page.getByTestId('mandate-row');
+  await expect(row.getByTestId('mandate-status')).toHaveText('Active');
+  await expect(row.getByRole('button', { name: /Revoke/ })).toBeVisible();
+
+  // The buyer ends the authorisation from their Amazon account.
+  const [mandate] = await query<{ stripe_mandate: string }>(
+    `SELECT m."stripeMandateId" AS stripe_mandate FROM "Mandate" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`,
+    [email],
+  );
+  await emulatorControl().revokeAtAmazon(mandate!.stripe_mandate);
+  await expect
+    .poll(async () => (await mandatesOf(email)).map((each) => each.status), { timeout: 15_000 })
+    .toEqual(['revoked']);
+  await page.reload();
+  await expect(row.getByTestId('mandate-status')).toHaveText('Revoked');
+  await expect(row.getByTestId('mandate-ended-by')).toHaveText('(Ended from your Amazon account)');
+  await expect(row.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
 });
 
 test('the demo customer gets a 404 on every admin page', async ({ page }) => {

@@ -2,6 +2,10 @@
 // Sources: Stripe's Amazon Pay page (docs.stripe.com/payments/amazon-pay: business
 // locations, presentment currencies) and Amazon Pay's "multi-currency integration"
 // (only merchants registered in the EU or UK present other currencies than their own).
+import type Stripe from 'stripe';
+import { CUSTOMER_ACTION, type Emulator } from './context.ts';
+import { emitEvent } from './events.ts';
+import { findObject, updateObject } from './store.ts';
 
 /** Countries whose Stripe accounts can accept Amazon Pay. */
 export const AMAZON_PAY_MERCHANT_COUNTRIES: ReadonlySet<string> = new Set([
@@ -51,4 +55,21 @@ export function amazonPayCurrencies(accountCountry: string): ReadonlySet<string>
 export function amazonPayTakes(accountCountry: string, currency: string | null): boolean {
   const currencies = amazonPayCurrencies(accountCountry);
   return currency === null ? currencies.size > 0 : currencies.has(currency);
+}
+
+/**
+ * The buyer ends the saved authorisation from their Amazon account (Amazon Pay
+ * help: "cancel a merchant agreement"): Stripe's mandate becomes `inactive` and
+ * `mandate.updated` is sent. The method stays attached, but nothing can be
+ * charged off-session under it any more.
+ */
+export function revokeAtAmazon(emu: Emulator, mandateId: string): Stripe.Mandate {
+  const mandate = findObject(emu.state, 'mandate', mandateId);
+  if (!mandate) throw new Error(`No such mandate: '${mandateId}'`);
+  const method = findObject(emu.state, 'payment_method', mandate.payment_method as string);
+  if (method?.type !== 'amazon_pay') throw new Error(`Mandate ${mandateId} is not for Amazon Pay`);
+  if (mandate.status === 'inactive') return mandate;
+  const { object, previous } = updateObject(emu.state, 'mandate', mandate.id, { status: 'inactive' });
+  emitEvent(emu, CUSTOMER_ACTION, 'mandate.updated', object, previous);
+  return object;
 }

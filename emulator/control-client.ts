@@ -88,6 +88,8 @@ export interface ControlClient {
   ): Promise<Stripe.Checkout.Session>;
   expireCheckoutSessions(ids?: string[]): Promise<string[]>;
   setPaymentMethodBehavior(id: string, behavior: OffSessionBehavior): Promise<void>;
+  /** The buyer ends the saved authorisation from their Amazon account: the mandate goes `inactive`. */
+  revokeAtAmazon(mandateId: string): Promise<Stripe.Mandate>;
   /** Resolves when no webhook is queued, in flight or waiting for a retry. */
   flushWebhooks(timeoutMs?: number): Promise<{ idle: boolean; pending: number }>;
 }
@@ -177,6 +179,8 @@ export function createControlClient(baseUrl: string): ControlClient {
     setPaymentMethodBehavior: async (id, behavior) => {
       await call('POST', `/payment-methods/${encodeURIComponent(id)}/behavior`, { behavior });
     },
+    revokeAtAmazon: (mandateId) =>
+      call('POST', `/mandates/${encodeURIComponent(mandateId)}/revoke-at-amazon`, {}),
     flushWebhooks: (timeoutMs) =>
       call('POST', '/webhooks/flush', timeoutMs === undefined ? {} : { timeoutMs }),
   };

@@ -2,6 +2,7 @@
 // endpoints, fault injection, completing sessions without a browser, off-session behaviours, flushing webhooks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { revokeAtAmazon } from './amazon-pay.ts';
 import type { Emulator } from './context.ts';
 import { CUSTOMER_ACTION } from './context.ts';
 import { finishAmazonPay, payWithCard, setShipping, startAmazonPay } from './checkout-flow.ts';
@@ -352,6 +353,15 @@ async function dispatch(
       if (found) emu.state.behaviors[id] = found;
       emu.changed();
       return { id, behavior };
+    }
+    case 'POST mandates/:id/revoke-at-amazon': {
+      if (id === undefined || !findObject(emu.state, 'mandate', id))
+        throw new ControlError(404, `No such mandate: '${id ?? ''}'`);
+      try {
+        return revokeAtAmazon(emu, id);
+      } catch (error) {
+        throw new ControlError(400, error instanceof Error ? error.message : String(error));
+      }
     }
     case 'POST webhooks/:id': {
       if (id !== 'flush') throw new ControlError(404, 'Unknown control');

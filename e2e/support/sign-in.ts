@@ -9,6 +9,21 @@ export async function signIn(page: Page, email: string, password: string, next: 
   await expect(page).toHaveURL(new RegExp(`${next.replaceAll('/', '\\/').replaceAll('?', '\\?')}$`));
 }
 
+/** Signs up through the form and waits for the account page. */
+export async function signUp(
+  page: Page,
+  email: string,
+  password = 'correct horse battery',
+  name = 'Grace Hopper',
+): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
 /** A browser context of its own (its own cookies), signed in, on `next`. */
 export async function signedInPage(
   browser: Browser,

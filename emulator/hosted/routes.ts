@@ -180,9 +180,11 @@ export function handleHosted(
     if (method === 'POST') {
       const decision = form.get('decision');
       if (decision === 'cancel') {
+        // Leaving Amazon's window returns to Stripe's page, where the customer may choose again;
+        // only Stripe's own "back" link goes to cancel_url.
         internalOf(emu, session.id).pendingAmazonPay = undefined;
         emu.changed();
-        return redirect(res, session.cancel_url ?? `/c/pay/${session.id}`);
+        return redirect(res, `/c/pay/${session.id}`);
       }
       return afterAction(
         res,

@@ -2,6 +2,7 @@ import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { ensureStripeCustomer } from '../stripe/customers';
+import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
@@ -22,6 +23,7 @@ export const AMAZON_PAY_UNAVAILABLE = 'Amazon Pay is not available in this shop,
  */
 
 export type MandateStatus = 'pending' | 'active' | 'failed' | 'revoked';
+export type { MandateRevokedBy };
 
 export const termsValues = () => ({
   shopName: env().shopName,
@@ -252,7 +254,7 @@ export async function applySetupSnapshot(
       stripeMandateId: snapshot.stripeMandateId,
       failureCode: null,
       activatedAt: now,
-      ...(target === 'revoked' ? { revokedAt: now } : {}),
+      ...(target === 'revoked' ? { revokedAt: now, revokedBy: 'method_detached' as const } : {}),
     },
   });
   if (moved.count === 0) return { status: await currentStatus(tx, mandate.id), changed: false };
@@ -275,10 +277,11 @@ export async function completeMandateSetup(sessionId: string) {
   return db.$transaction((tx) => applySetupSnapshot(tx, snapshot, 'success_page'));
 }
 
-/** Marks mandates revoked (from active or pending); returns how many moved. */
+/** Marks mandates revoked (from active or pending), saying who ended them; returns how many moved. */
 export async function revokeWhere(
   tx: Tx,
   where: { stripePaymentMethodId: string } | { stripeMandateId: string } | { id: string },
+  by: MandateRevokedBy,
   source: 'customer' | 'webhook' | 'admin',
   stripeEventId?: string,
 ): Promise<number> {
@@ -290,7 +293,7 @@ export async function revokeWhere(
   for (const { id } of mandates) {
     const result = await tx.mandate.updateMany({
       where: { id, status: { in: ['active', 'pending'] } },
-      data: { status: 'revoked', revokedAt: new Date() },
+      data: { status: 'revoked', revokedAt: new Date(), revokedBy: by },
     });
     if (result.count === 1) {
       moved += 1;
@@ -319,7 +322,7 @@ export async function revokeMandate(
   if (!mandate) return { ok: false, notFound: true };
   // The revocation is recorded first: from this moment nothing can be charged, and the
   // timeline credits the customer, not the payment_method.detached webhook our detach triggers.
-  await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source));
+  await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source, source));
   if (mandate.stripePaymentMethodId) {
     try {
       await stripe.paymentMethods.detach(mandate.stripePaymentMethodId);
@@ -350,6 +353,7 @@ export type MandateView = {
   acceptedAt: Date;
   activatedAt: Date | null;
   revokedAt: Date | null;
+  revokedBy: MandateRevokedBy | null;
   failureCode: string | null;
 };
 
@@ -367,6 +371,7 @@ export function listMandatesForUser(userId: string): Promise<MandateView[]> {
       acceptedAt: true,
       activatedAt: true,
       revokedAt: true,
+      revokedBy: true,
       failureCode: true,
     },
   });

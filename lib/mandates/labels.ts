@@ -1,4 +1,4 @@
-import type { MandateStatus } from './agreements';
+import type { MandateRevokedBy, MandateStatus } from './agreements';
 import type { MandateFrequency } from './terms';
 
 /**
@@ -20,6 +20,14 @@ export const MANDATE_STATUS_LABELS: Record<MandateStatus, string> = {
   active: 'Active',
   failed: 'Not saved',
   revoked: 'Revoked',
+};
+
+/** Who ended an agreement, in the customer's words and in the admin's. */
+export const REVOKED_BY_LABELS: Record<MandateRevokedBy, { customer: string; admin: string }> = {
+  customer: { customer: 'Revoked by you', admin: 'Revoked by the customer' },
+  admin: { customer: 'Ended by the shop', admin: 'Revoked by an admin' },
+  amazon: { customer: 'Ended from your Amazon account', admin: 'Ended from the buyer’s Amazon account' },
+  method_detached: { customer: 'Payment method removed', admin: 'Payment method detached at Stripe' },
 };
 
 export const CHARGE_STATUSES = ['pending', 'succeeded', 'failed'] as const;

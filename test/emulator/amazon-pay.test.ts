@@ -27,7 +27,9 @@ const offeredIn = async (country: string, currency: string) =>
   ).payment_method_types;
 
 /** A customer with Amazon Pay saved through a setup-mode session. */
-async function savedAmazonPay(h: Harness): Promise<{ customer: string; paymentMethod: string }> {
+async function savedAmazonPay(
+  h: Harness,
+): Promise<{ customer: string; paymentMethod: string; mandate: string }> {
   const customer = await h.stripe.customers.create({ email: 'saver@example.com' });
   const session = await h.stripe.checkout.sessions.create({
     mode: 'setup',
@@ -39,7 +41,11 @@ async function savedAmazonPay(h: Harness): Promise<{ customer: string; paymentMe
   const setup = await h.stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
   const intent = setup.setup_intent as Stripe.SetupIntent;
   assert.equal(intent.status, 'succeeded');
-  return { customer: customer.id, paymentMethod: String(intent.payment_method) };
+  return {
+    customer: customer.id,
+    paymentMethod: String(intent.payment_method),
+    mandate: String(intent.mandate),
+  };
 }
 
 describe('account country and currencies', () => {
@@ -92,5 +98,38 @@ describe('account country and currencies', () => {
       assert.equal(error.param, 'allowed_payment_method_types');
       return true;
     });
+  });
+});
+
+describe('revocation at Amazon', () => {
+  it('makes the mandate inactive with mandate.updated; the method stays attached and cannot be charged', async () => {
+    const h = account('GB');
+    const saved = await savedAmazonPay(h);
+    const ended = await h.control.revokeAtAmazon(saved.mandate);
+    assert.equal(ended.status, 'inactive');
+    assert.equal((await h.stripe.mandates.retrieve(saved.mandate)).status, 'inactive');
+    const events = await h.stripe.events.list({ type: 'mandate.updated', limit: 10 });
+    const event = events.data.find(
+      (candidate) => (candidate.data.object as Stripe.Mandate).id === saved.mandate,
+    );
+    assert.equal((event?.data.previous_attributes as { status?: string } | undefined)?.status, 'active');
+    assert.equal(event?.request?.id ?? null, null, 'the buyer did it, not an API request');
+    assert.equal((await h.stripe.paymentMethods.retrieve(saved.paymentMethod)).customer, saved.customer);
+    await assert.rejects(
+      h.stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        customer: saved.customer,
+        payment_method: saved.paymentMethod,
+        allowed_payment_method_types: ['amazon_pay'],
+        off_session: true,
+        confirm: true,
+      }),
+      (error: Stripe.errors.StripeError) => error.code === 'payment_method_unexpected_state',
+    );
+  });
+
+  it('an unknown mandate is a 404 from the control', async () => {
+    await assert.rejects(account('GB').control.revokeAtAmazon('mandate_nothing'), /No such mandate/);
   });
 });

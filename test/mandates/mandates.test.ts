@@ -221,7 +221,70 @@ describe('revoking', () => {
     const mandate = await savedMandate(stack, await newUser(stack, 'dashboard'));
     await stripe.paymentMethods.detach(mandate.stripePaymentMethodId!);
     await stack.control.flushWebhooks();
-    assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'revoked');
+    const revoked = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(revoked.status, 'revoked');
+    assert.equal(revoked.revokedBy, 'method_detached');
+  });
+
+  it('the buyer ending it from their Amazon account revokes it, says so, and nothing is charged after', async () => {
+    const user = await newUser(stack, 'amazon-ended');
+    const mandate = await savedMandate(stack, user);
+    assert.equal(mandate.revokedBy, null);
+    await stack.control.revokeAtAmazon(mandate.stripeMandateId!);
+    await stack.control.flushWebhooks();
+    const revoked = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(revoked.status, 'revoked');
+    assert.equal(revoked.revokedBy, 'amazon');
+    const [view] = await mandates.listMandatesForUser(user.id);
+    assert.equal(view?.revokedBy, 'amazon');
+    const events = await db().mandateEvent.findMany({ where: { mandateId: mandate.id, type: 'revoked' } });
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.source, 'webhook');
+
+    const refused = await charges.chargeMandate({
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 1000,
+      currency: 'usd',
+      description: 'After Amazon',
+      adminUserId: user.id,
+    });
+    assert.equal(refused.ok, false);
+    assert.equal(await db().offSessionCharge.count({ where: { mandateId: mandate.id } }), 0);
+    // Stripe refuses too, should anything try: the mandate is inactive.
+    await assert.rejects(
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        customer: mandate.stripeCustomerId,
+        payment_method: mandate.stripePaymentMethodId!,
+        allowed_payment_method_types: ['amazon_pay'],
+        off_session: true,
+        confirm: true,
+      }),
+      /no active mandate/,
+    );
+  });
+
+  it('mandate.updated delivered five times at once, before and after a revocation, records it once', async () => {
+    const user = await newUser(stack, 'amazon-twice');
+    const mandate = await savedMandate(stack, user);
+    const [, ended] = await Promise.all([
+      mandates.revokeMandate(user.id, mandate.id),
+      stack.control.revokeAtAmazon(mandate.stripeMandateId!),
+    ]);
+    assert.equal(ended.status, 'inactive');
+    await stack.control.flushWebhooks();
+    const updates = await stripe.events.list({ type: 'mandate.updated', limit: 100 });
+    const event = updates.data.find(
+      (candidate) => (candidate.data.object as Stripe.Mandate).id === mandate.stripeMandateId,
+    );
+    assert.ok(event);
+    await Promise.all(Array.from({ length: 5 }, () => stack.control.resendEvent(event.id)));
+    await stack.control.flushWebhooks();
+    const revoked = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(revoked.status, 'revoked');
+    assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'revoked' } }), 1);
   });
 });
 

@@ -9,7 +9,7 @@ import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS, type OrderStatus } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
 import { PayNowButton, RevokeButton } from './row-actions';
-import { FREQUENCY_LABELS, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
+import { FREQUENCY_LABELS, MANDATE_STATUS_LABELS, REVOKED_BY_LABELS } from '@/lib/mandates/labels';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 import { amazonPayCurrencyList, amazonPayTakes } from '@/lib/payments/offered';
 
@@ -67,7 +67,15 @@ export default async function AmazonPayPage({ searchParams }: Props) {
               return (
                 <tr key={mandate.id} data-testid="mandate-row" data-status={mandate.status}>
                   <td>{method}</td>
-                  <td data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</td>
+                  <td>
+                    <span data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</span>
+                    {mandate.revokedBy && (
+                      <span className="muted" data-testid="mandate-ended-by">
+                        {' '}
+                        ({REVOKED_BY_LABELS[mandate.revokedBy].customer})
+                      </span>
+                    )}
+                  </td>
                   <td>{FREQUENCY_LABELS[mandate.frequency].short}</td>
                   <td>
                     <Time at={mandate.acceptedAt} />

@@ -16,16 +16,25 @@ export const paymentMethodDetachedHandler: Handler = async (event) => {
   const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
   if (method.customer) return IGNORE; // attached again since: this event is stale
   return async (tx, eventId) =>
-    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'webhook', eventId)) > 0
+    (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'method_detached', 'webhook', eventId)) > 0
       ? 'processed'
       : 'ignored';
 };
 
+/**
+ * A mandate Stripe made inactive. With its method still attached, the buyer
+ * ended it from their Amazon account; with the method detached, the detach
+ * ended it (its own event may come first or second: either records it once).
+ */
 export const mandateUpdatedHandler: Handler = async (event) => {
   const mandate = await stripe.mandates.retrieve((event.data.object as Stripe.Mandate).id);
   if (mandate.status !== 'inactive') return IGNORE;
+  const methodId =
+    typeof mandate.payment_method === 'string' ? mandate.payment_method : mandate.payment_method.id;
+  const method = await stripe.paymentMethods.retrieve(methodId);
+  const by = method.customer ? 'amazon' : 'method_detached';
   return async (tx, eventId) =>
-    (await revokeWhere(tx, { stripeMandateId: mandate.id }, 'webhook', eventId)) > 0
+    (await revokeWhere(tx, { stripeMandateId: mandate.id }, by, 'webhook', eventId)) > 0
       ? 'processed'
       : 'ignored';
 };

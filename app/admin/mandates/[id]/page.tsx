@@ -8,7 +8,12 @@ import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import { ChargeForm } from './charge-form';
 import { Time } from '@/app/_components/time';
-import { CHARGE_STATUS_LABELS, FREQUENCY_LABELS, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
+import {
+  CHARGE_STATUS_LABELS,
+  FREQUENCY_LABELS,
+  MANDATE_STATUS_LABELS,
+  REVOKED_BY_LABELS,
+} from '@/lib/mandates/labels';
 import { SHOP_CURRENCIES } from '@/lib/payments/currencies';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
@@ -78,6 +83,9 @@ export default async function AdminMandatePage({ params }: Props) {
             <dt>Revoked</dt>
             <dd>
               <Time precision="second" at={mandate.revokedAt} />
+              {mandate.revokedBy && (
+                <span data-testid="mandate-revoked-by"> · {REVOKED_BY_LABELS[mandate.revokedBy].admin}</span>
+              )}
             </dd>
           </>
         )}
