@@ -73,3 +73,67 @@ export function revokeAtAmazon(emu: Emulator, mandateId: string): Stripe.Mandate
   emitEvent(emu, CUSTOMER_ACTION, 'mandate.updated', object, previous);
   return object;
 }
+
+/** Amazon Pay refunds a charge only within 90 days of it (Stripe's Amazon Pay page, "Refunds"). */
+export const AMAZON_PAY_REFUND_WINDOW_DAYS = 90;
+
+/** Refunds to Amazon Pay start `pending` and settle later (Stripe's Amazon Pay page: asynchronous refunds). */
+export function refundsAsynchronously(charge: Stripe.Charge): boolean {
+  return charge.payment_method_details?.type === 'amazon_pay';
+}
+
+/**
+ * Settles a pending refund as Amazon reports it: `succeeded` sends
+ * `refund.updated`; `failed` gives the money back to the charge
+ * (`amount_refunded` goes down) and sends `refund.failed`. A refund already
+ * settled is left as it is.
+ */
+export function settleRefund(
+  emu: Emulator,
+  refundId: string,
+  outcome: 'succeeded' | 'failed',
+): Stripe.Refund {
+  const refund = findObject(emu.state, 'refund', refundId);
+  if (!refund) throw new Error(`No such refund: '${refundId}'`);
+  delete emu.state.refundSettlements[refundId];
+  if (refund.status !== 'pending') return refund;
+  if (outcome === 'succeeded') {
+    const { object, previous } = updateObject(emu.state, 'refund', refund.id, { status: 'succeeded' });
+    emitEvent(emu, CUSTOMER_ACTION, 'refund.updated', object, previous);
+    return object;
+  }
+  const { object, previous } = updateObject(emu.state, 'refund', refund.id, {
+    status: 'failed',
+    failure_reason: 'declined',
+    failure_balance_transaction: `txn_${refund.id.slice(-16)}f`,
+  });
+  const charge = findObject(emu.state, 'charge', refund.charge as string);
+  if (charge) {
+    const amountRefunded = Math.max(0, charge.amount_refunded - refund.amount);
+    const refunds = charge.refunds
+      ? {
+          ...charge.refunds,
+          data: charge.refunds.data.map((each) => (each.id === object.id ? object : each)),
+        }
+      : charge.refunds;
+    updateObject(emu.state, 'charge', charge.id, {
+      amount_refunded: amountRefunded,
+      refunded: amountRefunded >= charge.amount,
+      refunds,
+    });
+  }
+  emitEvent(emu, CUSTOMER_ACTION, 'refund.failed', object, previous);
+  return object;
+}
+
+/** Pending refunds whose time has come succeed (run by the emulator's sweep). */
+export function settleDueRefunds(emu: Emulator, now = Date.now()): number {
+  let count = 0;
+  for (const [refundId, dueAt] of Object.entries(emu.state.refundSettlements)) {
+    if (dueAt > now) continue;
+    settleRefund(emu, refundId, 'succeeded');
+    count += 1;
+  }
+  if (count > 0) emu.changed();
+  return count;
+}

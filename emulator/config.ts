@@ -34,6 +34,11 @@ export const configSchema = z.object({
     .default('GB'),
   webhookRetryMs: retrySchedule.default([...PRODUCTION_RETRY_MS]),
   webhookTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * How long a refund to Amazon Pay stays `pending` before it succeeds on its own
+   * (Amazon processes refunds asynchronously); null: only the control API settles it.
+   */
+  amazonPayRefundDelayMs: z.number().int().nonnegative().nullable().default(3_000),
   /** Interval of the sweep that expires sessions past their `expires_at`. */
   sweepIntervalMs: z.number().int().positive().default(1_000),
   /** Debounce of state-file writes. */
@@ -74,6 +79,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
     publicUrl: env.EMULATOR_PUBLIC_URL || undefined,
     merchantName: env.EMULATOR_MERCHANT_NAME || undefined,
     accountCountry: env.EMULATOR_ACCOUNT_COUNTRY || undefined,
+    amazonPayRefundDelayMs:
+      env.EMULATOR_AMAZON_PAY_REFUND_MS === 'manual'
+        ? null
+        : numberOrUndefined(env.EMULATOR_AMAZON_PAY_REFUND_MS),
     webhookRetryMs:
       env.EMULATOR_WEBHOOK_RETRY_MS === 'fast'
         ? [...FAST_RETRY_MS]

@@ -88,6 +88,10 @@ export interface ControlClient {
   ): Promise<Stripe.Checkout.Session>;
   expireCheckoutSessions(ids?: string[]): Promise<string[]>;
   setPaymentMethodBehavior(id: string, behavior: OffSessionBehavior): Promise<void>;
+  /** Amazon's answer to a pending refund: `refund.updated` (succeeded) or `refund.failed`. */
+  settleRefund(refundId: string, outcome: 'succeeded' | 'failed'): Promise<Stripe.Refund>;
+  /** Moves a charge's `created` back, to refund a charge older than a window allows. */
+  backdateCharge(chargeId: string, days: number): Promise<Stripe.Charge>;
   /** The buyer ends the saved authorisation from their Amazon account: the mandate goes `inactive`. */
   revokeAtAmazon(mandateId: string): Promise<Stripe.Mandate>;
   /** Resolves when no webhook is queued, in flight or waiting for a retry. */
@@ -179,6 +183,10 @@ export function createControlClient(baseUrl: string): ControlClient {
     setPaymentMethodBehavior: async (id, behavior) => {
       await call('POST', `/payment-methods/${encodeURIComponent(id)}/behavior`, { behavior });
     },
+    settleRefund: (refundId, outcome) =>
+      call('POST', `/refunds/${encodeURIComponent(refundId)}/settle`, { outcome }),
+    backdateCharge: (chargeId, days) =>
+      call('POST', `/charges/${encodeURIComponent(chargeId)}/backdate`, { days }),
     revokeAtAmazon: (mandateId) =>
       call('POST', `/mandates/${encodeURIComponent(mandateId)}/revoke-at-amazon`, {}),
     flushWebhooks: (timeoutMs) =>

@@ -2,7 +2,7 @@
 // endpoints, fault injection, completing sessions without a browser, off-session behaviours, flushing webhooks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { revokeAtAmazon } from './amazon-pay.ts';
+import { revokeAtAmazon, settleRefund } from './amazon-pay.ts';
 import type { Emulator } from './context.ts';
 import { CUSTOMER_ACTION } from './context.ts';
 import { finishAmazonPay, payWithCard, setShipping, startAmazonPay } from './checkout-flow.ts';
@@ -18,6 +18,7 @@ import {
   OBJECT_KINDS,
   OFF_SESSION_BEHAVIORS,
   putObject,
+  updateObject,
 } from './store.ts';
 import type { ObjectKind } from './store.ts';
 import { needsShipping, testAddress } from './shipping.ts';
@@ -111,6 +112,7 @@ export const schemas = {
     .object({ ids: z.array(z.string()).optional() })
     .strict()
     .default({}),
+  backdate: z.object({ days: z.number().int().min(1).max(3650) }).strict(),
   behavior: z.object({ behavior: z.enum(OFF_SESSION_BEHAVIORS as [string, ...string[]]) }).strict(),
   resend: z.object({ endpoint: z.string().optional() }).strict().default({}),
   flush: z
@@ -353,6 +355,18 @@ async function dispatch(
       if (found) emu.state.behaviors[id] = found;
       emu.changed();
       return { id, behavior };
+    }
+    case 'POST refunds/:id/settle': {
+      if (id === undefined || !findObject(emu.state, 'refund', id))
+        throw new ControlError(404, `No such refund: '${id ?? ''}'`);
+      const { outcome } = parseBody(schemas.settle, raw);
+      return settleRefund(emu, id, outcome);
+    }
+    case 'POST charges/:id/backdate': {
+      const charge = id === undefined ? undefined : findObject(emu.state, 'charge', id);
+      if (!charge) throw new ControlError(404, `No such charge: '${id ?? ''}'`);
+      const { days } = parseBody(schemas.backdate, raw);
+      return updateObject(emu.state, 'charge', charge.id, { created: charge.created - days * 86_400 }).object;
     }
     case 'POST mandates/:id/revoke-at-amazon': {
       if (id === undefined || !findObject(emu.state, 'mandate', id))

@@ -5,6 +5,7 @@ import type { EmulatorOptions } from './config.ts';
 import { resolveConfig } from './config.ts';
 import type { Emulator } from './context.ts';
 import { handleApi } from './api.ts';
+import { settleDueRefunds } from './amazon-pay.ts';
 import { CONTROL_PREFIX, ensureConfiguredEndpoints, handleControl } from './controls.ts';
 import { emptyFaults } from './faults.ts';
 import { handleHosted } from './hosted/routes.ts';
@@ -105,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const sweep = setInterval(() => {
     expireDueSessions(emu);
+    settleDueRefunds(emu);
     pruneIdempotency(emu.state);
   }, config.sweepIntervalMs);
   sweep.unref();

@@ -102,6 +102,8 @@ export interface State {
   lineItems: Record<string, Stripe.LineItem[]>;
   sessions: Record<string, SessionInternal>;
   behaviors: Record<string, OffSessionBehavior>;
+  /** Pending Amazon Pay refunds and when (unix ms) they settle on their own; absent: only by the control API. */
+  refundSettlements: Record<string, number>;
   endpointSecrets: Record<string, string>;
   /** Endpoint ids that have not yet acknowledged each event (drives `pending_webhooks`). */
   pendingEndpoints: Record<string, string[]>;
@@ -131,6 +133,7 @@ export function emptyState(): State {
     lineItems: {},
     sessions: {},
     behaviors: {},
+    refundSettlements: {},
     endpointSecrets: {},
     pendingEndpoints: {},
     failedEvents: {},

@@ -1,6 +1,8 @@
 // /v1/refunds: create (full or partial, never beyond what is left), retrieve, list by payment intent or charge.
 import type Stripe from 'stripe';
+import { AMAZON_PAY_REFUND_WINDOW_DAYS, refundsAsynchronously } from '../amazon-pay.ts';
 import type { Emulator } from '../context.ts';
+import { nowSeconds } from '../context.ts';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
@@ -110,11 +112,18 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   }
   const reason =
     getEnum(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
-  const refund = putObject(
-    emu.state,
-    'refund',
-    buildRefund({ charge, amount, reason, metadata: getMetadata(params) ?? {} }),
-  );
+  const asynchronous = refundsAsynchronously(charge);
+  if (asynchronous && charge.created < nowSeconds() - AMAZON_PAY_REFUND_WINDOW_DAYS * 86_400) {
+    throw invalidRequest(
+      `Charge ${charge.id} is too old to be refunded: Amazon Pay refunds are possible up to ${AMAZON_PAY_REFUND_WINDOW_DAYS} days after the payment.`,
+      { param: 'charge', code: 'charge_not_refundable' },
+    );
+  }
+  const built = buildRefund({ charge, amount, reason, metadata: getMetadata(params) ?? {} });
+  const refund = putObject(emu.state, 'refund', asynchronous ? { ...built, status: 'pending' } : built);
+  if (asynchronous && emu.config.amazonPayRefundDelayMs !== null) {
+    emu.state.refundSettlements[refund.id] = Date.now() + emu.config.amazonPayRefundDelayMs;
+  }
   emitEvent(emu, cause, 'refund.created', refund);
   const refunds = allObjects(emu.state, 'refund').filter((candidate) => candidate.charge === charge.id);
   const updated = updateObject(emu.state, 'charge', charge.id, {

@@ -3,7 +3,7 @@ import { db } from '../platform/db';
 import type { PaymentMethodType } from '../payments/methods';
 import { orderShippingSelect, type OrderShipping } from '../shipping/address';
 import type { FulfillmentStatus } from '../shipping/shipments';
-import type { OrderStatus } from './status';
+import { UNSETTLED_REFUND_STATUSES, type OrderStatus } from './status';
 
 /** An order as its customer sees it. */
 export type CustomerOrder = OrderShipping & {
@@ -25,7 +25,11 @@ export type CustomerOrder = OrderShipping & {
   createdAt: Date;
   paidAt: Date | null;
   lines: Array<{ id: string; name: string; unitAmount: number; quantity: number }>;
+  /** Refunds still on their way (Amazon Pay settles them later): not yet in amountRefunded. */
+  refunds: Array<{ amount: number }>;
 };
+
+const unsettled: string[] = [...UNSETTLED_REFUND_STATUSES];
 
 const customerOrderSelect = {
   id: true,
@@ -47,6 +51,7 @@ const customerOrderSelect = {
   shippedAt: true,
   deliveredAt: true,
   lines: { select: { id: true, name: true, unitAmount: true, quantity: true }, orderBy: { name: 'asc' } },
+  refunds: { where: { status: { in: unsettled } }, select: { amount: true } },
 } as const;
 
 export function findOrderById(id: string): Promise<CustomerOrder | null> {

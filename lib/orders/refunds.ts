@@ -2,50 +2,63 @@ import 'server-only';
 import Stripe from 'stripe';
 import { db, type Tx } from '../platform/db';
 import { formatMoney, parseMajorUnits } from '../payments/money';
-import { MAY_MOVE_TO } from './status';
+import { PAID_STATUSES, UNSETTLED_REFUND_STATUSES, type OrderStatus } from './status';
 import { stripe } from '../stripe/client';
 import { refundIdempotencyKey, refundParams, type RefundReason } from '../stripe/params';
 
 /**
  * Refund state follows Stripe: whatever refund event arrives, we read the
- * charge's amount_refunded and the list of refunds from Stripe and store that,
- * so refunds made in the Stripe Dashboard count too, in any order.
+ * payment's refunds from Stripe and store them, so refunds made in the Stripe
+ * Dashboard count too, in any order. A refund's status only moves forward
+ * (pending → succeeded → failed), so an older read arriving late changes
+ * nothing. Only settled money counts as refunded: Amazon Pay's refunds stay
+ * `pending` for a while and may fail, and a failed one gives the money back.
  */
 
 export type RefundSnapshot = {
   paymentIntentId: string;
-  amountRefunded: number;
   refunds: Array<{
     id: string;
     amount: number;
     currency: string;
     status: string;
     reason: string | null;
+    failureReason: string | null;
     created: number;
   }>;
 };
 
 export async function loadRefundSnapshot(paymentIntentId: string): Promise<RefundSnapshot> {
-  const [intent, refunds] = await Promise.all([
-    stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] }),
-    stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }),
-  ]);
-  const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
+  const refunds = await stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 });
   return {
     paymentIntentId,
-    amountRefunded: charge?.amount_refunded ?? 0,
     refunds: refunds.data.map((refund: Stripe.Refund) => ({
       id: refund.id,
       amount: refund.amount,
       currency: refund.currency,
       status: refund.status ?? 'pending',
       reason: refund.reason ?? null,
+      failureReason: refund.failure_reason ?? null,
       created: refund.created,
     })),
   };
 }
 
-/** Stores the refunds and moves the order to refunded or partially_refunded. Null if no order has this payment. */
+/** How far along a refund is: a status never moves to a lower rank (Stripe's refund lifecycle). */
+const REFUND_STATUS_RANK: Record<string, number> = {
+  pending: 0,
+  requires_action: 0,
+  succeeded: 1,
+  failed: 2,
+  canceled: 2,
+};
+const rankOf = (status: string) => REFUND_STATUS_RANK[status] ?? 0;
+
+/**
+ * Stores the refunds and sets the order's refunded amount to the money that
+ * settled, moving it among paid, partially refunded and refunded (both ways:
+ * a failed refund takes it back). Null if no order has this payment.
+ */
 export async function applyRefundSnapshot(
   tx: Tx,
   snapshot: RefundSnapshot,
@@ -53,13 +66,25 @@ export async function applyRefundSnapshot(
   stripeEventId?: string,
 ): Promise<{ orderId: string; changed: boolean } | null> {
   // Locked first, before any Refund row: an admin refund (createAdminRefund) takes the same locks in the
-  // same order, so the two wait for each other instead of deadlocking.
-  const [order] = await tx.$queryRaw<Array<{ id: string; totalAmount: number; amountRefunded: number }>>`
-    SELECT id::text, "totalAmount", "amountRefunded" FROM "Order"
+  // same order, so the two wait for each other instead of deadlocking, and refund rows of one order are
+  // only ever written by one transaction at a time.
+  const [order] = await tx.$queryRaw<
+    Array<{ id: string; status: string; currency: string; totalAmount: number; amountRefunded: number }>
+  >`
+    SELECT id::text, status::text, currency, "totalAmount", "amountRefunded" FROM "Order"
     WHERE "stripePaymentIntentId" = ${snapshot.paymentIntentId} FOR UPDATE`;
   if (!order) return null;
 
+  const stored = new Map(
+    (await tx.refund.findMany({ where: { orderId: order.id }, select: { id: true, status: true } })).map(
+      (refund) => [refund.id, refund.status],
+    ),
+  );
+  const money = (amount: number) => formatMoney({ amount, currency: order.currency });
+  let changed = false;
   for (const refund of snapshot.refunds) {
+    const was = stored.get(refund.id);
+    if (was !== undefined && rankOf(refund.status) <= rankOf(was)) continue;
     const fields = {
       amount: refund.amount,
       currency: refund.currency,
@@ -71,31 +96,44 @@ export async function applyRefundSnapshot(
       create: { id: refund.id, orderId: order.id, createdAt: new Date(refund.created * 1000), ...fields },
       update: fields,
     });
+    stored.set(refund.id, refund.status);
+    changed = true;
+    if (refund.status === 'failed' || refund.status === 'canceled') {
+      await tx.orderEvent.create({
+        data: {
+          orderId: order.id,
+          type: 'refund_failed',
+          source,
+          stripeEventId: stripeEventId ?? null,
+          message: `Refund ${refund.id} of ${money(refund.amount)} ${refund.status}${
+            refund.failureReason ? ` (${refund.failureReason.replaceAll('_', ' ')})` : ''
+          }: the money stays with the shop, and may be refunded again.`,
+        },
+      });
+    }
   }
 
-  // Amounts only grow: an older snapshot arriving late must not shrink what a newer one stored.
-  if (snapshot.amountRefunded <= order.amountRefunded) return { orderId: order.id, changed: false };
-  const target = snapshot.amountRefunded >= order.totalAmount ? 'refunded' : 'partially_refunded';
-  const moved = await tx.order.updateMany({
-    where: {
-      id: order.id,
-      status: { in: [...MAY_MOVE_TO[target]] },
-      amountRefunded: { lt: snapshot.amountRefunded },
-    },
-    data: { status: target, amountRefunded: snapshot.amountRefunded },
+  const settled = await tx.refund.aggregate({
+    where: { orderId: order.id, status: 'succeeded' },
+    _sum: { amount: true },
   });
-  if (moved.count === 1) {
-    await tx.orderEvent.create({
-      data: {
-        orderId: order.id,
-        type: target,
-        source,
-        stripeEventId: stripeEventId ?? null,
-        message: `Refunded ${snapshot.amountRefunded} of ${order.totalAmount} (minor units).`,
-      },
-    });
+  const amountRefunded = settled._sum.amount ?? 0;
+  if (amountRefunded === order.amountRefunded || !PAID_STATUSES.includes(order.status as OrderStatus)) {
+    return { orderId: order.id, changed };
   }
-  return { orderId: order.id, changed: moved.count === 1 };
+  const target: OrderStatus =
+    amountRefunded >= order.totalAmount ? 'refunded' : amountRefunded > 0 ? 'partially_refunded' : 'paid';
+  await tx.order.update({ where: { id: order.id }, data: { status: target, amountRefunded } });
+  await tx.orderEvent.create({
+    data: {
+      orderId: order.id,
+      type: target,
+      source,
+      stripeEventId: stripeEventId ?? null,
+      message: `Refunded ${money(amountRefunded)} of ${money(order.totalAmount)}.`,
+    },
+  });
+  return { orderId: order.id, changed: true };
 }
 
 export async function syncRefunds(paymentIntentId: string, source: 'webhook' | 'admin' = 'admin') {
@@ -104,7 +142,7 @@ export async function syncRefunds(paymentIntentId: string, source: 'webhook' | '
 }
 
 /** Stripe refund statuses whose money is spoken for: it cannot be refunded a second time. */
-const HOLDING_STATUSES = new Set(['pending', 'requires_action', 'succeeded']);
+const HOLDING_STATUSES = new Set([...UNSETTLED_REFUND_STATUSES, 'succeeded']);
 
 /**
  * What may still be refunded. Stripe's amount_refunded (stored by the webhook)

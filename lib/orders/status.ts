@@ -1,7 +1,10 @@
 /**
  * Where an order may go next. Webhooks arrive late, twice and out of order, so
  * every status write is conditional on the current status being one this map
- * allows to move; anything else is a no-op. A status never moves backwards.
+ * allows to move; anything else is a no-op. A status never moves backwards,
+ * with one exception that is Stripe's, not ours: among paid, partially refunded
+ * and refunded, an order follows the money its refunds settled, and a refund
+ * that fails gives money back (lib/orders/refunds.ts sets those three).
  */
 
 export const ORDER_STATUSES = [
@@ -23,8 +26,9 @@ export const MAY_MOVE_TO: Record<OrderStatus, readonly OrderStatus[]> = {
   processing: ['pending'],
   // 'payment_failed' → 'paid': a failed off-session charge that the customer then paid on-session.
   paid: ['pending', 'processing', 'payment_failed'],
-  partially_refunded: ['paid', 'partially_refunded'],
-  refunded: ['paid', 'partially_refunded'],
+  // Set by refund settlement from the refunds' own statuses, among PAID_STATUSES (lib/orders/refunds.ts).
+  partially_refunded: [],
+  refunded: [],
   payment_failed: ['pending', 'processing'],
   // A session that expires unpaid; once completed it can no longer expire.
   expired: ['pending'],
@@ -34,6 +38,18 @@ export const MAY_MOVE_TO: Record<OrderStatus, readonly OrderStatus[]> = {
 
 /** Orders whose money has been received, refunded or not. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
+
+/** Stripe's refund statuses in words; only `succeeded` counts as refunded money. */
+export const REFUND_STATUS_LABELS: Record<string, string> = {
+  pending: 'Pending',
+  requires_action: 'Needs action',
+  succeeded: 'Refunded',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+/** Refunds whose money is on its way: held against the refundable amount, not yet refunded. */
+export const UNSETTLED_REFUND_STATUSES: readonly string[] = ['pending', 'requires_action'];
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   pending: 'Awaiting payment',

@@ -14,7 +14,8 @@ let cart: typeof import('../../lib/cart/cart.ts');
 const ADMIN = { id: 'admin-user', email: 'admin@example.com' };
 
 before(async () => {
-  stack = await startAppStackWithWebhooks();
+  // Amazon Pay's refunds stay pending until a test settles them.
+  stack = await startAppStackWithWebhooks({ emulator: { amazonPayRefundDelayMs: null } });
   refunds = await import('../../lib/orders/refunds.ts');
   checkout = await import('../../lib/orders/checkout.ts');
   cart = await import('../../lib/cart/cart.ts');
@@ -24,14 +25,14 @@ after(() => stack.stop());
 const db = () => stack.database.prisma;
 
 /** A paid order of `quantity` of one product in `currency`, through Checkout and its webhook. */
-async function paidOrder(currency = 'usd', quantity = 2) {
+async function paidOrder(currency = 'usd', quantity = 2, method: 'card' | 'amazon_pay' = 'card') {
   const product = await db().product.findFirstOrThrow({ where: { currency, active: true } });
   const added = await cart.addToCart(null, product.id, quantity);
   assert.ok(added.ok);
   const started = await checkout.startCheckout({ cartId: added.cartId, currency });
   assert.ok(started.ok);
   const order = await db().order.findUniqueOrThrow({ where: { id: started.orderId } });
-  await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method: 'card' });
+  await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method });
   await stack.control.flushWebhooks();
   const paid = await db().order.findUniqueOrThrow({ where: { id: order.id } });
   assert.equal(paid.status, 'paid');
@@ -186,5 +187,123 @@ describe('admin refunds', () => {
     const retried = await refund(paid.id, '100', requestId);
     assert.ok(retried.ok && !retried.duplicate);
     await stack.control.flushWebhooks();
+  });
+});
+
+describe('refunds to Amazon Pay, which settle later', () => {
+  const load = (id: string) =>
+    db().order.findUniqueOrThrow({ where: { id }, include: { events: true, refunds: true } });
+
+  it('a pending refund is shown pending and not counted; it counts once it succeeds', async () => {
+    const order = await paidOrder('gbp', 2, 'amazon_pay');
+    const made = await refund(order.id, (order.totalAmount / 200).toFixed(2));
+    assert.ok(made.ok && made.refundId);
+    await stack.control.flushWebhooks();
+    let current = await load(order.id);
+    assert.equal(current.status, 'paid');
+    assert.equal(current.amountRefunded, 0);
+    assert.deepEqual(
+      current.refunds.map((row) => row.status),
+      ['pending'],
+    );
+    // Held all the same: the pending half cannot be refunded a second time.
+    assert.deepEqual(await refund(order.id, (order.totalAmount / 100).toFixed(2)), {
+      ok: false,
+      field: 'amount',
+      message: `At most £${(order.totalAmount / 200).toFixed(2)} is left to refund.`,
+    });
+
+    await stack.control.settleRefund(made.refundId, 'succeeded');
+    await stack.control.flushWebhooks();
+    current = await load(order.id);
+    assert.equal(current.status, 'partially_refunded');
+    assert.equal(current.amountRefunded, order.totalAmount / 2);
+    assert.deepEqual(
+      current.refunds.map((row) => row.status),
+      ['succeeded'],
+    );
+  });
+
+  it('a refund that fails after pending puts the order back, says so on the timeline, and may be made again', async () => {
+    const order = await paidOrder('eur', 1, 'amazon_pay');
+    const all = (order.totalAmount / 100).toFixed(2);
+    const first = await refund(order.id, all);
+    assert.ok(first.ok && first.refundId);
+    await stack.control.settleRefund(first.refundId, 'failed');
+    await stack.control.flushWebhooks();
+    let current = await load(order.id);
+    assert.equal(current.status, 'paid');
+    assert.equal(current.amountRefunded, 0);
+    assert.deepEqual(
+      current.refunds.map((row) => row.status),
+      ['failed'],
+    );
+    const failures = current.events.filter((event) => event.type === 'refund_failed');
+    assert.equal(failures.length, 1);
+    assert.match(failures[0]!.message ?? '', /failed \(declined\)/);
+
+    const again = await refund(order.id, all);
+    assert.ok(again.ok && again.refundId);
+    await stack.control.settleRefund(again.refundId, 'succeeded');
+    await stack.control.flushWebhooks();
+    current = await load(order.id);
+    assert.equal(current.status, 'refunded');
+    assert.equal(current.amountRefunded, order.totalAmount);
+  });
+
+  it('refund events delivered five times at once and out of order change nothing twice', async () => {
+    const order = await paidOrder('usd', 1, 'amazon_pay');
+    const made = await refund(order.id, (order.totalAmount / 100).toFixed(2));
+    assert.ok(made.ok && made.refundId);
+    await stack.control.settleRefund(made.refundId, 'failed');
+    await stack.control.flushWebhooks();
+    const events = (await stack.control.objects<Stripe.Event>('event')).filter(
+      (event) => (event.data.object as { id?: string }).id === made.refundId,
+    );
+    assert.deepEqual(events.map((event) => event.type).sort(), ['refund.created', 'refund.failed']);
+    // The failure first, then the creation: each delivered five times at once.
+    for (const event of events) {
+      await Promise.all(Array.from({ length: 5 }, () => stack.control.resendEvent(event.id)));
+    }
+    await stack.control.flushWebhooks();
+    // A read of Stripe made while the refund was still pending, applied last: a refund never moves back.
+    const { db: appDb } = await import('../../lib/platform/db.ts');
+    const pending = {
+      id: made.refundId!,
+      amount: order.totalAmount,
+      currency: 'usd',
+      status: 'pending',
+      reason: 'requested_by_customer',
+      failureReason: null,
+      created: Math.floor(Date.now() / 1000),
+    };
+    const stale = await appDb.$transaction((tx) =>
+      refunds.applyRefundSnapshot(
+        tx,
+        { paymentIntentId: order.stripePaymentIntentId!, refunds: [pending] },
+        'webhook',
+      ),
+    );
+    assert.deepEqual(stale, { orderId: order.id, changed: false });
+    const current = await load(order.id);
+    assert.equal(current.status, 'paid');
+    assert.deepEqual(
+      current.refunds.map((row) => row.status),
+      ['failed'],
+    );
+    assert.equal(current.events.filter((event) => event.type === 'refund_failed').length, 1);
+    assert.equal(current.events.filter((event) => /refunded/.test(event.type)).length, 0);
+  });
+
+  it('a charge older than 90 days cannot be refunded: Stripe’s message, nothing written', async () => {
+    const order = await paidOrder('usd', 1, 'amazon_pay');
+    const intent = await stack.control.object<Stripe.PaymentIntent>(order.stripePaymentIntentId!);
+    await stack.control.backdateCharge(String(intent.object.latest_charge), 91);
+    const refused = await refund(order.id, '0.50');
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.message, /^The refund was not made: .*90 days/);
+    const current = await load(order.id);
+    assert.deepEqual(current.refunds, []);
+    assert.equal(current.events.filter((event) => event.type === 'refund_requested').length, 0);
   });
 });

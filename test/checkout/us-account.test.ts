@@ -15,7 +15,10 @@ let cart: typeof import('../../lib/cart/cart.ts');
 let offered: typeof import('../../lib/payments/offered.ts');
 
 before(async () => {
-  stack = await startAppStackWithWebhooks({ accountCountry: 'US', env: { AMAZON_PAY_CURRENCIES: 'usd' } });
+  stack = await startAppStackWithWebhooks({
+    emulator: { accountCountry: 'US' },
+    env: { AMAZON_PAY_CURRENCIES: 'usd' },
+  });
   stripe = (await import('../../lib/stripe/client.ts')).stripe;
   checkout = await import('../../lib/orders/checkout.ts');
   cart = await import('../../lib/cart/cart.ts');

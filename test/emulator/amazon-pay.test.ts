@@ -8,9 +8,11 @@ import { paymentSessionParams, startHarness } from './support/harness.ts';
 
 const harnesses = new Map<string, Harness>();
 before(async () => {
+  // Refunds settle only when a test says so, but on the 'auto' account, which settles them on its own at once.
   for (const country of ['GB', 'US', 'DE', 'CA']) {
-    harnesses.set(country, await startHarness({ accountCountry: country }));
+    harnesses.set(country, await startHarness({ accountCountry: country, amazonPayRefundDelayMs: null }));
   }
+  harnesses.set('auto', await startHarness({ amazonPayRefundDelayMs: 0, sweepIntervalMs: 20 }));
 });
 after(() => Promise.all([...harnesses.values()].map((h) => h.close())));
 const account = (country: string) => harnesses.get(country)!;
@@ -131,5 +133,95 @@ describe('revocation at Amazon', () => {
 
   it('an unknown mandate is a 404 from the control', async () => {
     await assert.rejects(account('GB').control.revokeAtAmazon('mandate_nothing'), /No such mandate/);
+  });
+});
+
+/** A payment of 5000 made with `method` through Checkout; its PaymentIntent and charge. */
+async function paid(h: Harness, method: 'amazon_pay' | 'card') {
+  const session = await h.stripe.checkout.sessions.create(
+    paymentSessionParams({
+      line_items: [
+        { price_data: { currency: 'eur', unit_amount: 5000, product_data: { name: 'Lamp' } }, quantity: 1 },
+      ],
+    }),
+  );
+  await h.control.completeCheckoutSession(session.id, { method });
+  const intent = await h.stripe.paymentIntents.retrieve(
+    String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent),
+  );
+  return { intent: intent.id, charge: String(intent.latest_charge) };
+}
+
+const eventsFor = async (h: Harness, refundId: string) =>
+  (await h.stripe.events.list({ limit: 100 })).data
+    .filter((event) => (event.data.object as { id?: string }).id === refundId)
+    .map((event) => event.type)
+    .reverse();
+
+describe('refunds to Amazon Pay', () => {
+  it('start pending, count on the charge at once, and succeed later with refund.updated', async () => {
+    const h = account('GB');
+    const payment = await paid(h, 'amazon_pay');
+    const refund = await h.stripe.refunds.create({ payment_intent: payment.intent, amount: 2000 });
+    assert.equal(refund.status, 'pending');
+    assert.equal((await h.stripe.charges.retrieve(payment.charge)).amount_refunded, 2000);
+    const settled = await h.control.settleRefund(refund.id, 'succeeded');
+    assert.equal(settled.status, 'succeeded');
+    assert.equal((await h.stripe.refunds.retrieve(refund.id)).status, 'succeeded');
+    assert.deepEqual(await eventsFor(h, refund.id), ['refund.created', 'refund.updated']);
+    // Settling again changes nothing and sends nothing.
+    await h.control.settleRefund(refund.id, 'failed');
+    assert.equal((await h.stripe.refunds.retrieve(refund.id)).status, 'succeeded');
+    assert.deepEqual(await eventsFor(h, refund.id), ['refund.created', 'refund.updated']);
+  });
+
+  it('a failed refund gives the money back to the charge and sends refund.failed', async () => {
+    const h = account('GB');
+    const payment = await paid(h, 'amazon_pay');
+    const refund = await h.stripe.refunds.create({ payment_intent: payment.intent });
+    assert.equal((await h.stripe.charges.retrieve(payment.charge)).refunded, true);
+    await h.control.settleRefund(refund.id, 'failed');
+    const failed = await h.stripe.refunds.retrieve(refund.id);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.failure_reason, 'declined');
+    const charge = await h.stripe.charges.retrieve(payment.charge);
+    assert.equal(charge.amount_refunded, 0);
+    assert.equal(charge.refunded, false);
+    assert.deepEqual(await eventsFor(h, refund.id), ['refund.created', 'refund.failed']);
+    // The money can be refunded again.
+    assert.equal((await h.stripe.refunds.create({ payment_intent: payment.intent })).amount, 5000);
+  });
+
+  it('settle on their own after the configured delay', async () => {
+    const h = account('auto');
+    const payment = await paid(h, 'amazon_pay');
+    const refund = await h.stripe.refunds.create({ payment_intent: payment.intent });
+    const deadline = Date.now() + 5_000;
+    while ((await h.stripe.refunds.retrieve(refund.id)).status === 'pending') {
+      assert.ok(Date.now() < deadline, 'the refund never settled');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal((await h.stripe.refunds.retrieve(refund.id)).status, 'succeeded');
+  });
+
+  it('card refunds succeed at once; Amazon Pay charges older than 90 days are refused', async () => {
+    const h = account('GB');
+    const card = await paid(h, 'card');
+    assert.equal(
+      (await h.stripe.refunds.create({ payment_intent: card.intent, amount: 100 })).status,
+      'succeeded',
+    );
+    const old = await paid(h, 'amazon_pay');
+    await h.control.backdateCharge(old.charge, 91);
+    await assert.rejects(
+      h.stripe.refunds.create({ payment_intent: old.intent }),
+      (error: Stripe.errors.StripeError) => {
+        assert.equal(error.type, 'StripeInvalidRequestError');
+        assert.equal(error.code, 'charge_not_refundable');
+        assert.match(error.message, /90 days/);
+        return true;
+      },
+    );
+    assert.equal((await h.stripe.charges.retrieve(old.charge)).amount_refunded, 0);
   });
 });

@@ -99,7 +99,7 @@ describe('payment and setup lifecycles', () => {
       },
       { idempotencyKey: 'refund-1' },
     );
-    assert.equal(partial.status, 'succeeded');
+    assert.equal(partial.status, 'pending', 'Amazon Pay settles refunds later');
     assert.equal(partial.amount, 1000);
     await assert.rejects(
       stripe.refunds.create({ payment_intent: charge.id, amount: 3201 }),

@@ -4,6 +4,7 @@
 // read their configuration when first loaded.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EmulatorOptions } from '../../emulator/config.ts';
 import { createControlClient, type ControlClient } from '../../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
 import { startTestDatabase, type TestDatabase } from '../../stack/database.ts';
@@ -20,15 +21,15 @@ export type AppStack = {
   stop(): Promise<void>;
 };
 
-/** A Stripe account other than the default UK one, and the app's settings that must match it. */
-export type AppStackOptions = { accountCountry?: string; env?: Record<string, string> };
+/** The emulator's settings (another account country, refunds settled by hand), and the app's that match. */
+export type AppStackOptions = { emulator?: EmulatorOptions; env?: Record<string, string> };
 
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const database = await startTestDatabase({ seed: true });
   const emulator = await startEmulator({
     port: 0,
     webhookRetryMs: [20, 50, 100, 200, 400],
-    ...(options.accountCountry ? { accountCountry: options.accountCountry } : {}),
+    ...options.emulator,
   });
   Object.assign(process.env, {
     ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url, extra: options.env }),

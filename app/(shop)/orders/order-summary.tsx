@@ -9,6 +9,7 @@ import { FULFILLMENT_LABELS } from '@/lib/shipping/shipments';
 export function OrderSummary({ order }: { order: CustomerOrder }) {
   const money = (amount: number) => formatMoney({ amount, currency: order.currency });
   const address = addressLines(order);
+  const pendingRefund = order.refunds.reduce((sum, refund) => sum + refund.amount, 0);
   return (
     <div className="order-summary">
       <dl className="facts">
@@ -91,6 +92,14 @@ export function OrderSummary({ order }: { order: CustomerOrder }) {
                 Refunded
               </th>
               <td data-testid="order-refunded">{money(order.amountRefunded)}</td>
+            </tr>
+          )}
+          {pendingRefund > 0 && (
+            <tr>
+              <th scope="row" colSpan={3}>
+                Refund on its way
+              </th>
+              <td data-testid="order-refund-pending">{money(pendingRefund)}</td>
             </tr>
           )}
         </tfoot>

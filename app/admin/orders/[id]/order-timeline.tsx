@@ -21,6 +21,7 @@ const TYPE_LABELS: Record<string, string> = {
   partially_refunded: 'Partially refunded',
   refunded: 'Refunded',
   refund_requested: 'Refund requested',
+  refund_failed: 'Refund failed',
 };
 
 /** What happened to the order, oldest first: each status change and what caused it. */

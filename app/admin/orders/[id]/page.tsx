@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { findAdminOrder } from '@/lib/admin/order-detail';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney, toDecimalString } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS, REFUND_STATUS_LABELS } from '@/lib/orders/status';
 import { Time } from '@/app/_components/time';
 import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
@@ -208,7 +208,7 @@ export default async function AdminOrderPage({ params }: Props) {
                       <td>
                         <StripeId id={refund.id} />
                       </td>
-                      <td>{refund.status}</td>
+                      <td>{REFUND_STATUS_LABELS[refund.status] ?? refund.status}</td>
                       <td className="number">{money(refund.amount)}</td>
                     </tr>
                   ))}
