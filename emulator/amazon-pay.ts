@@ -5,7 +5,9 @@
 import type Stripe from 'stripe';
 import { CUSTOMER_ACTION, type Emulator } from './context.ts';
 import { emitEvent } from './events.ts';
-import { findObject, updateObject } from './store.ts';
+import { formatAmount } from './money.ts';
+import type { ChargeFailure } from './objects.ts';
+import { allObjects, findObject, updateObject } from './store.ts';
 
 /** Countries whose Stripe accounts can accept Amazon Pay. */
 export const AMAZON_PAY_MERCHANT_COUNTRIES: ReadonlySet<string> = new Set([
@@ -136,4 +138,44 @@ export function settleDueRefunds(emu: Emulator, now = Date.now()): number {
   }
   if (count > 0) emu.changed();
   return count;
+}
+
+/**
+ * The most a saved Amazon Pay wallet can be charged per calendar month, in
+ * minor units (Amazon Pay's developer docs, "monthly payment method on file
+ * charge limits": 15,000 USD, EUR or GBP; 2,000,000 JPY).
+ */
+export const SAVED_WALLET_MONTHLY_LIMIT: Readonly<Record<string, number>> = {
+  usd: 1_500_000,
+  eur: 1_500_000,
+  gbp: 1_500_000,
+  jpy: 2_000_000,
+};
+
+/** Amazon's decline of an off-session charge that would take the wallet past its monthly limit, or null. */
+export function monthlyLimitDecline(
+  emu: Emulator,
+  paymentMethodId: string,
+  currency: string,
+  amount: number,
+): ChargeFailure | null {
+  const limit = SAVED_WALLET_MONTHLY_LIMIT[currency];
+  if (limit === undefined) return null;
+  const now = new Date();
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 1000;
+  const charged = allObjects(emu.state, 'charge')
+    .filter(
+      (charge) =>
+        charge.payment_method === paymentMethodId &&
+        charge.status === 'succeeded' &&
+        charge.currency === currency &&
+        charge.created >= monthStart,
+    )
+    .reduce((sum, charge) => sum + charge.amount, 0);
+  if (charged + amount <= limit) return null;
+  return {
+    code: 'payment_method_provider_decline',
+    declineCode: 'generic_decline',
+    message: `The payment was declined by Amazon Pay: a saved Amazon Pay can be charged at most ${formatAmount(limit, currency)} per calendar month.`,
+  };
 }

@@ -29,6 +29,7 @@ import { route } from '../routing.ts';
 import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
+import { monthlyLimitDecline } from '../amazon-pay.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.PaymentIntentCreateParams>()([
@@ -238,7 +239,11 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     });
   }
   const behavior = behaviorOf(emu, paymentMethod.id);
-  if (behavior === 'succeeds') {
+  const overLimit =
+    paymentMethod.type === 'amazon_pay' && offSession
+      ? monthlyLimitDecline(emu, paymentMethod.id, currency, amount)
+      : null;
+  if (behavior === 'succeeds' && !overLimit) {
     const charge = putObject(
       emu.state,
       'charge',
@@ -253,7 +258,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     emitEvent(emu, cause, 'payment_intent.succeeded', object);
     return { body: expand(emu, object, getExpand(params)) };
   }
-  const failure = DECLINES[behavior];
+  const failure = overLimit ?? DECLINES[behavior as Exclude<typeof behavior, 'succeeds'>];
   const failed = failPaymentIntent(emu, cause, initial.id, paymentMethod, failure, { charge: true });
   const body = {
     code: failure.code,

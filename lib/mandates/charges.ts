@@ -9,6 +9,9 @@ import { MAY_MOVE_TO } from '../orders/status';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
 import { amazonPayTakes, methodsFor } from '../payments/offered';
+import { AMAZON_PAY_MONTHLY_LIMIT } from '../payments/charge-limits';
+import type { ShopCurrency } from '../payments/currencies';
+import { formatMoney } from '../payments/money';
 import type { PaymentMethodType } from '../payments/methods';
 
 /**
@@ -60,6 +63,10 @@ export async function chargeMandate(input: {
 
   // The record first. A resubmitted form (same chargeId) finds its charge and only repeats the Stripe call.
   const existing = await db.offSessionCharge.findUnique({ where: { id: input.chargeId } });
+  if (!existing && mandate.paymentMethodType === 'amazon_pay') {
+    const refusal = await monthlyLimitRefusal(mandate.id, input.currency, input.amount);
+    if (refusal) return { ok: false, message: refusal };
+  }
   if (existing && existing.status !== 'pending') {
     return {
       ok: true,
@@ -123,6 +130,37 @@ export async function chargeMandate(input: {
     });
     return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'pending', errorCode: null };
   }
+}
+
+/**
+ * Amazon declines a charge that would take a saved wallet past its monthly
+ * limit; the shop says so first, with what is left this month, instead of
+ * writing an order that can only fail.
+ */
+async function monthlyLimitRefusal(
+  mandateId: string,
+  currency: string,
+  amount: number,
+): Promise<string | null> {
+  const limit = AMAZON_PAY_MONTHLY_LIMIT[currency as ShopCurrency];
+  if (limit === undefined) return null;
+  const now = new Date();
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  const charged = await db.offSessionCharge.aggregate({
+    where: { mandateId, currency, status: { in: ['pending', 'succeeded'] }, createdAt: { gte: monthStart } },
+    _sum: { amount: true },
+  });
+  const used = charged._sum.amount ?? 0;
+  if (used + amount <= limit) return null;
+  const money = (value: number) => formatMoney({ amount: value, currency });
+  const until = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    nextMonth,
+  );
+  return (
+    `Amazon Pay allows at most ${money(limit)} a calendar month on a saved Amazon Pay. ` +
+    `${money(used)} has been charged this month, so at most ${money(Math.max(0, limit - used))} can be charged until ${until}.`
+  );
 }
 
 type ChargeInput = Parameters<typeof chargeMandate>[0];

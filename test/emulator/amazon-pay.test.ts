@@ -50,6 +50,20 @@ async function savedAmazonPay(
   };
 }
 
+type Saved = Awaited<ReturnType<typeof savedAmazonPay>>;
+
+/** An off-session charge to a saved Amazon Pay, as the shop makes it. */
+const chargeSaved = (h: Harness, saved: Saved, amount: number, currency: string) =>
+  h.stripe.paymentIntents.create({
+    amount,
+    currency,
+    customer: saved.customer,
+    payment_method: saved.paymentMethod,
+    allowed_payment_method_types: ['amazon_pay'],
+    off_session: true,
+    confirm: true,
+  });
+
 describe('account country and currencies', () => {
   it('a UK or EU account presents Amazon Pay in all four shop currencies, and not where Amazon does not', async () => {
     for (const country of ['GB', 'DE']) {
@@ -84,16 +98,7 @@ describe('account country and currencies', () => {
   it('a saved Amazon Pay on a US account is charged in usd, and refused in eur with Stripe’s error', async () => {
     const h = account('US');
     const saved = await savedAmazonPay(h);
-    const charge = (currency: string) =>
-      h.stripe.paymentIntents.create({
-        amount: 2500,
-        currency,
-        customer: saved.customer,
-        payment_method: saved.paymentMethod,
-        allowed_payment_method_types: ['amazon_pay'],
-        off_session: true,
-        confirm: true,
-      });
+    const charge = (currency: string) => chargeSaved(h, saved, 2500, currency);
     assert.equal((await charge('usd')).status, 'succeeded');
     await assert.rejects(charge('eur'), (error: Stripe.errors.StripeError) => {
       assert.equal(error.type, 'StripeInvalidRequestError');
@@ -118,15 +123,7 @@ describe('revocation at Amazon', () => {
     assert.equal(event?.request?.id ?? null, null, 'the buyer did it, not an API request');
     assert.equal((await h.stripe.paymentMethods.retrieve(saved.paymentMethod)).customer, saved.customer);
     await assert.rejects(
-      h.stripe.paymentIntents.create({
-        amount: 2500,
-        currency: 'usd',
-        customer: saved.customer,
-        payment_method: saved.paymentMethod,
-        allowed_payment_method_types: ['amazon_pay'],
-        off_session: true,
-        confirm: true,
-      }),
+      chargeSaved(h, saved, 2500, 'usd'),
       (error: Stripe.errors.StripeError) => error.code === 'payment_method_unexpected_state',
     );
   });
@@ -223,5 +220,25 @@ describe('refunds to Amazon Pay', () => {
       },
     );
     assert.equal((await h.stripe.charges.retrieve(old.charge)).amount_refunded, 0);
+  });
+});
+
+describe('Amazon’s monthly limit on a saved wallet', () => {
+  it('declines an off-session charge that would pass 15,000 EUR this calendar month, as Amazon would', async () => {
+    const h = account('GB');
+    const saved = await savedAmazonPay(h);
+    const charge = (amount: number, currency = 'eur') => chargeSaved(h, saved, amount, currency);
+    assert.equal((await charge(1_000_000)).status, 'succeeded');
+    await assert.rejects(charge(600_000), (error: Stripe.errors.StripeError) => {
+      assert.equal(error.type, 'StripeCardError');
+      assert.equal(error.code, 'payment_method_provider_decline');
+      assert.match(error.message, /at most €15,000\.00 per calendar month/);
+      assert.equal(error.payment_intent?.status, 'requires_payment_method');
+      return true;
+    });
+    assert.equal((await charge(500_000)).status, 'succeeded', 'exactly the limit is allowed');
+    // Each currency has its own limit: 2,000,000 JPY.
+    assert.equal((await charge(2_000_000, 'jpy')).status, 'succeeded');
+    await assert.rejects(charge(50, 'jpy'), /per calendar month/);
   });
 });

@@ -352,6 +352,59 @@ describe('off-session charges', () => {
     assert.equal((await fulfillment.fulfillCheckout(order.stripeCheckoutSessionId!))?.status, 'paid');
   });
 
+  it('refuses a charge past Amazon’s monthly limit for a saved wallet, saying what is left', async () => {
+    const user = await newUser(stack, 'big-spender');
+    const mandate = await savedMandate(stack, user);
+    const charge = (amount: number) =>
+      charges.chargeMandate({
+        chargeId: randomUUID(),
+        mandateId: mandate.id,
+        amount,
+        currency: 'eur',
+        description: 'Big order',
+        adminUserId: user.id,
+      });
+    const first = await charge(1_400_000);
+    assert.ok(first.ok && first.status === 'succeeded');
+    const before = await db().offSessionCharge.count({ where: { mandateId: mandate.id } });
+    const refused = await charge(200_000);
+    assert.equal(refused.ok, false);
+    assert.match(
+      refused.ok ? '' : refused.message,
+      /^Amazon Pay allows at most €15,000\.00 a calendar month on a saved Amazon Pay\. €14,000\.00 has been charged this month, so at most €1,000\.00 can be charged until 1 \w+\.$/,
+    );
+    assert.equal(await db().offSessionCharge.count({ where: { mandateId: mandate.id } }), before);
+    const rest = await charge(100_000);
+    assert.ok(rest.ok && rest.status === 'succeeded');
+  });
+
+  it('two charges at once that together pass the limit: one is taken, the other refused or declined by Amazon', async () => {
+    const user = await newUser(stack, 'two-at-once');
+    const mandate = await savedMandate(stack, user);
+    const results = await Promise.all(
+      [0, 1].map(() =>
+        charges.chargeMandate({
+          chargeId: randomUUID(),
+          mandateId: mandate.id,
+          amount: 1_000_000,
+          currency: 'gbp',
+          description: 'Half of everything',
+          adminUserId: user.id,
+        }),
+      ),
+    );
+    assert.equal(results.filter((result) => result.ok && result.status === 'succeeded').length, 1);
+    const other = results.find((result) => !(result.ok && result.status === 'succeeded'))!;
+    if (other.ok) {
+      const failed = await db().offSessionCharge.findUniqueOrThrow({ where: { id: other.chargeId } });
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.errorCode, 'payment_method_provider_decline');
+      assert.match(failed.errorMessage ?? '', /per calendar month/);
+    } else {
+      assert.match(other.message, /^Amazon Pay allows at most £15,000\.00 a calendar month/);
+    }
+  });
+
   it('refuses revoked mandates and currencies the method cannot take', async () => {
     const user = await newUser(stack, 'refused');
     const mandate = await savedMandate(stack, user);
