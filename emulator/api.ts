@@ -16,6 +16,7 @@ import { paymentIntentRoutes } from './resources/payment-intents.ts';
 import { paymentMethodRoutes } from './resources/payment-methods.ts';
 import { intentRoutes } from './resources/intents.ts';
 import { refundRoutes } from './resources/refunds.ts';
+import { disputeRoutes } from './resources/disputes.ts';
 import { eventRoutes } from './resources/events.ts';
 
 const ROUTES: readonly Route[] = [
@@ -26,6 +27,7 @@ const ROUTES: readonly Route[] = [
   ...paymentMethodRoutes,
   ...intentRoutes,
   ...refundRoutes,
+  ...disputeRoutes,
   ...eventRoutes,
 ];
 

@@ -16,6 +16,7 @@ export type ObjectType =
   | 'mandate'
   | 'charge'
   | 'refund'
+  | 'dispute'
   | 'event'
   | 'webhook_endpoint';
 
@@ -90,6 +91,13 @@ export interface ControlClient {
   setPaymentMethodBehavior(id: string, behavior: OffSessionBehavior): Promise<void>;
   /** Amazon's answer to a pending refund: `refund.updated` (succeeded) or `refund.failed`. */
   settleRefund(refundId: string, outcome: 'succeeded' | 'failed'): Promise<Stripe.Refund>;
+  /** A buyer disputes a charge: a chargeback or an Amazon A-to-z claim (`charge.dispute.created`, `funds_withdrawn`). */
+  openDispute(
+    chargeId: string,
+    options: { type: 'chargeback' | 'claim'; reason?: string; amount?: number },
+  ): Promise<Stripe.Dispute>;
+  /** The network decides: `charge.dispute.updated` (under review), then `charge.dispute.closed`. */
+  closeDispute(disputeId: string, outcome: 'won' | 'lost'): Promise<Stripe.Dispute>;
   /** Moves a charge's `created` back, to refund a charge older than a window allows. */
   backdateCharge(chargeId: string, days: number): Promise<Stripe.Charge>;
   /** The buyer ends the saved authorisation from their Amazon account: the mandate goes `inactive`. */
@@ -185,6 +193,10 @@ export function createControlClient(baseUrl: string): ControlClient {
     },
     settleRefund: (refundId, outcome) =>
       call('POST', `/refunds/${encodeURIComponent(refundId)}/settle`, { outcome }),
+    openDispute: (chargeId, options) =>
+      call('POST', `/charges/${encodeURIComponent(chargeId)}/dispute`, options),
+    closeDispute: (disputeId, outcome) =>
+      call('POST', `/disputes/${encodeURIComponent(disputeId)}/close`, { outcome }),
     backdateCharge: (chargeId, days) =>
       call('POST', `/charges/${encodeURIComponent(chargeId)}/backdate`, { days }),
     revokeAtAmazon: (mandateId) =>

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { revokeAtAmazon, settleRefund } from './amazon-pay.ts';
+import { closeDispute, DISPUTE_TYPES, openDispute } from './resources/disputes.ts';
 import type { Emulator } from './context.ts';
 import { CUSTOMER_ACTION } from './context.ts';
 import { finishAmazonPay, payWithCard, setShipping, startAmazonPay } from './checkout-flow.ts';
@@ -112,6 +113,14 @@ export const schemas = {
     .object({ ids: z.array(z.string()).optional() })
     .strict()
     .default({}),
+  dispute: z
+    .object({
+      type: z.enum(DISPUTE_TYPES),
+      reason: z.string().min(1).default('product_not_received'),
+      amount: z.number().int().positive().optional(),
+    })
+    .strict(),
+  closeDispute: z.object({ outcome: z.enum(['won', 'lost']) }).strict(),
   backdate: z.object({ days: z.number().int().min(1).max(3650) }).strict(),
   behavior: z.object({ behavior: z.enum(OFF_SESSION_BEHAVIORS as [string, ...string[]]) }).strict(),
   resend: z.object({ endpoint: z.string().optional() }).strict().default({}),
@@ -361,6 +370,21 @@ async function dispatch(
         throw new ControlError(404, `No such refund: '${id ?? ''}'`);
       const { outcome } = parseBody(schemas.settle, raw);
       return settleRefund(emu, id, outcome);
+    }
+    case 'POST charges/:id/dispute': {
+      if (id === undefined || !findObject(emu.state, 'charge', id))
+        throw new ControlError(404, `No such charge: '${id ?? ''}'`);
+      const options = parseBody(schemas.dispute, raw);
+      try {
+        return openDispute(emu, id, options);
+      } catch (error) {
+        throw new ControlError(400, error instanceof Error ? error.message : String(error));
+      }
+    }
+    case 'POST disputes/:id/close': {
+      if (id === undefined || !findObject(emu.state, 'dispute', id))
+        throw new ControlError(404, `No such dispute: '${id ?? ''}'`);
+      return closeDispute(emu, id, parseBody(schemas.closeDispute, raw).outcome);
     }
     case 'POST charges/:id/backdate': {
       const charge = id === undefined ? undefined : findObject(emu.state, 'charge', id);

@@ -17,7 +17,8 @@ export type EventObject =
   | Stripe.PaymentMethod
   | Stripe.Mandate
   | Stripe.Charge
-  | Stripe.Refund;
+  | Stripe.Refund
+  | Stripe.Dispute;
 
 export function emitEvent<T extends EventObject>(
   emu: Emulator,

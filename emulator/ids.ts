@@ -19,6 +19,7 @@ export const ID_PREFIX = {
   mandate: 'mandate_',
   charge: 'ch_',
   refund: 're_',
+  dispute: 'dp_',
   event: 'evt_',
   webhook_endpoint: 'we_',
   shipping_rate: 'shr_',

@@ -13,6 +13,7 @@ export interface Tables {
   mandate: Stripe.Mandate;
   charge: Stripe.Charge;
   refund: Stripe.Refund;
+  dispute: Stripe.Dispute;
   event: Stripe.Event;
   webhook_endpoint: Stripe.WebhookEndpoint;
   shipping_rate: Stripe.ShippingRate;
@@ -27,6 +28,7 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   'mandate',
   'charge',
   'refund',
+  'dispute',
   'event',
   'webhook_endpoint',
   'shipping_rate',
@@ -125,6 +127,7 @@ export function emptyState(): State {
       mandate: {},
       charge: {},
       refund: {},
+      dispute: {},
       event: {},
       webhook_endpoint: {},
       shipping_rate: {},

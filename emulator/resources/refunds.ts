@@ -2,6 +2,7 @@
 import type Stripe from 'stripe';
 import { AMAZON_PAY_REFUND_WINDOW_DAYS, refundsAsynchronously } from '../amazon-pay.ts';
 import type { Emulator } from '../context.ts';
+import { isDisputed } from './disputes.ts';
 import { nowSeconds } from '../context.ts';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
@@ -112,6 +113,11 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   }
   const reason =
     getEnum(params, 'reason', ['duplicate', 'fraudulent', 'requested_by_customer'] as const) ?? null;
+  if (isDisputed(emu, charge.id)) {
+    throw invalidRequest(`Charge ${charge.id} has been disputed and cannot be refunded.`, {
+      code: 'charge_disputed',
+    });
+  }
   const asynchronous = refundsAsynchronously(charge);
   if (asynchronous && charge.created < nowSeconds() - AMAZON_PAY_REFUND_WINDOW_DAYS * 86_400) {
     throw invalidRequest(

@@ -242,3 +242,79 @@ describe('Amazon’s monthly limit on a saved wallet', () => {
     await assert.rejects(charge(50, 'jpy'), /per calendar month/);
   });
 });
+
+describe('disputes', () => {
+  const typesFor = async (h: Harness, disputeId: string) =>
+    (await h.stripe.events.list({ limit: 100 })).data
+      .filter((event) => (event.data.object as { id?: string }).id === disputeId)
+      .map((event) => event.type)
+      .reverse();
+
+  it('an A-to-z claim on an Amazon Pay charge: created, funds withdrawn, no refunds, then lost', async () => {
+    const h = account('GB');
+    const payment = await paid(h, 'amazon_pay');
+    const opened = await h.control.openDispute(payment.charge, { type: 'claim' });
+    const dispute = await h.stripe.disputes.retrieve(opened.id);
+    assert.equal(dispute.status, 'needs_response');
+    assert.equal(dispute.amount, 5000);
+    assert.equal(dispute.currency, 'eur');
+    assert.equal(dispute.reason, 'product_not_received');
+    assert.equal(dispute.payment_intent, payment.intent);
+    assert.deepEqual(dispute.payment_method_details, {
+      type: 'amazon_pay',
+      amazon_pay: { dispute_type: 'claim' },
+    });
+    assert.ok((dispute.evidence_details.due_by ?? 0) > Date.now() / 1000);
+    assert.equal(dispute.balance_transactions[0]?.amount, -5000);
+    assert.equal((await h.stripe.charges.retrieve(payment.charge)).disputed, true);
+    assert.deepEqual(
+      (await h.stripe.disputes.list({ payment_intent: payment.intent })).data.map((d) => d.id),
+      [opened.id],
+    );
+    await assert.rejects(
+      h.stripe.refunds.create({ payment_intent: payment.intent }),
+      (error: Stripe.errors.StripeError) => {
+        assert.equal(error.code, 'charge_disputed');
+        return true;
+      },
+    );
+
+    assert.equal((await h.control.closeDispute(opened.id, 'lost')).status, 'lost');
+    assert.deepEqual(await typesFor(h, opened.id), [
+      'charge.dispute.created',
+      'charge.dispute.funds_withdrawn',
+      'charge.dispute.updated',
+      'charge.dispute.closed',
+    ]);
+    // Closing again changes nothing.
+    assert.equal((await h.control.closeDispute(opened.id, 'won')).status, 'lost');
+  });
+
+  it('a chargeback that is won gives the money back', async () => {
+    const h = account('GB');
+    const payment = await paid(h, 'amazon_pay');
+    const opened = await h.control.openDispute(payment.charge, { type: 'chargeback', reason: 'fraudulent' });
+    const won = await h.control.closeDispute(opened.id, 'won');
+    assert.equal(won.status, 'won');
+    assert.equal(won.payment_method_details?.amazon_pay?.dispute_type, 'chargeback');
+    assert.deepEqual(
+      won.balance_transactions.map((txn) => txn.amount),
+      [-5000, 5000],
+    );
+    assert.deepEqual((await typesFor(h, opened.id)).slice(-2), [
+      'charge.dispute.closed',
+      'charge.dispute.funds_reinstated',
+    ]);
+  });
+
+  it('an unknown dispute is Stripe’s resource_missing; a charge is disputed once', async () => {
+    const h = account('GB');
+    await assert.rejects(h.stripe.disputes.retrieve('dp_nothing'), (error: Stripe.errors.StripeError) => {
+      assert.equal(error.code, 'resource_missing');
+      return true;
+    });
+    const payment = await paid(h, 'amazon_pay');
+    await h.control.openDispute(payment.charge, { type: 'claim' });
+    await assert.rejects(h.control.openDispute(payment.charge, { type: 'claim' }), /already disputed/);
+  });
+});

@@ -110,6 +110,7 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
     ids.payment_intent = paymentIntent.id;
     ids.charge = String(paymentIntent.latest_charge);
     ids.refund = (await stripe.refunds.create({ payment_intent: paymentIntent.id, amount: 500 })).id;
+    ids.dispute = (await h.control.openDispute(ids.charge, { type: 'claim' })).id;
     ids.event = (await stripe.events.list({ limit: 1 })).data[0]?.id ?? '';
     ids.webhook_endpoint = (
       await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/x', enabled_events: ['*'] })
@@ -166,6 +167,9 @@ describe('object shapes against fixtures3.json and the SDK types', () => {
   });
   it('refund', async () => {
     checkShape('refund', await raw(h, `/v1/refunds/${ids.refund}`), 'Refunds.d.ts', 'Refund');
+  });
+  it('dispute', async () => {
+    checkShape('dispute', await raw(h, `/v1/disputes/${ids.dispute}`), 'Disputes.d.ts', 'Dispute');
   });
   it('event', async () => {
     const event = await raw(h, `/v1/events/${ids.event}`);
