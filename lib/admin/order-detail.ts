@@ -48,6 +48,18 @@ export type AdminOrderDetail = OrderShipping & {
   paidAt: Date | null;
   lines: Array<{ id: string; name: string; unitAmount: number; quantity: number; productId: string | null }>;
   refunds: Array<{ id: string; amount: number; status: string; reason: string | null; createdAt: Date }>;
+  disputes: Array<{
+    id: string;
+    amount: number;
+    status: string;
+    reason: string;
+    disputeType: string | null;
+    evidenceDueBy: Date | null;
+    createdAt: Date;
+    closedAt: Date | null;
+  }>;
+  /** Money the buyer won back in disputes: gone from the shop like a refund, but not one. */
+  amountLostInDisputes: number;
   timeline: TimelineEntry[];
 };
 
@@ -58,6 +70,7 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
       user: { select: { id: true, email: true, name: true } },
       lines: { orderBy: { name: 'asc' } },
       refunds: { orderBy: { createdAt: 'asc' } },
+      disputes: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
       events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
     },
   });
@@ -123,6 +136,19 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
       reason,
       createdAt,
     })),
+    disputes: order.disputes.map((dispute) => ({
+      id: dispute.id,
+      amount: dispute.amount,
+      status: dispute.status,
+      reason: dispute.reason,
+      disputeType: dispute.disputeType,
+      evidenceDueBy: dispute.evidenceDueBy,
+      createdAt: dispute.createdAt,
+      closedAt: dispute.closedAt,
+    })),
+    amountLostInDisputes: order.disputes
+      .filter((dispute) => dispute.status === 'lost')
+      .reduce((sum, dispute) => sum + dispute.amount, 0),
     timeline: order.events.map((event) => ({
       id: event.id,
       at: event.createdAt,

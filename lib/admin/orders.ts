@@ -6,6 +6,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../orders/status';
 import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
 import type { OrderShipping } from '../shipping/address';
 import { FULFILLMENT_STATUSES, SHIPPABLE_STATUSES, type FulfillmentStatus } from '../shipping/shipments';
+import { CLOSED_DISPUTE_STATUSES } from '../orders/disputes';
 import { ADMIN_PAGE_SIZE, createdAtCursors, lenient, plainParams, type SearchParams } from './keyset';
 
 /**
@@ -24,6 +25,8 @@ export const { encode: encodeCursor, decode: decodeCursor } = createdAtCursors;
 
 // Year 0000 passes ISO 8601 but not PostgreSQL (there is no year 0): such a bound would fail the page's queries.
 const isoDate = z.iso.date().refine((date) => !date.startsWith('0000-'));
+
+export const DISPUTE_FILTERS = ['any', 'open', 'won', 'lost'] as const;
 
 export const orderFiltersSchema = z.object({
   // PostgreSQL text cannot hold NUL: such a search would fail the query (and cut a CSV export off mid-stream).
@@ -46,6 +49,8 @@ export const orderFiltersSchema = z.object({
       .toLowerCase()
       .regex(/^[a-z]{3}$/),
   ),
+  /** Orders with a dispute: any, one still open, or one won or lost. */
+  dispute: lenient(z.enum(DISPUTE_FILTERS)),
   /** Inclusive UTC days, YYYY-MM-DD. */
   from: lenient(isoDate),
   to: lenient(isoDate),
@@ -67,7 +72,7 @@ export function parseOrderPage(params: SearchParams | URLSearchParams): OrderPag
 /** The filters as URL parameters, defaults left out, for links that keep the current view. */
 export function filtersToSearchParams(filters: OrderFilters): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'method', 'fulfillment', 'currency', 'from', 'to'] as const) {
+  for (const key of ['q', 'status', 'method', 'fulfillment', 'dispute', 'currency', 'from', 'to'] as const) {
     const value = filters[key];
     if (value) params.set(key, value);
   }
@@ -110,6 +115,16 @@ function conditions(filters: OrderFilters): Prisma.Sql[] {
     where.push(Prisma.sql`o."fulfillmentStatus" = ${filters.fulfillment}::"FulfillmentStatus"`);
   }
   if (filters.currency) where.push(Prisma.sql`o.currency = ${filters.currency}`);
+  if (filters.dispute) {
+    // Driven from the few disputes, not the many orders: "Dispute" is small and indexed by status.
+    const status =
+      filters.dispute === 'open'
+        ? Prisma.sql`AND d.status <> ALL (${CLOSED_DISPUTE_STATUSES}::text[])`
+        : filters.dispute === 'any'
+          ? Prisma.empty
+          : Prisma.sql`AND d.status = ${filters.dispute}`;
+    where.push(Prisma.sql`o.id IN (SELECT d."orderId" FROM "Dispute" d WHERE true ${status})`);
+  }
   if (filters.from) where.push(Prisma.sql`o."createdAt" >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
     where.push(Prisma.sql`o."createdAt" < ${new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS)}`);
@@ -321,8 +336,8 @@ export async function orderTotalsByCurrency(
   filters: OrderFilters,
   searchCap = TOTALS_SEARCH_CAP,
 ): Promise<CurrencyTotals> {
-  // The rollups have no fulfilment column: that filter is answered from the orders, like a search.
-  if (filters.q || filters.fulfillment) return searchTotals(filters, searchCap);
+  // The rollups have no fulfilment or dispute columns: those filters are answered from the orders, like a search.
+  if (filters.q || filters.fulfillment || filters.dispute) return searchTotals(filters, searchCap);
   const keys: Prisma.Sql[] = [];
   if (filters.status) keys.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);
   if (filters.method) keys.push(Prisma.sql`t.method = ${filters.method}`);
@@ -383,6 +398,21 @@ async function searchTotals(filters: OrderFilters, cap: number): Promise<Currenc
     totals: totalsOf(rows.filter((row) => row.orders > 0)),
     cappedAt: rows.some((row) => row.beyondCap) ? cap : null,
   };
+}
+
+/**
+ * Money lost in disputes per currency, over the filtered orders. Read from the
+ * disputes that were lost (few, and indexed by status), joined to their orders
+ * for the filters; the order rollups know nothing of disputes.
+ */
+export async function disputeLossesByCurrency(filters: OrderFilters): Promise<Map<string, number>> {
+  const where = [Prisma.sql`d.status = 'lost'`, ...conditions(filters)];
+  const rows = await db.$queryRaw<Array<{ currency: string; lost: bigint }>>`
+    SELECT d.currency, sum(d.amount)::bigint AS lost
+    FROM "Dispute" d JOIN "Order" o ON o.id = d."orderId"
+    WHERE ${Prisma.join(where, ' AND ')}
+    GROUP BY d.currency`;
+  return new Map(rows.map((row) => [row.currency, Number(row.lost)]));
 }
 
 /** The currencies orders exist in, for the filter: a skip scan, one probe of the currency index per currency. */

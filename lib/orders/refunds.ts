@@ -158,6 +158,10 @@ export function refundableAmount(
   return Math.max(0, order.totalAmount - Math.max(order.amountRefunded, held));
 }
 
+/** Said instead of a refund form: Stripe refuses refunds of a disputed charge. */
+export const DISPUTED_NO_REFUND =
+  'This payment is disputed, so it cannot be refunded: the dispute decides where the money goes. Answer it in the Stripe Dashboard.';
+
 export type AdminRefundInput = {
   orderId: string;
   /** As the admin typed it, in the order's currency's major units ("12.50"). */
@@ -213,6 +217,8 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
         if (claimed)
           return { ok: true, refundId: null, amount: 0, currency: order.currency, duplicate: true };
 
+        if ((await tx.dispute.count({ where: { orderId: order.id } })) > 0)
+          throw new RefundRefused({ ok: false, message: DISPUTED_NO_REFUND });
         if (order.status === 'refunded')
           throw new RefundRefused({ ok: false, message: 'Nothing is left to refund on this order.' });
         if (!order.stripePaymentIntentId || !['paid', 'partially_refunded'].includes(order.status)) {

@@ -5,6 +5,7 @@ import type { Handler } from './handlers/handler';
 import { mandateUpdatedHandler, paymentMethodDetachedHandler, setupIntentHandler } from './handlers/mandates';
 import { paymentIntentHandler } from './handlers/payment-intents';
 import { refundHandler } from './handlers/refunds';
+import { disputeHandler } from './handlers/disputes';
 
 /** Which handler each event type goes to; a type not listed is recorded as ignored. */
 const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
@@ -16,6 +17,11 @@ const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
   'refund.created': refundHandler,
   'refund.updated': refundHandler,
   'refund.failed': refundHandler,
+  'charge.dispute.created': disputeHandler,
+  'charge.dispute.updated': disputeHandler,
+  'charge.dispute.closed': disputeHandler,
+  'charge.dispute.funds_withdrawn': disputeHandler,
+  'charge.dispute.funds_reinstated': disputeHandler,
   'setup_intent.succeeded': setupIntentHandler,
   'setup_intent.setup_failed': setupIntentHandler,
   'payment_method.detached': paymentMethodDetachedHandler,

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
+import { paidOrder as paidOrderFor } from '../support/paid-order.ts';
 
 let stack: WebhookAppStack;
 let refunds: typeof import('../../lib/orders/refunds.ts');
@@ -24,20 +25,8 @@ after(() => stack.stop());
 
 const db = () => stack.database.prisma;
 
-/** A paid order of `quantity` of one product in `currency`, through Checkout and its webhook. */
-async function paidOrder(currency = 'usd', quantity = 2, method: 'card' | 'amazon_pay' = 'card') {
-  const product = await db().product.findFirstOrThrow({ where: { currency, active: true } });
-  const added = await cart.addToCart(null, product.id, quantity);
-  assert.ok(added.ok);
-  const started = await checkout.startCheckout({ cartId: added.cartId, currency });
-  assert.ok(started.ok);
-  const order = await db().order.findUniqueOrThrow({ where: { id: started.orderId } });
-  await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method });
-  await stack.control.flushWebhooks();
-  const paid = await db().order.findUniqueOrThrow({ where: { id: order.id } });
-  assert.equal(paid.status, 'paid');
-  return paid;
-}
+const paidOrder = (currency?: string, quantity?: number, method?: 'card' | 'amazon_pay') =>
+  paidOrderFor(stack, currency, quantity, method);
 
 async function stripeRefundsOf(paymentIntentId: string) {
   const all = await stack.control.objects<Stripe.Refund>('refund');

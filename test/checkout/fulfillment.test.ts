@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
+import { foreignPayment } from '../support/paid-order.ts';
 import { startAppStack, type AppStack } from '../support/app-stack.ts';
 
 let stack: AppStack;
@@ -254,18 +255,7 @@ describe('fulfillment', () => {
   });
 
   it('finds nothing for a session that is not one of ours', async () => {
-    const foreign = await stripe.checkout.sessions.create({
-      mode: 'payment',
-      allowed_payment_method_types: ['card'],
-      line_items: [
-        {
-          quantity: 1,
-          price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Elsewhere' } },
-        },
-      ],
-      success_url: 'http://127.0.0.1:1/ok',
-    });
-    await stack.control.completeCheckoutSession(foreign.id, { method: 'card' });
+    const foreign = await foreignPayment(stack);
     assert.equal(await fulfillment.fulfillCheckout(foreign.id), null);
   });
 });

@@ -1,4 +1,4 @@
-import { orderTotalsByCurrency, type OrderFilters } from '@/lib/admin/orders';
+import { disputeLossesByCurrency, orderTotalsByCurrency, type OrderFilters } from '@/lib/admin/orders';
 import { formatMoney } from '@/lib/payments/money';
 
 /**
@@ -9,7 +9,10 @@ import { formatMoney } from '@/lib/payments/money';
  * when there were more.
  */
 export async function CurrencyTotals({ filters }: { filters: OrderFilters }) {
-  const { totals, cappedAt } = await orderTotalsByCurrency(filters);
+  const [{ totals, cappedAt }, lost] = await Promise.all([
+    orderTotalsByCurrency(filters),
+    disputeLossesByCurrency(filters),
+  ]);
   if (totals.length === 0) return null;
   return (
     <section aria-labelledby="totals-heading">
@@ -35,6 +38,8 @@ export async function CurrencyTotals({ filters }: { filters: OrderFilters }) {
               in {total.orders.toLocaleString('en-US')} {total.orders === 1 ? 'order' : 'orders'}
               {total.amountRefunded > 0 &&
                 `, ${formatMoney({ amount: total.amountRefunded, currency: total.currency })} refunded`}
+              {(lost.get(total.currency) ?? 0) > 0 &&
+                `, ${formatMoney({ amount: lost.get(total.currency)!, currency: total.currency })} lost in disputes`}
             </span>
           </li>
         ))}

@@ -60,6 +60,16 @@ export function OrderFiltersForm({
         </select>
       </div>
       <div className="field">
+        <label htmlFor="filter-dispute">Disputes</label>
+        <select id="filter-dispute" name="dispute" defaultValue={filters.dispute ?? ''}>
+          <option value="">Any order</option>
+          <option value="any">Disputed</option>
+          <option value="open">Dispute open</option>
+          <option value="won">Dispute won</option>
+          <option value="lost">Dispute lost</option>
+        </select>
+      </div>
+      <div className="field">
         <label htmlFor="filter-method">Payment method</label>
         <select id="filter-method" name="method" defaultValue={filters.method ?? ''}>
           <option value="">Any</option>

@@ -22,6 +22,12 @@ const TYPE_LABELS: Record<string, string> = {
   refunded: 'Refunded',
   refund_requested: 'Refund requested',
   refund_failed: 'Refund failed',
+  dispute_opened: 'Disputed',
+  dispute_under_review: 'Dispute under review',
+  dispute_won: 'Dispute won',
+  dispute_lost: 'Dispute lost',
+  dispute_warning_closed: 'Inquiry closed',
+  dispute_prevented: 'Dispute prevented',
 };
 
 /** What happened to the order, oldest first: each status change and what caused it. */

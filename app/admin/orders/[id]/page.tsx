@@ -10,6 +10,8 @@ import { ORDER_STATUS_LABELS, REFUND_STATUS_LABELS } from '@/lib/orders/status';
 import { Time } from '@/app/_components/time';
 import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
+import { DisputesPanel } from './disputes-panel';
+import { DISPUTED_NO_REFUND } from '@/lib/orders/refunds';
 import { StripeId } from './stripe-id';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 import { addressLines } from '@/lib/shipping/address';
@@ -35,7 +37,8 @@ export default async function AdminOrderPage({ params }: Props) {
   const refundable =
     ['paid', 'partially_refunded'].includes(order.status) &&
     order.stripePaymentIntentId &&
-    order.refundable > 0;
+    order.refundable > 0 &&
+    order.disputes.length === 0;
 
   return (
     <section aria-labelledby="order-heading">
@@ -109,6 +112,16 @@ export default async function AdminOrderPage({ params }: Props) {
                   {money(order.amountRefunded)}
                 </td>
               </tr>
+              {order.amountLostInDisputes > 0 && (
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    Lost in disputes
+                  </th>
+                  <td className="number" data-testid="admin-order-dispute-lost">
+                    {money(order.amountLostInDisputes)}
+                  </td>
+                </tr>
+              )}
             </tfoot>
           </table>
 
@@ -188,6 +201,8 @@ export default async function AdminOrderPage({ params }: Props) {
             />
           </div>
 
+          {order.disputes.length > 0 && <DisputesPanel disputes={order.disputes} money={money} />}
+
           <div className="panel">
             <h2 id="refund-heading">Refund</h2>
             {order.refunds.length > 0 && (
@@ -225,9 +240,11 @@ export default async function AdminOrderPage({ params }: Props) {
               />
             ) : (
               <p className="muted" data-testid="refund-unavailable">
-                {order.refundable === 0 && order.refunds.length > 0
-                  ? 'Everything has been refunded.'
-                  : 'Only paid orders can be refunded.'}
+                {order.disputes.length > 0
+                  ? DISPUTED_NO_REFUND
+                  : order.refundable === 0 && order.refunds.length > 0
+                    ? 'Everything has been refunded.'
+                    : 'Only paid orders can be refunded.'}
               </p>
             )}
           </div>
