@@ -188,7 +188,6 @@ export function finishAmazonPay(
   sessionId: string,
   decision: 'authorize' | 'decline',
   userAgent: string | null,
-  options: { delayed?: boolean } = {},
 ): FlowResult {
   const opened = openSession(emu, sessionId);
   if (isResult(opened)) return opened;
@@ -212,10 +211,7 @@ export function finishAmazonPay(
   const done =
     opened.mode === 'setup'
       ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
-      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, {
-          userAgent,
-          delayed: options.delayed,
-        });
+      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent });
   return { kind: 'complete', session: done };
 }
 

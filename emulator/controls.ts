@@ -432,6 +432,9 @@ function completeSession(emu: Emulator, id: string, body: z.infer<typeof schemas
   }
   if (body.outcome === 'delayed' && session.mode !== 'payment')
     throw new ControlError(409, 'A delayed outcome applies to payment mode only.');
+  // Amazon Pay answers at once (Stripe's Amazon Pay page: immediate payment confirmation); delays are for card tests.
+  if (body.outcome === 'delayed' && body.method === 'amazon_pay')
+    throw new ControlError(409, 'Amazon Pay reports a payment at once: it cannot be delayed.');
   if (body.shipping || needsShipping(session)) {
     const shipped = setShipping(emu, id, body.shipping ?? testAddress(session));
     if (shipped.kind === 'failed') throw new ControlError(400, shipped.message);
@@ -443,9 +446,6 @@ function completeSession(emu: Emulator, id: string, body: z.infer<typeof schemas
       id,
       body.outcome === 'declined' ? 'decline' : 'authorize',
       'emulator-control',
-      {
-        delayed: body.outcome === 'delayed',
-      },
     );
     return result.session;
   }

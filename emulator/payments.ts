@@ -243,7 +243,15 @@ export function succeedPayment(
   let method = paymentMethod;
   let mandateId: string | null = null;
   const customerId = idOf(current.customer);
-  if (internal.paymentIntentData?.setupFutureUsage && customerId && method.customer === null) {
+  // Saved during payment: for every method with payment_intent_data, for Amazon Pay with its own option too.
+  const saveAmazonPay =
+    method.type === 'amazon_pay' &&
+    current.payment_method_options?.amazon_pay?.setup_future_usage === 'off_session';
+  if (
+    (internal.paymentIntentData?.setupFutureUsage || saveAmazonPay) &&
+    customerId &&
+    method.customer === null
+  ) {
     method = attachPaymentMethod(emu, cause, method.id, customerId);
     mandateId = mandateFor(emu, method, options.userAgent ?? null)?.id ?? null;
   }

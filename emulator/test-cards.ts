@@ -100,3 +100,23 @@ export function luhnValid(input: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/**
+ * Stripe's test PaymentMethods and tokens (docs.stripe.com/testing: "PaymentMethods" and
+ * "Tokens"), by the card each stands for. Naming one where a PaymentMethod is expected
+ * makes a new card PaymentMethod from that card, as Stripe does.
+ */
+export const TEST_PAYMENT_METHOD_CARDS: Readonly<Record<string, string>> = {
+  pm_card_visa: '4242424242424242',
+  pm_card_visa_debit: '4000056655665556',
+  pm_card_mastercard: '5555555555554444',
+  pm_card_amex: '378282246310005',
+  pm_card_chargeDeclined: '4000000000000002',
+  pm_card_chargeDeclinedInsufficientFunds: '4000000000009995',
+  pm_card_authenticationRequired: '4000002760003184',
+  pm_card_chargeCustomerFail: '4000000000000341',
+};
+
+export const TEST_TOKEN_CARDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(TEST_PAYMENT_METHOD_CARDS).map(([id, number]) => [id.replace(/^pm_card_/, 'tok_'), number]),
+);

@@ -415,10 +415,30 @@ function parsePaymentIntentData(params: FormObject): PaymentIntentData | null {
   };
 }
 
+/**
+ * `payment_method_options`: only Amazon Pay's `setup_future_usage` is modelled. Amazon Pay takes
+ * `none` or `off_session` (SDK types; Stripe's Amazon Pay page: saved wallets are charged off-session),
+ * never `on_session`.
+ */
+function paymentMethodOptions(params: FormObject): Stripe.Checkout.Session.PaymentMethodOptions {
+  const options = getObject(params, 'payment_method_options');
+  const amazonPay = options && getObject(options, 'amazon_pay', 'payment_method_options');
+  const usage =
+    amazonPay &&
+    getEnum(
+      amazonPay,
+      'setup_future_usage',
+      ['none', 'off_session'] as const,
+      'payment_method_options[amazon_pay]',
+    );
+  return usage ? { amazon_pay: { setup_future_usage: usage } } : {};
+}
+
 function create({ emu, params, cause }: ApiRequest): ApiResult {
   checkKnown(params, CREATE_KEYS);
   const now = nowSeconds();
   const mode = getEnum(params, 'mode', ['payment', 'setup', 'subscription'] as const);
+  const methodOptions = paymentMethodOptions(params);
   if (mode === undefined) throw parameterMissing('mode');
   if (mode === 'subscription')
     throw invalidRequest('The emulator does not support `subscription` mode.', { param: 'mode' });
@@ -669,7 +689,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     payment_link: null,
     payment_method_collection: 'always',
     payment_method_configuration_details: null,
-    payment_method_options: {},
+    payment_method_options: methodOptions,
     payment_method_types: offered,
     payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
     permissions: null,

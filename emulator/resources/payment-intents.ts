@@ -198,6 +198,16 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       );
     }
   }
+  // A mandate named must exist and be the one this customer gave for this very method.
+  const mandateId = getString(params, 'mandate');
+  const namedMandate = mandateId === undefined ? undefined : findObject(emu.state, 'mandate', mandateId);
+  if (mandateId !== undefined && !namedMandate) throw resourceMissing('mandate', mandateId, 'mandate');
+  if (namedMandate && namedMandate.payment_method !== paymentMethod?.id) {
+    throw invalidRequest(
+      `The mandate ${namedMandate.id} was not given for the PaymentMethod ${paymentMethod?.id ?? '(none)'}; pass the PaymentMethod the mandate belongs to.`,
+      { param: 'mandate', code: 'mandate_invalid' },
+    );
+  }
   if (confirm && !paymentMethod) {
     throw invalidRequest(
       "You cannot confirm this PaymentIntent because it's missing a payment method. Pass `payment_method`.",
@@ -229,9 +239,9 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   emitEvent(emu, cause, 'payment_intent.created', initial);
   if (!confirm || !paymentMethod) return { body: expand(emu, initial, getExpand(params)) };
 
-  const mandate = allObjects(emu.state, 'mandate').find(
-    (candidate) => candidate.payment_method === paymentMethod.id,
-  );
+  const mandate =
+    namedMandate ??
+    allObjects(emu.state, 'mandate').find((candidate) => candidate.payment_method === paymentMethod.id);
   if (paymentMethod.type === 'amazon_pay' && offSession && mandate?.status !== 'active') {
     throw invalidRequest('This PaymentMethod has no active mandate and cannot be used off-session.', {
       param: 'payment_method',

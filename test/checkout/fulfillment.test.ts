@@ -230,7 +230,7 @@ describe('fulfillment', () => {
   it('records the method of a delayed payment first seen after it failed', async () => {
     const { cartId } = await mixedCart();
     const { order, sessionId } = await startPaid('usd', cartId);
-    await stack.control.completeCheckoutSession(sessionId, { method: 'amazon_pay', outcome: 'delayed' });
+    await stack.control.completeCheckoutSession(sessionId, { method: 'card', outcome: 'delayed' });
     await stack.control.settleCheckoutSession(sessionId, 'failed');
     // Stripe has cleared the PaymentIntent's method by now; the failed attempt still names it.
     const intent = await stripe.paymentIntents.retrieve(
@@ -239,7 +239,7 @@ describe('fulfillment', () => {
     assert.equal(intent.payment_method, null);
     assert.equal((await fulfillment.fulfillCheckout(sessionId))?.status, 'payment_failed');
     const failed = await stack.database.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
-    assert.equal(failed.paymentMethodType, 'amazon_pay');
+    assert.equal(failed.paymentMethodType, 'card');
   });
 
   it('marks an expired session’s order expired and leaves the cart alone', async () => {

@@ -318,3 +318,66 @@ describe('disputes', () => {
     await assert.rejects(h.control.openDispute(payment.charge, { type: 'claim' }), /already disputed/);
   });
 });
+
+describe('a stricter emulator', () => {
+  it('a mandate that does not exist, or was given for another method, is refused as Stripe refuses it', async () => {
+    const h = account('GB');
+    const saved = await savedAmazonPay(h);
+    const other = await savedAmazonPay(h);
+    const charge = (mandate: string) =>
+      h.stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'eur',
+        customer: saved.customer,
+        payment_method: saved.paymentMethod,
+        mandate,
+        allowed_payment_method_types: ['amazon_pay'],
+        off_session: true,
+        confirm: true,
+      });
+    await assert.rejects(charge('mandate_nothing'), (error: Stripe.errors.StripeError) => {
+      assert.equal(error.code, 'resource_missing');
+      assert.equal(error.param, 'mandate');
+      return true;
+    });
+    await assert.rejects(charge(other.mandate), (error: Stripe.errors.StripeError) => {
+      assert.equal(error.type, 'StripeInvalidRequestError');
+      assert.equal(error.param, 'mandate');
+      return true;
+    });
+    assert.equal((await charge(saved.mandate)).status, 'succeeded');
+  });
+
+  it('setup_future_usage off_session on a payment session saves Amazon Pay to the customer; on_session is refused', async () => {
+    const h = account('GB');
+    const customer = await h.stripe.customers.create({ email: 'buyer@example.com' });
+    const session = await h.stripe.checkout.sessions.create(
+      paymentSessionParams({
+        customer: customer.id,
+        customer_email: undefined,
+        payment_method_options: { amazon_pay: { setup_future_usage: 'off_session' } },
+      }),
+    );
+    assert.deepEqual(session.payment_method_options, { amazon_pay: { setup_future_usage: 'off_session' } });
+    await h.control.completeCheckoutSession(session.id, { method: 'amazon_pay' });
+    const intent = await h.stripe.paymentIntents.retrieve(
+      String((await h.stripe.checkout.sessions.retrieve(session.id)).payment_intent),
+    );
+    const method = await h.stripe.paymentMethods.retrieve(String(intent.payment_method));
+    assert.equal(method.customer, customer.id);
+    const mandates = await h.control.objects<Stripe.Mandate>('mandate');
+    assert.equal(mandates.find((mandate) => mandate.payment_method === method.id)?.status, 'active');
+
+    await assert.rejects(
+      h.stripe.checkout.sessions.create(
+        paymentSessionParams({
+          payment_method_options: { amazon_pay: { setup_future_usage: 'on_session' as never } },
+        }),
+      ),
+      (error: Stripe.errors.StripeError) => {
+        assert.equal(error.param, 'payment_method_options[amazon_pay][setup_future_usage]');
+        return true;
+      },
+    );
+  });
+});

@@ -319,12 +319,18 @@ describe('payment and setup lifecycles', () => {
     const settled = await control.settleCheckoutSession(ok.id, 'succeeded');
     assert.equal(settled.payment_status, 'paid');
     const bad = await stripe.checkout.sessions.create(paymentSessionParams());
-    await control.completeCheckoutSession(bad.id, { method: 'amazon_pay', outcome: 'delayed' });
+    await control.completeCheckoutSession(bad.id, { method: 'card', outcome: 'delayed' });
     const failed = await control.settleCheckoutSession(bad.id, 'failed');
     assert.equal(failed.payment_status, 'unpaid');
     const types = (await stripe.events.list({ type: 'checkout.session.*' })).data.map((event) => event.type);
     assert.ok(types.includes('checkout.session.async_payment_succeeded'));
     assert.ok(types.includes('checkout.session.async_payment_failed'));
+    // Amazon Pay reports at once: the control will not delay it.
+    const amazon = await stripe.checkout.sessions.create(paymentSessionParams());
+    await assert.rejects(
+      control.completeCheckoutSession(amazon.id, { method: 'amazon_pay', outcome: 'delayed' }),
+      /cannot be delayed/,
+    );
   });
 
   it('expire: through the API and the control API; sessions and intents end, expired event sent', async () => {

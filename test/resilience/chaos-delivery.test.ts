@@ -49,8 +49,9 @@ type PaymentPlan = {
 function paymentPlan(index: number): PaymentPlan {
   const method = index % 2 === 0 ? 'card' : 'amazon_pay';
   const slot = index % 20;
-  if (slot === 3 || slot === 13) return { method, flow: 'delayed_paid' };
-  if (slot === 7) return { method, flow: 'delayed_failed' };
+  // Only cards are delayed: Amazon Pay reports a payment at once.
+  if (slot === 3 || slot === 13) return { method: 'card', flow: 'delayed_paid' };
+  if (slot === 7) return { method: 'card', flow: 'delayed_failed' };
   if (slot === 11) return { method: 'card', flow: 'declined_then_paid' };
   if (slot === 17) return { method, flow: 'abandoned' };
   return { method, flow: 'paid' };
