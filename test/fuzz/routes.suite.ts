@@ -147,7 +147,15 @@ describe('Stripe webhook', () => {
                   : sign(`${text} `);
         return post(payload, header);
       },
-      judge: (reply) => {
+      judge: (reply, { body: payload, signature: how }) => {
+        // Signed or not, a body over the route's limit is refused unread: 413 (security finding 3).
+        const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+        const signed = how.kind !== 'missing' && !(how.kind === 'junk' && how.value === '');
+        if (signed && size > 1024 * 1024) {
+          return reply.status === 413 && errorCode(reply) === 'body_too_large'
+            ? null
+            : `expected 413 body_too_large, got ${reply.status}`;
+        }
         if (reply.status !== 400) return `expected 400, got ${reply.status}`;
         const code = errorCode(reply);
         return code && ['signature_missing', 'signature_invalid', 'payload_invalid'].includes(code)
@@ -535,6 +543,16 @@ describe('better-auth', () => {
     { weight: 1, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: hugeText },
   );
+  it('a body over 16 kB is refused with 413 before better-auth reads it (security finding 3)', async () => {
+    const reply = await fx.visitors.anonymous.clone().request('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'someone@example.com', password: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    assert.equal(reply.status, 413);
+    assert.match(reply.text, /"code":"body_too_large"/);
+  });
+
   it('the endpoints answer junk, broken JSON and forged sessions with 4xx, never 500, and write nothing', async () => {
     endpoints.add('better-auth /api/auth/*');
     const input = fc.record({

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { catalogChanged } from '@/lib/catalog/products';
 import { env } from '@/lib/platform/env';
+import { readCappedText, REVALIDATE_BODY_LIMIT } from '@/lib/platform/request-body';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,7 +38,9 @@ export async function POST(request: Request): Promise<Response> {
     return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
   }
   let body: unknown = {};
-  const text = await request.text();
+  const read = await readCappedText(request, REVALIDATE_BODY_LIMIT);
+  if (!read.ok) return read.response;
+  const text = read.text;
   if (text.trim()) {
     try {
       body = JSON.parse(text);
