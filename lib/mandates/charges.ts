@@ -63,6 +63,13 @@ export async function chargeMandate(input: {
 
   // The record first. A resubmitted form (same chargeId) finds its charge and only repeats the Stripe call.
   const existing = await db.offSessionCharge.findUnique({ where: { id: input.chargeId } });
+  // A charge record belongs to its agreement: the same request id under another one is not a repeat.
+  if (existing && existing.mandateId !== mandate.id) {
+    return {
+      ok: false,
+      message: 'This request was already used to charge another agreement; nothing was charged.',
+    };
+  }
   if (!existing && mandate.paymentMethodType === 'amazon_pay') {
     const refusal = await monthlyLimitRefusal(mandate.id, input.currency, input.amount);
     if (refusal) return { ok: false, message: refusal };
@@ -82,23 +89,63 @@ export async function chargeMandate(input: {
   const order = await db.order.findUniqueOrThrow({ where: { id: charge.orderId }, select: { number: true } });
 
   try {
-    const intent = await stripe.paymentIntents.create(
-      offSessionPaymentParams({
-        chargeId: charge.id,
-        orderId: charge.orderId,
-        orderNumber: order.number,
-        amount: charge.amount,
-        currency: charge.currency,
-        description: charge.description,
-        stripeCustomerId: mandate.stripeCustomerId,
-        stripePaymentMethodId: mandate.stripePaymentMethodId,
-        paymentMethodType: mandate.paymentMethodType,
-        stripeMandateId: mandate.stripeMandateId,
-      }),
-      { idempotencyKey: `off-session-charge:${charge.id}` },
+    // Under the agreement's row lock, which revoking takes too (revokeWhere): a revocation waits for a
+    // charge already past this check, and a charge that gets the lock after a revocation sees it and
+    // charges nothing. The lock is held through Stripe's answer; the record was committed before.
+    return await db.$transaction(
+      async (tx): Promise<ChargeResult> => {
+        const [agreement] = await tx.$queryRaw<Array<{ status: string }>>`
+          SELECT status::text FROM "Mandate" WHERE id = ${mandate.id}::uuid FOR UPDATE`;
+        if (agreement?.status !== 'active') {
+          // Nothing was asked of Stripe: the order is canceled, not failed (a failed one offers "Pay now").
+          const code = 'mandate_not_active';
+          await tx.offSessionCharge.updateMany({
+            where: { id: charge.id, status: 'pending' },
+            data: { status: 'failed', errorCode: code, errorMessage: REVOKED_BEFORE_CHARGE },
+          });
+          const canceled = await tx.order.updateMany({
+            where: { id: charge.orderId, status: { in: [...MAY_MOVE_TO.canceled] } },
+            data: { status: 'canceled' },
+          });
+          if (canceled.count === 1) {
+            await tx.orderEvent.create({
+              data: {
+                orderId: charge.orderId,
+                type: 'canceled',
+                source: 'admin',
+                message: REVOKED_BEFORE_CHARGE,
+              },
+            });
+          }
+          return {
+            ok: true,
+            chargeId: charge.id,
+            orderId: charge.orderId,
+            status: 'failed',
+            errorCode: code,
+          };
+        }
+        const intent = await stripe.paymentIntents.create(
+          offSessionPaymentParams({
+            chargeId: charge.id,
+            orderId: charge.orderId,
+            orderNumber: order.number,
+            amount: charge.amount,
+            currency: charge.currency,
+            description: charge.description,
+            stripeCustomerId: mandate.stripeCustomerId,
+            stripePaymentMethodId: mandate.stripePaymentMethodId!,
+            paymentMethodType: mandate.paymentMethodType!,
+            stripeMandateId: mandate.stripeMandateId,
+          }),
+          { idempotencyKey: `off-session-charge:${charge.id}` },
+        );
+        const status = await applyIntent(tx, charge.id, intent, 'admin');
+        return { ok: true, chargeId: charge.id, orderId: charge.orderId, status, errorCode: null };
+      },
+      // Stripe answers inside: allow for a slow answer and the SDK's retries.
+      { timeout: 60_000 },
     );
-    const status = await db.$transaction((tx) => applyIntent(tx, charge.id, intent, 'admin'));
-    return { ok: true, chargeId: charge.id, orderId: charge.orderId, status, errorCode: null };
   } catch (error) {
     if (error instanceof Stripe.errors.StripeCardError) {
       const intent = error.payment_intent ?? null;
@@ -162,6 +209,9 @@ async function monthlyLimitRefusal(
     `${money(used)} has been charged this month, so at most ${money(Math.max(0, limit - used))} can be charged until ${until}.`
   );
 }
+
+/** Recorded on a charge whose agreement ended between the request and the charge. */
+const REVOKED_BEFORE_CHARGE = 'The agreement ended before the charge was made; nothing was charged.';
 
 type ChargeInput = Parameters<typeof chargeMandate>[0];
 type ChargeableMandate = {

@@ -405,6 +405,84 @@ describe('off-session charges', () => {
     }
   });
 
+  it('a revocation racing a charge waits for it: the charge past its check is taken, then the agreement ends', async () => {
+    const user = await newUser(stack, 'racer');
+    const mandate = await savedMandate(stack, user);
+    // Stripe takes its time answering the charge: the revocation arrives meanwhile.
+    await stack.control.injectFault({
+      match: { method: 'POST', path: '/v1/payment_intents' },
+      count: 1,
+      kind: 'slow',
+      delayMs: 600,
+    });
+    const before = (await stack.control.faults()).injected;
+    const charging = charges.chargeMandate({
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 1500,
+      currency: 'usd',
+      description: 'Racing a revocation',
+      adminUserId: user.id,
+    });
+    // The charge has reached Stripe (the slow answer has begun) before the customer revokes.
+    while ((await stack.control.faults()).injected === before)
+      await new Promise((resolve) => setImmediate(resolve));
+    const [charged, revoked] = await Promise.all([charging, mandates.revokeMandate(user.id, mandate.id)]);
+    assert.ok(charged.ok && charged.status === 'succeeded');
+    assert.deepEqual(revoked, { ok: true });
+    const history = await db().mandateEvent.findMany({
+      where: { mandateId: mandate.id, type: { in: ['charge_succeeded', 'revoked'] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    assert.deepEqual(
+      history.map((event) => event.type),
+      ['charge_succeeded', 'revoked'],
+      'the revocation waited for the charge that was already past its check',
+    );
+    await stack.control.clearFaults();
+  });
+
+  it('a charge record is bound to its agreement: the same request id under another one charges nothing', async () => {
+    const first = await savedMandate(stack, await newUser(stack, 'bound-a'));
+    const second = await savedMandate(stack, await newUser(stack, 'bound-b'));
+    const chargeId = randomUUID();
+    // Stripe does not answer the first (the SDK retries a dropped connection once): its record stays pending.
+    await stack.control.injectFault({
+      match: { method: 'POST', path: '/v1/payment_intents' },
+      count: 2,
+      kind: 'drop',
+    });
+    const pending = await charges.chargeMandate({
+      chargeId,
+      mandateId: first.id,
+      amount: 1200,
+      currency: 'usd',
+      description: 'First',
+      adminUserId: 'admin',
+    });
+    assert.ok(pending.ok && pending.status === 'pending');
+    const intentsBefore = (await stack.control.objects<Stripe.PaymentIntent>('payment_intent')).filter(
+      (intent) => intent.customer === second.stripeCustomerId,
+    ).length;
+    const refused = await charges.chargeMandate({
+      chargeId,
+      mandateId: second.id,
+      amount: 1200,
+      currency: 'usd',
+      description: 'First',
+      adminUserId: 'admin',
+    });
+    assert.deepEqual(refused, {
+      ok: false,
+      message: 'This request was already used to charge another agreement; nothing was charged.',
+    });
+    const intentsAfter = (await stack.control.objects<Stripe.PaymentIntent>('payment_intent')).filter(
+      (intent) => intent.customer === second.stripeCustomerId,
+    ).length;
+    assert.equal(intentsAfter, intentsBefore);
+    await stack.control.clearFaults();
+  });
+
   it('refuses revoked mandates and currencies the method cannot take', async () => {
     const user = await newUser(stack, 'refused');
     const mandate = await savedMandate(stack, user);
