@@ -1,15 +1,13 @@
 /**
- * `npm start`: serve the production build (`npm run build` first). Like
- * `npm run dev`, it uses an embedded PostgreSQL when DATABASE_URL is unset and
- * the Stripe emulator when no real key is set, so a build can be tried locally;
- * in production set DATABASE_URL, the Stripe keys and the secrets. Migrations
- * are applied before the server starts.
+ * `npm start`: serve the production build (`npm run build` first). It needs the
+ * Stripe keys and never starts the emulator (its key and webhook secret are
+ * public): `npm run dev` is the way to try the shop on the emulator. Without
+ * DATABASE_URL it uses the embedded PostgreSQL, so a build can be tried on one
+ * machine. Migrations are applied before the server starts.
  */
-import path from 'node:path';
 import { migrateAndSeed } from '../stack/database.ts';
 import { loadDotEnv, openDevelopmentDatabase, usesEmulator } from '../stack/development.ts';
-import { EMULATOR_PORT, startEmulatorProcess } from '../stack/emulator.ts';
-import { bin, ROOT, start, stop, waitForHttp, type Child } from '../stack/processes.ts';
+import { bin, start, stop, waitForHttp, type Child } from '../stack/processes.ts';
 
 loadDotEnv();
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -31,6 +29,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
+  if (usesEmulator()) {
+    throw new Error(
+      'npm start serves the shop in production and needs your Stripe keys: set STRIPE_SECRET_KEY and ' +
+        'STRIPE_WEBHOOK_SECRET (README: "Running against real Stripe"). To try the shop on the emulator, run npm run dev.',
+    );
+  }
   const database = await openDevelopmentDatabase(log);
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
   await migrateAndSeed(database.url, log);
@@ -41,15 +45,6 @@ async function main(): Promise<void> {
     APP_URL: appUrl,
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  if (usesEmulator()) {
-    const emulator = await startEmulatorProcess({
-      port: Number(process.env.EMULATOR_PORT ?? EMULATOR_PORT),
-      webhookUrls: [`${appUrl}/api/webhooks/stripe`],
-      stateFile: path.join(ROOT, '.data', 'emulator-state.json'),
-    });
-    children.push(emulator.child);
-    env.STRIPE_API_BASE ??= emulator.apiBase;
-  }
   const next = start('next', bin('next'), ['start', '--port', String(port)], { env });
   children.push(next);
   void next.exited.then((code) => (shuttingDown ? undefined : shutdown(code ?? 1)));

@@ -48,24 +48,56 @@ describe('configuration', () => {
     assert.throws(() => parseEnv({ ...base, TRUSTED_PROXIES: '10.0.0.0/33' }), /TRUSTED_PROXIES/);
   });
 
+  const production = {
+    ...base,
+    NODE_ENV: 'production',
+    STRIPE_SECRET_KEY: 'sk_live_abc123',
+    STRIPE_WEBHOOK_SECRET: 'whsec_live',
+  };
+
   it('requires a cookie secret in production', () => {
-    assert.throws(() => parseEnv({ ...base, NODE_ENV: 'production' }), /COOKIE_SECRET/);
+    assert.throws(() => parseEnv(production), /COOKIE_SECRET/);
     assert.throws(
-      () => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'short' }),
+      () => parseEnv({ ...production, COOKIE_SECRET: 'short' }),
       /COOKIE_SECRET: must be at least 32/,
     );
     assert.throws(
-      () => parseEnv({ ...base, NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) }),
+      () => parseEnv({ ...production, COOKIE_SECRET: 'x'.repeat(32) }),
       /BETTER_AUTH_SECRET: is required/,
     );
     const env = parseEnv({
-      ...base,
-      NODE_ENV: 'production',
+      ...production,
       COOKIE_SECRET: 'x'.repeat(32),
       BETTER_AUTH_SECRET: 'y'.repeat(32),
     });
     assert.equal(env.cookieSecret, 'x'.repeat(32));
     assert.equal(env.authSecret, 'y'.repeat(32));
+  });
+
+  // Security finding 10: production used the emulator's public key and webhook secret when none was set.
+  it('never falls back to the emulator in production; its key only with an emulator on loopback', () => {
+    const secrets = { ...production, COOKIE_SECRET: 'x'.repeat(32), BETTER_AUTH_SECRET: 'y'.repeat(32) };
+    const { STRIPE_SECRET_KEY: _key, STRIPE_WEBHOOK_SECRET: _secret, ...keyless } = secrets;
+    assert.throws(() => parseEnv(keyless), /STRIPE_SECRET_KEY: is required in production/);
+    assert.throws(
+      () => parseEnv({ ...keyless, STRIPE_SECRET_KEY: 'sk_test_abc' }),
+      /STRIPE_WEBHOOK_SECRET: is required in production/,
+    );
+    const emulatorKey = {
+      ...keyless,
+      STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: 'whsec_emulator',
+    };
+    assert.throws(() => parseEnv(emulatorKey), /STRIPE_SECRET_KEY: is the emulator's key/);
+    assert.throws(
+      () => parseEnv({ ...emulatorKey, STRIPE_API_BASE: 'https://stripe-emulator.example.com' }),
+      /is the emulator's key/,
+    );
+    // The test stacks: a production build against an emulator on this machine.
+    assert.equal(
+      parseEnv({ ...emulatorKey, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripe.apiBase?.host,
+      '127.0.0.1:12111',
+    );
   });
 
   it('reads admin emails as a list and names a bad one', () => {

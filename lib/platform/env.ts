@@ -142,8 +142,25 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const raw = parsed.data;
   const production = raw.NODE_ENV === 'production';
 
+  // In production nothing falls back to the emulator: its key and webhook secret are public.
+  if (production && !raw.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_SECRET_KEY: is required in production (npm run dev runs the shop on the Stripe emulator)\nSee .env.example.',
+    );
+  }
+  if (production && !raw.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: is required in production\nSee .env.example.',
+    );
+  }
   const secretKey = raw.STRIPE_SECRET_KEY ?? EMULATOR_SECRET_KEY;
   const usesEmulatorKey = secretKey === EMULATOR_SECRET_KEY;
+  // A production build may talk to an emulator only on this machine (the test stacks do): never to a shared one.
+  if (production && usesEmulatorKey && !isLoopbackUrl(raw.STRIPE_API_BASE)) {
+    throw new ConfigError(
+      "Invalid configuration:\n  STRIPE_SECRET_KEY: is the emulator's key; in production use your Stripe key (an emulator is allowed only on loopback, for tests)\nSee .env.example.",
+    );
+  }
   const apiBase = raw.STRIPE_API_BASE ?? (usesEmulatorKey ? EMULATOR_API_BASE : undefined);
   const webhookSecret = raw.STRIPE_WEBHOOK_SECRET ?? (usesEmulatorKey ? EMULATOR_WEBHOOK_SECRET : undefined);
 
@@ -185,6 +202,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       maxNetworkRetries: raw.STRIPE_MAX_NETWORK_RETRIES ?? 2,
     },
   };
+}
+
+function isLoopbackUrl(value: string | undefined): boolean {
+  if (!value) return false;
+  const host = new URL(value).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 let cached: Env | undefined;
