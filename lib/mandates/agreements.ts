@@ -271,7 +271,16 @@ export async function applySetupSnapshot(
 }
 
 /** The return page's way in: applies the session's outcome in a transaction of its own. */
-export async function completeMandateSetup(sessionId: string) {
+/**
+ * The customer's return from saving a method. Only a session of one of this
+ * account's own agreements is looked up at Stripe: any other id costs nothing.
+ */
+export async function completeMandateSetup(sessionId: string, userId: string) {
+  const ours = await db.mandate.findFirst({
+    where: { stripeCheckoutSessionId: sessionId, userId },
+    select: { id: true },
+  });
+  if (!ours) return null;
   const snapshot = await loadSetupSnapshotFromSession(sessionId);
   if (!snapshot) return null;
   return db.$transaction((tx) => applySetupSnapshot(tx, snapshot, 'success_page'));

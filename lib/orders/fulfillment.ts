@@ -187,6 +187,11 @@ function isStripeUnavailable(error: unknown): boolean {
  * When Stripe cannot be asked, the order is reported as it stands rather than failing the
  * customer's return to the shop with an error page: the webhook, which Stripe retries, moves it on.
  */
+/** Whether an order of ours was paid through this session: only then is Stripe asked about it. */
+export async function isOurCheckoutSession(sessionId: string): Promise<boolean> {
+  return (await db.order.count({ where: { stripeCheckoutSessionId: sessionId } })) > 0;
+}
+
 export async function fulfillCheckout(
   sessionId: string,
   source: FulfillmentSource = 'success_page',

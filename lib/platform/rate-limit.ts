@@ -15,6 +15,11 @@ export const SIGN_IN_ACCOUNT_LIMIT: RateLimitRule = { name: 'sign-in-account', m
 /** One address trying many accounts; looser, as offices and phone networks share addresses. */
 export const SIGN_IN_ADDRESS_LIMIT: RateLimitRule = { name: 'sign-in-address', max: 30, windowSeconds: 60 };
 export const CHECKOUT_LIMIT: RateLimitRule = { name: 'checkout', max: 10, windowSeconds: 60 };
+/**
+ * Coming back from Stripe with one of our sessions costs a Stripe request; one
+ * address may do so this often (a customer needs two or three per checkout).
+ */
+export const STRIPE_RETURN_LIMIT: RateLimitRule = { name: 'stripe-return', max: 30, windowSeconds: 60 };
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

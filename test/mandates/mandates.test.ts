@@ -162,7 +162,7 @@ describe('setup webhooks', () => {
     // No deliveries meanwhile: this test plays the webhook's part itself, at the moment it chooses.
     await stack.withoutDeliveries(async () => {
       const started = await startPerOrderSetup('racing');
-      const { stripeCheckoutSessionId: sessionId } = await db().mandate.findUniqueOrThrow({
+      const { stripeCheckoutSessionId: sessionId, userId } = await db().mandate.findUniqueOrThrow({
         where: { id: started.mandateId },
       });
       await stack.control.completeCheckoutSession(sessionId!, { method: 'amazon_pay' });
@@ -178,7 +178,7 @@ describe('setup webhooks', () => {
         async (tx) => {
           // The webhook's transaction holds the row: the return page reads 'pending', then its update waits.
           await tx.$queryRaw`SELECT id FROM "Mandate" WHERE id = ${started.mandateId}::uuid FOR UPDATE`;
-          returned = mandates.completeMandateSetup(sessionId!);
+          returned = mandates.completeMandateSetup(sessionId!, userId);
           const deadline = Date.now() + 10_000;
           for (;;) {
             const [{ waiting }] = await db().$queryRaw<[{ waiting: number }]>`

@@ -2,7 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import Stripe from 'stripe';
-import { checkoutSessionIdSchema, fulfillCheckout } from '@/lib/orders/fulfillment';
+import { headers } from 'next/headers';
+import { clientAddressKey } from '@/lib/platform/client-info';
+import { hitRateLimit, STRIPE_RETURN_LIMIT } from '@/lib/platform/rate-limit';
+import { checkoutSessionIdSchema, fulfillCheckout, isOurCheckoutSession } from '@/lib/orders/fulfillment';
 import { findOrderById } from '@/lib/orders/customer-orders';
 import { OrderSummary } from '../../orders/order-summary';
 
@@ -16,7 +19,19 @@ type Props = { searchParams: Promise<{ session_id?: string | string[] }> };
  */
 export default async function CheckoutSuccessPage({ searchParams }: Props) {
   const sessionId = checkoutSessionIdSchema.safeParse((await searchParams).session_id);
-  if (!sessionId.success) notFound();
+  // Anyone can load this URL: a session that is not one of our orders costs no Stripe request.
+  if (!sessionId.success || !(await isOurCheckoutSession(sessionId.data))) notFound();
+  const limit = await hitRateLimit(STRIPE_RETURN_LIMIT, `ip:${clientAddressKey(await headers())}`);
+  if (!limit.allowed) {
+    return (
+      <section aria-labelledby="success-heading">
+        <h1 id="success-heading">Your order</h1>
+        <p role="alert">
+          This page was loaded too often. Try again in {limit.retryAfterSeconds} seconds; your order is safe.
+        </p>
+      </section>
+    );
+  }
 
   let result;
   try {

@@ -1,17 +1,29 @@
 import { NextResponse } from 'next/server';
 import { env } from '@/lib/platform/env';
+import { currentUser } from '@/lib/platform/auth';
 import { checkoutSessionIdSchema } from '@/lib/orders/fulfillment';
 import { completeMandateSetup } from '@/lib/mandates/agreements';
 
 export const dynamic = 'force-dynamic';
 
-/** Stripe's success_url for saving a method: records the outcome now, then shows the account page. */
+/**
+ * Stripe's success_url for saving a method: records the outcome now, then shows the account page.
+ * Only its signed-in owner gets a session looked up at Stripe; anyone else is sent to sign in.
+ */
 export async function GET(request: Request): Promise<Response> {
   const sessionId = checkoutSessionIdSchema.safeParse(new URL(request.url).searchParams.get('session_id'));
+  const user = await currentUser();
+  if (!user) {
+    // Back here after signing in, with the session id alone (never the rest of whatever query came).
+    const back = sessionId.success
+      ? `/account/amazon-pay/complete?session_id=${sessionId.data}`
+      : '/account/amazon-pay';
+    return NextResponse.redirect(new URL(`/sign-in?next=${encodeURIComponent(back)}`, env().appUrl), 303);
+  }
   let saved = false;
   if (sessionId.success) {
     try {
-      saved = (await completeMandateSetup(sessionId.data))?.status === 'active';
+      saved = (await completeMandateSetup(sessionId.data, user.id))?.status === 'active';
     } catch (error) {
       // The webhook records it as well; the page shows whatever state it has reached.
       console.error(`[mandates] completing setup ${sessionId.data} on return failed:`, error);
