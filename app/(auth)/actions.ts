@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { auth, authErrorMessage } from '@/lib/platform/auth';
 import { clientAddressKey } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
-import { hitRateLimit, SIGN_IN_ACCOUNT_LIMIT, SIGN_IN_ADDRESS_LIMIT } from '@/lib/platform/rate-limit';
+import { hitRateLimit, SIGN_IN_ADDRESS_LIMIT } from '@/lib/platform/rate-limit';
 
 export type AuthFormState = {
   error?: string;
@@ -51,22 +51,9 @@ export async function signInAction(_previous: AuthFormState, form: FormData): Pr
   const parsed = signInInput.safeParse({ email, password: form.get('password') });
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values: { email } };
 
-  const requestHeaders = await headers();
-  const checks = [
-    [SIGN_IN_ADDRESS_LIMIT, `ip:${clientAddressKey(requestHeaders)}`],
-    [SIGN_IN_ACCOUNT_LIMIT, `email:${parsed.data.email}`],
-  ] as const;
-  for (const [rule, subject] of checks) {
-    const limit = await hitRateLimit(rule, subject);
-    if (!limit.allowed) {
-      return {
-        error: `Too many sign-in attempts. Try again in ${limit.retryAfterSeconds} seconds.`,
-        values: { email },
-      };
-    }
-  }
+  // The sign-in limits are better-auth's hooks (lib/platform/sign-in-limits.ts): this form and its HTTP endpoint count alike.
   try {
-    await auth.api.signInEmail({ body: parsed.data, headers: requestHeaders });
+    await auth.api.signInEmail({ body: parsed.data, headers: await headers() });
   } catch (error) {
     return { error: authErrorMessage(error, 'Could not sign you in. Please try again.'), values: { email } };
   }

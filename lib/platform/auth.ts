@@ -1,12 +1,15 @@
 import 'server-only';
 import { APIError, betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { createAuthMiddleware } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { db } from './db';
 import { env } from './env';
+import { clientAddressKey } from './client-info';
+import { forgiveSignInAttempt, takeSignInAttempt, tooManySignIns } from './sign-in-limits';
 
 /**
  * Accounts: email and password through better-auth, sessions in PostgreSQL.
@@ -18,6 +21,21 @@ import { env } from './env';
  */
 
 export type Role = 'customer' | 'admin';
+
+const TOO_MANY_SIGN_INS = 'TOO_MANY_SIGN_IN_ATTEMPTS';
+
+/** Who is trying which account: the email as sign-in matches it, and the address the limits count. */
+function signInAttempt(ctx: {
+  body?: unknown;
+  headers?: Headers;
+}): { email: string; address: string } | null {
+  const email = (ctx.body as { email?: unknown } | undefined)?.email;
+  if (typeof email !== 'string') return null;
+  return {
+    email: email.trim().toLowerCase().slice(0, 254),
+    address: clientAddressKey(ctx.headers ?? new Headers(), env().trustedProxies),
+  };
+}
 
 export const auth = betterAuth({
   appName: env().shopName,
@@ -38,6 +56,25 @@ export const auth = betterAuth({
     window: 60,
     max: 60,
     customRules: { '/sign-in/email': { window: 60, max: 5 }, '/sign-up/email': { window: 60, max: 5 } },
+  },
+  hooks: {
+    before: createAuthMiddleware(async (ctx) => {
+      if (ctx.path !== '/sign-in/email') return;
+      const attempt = signInAttempt(ctx);
+      if (!attempt) return;
+      const limit = await takeSignInAttempt(attempt.email, attempt.address);
+      if (!limit.allowed) {
+        throw new APIError('TOO_MANY_REQUESTS', {
+          code: TOO_MANY_SIGN_INS,
+          message: tooManySignIns(limit.retryAfterSeconds),
+        });
+      }
+    }),
+    after: createAuthMiddleware(async (ctx) => {
+      if (ctx.path !== '/sign-in/email' || !ctx.context.newSession) return;
+      const attempt = signInAttempt(ctx);
+      if (attempt) await forgiveSignInAttempt(attempt.email, attempt.address);
+    }),
   },
   databaseHooks: {
     user: {
@@ -100,6 +137,7 @@ export function authErrorMessage(error: unknown, fallback: string): string {
     if (code === 'USER_ALREADY_EXISTS' || code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL') {
       return 'An account with this email already exists. Sign in instead.';
     }
+    if (code === TOO_MANY_SIGN_INS) return error.message;
     if (code === 'PASSWORD_TOO_SHORT') return 'Use at least 10 characters.';
     if (code === 'PASSWORD_TOO_LONG') return 'Use at most 128 characters.';
   }

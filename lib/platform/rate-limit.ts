@@ -10,8 +10,21 @@ import { db } from './db';
 
 export type RateLimitRule = { name: string; max: number; windowSeconds: number };
 
-/** Guessing one account's password. */
-export const SIGN_IN_ACCOUNT_LIMIT: RateLimitRule = { name: 'sign-in-account', max: 5, windowSeconds: 60 };
+/**
+ * Failed sign-ins (lib/platform/sign-in-limits.ts). Per account and address: five
+ * wrong passwords a minute from one place lock that place out, not the owner.
+ */
+export const SIGN_IN_ACCOUNT_ADDRESS_LIMIT: RateLimitRule = {
+  name: 'sign-in-account-address',
+  max: 5,
+  windowSeconds: 60,
+};
+/** Per account, from anywhere: the ceiling for guesses spread over many (claimed) addresses. */
+export const SIGN_IN_ACCOUNT_CEILING: RateLimitRule = {
+  name: 'sign-in-account',
+  max: 10,
+  windowSeconds: 600,
+};
 /** One address trying many accounts; looser, as offices and phone networks share addresses. */
 export const SIGN_IN_ADDRESS_LIMIT: RateLimitRule = { name: 'sign-in-address', max: 30, windowSeconds: 60 };
 export const CHECKOUT_LIMIT: RateLimitRule = { name: 'checkout', max: 10, windowSeconds: 60 };
@@ -20,6 +33,12 @@ export const CHECKOUT_LIMIT: RateLimitRule = { name: 'checkout', max: 10, window
  * address may do so this often (a customer needs two or three per checkout).
  */
 export const STRIPE_RETURN_LIMIT: RateLimitRule = { name: 'stripe-return', max: 30, windowSeconds: 60 };
+
+/** Takes one hit back (a sign-in that succeeded was not a guess). */
+export async function forgiveRateLimit(rule: RateLimitRule, subject: string): Promise<void> {
+  const key = `app:${rule.name}:${subject}`.slice(0, 255);
+  await db.$executeRaw`UPDATE "RateLimit" SET count = greatest(count - 1, 0) WHERE key = ${key}`;
+}
 
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

@@ -69,6 +69,36 @@ describe('admin bootstrap', () => {
   });
 });
 
+describe('sign-in limits', () => {
+  // Security finding 5: the per-account limit lived only in the form's action, so 20 guesses at one account through
+  // POST /api/auth/sign-in/email from 20 claimed addresses were all answered 401, never 429.
+  it('failed sign-ins lock out the address that made them, not the owner; the account has a ceiling', async () => {
+    const owner = {
+      name: 'Limited Owner',
+      email: 'limited-owner@example.com',
+      password: 'owner-password-123',
+    };
+    await signUp(new Visitor(fx.stack.appUrl), owner);
+    const attempt = async (password: string, address: string) =>
+      (
+        await new Visitor(fx.stack.appUrl).request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+          body: JSON.stringify({ email: owner.email, password }),
+        })
+      ).status;
+    for (let guess = 1; guess <= 5; guess += 1)
+      assert.equal(await attempt(`wrong ${guess}`, '198.51.100.10'), 401);
+    assert.equal(await attempt('wrong 6', '198.51.100.10'), 429, 'that address is locked out');
+    assert.equal(await attempt(owner.password, '198.51.100.20'), 200, 'the owner, elsewhere, is not');
+    // Guesses spread over many addresses meet the account's ceiling: ten failures in ten minutes.
+    const spread = [];
+    for (let index = 0; index < 6; index += 1)
+      spread.push(await attempt(`spread ${index}`, `203.0.113.${index + 1}`));
+    assert.deepEqual(spread, [401, 401, 401, 401, 401, 429]);
+  });
+});
+
 describe('account actions', () => {
   const emails = fc.oneof(
     { weight: 3, arbitrary: junkText },
