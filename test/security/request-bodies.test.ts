@@ -61,7 +61,10 @@ describe('request bodies', () => {
       post('http://shop.test/api/webhooks/stripe', chunked.stream, { 'stripe-signature': 't=1,v1=00' }),
     );
     assert.equal(stopped.status, 413);
-    assert.ok(chunked.read.bytes <= limits.WEBHOOK_BODY_LIMIT + 3 * 64 * 1024, `read ${chunked.read.bytes} bytes`);
+    assert.ok(
+      chunked.read.bytes <= limits.WEBHOOK_BODY_LIMIT + 3 * 64 * 1024,
+      `read ${chunked.read.bytes} bytes`,
+    );
   });
 
   it('a signed-looking body under the limit still reaches verification', async () => {
