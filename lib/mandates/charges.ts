@@ -2,6 +2,7 @@ import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { newAccessToken } from '../orders/checkout';
+import { fulfillCheckout } from '../orders/fulfillment';
 import { db, type Tx } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../platform/env';
@@ -395,9 +396,20 @@ export async function payFailedChargeNow(userId: string, chargeId: string): Prom
     return { ok: false, message: 'This charge does not need paying.' };
   }
   try {
-    if (charge.order.stripeCheckoutSessionId) {
-      const open = await stripe.checkout.sessions.retrieve(charge.order.stripeCheckoutSessionId);
-      if (open.status === 'open' && open.url) return { ok: true, url: open.url };
+    // One session at a time per order. A paid one (its webhook late, the tab closed) is fulfilled, and
+    // no second one opened: replacing it would leave that payment on a session no order points at.
+    // An open one is reused; only an expired one is followed by a new session.
+    const previousId = charge.order.stripeCheckoutSessionId;
+    if (previousId) {
+      const previous = await stripe.checkout.sessions.retrieve(previousId);
+      if (previous.status === 'complete') {
+        await fulfillCheckout(previousId, 'success_page');
+        return { ok: true, url: `${env().appUrl}/checkout/success?session_id=${previousId}` };
+      }
+      if (previous.status === 'open') {
+        if (previous.url) return { ok: true, url: previous.url };
+        return { ok: false, message: 'The payment page could not be opened. Please try again.' };
+      }
     }
     const session = await stripe.checkout.sessions.create(
       payNowSessionParams(

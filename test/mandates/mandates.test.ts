@@ -352,6 +352,44 @@ describe('off-session charges', () => {
     assert.equal((await fulfillment.fulfillCheckout(order.stripeCheckoutSessionId!))?.status, 'paid');
   });
 
+  // Security finding 2: a paid Pay-now session whose webhook was late got replaced by a new one, and its payment
+  // was then ignored, belonging to no order.
+  it('Pay now after paying, with the webhook late, fulfils that payment and opens no second session', async () => {
+    const user = await newUser(stack, 'paid-twice');
+    const mandate = await savedMandate(stack, user);
+    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'card_declined');
+    const result = await charges.chargeMandate({
+      chargeId: randomUUID(),
+      mandateId: mandate.id,
+      amount: 2100,
+      currency: 'usd',
+      description: 'Declined, then paid now',
+      adminUserId: user.id,
+    });
+    assert.ok(result.ok && result.status === 'failed');
+    await stack.control.flushWebhooks();
+    await stack.withoutDeliveries(async () => {
+      const first = await charges.payFailedChargeNow(user.id, result.chargeId);
+      assert.ok(first.ok);
+      const { stripeCheckoutSessionId: paidSession } = await db().order.findUniqueOrThrow({
+        where: { id: result.orderId },
+      });
+      await stack.control.completeCheckoutSession(paidSession!, { method: 'card' });
+      const sessionsBefore = (await stack.control.objects('checkout.session')).length;
+
+      // The tab was closed before the return page; the customer clicks Pay now again.
+      const again = await charges.payFailedChargeNow(user.id, result.chargeId);
+      assert.deepEqual(again, {
+        ok: true,
+        url: `${process.env.APP_URL}/checkout/success?session_id=${paidSession}`,
+      });
+      const order = await db().order.findUniqueOrThrow({ where: { id: result.orderId } });
+      assert.equal(order.status, 'paid');
+      assert.equal(order.stripeCheckoutSessionId, paidSession);
+      assert.equal((await stack.control.objects('checkout.session')).length, sessionsBefore);
+    });
+  });
+
   it('refuses a charge past Amazon’s monthly limit for a saved wallet, saying what is left', async () => {
     const user = await newUser(stack, 'big-spender');
     const mandate = await savedMandate(stack, user);
