@@ -267,6 +267,7 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
       STRIPE_WEBHOOK_SECRET: 'whsec_headerscheck0000000000',
       COOKIE_SECRET: 'headers-check-cookie-secret-0123456789abcdef',
       BETTER_AUTH_SECRET: 'headers-check-auth-secret-0123456789abcdef',
+      EVIDENCE_SECRET: 'headers-check-evidence-secret-0123456789abc',
     });
   });
 

@@ -28,6 +28,7 @@ export const BUILD_SECRETS: Readonly<Record<string, string>> = {
   STRIPE_API_BASE: 'https://build-only-stripe-api.example',
   COOKIE_SECRET: 'build-only-cookie-secret-5e1f0c9a7d2b8e43',
   BETTER_AUTH_SECRET: 'build-only-better-auth-secret-5e1f0c9a7d2b8e43',
+  EVIDENCE_SECRET: 'build-only-evidence-secret-5e1f0c9a7d2b8e43aa',
   REVALIDATE_SECRET: 'build-only-revalidate-secret-5e1f0c9a',
   ADMIN_EMAILS: 'build-only-admin-5e1f0c9a@example.com',
   TRUSTED_PROXIES: '2001:db8:5e1f:c9a::/64',

@@ -46,6 +46,7 @@ export function testAppEnv(options: {
     STRIPE_MAX_NETWORK_RETRIES: '0',
     COOKIE_SECRET: TEST_COOKIE_SECRET,
     BETTER_AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789ab',
+    EVIDENCE_SECRET: 'test-evidence-secret-0123456789abcdef01234567',
     ...options.extra,
   };
 }

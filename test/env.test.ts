@@ -65,10 +65,15 @@ describe('configuration', () => {
       () => parseEnv({ ...production, COOKIE_SECRET: 'x'.repeat(32) }),
       /BETTER_AUTH_SECRET: is required/,
     );
+    assert.throws(
+      () => parseEnv({ ...production, COOKIE_SECRET: 'x'.repeat(32), BETTER_AUTH_SECRET: 'y'.repeat(32) }),
+      /EVIDENCE_SECRET: is required/,
+    );
     const env = parseEnv({
       ...production,
       COOKIE_SECRET: 'x'.repeat(32),
       BETTER_AUTH_SECRET: 'y'.repeat(32),
+      EVIDENCE_SECRET: 'z'.repeat(32),
     });
     assert.equal(env.cookieSecret, 'x'.repeat(32));
     assert.equal(env.authSecret, 'y'.repeat(32));
@@ -76,7 +81,12 @@ describe('configuration', () => {
 
   // Security finding 10: production used the emulator's public key and webhook secret when none was set.
   it('never falls back to the emulator in production; its key only with an emulator on loopback', () => {
-    const secrets = { ...production, COOKIE_SECRET: 'x'.repeat(32), BETTER_AUTH_SECRET: 'y'.repeat(32) };
+    const secrets = {
+      ...production,
+      COOKIE_SECRET: 'x'.repeat(32),
+      BETTER_AUTH_SECRET: 'y'.repeat(32),
+      EVIDENCE_SECRET: 'z'.repeat(32),
+    };
     const { STRIPE_SECRET_KEY: _key, STRIPE_WEBHOOK_SECRET: _secret, ...keyless } = secrets;
     assert.throws(() => parseEnv(keyless), /STRIPE_SECRET_KEY: is required in production/);
     assert.throws(

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { evidenceIntact } from '../mandates/evidence';
 import { MAXIMUM_CHARGE, MINIMUM_CHARGE } from '../payments/charge-limits';
 import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
 import { CHARGE_STATUSES, MANDATE_STATUSES, type ChargeStatus } from '../mandates/labels';
@@ -108,6 +109,8 @@ export type AdminMandateDetail = NonNullable<Awaited<ReturnType<typeof loadManda
   termsText: string | null;
   /** Whether that text still hashes to what was stored when the customer agreed. */
   termsHashMatches: boolean | null;
+  /** Whether the evidence is as it was sealed; null for an agreement recorded before seals. */
+  evidenceIntact: boolean | null;
 };
 
 function loadMandate(id: string) {
@@ -138,6 +141,7 @@ export async function getAdminMandate(id: string): Promise<AdminMandateDetail | 
     ...mandate,
     termsText: text,
     termsHashMatches: text === null ? null : sha256Hex(text) === mandate.termsSha256,
+    evidenceIntact: evidenceIntact(mandate),
   };
 }
 

@@ -1,6 +1,8 @@
 import 'server-only';
 import Stripe from 'stripe';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { sealEvidence } from './evidence';
 import { ensureStripeCustomer } from '../stripe/customers';
 import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
@@ -61,16 +63,22 @@ export async function startMandateSetup(input: {
     };
   }
 
+  const evidence = {
+    id: randomUUID(),
+    userId: input.user.id,
+    frequency: input.frequency,
+    termsVersion: input.termsVersion,
+    termsSha256: sha256Hex(termsText(input.termsVersion, termsValues())),
+    // Milliseconds, as PostgreSQL keeps them: the seal is checked against what is read back.
+    acceptedAt: new Date(),
+    ipAddress: input.ipAddress,
+    userAgent: input.userAgent,
+  };
   const mandate = await db.mandate.create({
     data: {
-      userId: input.user.id,
+      ...evidence,
+      evidenceMac: sealEvidence(evidence),
       status: 'pending',
-      frequency: input.frequency,
-      termsVersion: input.termsVersion,
-      termsSha256: sha256Hex(termsText(input.termsVersion, termsValues())),
-      acceptedAt: new Date(),
-      ipAddress: input.ipAddress,
-      userAgent: input.userAgent,
       stripeCustomerId,
       events: { create: { type: 'agreed', source: 'customer' } },
     },

@@ -14,6 +14,7 @@ import { DEFAULT_SHIP_TO_COUNTRIES, STRIPE_UNSHIPPABLE_COUNTRIES } from '../ship
 export { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET };
 const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
 const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-0123456789';
+const DEVELOPMENT_EVIDENCE_SECRET = 'development-only-evidence-secret-change-me-012345';
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
@@ -48,6 +49,7 @@ const rawSchema = z.object({
   SUPPORT_EMAIL: optional(z.email('must be an email address')),
   REVALIDATE_SECRET: optional(z.string().min(24, 'must be at least 24 characters')),
   BETTER_AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  EVIDENCE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   ADMIN_EMAILS: optional(
     commaList((email) => email.toLowerCase()).pipe(
       z.array(z.email('must be a comma-separated list of email addresses')),
@@ -106,6 +108,8 @@ export type Env = {
   cookieSecret: string;
   /** Signs account sessions (better-auth). */
   authSecret: string;
+  /** Keys the seal over each payment agreement's evidence (lib/mandates/evidence.ts). */
+  evidenceSecret: string;
   /** Bearer token of POST /api/catalog/revalidate; unset disables that endpoint. */
   revalidateSecret: string | null;
   /** Accounts with these emails become admins once the address is verified. */
@@ -174,7 +178,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       'Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.',
     );
   }
-  for (const name of ['COOKIE_SECRET', 'BETTER_AUTH_SECRET'] as const) {
+  for (const name of ['COOKIE_SECRET', 'BETTER_AUTH_SECRET', 'EVIDENCE_SECRET'] as const) {
     if (production && !raw[name]) {
       throw new ConfigError(
         `Invalid configuration:\n  ${name}: is required in production\nSee .env.example.`,
@@ -190,6 +194,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     supportEmail: raw.SUPPORT_EMAIL ?? 'help@fieldnotes.example',
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
+    evidenceSecret: raw.EVIDENCE_SECRET ?? DEVELOPMENT_EVIDENCE_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
     trustedProxies: raw.TRUSTED_PROXIES ?? [],
     amazonPayCurrencies: [...new Set(raw.AMAZON_PAY_CURRENCIES ?? SHOP_CURRENCIES)],

@@ -79,6 +79,40 @@ describe('agreement', () => {
     assert.deepEqual([...session.payment_method_types].sort(), ['amazon_pay', 'card']);
   });
 
+  // Security finding 8: the evidence was plain columns anyone with the database could edit without a trace.
+  it('seals the evidence; the database refuses to change it, and a change made anyway shows', async () => {
+    const started = await startPerOrderSetup('sealed');
+    const admin = await import('../../lib/admin/mandates.ts');
+    const stored = await db().mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+    assert.match(stored.evidenceMac ?? '', /^[0-9a-f]{64}$/);
+    assert.equal((await admin.getAdminMandate(started.mandateId))?.evidenceIntact, true);
+    for (const [column, value] of [
+      ['ipAddress', '192.0.2.99'],
+      ['userAgent', 'edited'],
+      ['frequency', 'monthly'],
+      ['acceptedAt', new Date(0)],
+    ] as const) {
+      await assert.rejects(
+        db().$executeRawUnsafe(
+          `UPDATE "Mandate" SET "${column}" = $1 WHERE id = $2::uuid`,
+          value,
+          started.mandateId,
+        ),
+        /evidence of agreement .* cannot be changed/,
+        column,
+      );
+    }
+    // What the trigger is for, and what the seal catches when it is gone: an edit behind the shop's back.
+    await db().$executeRawUnsafe('ALTER TABLE "Mandate" DISABLE TRIGGER "Mandate_evidence_frozen"');
+    try {
+      await db()
+        .$executeRaw`UPDATE "Mandate" SET "ipAddress" = '192.0.2.99' WHERE id = ${started.mandateId}::uuid`;
+    } finally {
+      await db().$executeRawUnsafe('ALTER TABLE "Mandate" ENABLE TRIGGER "Mandate_evidence_frozen"');
+    }
+    assert.equal((await admin.getAdminMandate(started.mandateId))?.evidenceIntact, false);
+  });
+
   it('refuses outdated terms without writing anything', async () => {
     const user = await newUser(stack, 'outdated');
     const result = await mandates.startMandateSetup({

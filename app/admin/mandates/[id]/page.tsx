@@ -128,6 +128,17 @@ export default async function AdminMandatePage({ params }: Props) {
           {mandate.userAgent ?? 'not recorded'}
         </dd>
       </dl>
+      <p
+        className={mandate.evidenceIntact === false ? 'field-error' : 'muted'}
+        data-testid="evidence-seal"
+        data-intact={String(mandate.evidenceIntact)}
+      >
+        {mandate.evidenceIntact === null
+          ? 'This agreement was recorded before evidence was sealed.'
+          : mandate.evidenceIntact
+            ? 'The evidence above is as it was sealed when the customer agreed.'
+            : 'The evidence above was changed after the customer agreed: it does not match its seal.'}
+      </p>
       {mandate.termsText === null ? (
         <p className="notice">
           This code does not know terms version {mandate.termsVersion}, so its text cannot be shown.
