@@ -1,4 +1,10 @@
 import { ConfigError, env } from './lib/platform/env';
+import { startDetachSweep } from './lib/mandates/detach';
+
+/** What each server process does on its own: retrying detaches at Stripe that failed (safe on several instances). */
+export function startBackgroundWork(): void {
+  startDetachSweep();
+}
 
 /**
  * Validate the configuration now, so a missing or malformed variable stops the

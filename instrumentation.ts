@@ -4,7 +4,8 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { validateConfigurationAtStart } = await import('./instrumentation-node');
+    const { validateConfigurationAtStart, startBackgroundWork } = await import('./instrumentation-node');
     validateConfigurationAtStart();
+    startBackgroundWork();
   }
 }

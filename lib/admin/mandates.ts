@@ -128,6 +128,11 @@ function loadMandate(id: string) {
   });
 }
 
+/** Revoked agreements whose method Stripe has not yet confirmed detached (lib/mandates/detach.ts retries them). */
+export function countPendingDetaches(): Promise<number> {
+  return db.mandate.count({ where: { detachRetryAt: { not: null } } });
+}
+
 /** One mandate with its evidence, history and charges; null when there is none with that id. */
 export async function getAdminMandate(id: string): Promise<AdminMandateDetail | null> {
   if (!z.uuid().safeParse(id).success) return null;

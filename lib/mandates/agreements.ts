@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { sealEvidence } from './evidence';
+import { DETACH_RETRY_MS, detachAtStripe } from './detach';
 import { ensureStripeCustomer } from '../stripe/customers';
 import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
@@ -340,23 +341,13 @@ export async function revokeMandate(
   // The revocation is recorded first: from this moment nothing can be charged, and the
   // timeline credits the customer, not the payment_method.detached webhook our detach triggers.
   await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source, source));
-  if (mandate.stripePaymentMethodId) {
-    try {
-      await stripe.paymentMethods.detach(mandate.stripePaymentMethodId);
-    } catch (error) {
-      // Already detached (in the Dashboard, or by an earlier click) is fine. Otherwise the method
-      // stays attached at Stripe, but the revoked mandate can no longer be charged here; revoking
-      // again retries the detach. Logged so the shop can also remove it in the Dashboard.
-      const alreadyDetached =
-        error instanceof Stripe.errors.StripeInvalidRequestError &&
-        /not attached|No such PaymentMethod/i.test(error.message);
-      if (!alreadyDetached) {
-        console.error(
-          `[mandates] detaching ${mandate.stripePaymentMethodId} after revoking ${mandate.id} failed:`,
-          error,
-        );
-      }
-    }
+  // The revoked mandate can no longer be charged here; detaching also stops any charge from elsewhere.
+  // If Stripe does not confirm, the detach sweep (lib/mandates/detach.ts) tries again until it does.
+  if (mandate.stripePaymentMethodId && !(await detachAtStripe(mandate.stripePaymentMethodId))) {
+    await db.mandate.update({
+      where: { id: mandate.id },
+      data: { detachRetryAt: new Date(Date.now() + DETACH_RETRY_MS) },
+    });
   }
   return { ok: true };
 }

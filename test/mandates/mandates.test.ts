@@ -251,6 +251,46 @@ describe('revoking', () => {
     assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'revoked' } }), 1);
   });
 
+  // Security finding 9: a failed detach on revoke was only logged, and the method stayed attached for good.
+  it('a detach Stripe does not confirm is retried by the sweep until it is, once, on several instances', async () => {
+    const owner = await newUser(stack, 'detach-retry');
+    const mandate = await savedMandate(stack, owner);
+    const path = `/v1/payment_methods/${mandate.stripePaymentMethodId}/detach`;
+    await stack.control.injectFault({ match: { method: 'POST', path }, count: 100, kind: '500' });
+    assert.deepEqual(await mandates.revokeMandate(owner.id, mandate.id), { ok: true });
+    let stored = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(stored.status, 'revoked');
+    assert.ok(stored.detachRetryAt, 'a retry is scheduled');
+    const admin = await import('../../lib/admin/mandates.ts');
+    assert.ok((await admin.countPendingDetaches()) >= 1);
+    assert.notEqual((await stripe.paymentMethods.retrieve(mandate.stripePaymentMethodId!)).customer, null);
+
+    const detach = await import('../../lib/mandates/detach.ts');
+    await db().mandate.update({
+      where: { id: mandate.id },
+      data: { detachRetryAt: new Date(Date.now() - 1000) },
+    });
+    assert.deepEqual(await detach.retryDueDetaches(), { detached: 0, failed: 1 }, 'Stripe still failing');
+    stored = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.ok(stored.detachRetryAt && stored.detachRetryAt.getTime() > Date.now(), 'tried again later');
+
+    await stack.control.clearFaults();
+    await db().mandate.update({
+      where: { id: mandate.id },
+      data: { detachRetryAt: new Date(Date.now() - 1000) },
+    });
+    // Three instances sweep at once: the method is detached once.
+    const sweeps = await Promise.all([0, 1, 2].map(() => detach.retryDueDetaches()));
+    assert.equal(
+      sweeps.reduce((sum, sweep) => sum + sweep.detached, 0),
+      1,
+    );
+    assert.equal((await stripe.paymentMethods.retrieve(mandate.stripePaymentMethodId!)).customer, null);
+    stored = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
+    assert.equal(stored.detachRetryAt, null);
+    assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'detached' } }), 1);
+  });
+
   it('a method detached in the Stripe Dashboard revokes the mandate by webhook', async () => {
     const mandate = await savedMandate(stack, await newUser(stack, 'dashboard'));
     await stripe.paymentMethods.detach(mandate.stripePaymentMethodId!);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
-import { listAdminMandates, parseMandateListQuery } from '@/lib/admin/mandates';
+import { countPendingDetaches, listAdminMandates, parseMandateListQuery } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
 import { Pager, StatusFilter } from './list-parts';
 import { Time } from '@/app/_components/time';
@@ -15,13 +15,20 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function AdminMandatesPage({ searchParams }: Props) {
   await requireAdmin();
   const query = parseMandateListQuery(await searchParams);
-  const page = await listAdminMandates(query);
+  const [page, pendingDetaches] = await Promise.all([listAdminMandates(query), countPendingDetaches()]);
   const path = '/admin/mandates';
 
   return (
     <section aria-labelledby="mandates-heading">
       <h1 id="mandates-heading">Mandates</h1>
       <p className="muted">Customers’ agreements to be charged while away, newest first.</p>
+      {pendingDetaches > 0 && (
+        <p className="notice" role="status" data-testid="pending-detaches">
+          {pendingDetaches} revoked{' '}
+          {pendingDetaches === 1 ? 'agreement’s payment method is' : 'agreements’ payment methods are'} still
+          attached at Stripe: the shop retries detaching every minute (each agreement’s page says when next).
+        </p>
+      )}
       <StatusFilter
         path={path}
         label="Filter by status"

@@ -25,6 +25,7 @@ const EVENT_LABELS: Record<string, string> = {
   declined: 'Attempt declined (the customer may retry on the same page)',
   failed: 'Setup failed',
   revoked: 'Revoked',
+  detached: 'Payment method detached at Stripe',
   charge_succeeded: 'Charge succeeded',
   charge_failed: 'Charge failed',
 };
@@ -32,6 +33,7 @@ const SOURCE_LABELS: Record<string, string> = {
   customer: 'by the customer',
   admin: 'by an admin',
   webhook: 'from Stripe’s webhook',
+  sweep: 'by the retry of a failed detach',
   success_page: 'on the customer’s return from Stripe',
 };
 
@@ -128,6 +130,13 @@ export default async function AdminMandatePage({ params }: Props) {
           {mandate.userAgent ?? 'not recorded'}
         </dd>
       </dl>
+      {mandate.detachRetryAt && (
+        <p className="notice" role="status" data-testid="detach-pending">
+          Revoked, but Stripe has not confirmed detaching the payment method yet. The shop tries again every
+          minute (next try <Time precision="second" at={mandate.detachRetryAt} />
+          ); you may also remove it in the Stripe Dashboard.
+        </p>
+      )}
       <p
         className={mandate.evidenceIntact === false ? 'field-error' : 'muted'}
         data-testid="evidence-seal"
