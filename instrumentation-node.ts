@@ -1,8 +1,10 @@
 import { ConfigError, env } from './lib/platform/env';
-import { startDetachSweep } from './lib/mandates/detach';
-
-/** What each server process does on its own: retrying detaches at Stripe that failed (safe on several instances). */
-export function startBackgroundWork(): void {
+/**
+ * What each server process does on its own: retrying detaches at Stripe that failed (safe on several
+ * instances). Imported only now, after the configuration is valid: its modules read it when loaded.
+ */
+export async function startBackgroundWork(): Promise<void> {
+  const { startDetachSweep } = await import('./lib/mandates/detach');
   startDetachSweep();
 }
 

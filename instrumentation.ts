@@ -6,6 +6,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { validateConfigurationAtStart, startBackgroundWork } = await import('./instrumentation-node');
     validateConfigurationAtStart();
-    startBackgroundWork();
+    await startBackgroundWork();
   }
 }

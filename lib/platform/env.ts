@@ -178,10 +178,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       'Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.',
     );
   }
+  const developmentDefaults = {
+    COOKIE_SECRET: DEVELOPMENT_COOKIE_SECRET,
+    BETTER_AUTH_SECRET: DEVELOPMENT_AUTH_SECRET,
+    EVIDENCE_SECRET: DEVELOPMENT_EVIDENCE_SECRET,
+  } as const;
   for (const name of ['COOKIE_SECRET', 'BETTER_AUTH_SECRET', 'EVIDENCE_SECRET'] as const) {
     if (production && !raw[name]) {
       throw new ConfigError(
         `Invalid configuration:\n  ${name}: is required in production\nSee .env.example.`,
+      );
+    }
+    // The development value is in this repository for anyone to read.
+    if (production && raw[name] === developmentDefaults[name]) {
+      throw new ConfigError(
+        `Invalid configuration:\n  ${name}: is the development default; set a secret of your own in production\nSee .env.example.`,
       );
     }
   }
