@@ -51,7 +51,7 @@ describe('configuration', () => {
   const production = {
     ...base,
     NODE_ENV: 'production',
-    STRIPE_SECRET_KEY: 'sk_live_abc123',
+    STRIPE_SECRET_KEY: 'sk_test_productionabc123',
     STRIPE_WEBHOOK_SECRET: 'whsec_live',
   };
 

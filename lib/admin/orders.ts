@@ -26,7 +26,15 @@ export const { encode: encodeCursor, decode: decodeCursor } = createdAtCursors;
 // Year 0000 passes ISO 8601 but not PostgreSQL (there is no year 0): such a bound would fail the page's queries.
 const isoDate = z.iso.date().refine((date) => !date.startsWith('0000-'));
 
-export const DISPUTE_FILTERS = ['any', 'open', 'won', 'lost'] as const;
+const DISPUTE_FILTERS = ['any', 'open', 'won', 'lost'] as const;
+
+/** The Disputes filter's choices, in the words of the filter form. */
+export const DISPUTE_FILTER_LABELS: Record<(typeof DISPUTE_FILTERS)[number], string> = {
+  any: 'Disputed',
+  open: 'Dispute open',
+  won: 'Dispute won',
+  lost: 'Dispute lost',
+};
 
 export const orderFiltersSchema = z.object({
   // PostgreSQL text cannot hold NUL: such a search would fail the query (and cut a CSV export off mid-stream).

@@ -8,7 +8,7 @@
 
 export type CappedBody = { ok: true; text: string } | { ok: false; response: Response };
 
-export const tooLarge = (limit: number): Response =>
+const tooLarge = (limit: number): Response =>
   Response.json(
     { error: { code: 'body_too_large', message: `The request body must be at most ${limit} bytes.` } },
     { status: 413, headers: { 'Cache-Control': 'no-store', Connection: 'close' } },

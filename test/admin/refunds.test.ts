@@ -182,19 +182,24 @@ describe('admin refunds', () => {
 describe('refunds to Amazon Pay, which settle later', () => {
   const load = (id: string) =>
     db().order.findUniqueOrThrow({ where: { id }, include: { events: true, refunds: true } });
+  /** The order's status, the money counted as refunded, and its refunds' statuses; the order as loaded. */
+  async function expectRefunds(id: string, status: string, amountRefunded: number, refundStatuses: string[]) {
+    const current = await load(id);
+    assert.equal(current.status, status);
+    assert.equal(current.amountRefunded, amountRefunded);
+    assert.deepEqual(
+      current.refunds.map((row) => row.status),
+      refundStatuses,
+    );
+    return current;
+  }
 
   it('a pending refund is shown pending and not counted; it counts once it succeeds', async () => {
     const order = await paidOrder('gbp', 2, 'amazon_pay');
     const made = await refund(order.id, (order.totalAmount / 200).toFixed(2));
     assert.ok(made.ok && made.refundId);
     await stack.control.flushWebhooks();
-    let current = await load(order.id);
-    assert.equal(current.status, 'paid');
-    assert.equal(current.amountRefunded, 0);
-    assert.deepEqual(
-      current.refunds.map((row) => row.status),
-      ['pending'],
-    );
+    await expectRefunds(order.id, 'paid', 0, ['pending']);
     // Held all the same: the pending half cannot be refunded a second time.
     assert.deepEqual(await refund(order.id, (order.totalAmount / 100).toFixed(2)), {
       ok: false,
@@ -204,13 +209,7 @@ describe('refunds to Amazon Pay, which settle later', () => {
 
     await stack.control.settleRefund(made.refundId, 'succeeded');
     await stack.control.flushWebhooks();
-    current = await load(order.id);
-    assert.equal(current.status, 'partially_refunded');
-    assert.equal(current.amountRefunded, order.totalAmount / 2);
-    assert.deepEqual(
-      current.refunds.map((row) => row.status),
-      ['succeeded'],
-    );
+    await expectRefunds(order.id, 'partially_refunded', order.totalAmount / 2, ['succeeded']);
   });
 
   it('a refund that fails after pending puts the order back, says so on the timeline, and may be made again', async () => {
@@ -220,13 +219,7 @@ describe('refunds to Amazon Pay, which settle later', () => {
     assert.ok(first.ok && first.refundId);
     await stack.control.settleRefund(first.refundId, 'failed');
     await stack.control.flushWebhooks();
-    let current = await load(order.id);
-    assert.equal(current.status, 'paid');
-    assert.equal(current.amountRefunded, 0);
-    assert.deepEqual(
-      current.refunds.map((row) => row.status),
-      ['failed'],
-    );
+    let current = await expectRefunds(order.id, 'paid', 0, ['failed']);
     const failures = current.events.filter((event) => event.type === 'refund_failed');
     assert.equal(failures.length, 1);
     assert.match(failures[0]!.message ?? '', /failed \(declined\)/);

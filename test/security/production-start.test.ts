@@ -14,7 +14,7 @@ before(async () => {
 const production = {
   DATABASE_URL: 'postgresql://shop:secret@127.0.0.1:9/shop',
   APP_URL: 'https://shop.example',
-  STRIPE_SECRET_KEY: 'sk_live_productionstartcheck0000',
+  STRIPE_SECRET_KEY: 'sk_test_productionstartcheck0000',
   STRIPE_WEBHOOK_SECRET: 'whsec_productionstartcheck0000',
   COOKIE_SECRET: 'production-start-cookie-secret-0123456789ab',
   BETTER_AUTH_SECRET: 'production-start-auth-secret-0123456789abcd',

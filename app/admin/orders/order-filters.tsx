@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { OrderFilters } from '@/lib/admin/orders';
+import { DISPUTE_FILTER_LABELS, type OrderFilters } from '@/lib/admin/orders';
 import { ORDER_STATUS_LABELS, ORDER_STATUSES } from '@/lib/orders/status';
 import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS } from '@/lib/payments/methods';
 import { FULFILLMENT_LABELS, FULFILLMENT_STATUSES } from '@/lib/shipping/shipments';
@@ -63,10 +63,11 @@ export function OrderFiltersForm({
         <label htmlFor="filter-dispute">Disputes</label>
         <select id="filter-dispute" name="dispute" defaultValue={filters.dispute ?? ''}>
           <option value="">Any order</option>
-          <option value="any">Disputed</option>
-          <option value="open">Dispute open</option>
-          <option value="won">Dispute won</option>
-          <option value="lost">Dispute lost</option>
+          {Object.entries(DISPUTE_FILTER_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field">
