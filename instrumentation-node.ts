@@ -1,11 +1,14 @@
 import { ConfigError, env } from './lib/platform/env';
 /**
- * What each server process does on its own: retrying detaches at Stripe that failed (safe on several
- * instances). Imported only now, after the configuration is valid: its modules read it when loaded.
+ * What each server process does on its own, safe on several instances: retrying detaches at Stripe
+ * that failed, and sending the email outbox. Imported only now, after the configuration is valid:
+ * their modules read it when loaded.
  */
 export async function startBackgroundWork(): Promise<void> {
   const { startDetachSweep } = await import('./lib/mandates/detach');
+  const { startEmailWorker } = await import('./lib/email/worker');
   startDetachSweep();
+  startEmailWorker();
 }
 
 /**

@@ -30,6 +30,8 @@ export const BUILD_SECRETS: Readonly<Record<string, string>> = {
   BETTER_AUTH_SECRET: 'build-only-better-auth-secret-5e1f0c9a7d2b8e43',
   EVIDENCE_SECRET: 'build-only-evidence-secret-5e1f0c9a7d2b8e43aa',
   REVALIDATE_SECRET: 'build-only-revalidate-secret-5e1f0c9a',
+  SMTP_URL: 'smtp://build_only_user:build-only-smtp-password-5e1f@127.0.0.1:9',
+  CRON_SECRET: 'build-only-cron-secret-5e1f0c9a7d2b',
   ADMIN_EMAILS: 'build-only-admin-5e1f0c9a@example.com',
   TRUSTED_PROXIES: '2001:db8:5e1f:c9a::/64',
 };

@@ -128,6 +128,25 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the SMTP server as an smtp:// or smtps:// URL, and names a malformed one', () => {
+    assert.equal(parseEnv(base).email.smtpUrl, null);
+    assert.equal(parseEnv(base).email.from, 'help@fieldnotes.example');
+    const configured = parseEnv({
+      ...base,
+      SMTP_URL: 'smtps://apikey:s3cr%40t@smtp.example.com:465',
+      MAIL_FROM: 'orders@shop.example',
+    });
+    assert.equal(configured.email.smtpUrl, 'smtps://apikey:s3cr%40t@smtp.example.com:465');
+    assert.equal(configured.email.from, 'orders@shop.example');
+    for (const bad of ['smtp.example.com:587', 'http://smtp.example.com', 'smtp://']) {
+      assert.throws(() => parseEnv({ ...base, SMTP_URL: bad }), /SMTP_URL: must/, bad);
+    }
+    assert.throws(
+      () => parseEnv({ ...base, MAIL_FROM: 'Shop <x@y>' }),
+      /MAIL_FROM: must be an email address/,
+    );
+  });
+
   it('refuses to send a live key anywhere but Stripe', () => {
     assert.throws(
       () =>

@@ -7,6 +7,7 @@ import { DETACH_RETRY_MS, detachAtStripe } from './detach';
 import { ensureStripeCustomer } from '../stripe/customers';
 import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
+import { enqueueAgreementEmail } from '../email/outbox';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
 import { stripe } from '../stripe/client';
@@ -276,6 +277,7 @@ export async function applySetupSnapshot(
       message: snapshot.paymentMethodType,
     },
   });
+  if (target === 'active') await enqueueAgreementEmail(tx, 'agreement_saved', mandate.id);
   return { status: target, changed: true };
 }
 
@@ -305,10 +307,10 @@ export async function revokeWhere(
 ): Promise<number> {
   const mandates = await tx.mandate.findMany({
     where: { ...where, status: { in: ['active', 'pending'] } },
-    select: { id: true },
+    select: { id: true, status: true },
   });
   let moved = 0;
-  for (const { id } of mandates) {
+  for (const { id, status } of mandates) {
     const result = await tx.mandate.updateMany({
       where: { id, status: { in: ['active', 'pending'] } },
       data: { status: 'revoked', revokedAt: new Date(), revokedBy: by },
@@ -318,6 +320,8 @@ export async function revokeWhere(
       await tx.mandateEvent.create({
         data: { mandateId: id, type: 'revoked', source, stripeEventId: stripeEventId ?? null },
       });
+      // An agreement that was never in force ends without a word: nothing could be charged under it.
+      if (status === 'active') await enqueueAgreementEmail(tx, 'agreement_revoked', id);
     }
   }
   return moved;

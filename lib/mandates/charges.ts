@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { newAccessToken } from '../orders/checkout';
 import { fulfillCheckout } from '../orders/fulfillment';
 import { db, type Tx } from '../platform/db';
+import { enqueueOrderEmail } from '../email/outbox';
 import { Prisma } from '../generated/prisma/client';
 import { env } from '../platform/env';
 import { MAY_MOVE_TO } from '../orders/status';
@@ -300,6 +301,7 @@ async function recordFailure(
         stripeEventId: stripeEventId ?? null,
       },
     });
+    await enqueueOrderEmail(tx, 'payment_failed', charge.orderId);
   }
   await tx.mandateEvent.create({
     data: {
@@ -336,6 +338,8 @@ export async function applyIntent(
         await tx.orderEvent.create({
           data: { orderId: charge.orderId, type: 'paid', source, stripeEventId: stripeEventId ?? null },
         });
+        // The receipt the agreement's terms promise for every charge.
+        await enqueueOrderEmail(tx, 'order_confirmation', charge.orderId);
       }
       await tx.mandateEvent.create({
         data: {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client';
 import { rawQuery, type Tx } from '../platform/db';
 import { restockCtes } from '../catalog/stock';
+import { ORDER_STATUS_EMAILS, orderEmailInsert } from '../email/outbox';
 import { offeredShippingAmounts } from '../shipping/rates';
 import type { CheckoutSnapshot } from './fulfillment';
 import { MAY_MOVE_TO, type OrderStatus } from './status';
@@ -81,7 +82,8 @@ export function mismatchMessage(
  * order's; the order's event; the paid quantities out of the cart the order came from
  * (lines that keep a quantity are reduced, the others deleted: anything added after
  * checkout began stays); and for a checkout that ended unpaid, its units back in stock
- * (once: only the transition's one caller sees the order still holding them).
+ * (once: only the transition's one caller sees the order still holding them); and the
+ * email the new status sends to the customer (lib/email/outbox.ts), in the same statement.
  * The WebhookEvent's outcome is 'processed' when the session is its order's, else 'ignored'.
  */
 function snapshotStatement(
@@ -161,7 +163,7 @@ function snapshotStatement(
         AND EXISTS (SELECT 1 FROM claim)
         AND o.status = ANY (${mayMoveFrom}::text[]::"OrderStatus"[])
         AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
-      RETURNING o.id, o."cartId", o."totalAmount", o.currency, o."amountMismatch", found.units,
+      RETURNING o.id, o."cartId", o.email, o."totalAmount", o.currency, o."amountMismatch", found.units,
         expected.shipping_offered, ${releases}::boolean AND found.stock_reserved AS releases_stock
     ),
     logged AS (
@@ -169,6 +171,7 @@ function snapshotStatement(
       SELECT ${eventId}::uuid, moved.id, ${target}::text, ${source}::text, ${stripeEventId}::text, ${now}::timestamp(3)
       FROM moved
     ),
+    mailed AS (${orderEmailInsert(target ? (ORDER_STATUS_EMAILS[target] ?? null) : null, 'moved')}),
     paid_lines AS (
       SELECT moved."cartId", ol."productId", sum(ol.quantity)::int AS quantity
       FROM moved JOIN "OrderLine" ol ON ol."orderId" = moved.id

@@ -1,6 +1,7 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { db, type Tx } from '../platform/db';
+import { enqueueRefundEmail } from '../email/outbox';
 import { formatMoney, parseMajorUnits } from '../payments/money';
 import { PAID_STATUSES, UNSETTLED_REFUND_STATUSES, type OrderStatus } from './status';
 import { stripe } from '../stripe/client';
@@ -98,6 +99,7 @@ export async function applyRefundSnapshot(
     });
     stored.set(refund.id, refund.status);
     changed = true;
+    if (refund.status === 'succeeded') await enqueueRefundEmail(tx, order.id, refund.id);
     if (refund.status === 'failed' || refund.status === 'canceled') {
       await tx.orderEvent.create({
         data: {
@@ -283,6 +285,7 @@ export async function createAdminRefund(input: AdminRefundInput): Promise<AdminR
           create: { id: refund.id, orderId: order.id, createdAt: new Date(refund.created * 1000), ...fields },
           update: fields,
         });
+        if (fields.status === 'succeeded') await enqueueRefundEmail(tx, order.id, refund.id);
         await tx.orderEvent.update({
           where: { id: input.requestId },
           data: {

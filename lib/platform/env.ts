@@ -12,6 +12,7 @@ import { DEFAULT_SHIP_TO_COUNTRIES, STRIPE_UNSHIPPABLE_COUNTRIES } from '../ship
  */
 
 export { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET };
+const DEFAULT_SUPPORT_EMAIL = 'help@fieldnotes.example';
 const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
 const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-0123456789';
 const DEVELOPMENT_EVIDENCE_SECRET = 'development-only-evidence-secret-change-me-012345';
@@ -86,6 +87,16 @@ const rawSchema = z.object({
       )
       .transform((list) => list.filter((code): code is ShopCurrency => code !== 'none')),
   ),
+  SMTP_URL: optional(
+    z
+      .url({ error: 'must be a URL such as smtp://user:password@smtp.example.com:587' })
+      .refine((value) => /^smtps?:$/.test(new URL(value).protocol), {
+        error: 'must start with smtp:// (STARTTLS when offered) or smtps:// (TLS from the start)',
+      })
+      .refine((value) => new URL(value).hostname !== '', { error: 'must name a host' }),
+  ),
+  MAIL_FROM: optional(z.email('must be an email address, such as orders@your-shop.example')),
+  CRON_SECRET: optional(z.string().min(24, 'must be at least 24 characters')),
   TRUSTED_PROXIES: optional(
     commaList((entry) => entry).pipe(
       z.array(
@@ -114,6 +125,14 @@ export type Env = {
   revalidateSecret: string | null;
   /** Accounts with these emails become admins once the address is verified. */
   adminEmails: readonly string[];
+  email: {
+    /** The SMTP server mail goes through (nodemailer's URL form); null: mail waits in the outbox. */
+    smtpUrl: string | null;
+    /** The sender address; the display name is the shop's. */
+    from: string;
+  };
+  /** Bearer token of /api/cron (the scheduled work, for hosts without a lasting process); unset disables it. */
+  cronSecret: string | null;
   /** Reverse proxies in front of the app (addresses or CIDR ranges): lib/platform/client-info.ts. */
   trustedProxies: readonly string[];
   /**
@@ -202,12 +221,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     databaseUrl: raw.DATABASE_URL,
     appUrl: (raw.APP_URL ?? 'http://localhost:3000').replace(/\/$/, ''),
     shopName: raw.SHOP_NAME ?? 'Fieldnotes Market',
-    supportEmail: raw.SUPPORT_EMAIL ?? 'help@fieldnotes.example',
+    supportEmail: raw.SUPPORT_EMAIL ?? DEFAULT_SUPPORT_EMAIL,
     cookieSecret: raw.COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     authSecret: raw.BETTER_AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET,
     evidenceSecret: raw.EVIDENCE_SECRET ?? DEVELOPMENT_EVIDENCE_SECRET,
     adminEmails: raw.ADMIN_EMAILS ?? [],
     trustedProxies: raw.TRUSTED_PROXIES ?? [],
+    email: {
+      smtpUrl: raw.SMTP_URL ?? null,
+      from: raw.MAIL_FROM ?? raw.SUPPORT_EMAIL ?? DEFAULT_SUPPORT_EMAIL,
+    },
+    cronSecret: raw.CRON_SECRET ?? null,
     amazonPayCurrencies: [...new Set(raw.AMAZON_PAY_CURRENCIES ?? SHOP_CURRENCIES)],
     shipToCountries: [...new Set(raw.SHIP_TO_COUNTRIES ?? DEFAULT_SHIP_TO_COUNTRIES)],
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '../platform/db';
+import { enqueueOrderEmail } from '../email/outbox';
 import type { OrderStatus } from '../orders/status';
 
 /**
@@ -82,6 +83,7 @@ async function move(
         message: `Marked ${target} by ${actor.email}${details ? ` (${details})` : ''}.`,
       },
     });
+    if (target === 'shipped') await enqueueOrderEmail(tx, 'order_shipped', orderId);
     return { ok: true as const };
   });
 }

@@ -9,6 +9,7 @@ import { createControlClient, type ControlClient } from '../../emulator/control-
 import { startEmulator, type RunningEmulator } from '../../emulator/server.ts';
 import { startTestDatabase, type TestDatabase } from '../../stack/database.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../../stack/emulator.ts';
+import { startMailDev, type MailInbox } from '../../stack/mail.ts';
 import { testAppEnv } from '../../stack/next-server.ts';
 
 export const SECRET_KEY = EMULATOR_SECRET_KEY;
@@ -18,11 +19,18 @@ export type AppStack = {
   database: TestDatabase;
   emulator: RunningEmulator;
   control: ControlClient;
+  /** MailDev, when the stack was started with `mail`; the app's SMTP_URL points at it (or at `mail.via`). */
+  inbox: MailInbox | null;
   stop(): Promise<void>;
 };
 
 /** The emulator's settings (another account country, refunds settled by hand), and the app's that match. */
-export type AppStackOptions = { emulator?: EmulatorOptions; env?: Record<string, string> };
+export type AppStackOptions = {
+  emulator?: EmulatorOptions;
+  env?: Record<string, string>;
+  /** Start MailDev for the app's email; `via` puts something (a fault proxy) between them. */
+  mail?: { via?: (smtpPort: number) => Promise<string> };
+};
 
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const database = await startTestDatabase({ seed: true });
@@ -31,8 +39,14 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
     webhookRetryMs: [20, 50, 100, 200, 400],
     ...options.emulator,
   });
+  const inbox = options.mail ? await startMailDev() : null;
+  const smtpUrl = inbox && (options.mail?.via ? await options.mail.via(inbox.smtpPort) : inbox.smtpUrl);
   Object.assign(process.env, {
-    ...testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url, extra: options.env }),
+    ...testAppEnv({
+      databaseUrl: database.url,
+      stripeApiBase: emulator.url,
+      extra: { ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}), ...options.env },
+    }),
     NODE_ENV: 'test',
     APP_URL: 'http://127.0.0.1:3999',
   });
@@ -40,7 +54,9 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
     database,
     emulator,
     control: createControlClient(emulator.url),
+    inbox,
     stop: async () => {
+      await inbox?.stop();
       await emulator.close();
       await database.stop();
     },

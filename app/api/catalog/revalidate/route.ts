@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { catalogChanged } from '@/lib/catalog/products';
+import { bearerMatches } from '@/lib/platform/bearer';
 import { env } from '@/lib/platform/env';
 import { readCappedText, REVALIDATE_BODY_LIMIT } from '@/lib/platform/request-body';
 
@@ -19,12 +19,6 @@ const bodySchema = z
 const json = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
-function authorised(header: string | null, secret: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /**
  * Tells this server that products changed outside it (a script, an import, a
  * database edit), so cached catalog pages are rebuilt on their next view.
@@ -34,7 +28,7 @@ function authorised(header: string | null, secret: string): boolean {
 export async function POST(request: Request): Promise<Response> {
   const secret = env().revalidateSecret;
   if (!secret) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  if (!authorised(request.headers.get('authorization'), secret)) {
+  if (!bearerMatches(request.headers.get('authorization'), secret)) {
     return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
   }
   let body: unknown = {};
