@@ -28,7 +28,7 @@ function createTransport(): Transporter | null {
     // Connections kept open between sends; a send that fails is the outbox's to retry, with its
     // backoff and its record, never the pool's own at once.
     pool: true,
-    maxConnections: 2,
+    maxConnections: 3,
     maxRequeues: 0,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

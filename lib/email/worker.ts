@@ -64,6 +64,9 @@ async function render(row: EmailOutbox): Promise<Rendered> {
 const errorText = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
 
+/** Rows a worker sends at once. */
+export const LANES = 3;
+
 export type DrainResult = { sent: number; retrying: number; failed: number };
 
 /**
@@ -76,66 +79,82 @@ export async function sendDueEmails(options: { limit?: number; now?: Date } = {}
   if (!transport) return result;
   const now = options.now ?? new Date();
   const from = { name: env().shopName, address: env().email.from };
-  for (let index = 0; index < (options.limit ?? 100); index += 1) {
-    const outcome = await db.$transaction(
-      async (tx) => {
-        const [row] = await tx.$queryRaw<EmailOutbox[]>`
+  let budget = options.limit ?? 100;
+  // A few rows at once: an SMTP server answers one message in tens of milliseconds, and each lane
+  // holds one database connection (of the pool's ten) and one SMTP connection while it waits.
+  const lane = async () => {
+    while (budget > 0) {
+      budget -= 1;
+      const outcome = await sendOne(transport, from, now);
+      if (outcome === null) return;
+      result[outcome] += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, lane));
+  return result;
+}
+
+/** Takes one due row, sends it and records the outcome; null when none is due. */
+async function sendOne(
+  transport: NonNullable<ReturnType<typeof mailTransport>>,
+  from: { name: string; address: string },
+  now: Date,
+): Promise<keyof DrainResult | null> {
+  return db.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRaw<EmailOutbox[]>`
           SELECT * FROM "EmailOutbox"
           WHERE status = 'pending' AND "nextAttemptAt" <= ${now}
           ORDER BY "nextAttemptAt"
           LIMIT 1
           FOR UPDATE SKIP LOCKED`;
-        if (!row) return null;
-        const attempts = row.attempts + 1;
-        try {
-          if (!isSingleAddress(row.to)) throw new Undeliverable(`"${row.to}" is not an email address.`);
-          const message = await render(row);
-          const info = await transport.sendMail({
-            from,
-            to: row.to,
+      if (!row) return null;
+      const attempts = row.attempts + 1;
+      try {
+        if (!isSingleAddress(row.to)) throw new Undeliverable(`"${row.to}" is not an email address.`);
+        const message = await render(row);
+        const info = await transport.sendMail({
+          from,
+          to: row.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          attachments: message.attachments,
+          headers: { 'X-Shop-Email-Key': row.key },
+        });
+        await tx.emailOutbox.update({
+          where: { id: row.id },
+          data: {
+            status: 'sent',
+            attempts,
+            sentAt: new Date(),
             subject: message.subject,
-            text: message.text,
-            html: message.html,
-            attachments: message.attachments,
-            headers: { 'X-Shop-Email-Key': row.key },
-          });
-          await tx.emailOutbox.update({
-            where: { id: row.id },
-            data: {
-              status: 'sent',
-              attempts,
-              sentAt: new Date(),
-              subject: message.subject,
-              messageId: info.messageId ?? null,
-              lastError: null,
-            },
-          });
-          return 'sent' as const;
-        } catch (error) {
-          const last = error instanceof Undeliverable || attempts >= MAX_ATTEMPTS;
-          const delay = RETRY_DELAYS_S[attempts - 1] ?? 0;
-          await tx.emailOutbox.update({
-            where: { id: row.id },
-            data: {
-              status: last ? 'failed' : 'pending',
-              attempts,
-              lastError: errorText(error),
-              nextAttemptAt: new Date(now.getTime() + delay * 1000),
-            },
-          });
-          console.error(
-            `[email] ${row.kind} ${row.id} to ${row.to}: ${last ? 'failed' : `attempt ${attempts} failed, trying again`}: ${errorText(error)}`,
-          );
-          return last ? ('failed' as const) : ('retrying' as const);
-        }
-      },
-      // The row stays locked while the SMTP server answers.
-      { timeout: SEND_TIMEOUT_MS + 5_000 },
-    );
-    if (outcome === null) break;
-    result[outcome] += 1;
-  }
-  return result;
+            messageId: info.messageId ?? null,
+            lastError: null,
+          },
+        });
+        return 'sent' as const;
+      } catch (error) {
+        const last = error instanceof Undeliverable || attempts >= MAX_ATTEMPTS;
+        const delay = RETRY_DELAYS_S[attempts - 1] ?? 0;
+        await tx.emailOutbox.update({
+          where: { id: row.id },
+          data: {
+            status: last ? 'failed' : 'pending',
+            attempts,
+            lastError: errorText(error),
+            nextAttemptAt: new Date(now.getTime() + delay * 1000),
+          },
+        });
+        console.error(
+          `[email] ${row.kind} ${row.id} to ${row.to}: ${last ? 'failed' : `attempt ${attempts} failed, trying again`}: ${errorText(error)}`,
+        );
+        return last ? ('failed' as const) : ('retrying' as const);
+      }
+    },
+    // The row stays locked while the SMTP server answers.
+    { timeout: SEND_TIMEOUT_MS + 5_000 },
+  );
 }
 
 /** How often a server process looks for due emails. */

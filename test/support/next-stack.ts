@@ -50,6 +50,8 @@ export type NextStackOptions = {
   restartableDatabase?: boolean;
   /** The SDK's retries, in the apps and in this process; 0 unless the test is about Stripe failing. */
   stripeRetries?: number;
+  /** More of the apps' environment (SMTP_URL, say). */
+  env?: Record<string, string>;
   log?: (line: string) => void;
 };
 
@@ -89,7 +91,11 @@ export async function startNextStack(options: NextStackOptions): Promise<NextSta
     const env = testAppEnv({
       databaseUrl,
       stripeApiBase: emulator.url,
-      extra: { STRIPE_MAX_NETWORK_RETRIES: String(options.stripeRetries ?? 0), REVALIDATE_SECRET },
+      extra: {
+        STRIPE_MAX_NETWORK_RETRIES: String(options.stripeRetries ?? 0),
+        REVALIDATE_SECRET,
+        ...options.env,
+      },
     });
     const distDir = await ensureProductionBuild(log);
 
