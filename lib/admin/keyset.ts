@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { Prisma } from '../generated/prisma/client';
+import { db } from '../platform/db';
 
 /**
  * Keyset paging for the admin lists: newest first over (time, id), each page
@@ -110,3 +111,66 @@ export const newestFirst = (alias: string, descending: boolean) =>
   Prisma.raw(
     descending ? `${alias}."createdAt" DESC, ${alias}.id DESC` : `${alias}."createdAt" ASC, ${alias}.id ASC`,
   );
+
+/** The query of a newest-first list filtered by one status: `?status=…&after=…` or `&before=…`. */
+export type ListQuery<S extends string> = {
+  status?: S;
+  after: CreatedCursor | null;
+  before: CreatedCursor | null;
+};
+
+export function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]) {
+  return z.object({
+    status: lenient(z.enum(statuses)),
+    after: createdAtCursors.param,
+    before: createdAtCursors.param,
+  });
+}
+
+/** A list's URL: the status filter kept, and at most one cursor. */
+export function listHref(
+  path: string,
+  status: string | undefined,
+  page?: { after?: string | null; before?: string | null },
+): string {
+  const params = new URLSearchParams();
+  if (status) params.set('status', status);
+  if (page?.after) params.set('after', page.after);
+  else if (page?.before) params.set('before', page.before);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * A page of a newest-first list filtered by one status column (the agreements, charges and
+ * emails lists): `from` is its SELECT … FROM … JOINs, over a table aliased `alias` whose
+ * `status` column has the enum type `statusType`.
+ */
+export function statusListPage<Row extends CreatedCursor, S extends string>(options: {
+  query: ListQuery<S>;
+  pageSize: number;
+  from: Prisma.Sql;
+  alias: string;
+  statusType: string;
+}): Promise<Page<Row>> {
+  const { query, alias } = options;
+  return keysetPage(
+    query,
+    options.pageSize,
+    (bound, descending, limit) => {
+      const conditions: Prisma.Sql[] = [];
+      if (query.status) {
+        conditions.push(
+          Prisma.sql`${Prisma.raw(`${alias}.status`)} = ${query.status}::${Prisma.raw(`"${options.statusType}"`)}`,
+        );
+      }
+      if (bound) conditions.push(bound);
+      return db.$queryRaw<Row[]>`
+        ${options.from}
+        ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty}
+        ORDER BY ${newestFirst(alias, descending)}
+        LIMIT ${limit}`;
+    },
+    alias,
+  );
+}

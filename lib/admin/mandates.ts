@@ -11,10 +11,9 @@ import { termsValues, type MandateStatus } from '../mandates/agreements';
 import { formatMoney, parseMajorUnits } from '../payments/money';
 import {
   ADMIN_PAGE_SIZE,
-  createdAtCursors,
-  keysetPage,
-  lenient,
-  newestFirst,
+  listQuerySchema,
+  statusListPage,
+  type ListQuery,
   type Page,
   type SearchParams,
 } from './keyset';
@@ -28,19 +27,6 @@ import { type PaymentMethodType } from '../payments/methods';
  * (keyset.ts).
  */
 
-// ---------------------------------------------------------------------------
-// The list query string
-
-export type ListQuery<S extends string> = { status?: S; after: Cursor | null; before: Cursor | null };
-type Cursor = { createdAt: Date; id: string };
-
-function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]) {
-  return z.object({
-    status: lenient(z.enum(statuses)),
-    after: createdAtCursors.param,
-    before: createdAtCursors.param,
-  });
-}
 const mandateQuerySchema = listQuerySchema(MANDATE_STATUSES);
 const chargeQuerySchema = listQuerySchema(CHARGE_STATUSES);
 
@@ -48,23 +34,6 @@ export const parseMandateListQuery = (params: SearchParams): ListQuery<MandateSt
   mandateQuerySchema.parse(params);
 export const parseChargeListQuery = (params: SearchParams): ListQuery<ChargeStatus> =>
   chargeQuerySchema.parse(params);
-
-/** A list's URL: the status filter kept, and at most one cursor. */
-export function listHref(
-  path: string,
-  status: string | undefined,
-  page?: { after?: string | null; before?: string | null },
-): string {
-  const params = new URLSearchParams();
-  if (status) params.set('status', status);
-  if (page?.after) params.set('after', page.after);
-  else if (page?.before) params.set('before', page.before);
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-const where = (conditions: Prisma.Sql[]) =>
-  conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
 
 // ---------------------------------------------------------------------------
 // Mandates
@@ -84,24 +53,17 @@ export function listAdminMandates(
   query: ListQuery<MandateStatus>,
   pageSize = ADMIN_PAGE_SIZE,
 ): Promise<Page<AdminMandateRow>> {
-  return keysetPage(
+  return statusListPage({
     query,
     pageSize,
-    (bound, descending, limit) => {
-      const conditions: Prisma.Sql[] = [];
-      if (query.status) conditions.push(Prisma.sql`m.status = ${query.status}::"MandateStatus"`);
-      if (bound) conditions.push(bound);
-      return db.$queryRaw<AdminMandateRow[]>`
+    alias: 'm',
+    statusType: 'MandateStatus',
+    from: Prisma.sql`
       SELECT m.id::text AS id, m."createdAt", u.email, m.status::text AS status,
              m."paymentMethodType"::text AS "paymentMethodType", m.frequency::text AS frequency,
              m."acceptedAt", m."termsVersion"
-      FROM "Mandate" m JOIN "User" u ON u.id = m."userId"
-      ${where(conditions)}
-      ORDER BY ${newestFirst('m', descending)}
-      LIMIT ${limit}`;
-    },
-    'm',
-  );
+      FROM "Mandate" m JOIN "User" u ON u.id = m."userId"`,
+  });
 }
 
 export type AdminMandateDetail = NonNullable<Awaited<ReturnType<typeof loadMandate>>> & {
@@ -172,27 +134,20 @@ export function listAdminCharges(
   query: ListQuery<ChargeStatus>,
   pageSize = ADMIN_PAGE_SIZE,
 ): Promise<Page<AdminChargeRow>> {
-  return keysetPage(
+  return statusListPage({
     query,
     pageSize,
-    (bound, descending, limit) => {
-      const conditions: Prisma.Sql[] = [];
-      if (query.status) conditions.push(Prisma.sql`c.status = ${query.status}::"OffSessionChargeStatus"`);
-      if (bound) conditions.push(bound);
-      return db.$queryRaw<AdminChargeRow[]>`
+    alias: 'c',
+    statusType: 'OffSessionChargeStatus',
+    from: Prisma.sql`
       SELECT c.id::text AS id, c."createdAt", c.status::text AS status, c."errorCode", c.amount, c.currency, c.description,
              u.email, c."mandateId"::text AS "mandateId", c."orderId"::text AS "orderId",
              o.number AS "orderNumber", o.status::text AS "orderStatus"
       FROM "OffSessionCharge" c
       JOIN "Mandate" m ON m.id = c."mandateId"
       JOIN "User" u ON u.id = m."userId"
-      JOIN "Order" o ON o.id = c."orderId"
-      ${where(conditions)}
-      ORDER BY ${newestFirst('c', descending)}
-      LIMIT ${limit}`;
-    },
-    'c',
-  );
+      JOIN "Order" o ON o.id = c."orderId"`,
+  });
 }
 
 // ---------------------------------------------------------------------------

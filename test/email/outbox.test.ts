@@ -259,6 +259,25 @@ describe('what each message says', () => {
     assert.equal(row.status, 'failed');
     assert.match(row.lastError ?? '', /not an email address/);
     assert.equal((await messagesTo('b@example.com')).length, 0);
+
+    // The admin's list finds it among the failed ones; "Send again" queues it once.
+    const admin = await import('../../lib/admin/emails.ts');
+    const failed = await admin.listAdminEmails(admin.parseEmailListQuery({ status: 'failed' }));
+    assert.ok(failed.rows.some((listed) => listed.id === row.id && listed.orderNumber === order.number));
+    assert.ok(failed.rows.every((listed) => listed.status === 'failed'));
+    const [first, second] = await Promise.all([admin.resendEmail(row.id), admin.resendEmail(row.id)]);
+    assert.deepEqual([first.ok, second.ok].sort(), [false, true]);
+    const queued = await db().emailOutbox.findUniqueOrThrow({ where: { id: row.id } });
+    assert.equal(queued.status, 'pending');
+    assert.equal(queued.attempts, 0);
+    assert.deepEqual(await admin.resendEmail(row.id), {
+      ok: false,
+      message: 'This email is already waiting to be sent.',
+    });
+    assert.deepEqual((await admin.orderEmails(order.id)).map((listed) => listed.kind).sort(), [
+      'order_confirmation',
+      'order_shipped',
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@ import { listAdminCharges, parseChargeListQuery } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
-import { Pager, StatusFilter } from '../mandates/list-parts';
+import { Pager, StatusFilter } from '../list-parts';
 import { DataTable } from '@/app/_components/data-table';
 import { Time } from '@/app/_components/time';
 import { CHARGE_STATUSES, CHARGE_STATUS_LABELS } from '@/lib/mandates/labels';

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
 import { countPendingDetaches, listAdminMandates, parseMandateListQuery } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
-import { Pager, StatusFilter } from './list-parts';
+import { Pager, StatusFilter } from '../list-parts';
 import { Time } from '@/app/_components/time';
 import { FREQUENCY_LABELS, MANDATE_STATUSES, MANDATE_STATUS_LABELS } from '@/lib/mandates/labels';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';

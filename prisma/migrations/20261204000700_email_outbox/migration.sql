@@ -32,6 +32,9 @@ CREATE UNIQUE INDEX "EmailOutbox_key_key" ON "EmailOutbox"("key");
 CREATE INDEX "EmailOutbox_status_nextAttemptAt_idx" ON "EmailOutbox"("status", "nextAttemptAt");
 
 -- CreateIndex
+CREATE INDEX "EmailOutbox_status_createdAt_id_idx" ON "EmailOutbox"("status", "createdAt" DESC, "id" DESC);
+
+-- CreateIndex
 CREATE INDEX "EmailOutbox_orderId_idx" ON "EmailOutbox"("orderId");
 
 -- CreateIndex

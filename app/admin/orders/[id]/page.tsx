@@ -17,6 +17,8 @@ import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 import { addressLines } from '@/lib/shipping/address';
 import { FULFILLMENT_LABELS, SHIPPABLE_STATUSES } from '@/lib/shipping/shipments';
 import { ShipmentPanel } from './shipment-panel';
+import { orderEmails } from '@/lib/admin/emails';
+import { EmailTable } from '../../emails/email-table';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -31,7 +33,7 @@ export default async function AdminOrderPage({ params }: Props) {
   await requireAdmin();
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
-  const order = await findAdminOrder(id);
+  const [order, emails] = await Promise.all([findAdminOrder(id), orderEmails(id)]);
   if (!order) notFound();
   const money = (amount: number) => formatMoney({ amount, currency: order.currency });
   const refundable =
@@ -127,6 +129,15 @@ export default async function AdminOrderPage({ params }: Props) {
 
           <h2>Timeline</h2>
           <OrderTimeline entries={order.timeline} />
+
+          <h2>Emails to the customer</h2>
+          {emails.length === 0 ? (
+            <p className="muted" data-testid="admin-order-no-emails">
+              None yet.
+            </p>
+          ) : (
+            <EmailTable rows={emails} caption="Emails about this order" showOrder={false} />
+          )}
         </div>
 
         <div>

@@ -1,6 +1,5 @@
 import Link from 'next/link';
-import type { Page } from '@/lib/admin/keyset';
-import { listHref } from '@/lib/admin/mandates';
+import { listHref, type Page } from '@/lib/admin/keyset';
 
 /** The status filter of an admin list: plain links, so the filter lives in the URL and works without JavaScript. */
 export function StatusFilter<S extends string>(props: {
