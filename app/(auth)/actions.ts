@@ -3,7 +3,7 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { auth, authErrorMessage } from '@/lib/platform/auth';
+import { auth, authErrorMessage, VERIFIED_CALLBACK } from '@/lib/platform/auth';
 import { clientAddressKey } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { hitRateLimit, SIGN_IN_ADDRESS_LIMIT } from '@/lib/platform/rate-limit';
@@ -76,7 +76,10 @@ export async function signUpAction(_previous: AuthFormState, form: FormData): Pr
   if (!limit.allowed)
     return { error: `Too many attempts. Try again in ${limit.retryAfterSeconds} seconds.`, values };
   try {
-    await auth.api.signUpEmail({ body: parsed.data, headers: requestHeaders });
+    await auth.api.signUpEmail({
+      body: { ...parsed.data, callbackURL: VERIFIED_CALLBACK },
+      headers: requestHeaders,
+    });
   } catch (error) {
     return { error: authErrorMessage(error, 'Could not create your account. Please try again.'), values };
   }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client';
 import type { EmailKind } from '../generated/prisma/enums';
 import type { Tx } from '../platform/db';
@@ -85,9 +86,10 @@ export async function enqueueVerificationEmail(
   to: string,
   data: { url: string; name: string | null; token: string },
 ): Promise<void> {
+  const key = `verify_email:${createHash('sha256').update(data.token).digest('hex').slice(0, 40)}`;
   await tx.$executeRaw`
     INSERT INTO "EmailOutbox" (id, key, kind, "to", data)
-    VALUES (gen_random_uuid(), ${`verify_email:${data.token}`}, 'verify_email', ${to},
+    VALUES (gen_random_uuid(), ${key}, 'verify_email', ${to},
       ${JSON.stringify({ url: data.url, name: data.name })}::jsonb)
     ON CONFLICT (key) DO NOTHING`;
 }

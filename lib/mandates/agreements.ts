@@ -35,6 +35,10 @@ export const termsValues = () => ({
   supportEmail: env().supportEmail,
 });
 
+/** Why an account whose address is not confirmed cannot save a method: the agreement's emails must reach its owner. */
+export const CONFIRM_EMAIL_FIRST =
+  'Confirm your email address first: follow the link we sent you (your account page can send it again).';
+
 export type StartSetupResult = { ok: true; url: string; mandateId: string } | { ok: false; message: string };
 
 /** Records the agreement and opens Stripe's setup page for the account's Customer. */
@@ -48,6 +52,8 @@ export async function startMandateSetup(input: {
   if (!amazonPayTakes(null)) {
     return { ok: false, message: AMAZON_PAY_UNAVAILABLE };
   }
+  const account = await db.user.findUnique({ where: { id: input.user.id }, select: { emailVerified: true } });
+  if (!account?.emailVerified) return { ok: false, message: CONFIRM_EMAIL_FIRST };
   if (input.termsVersion !== CURRENT_TERMS_VERSION) {
     return {
       ok: false,

@@ -6,6 +6,7 @@ import { nextCookies } from 'better-auth/next-js';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { cache } from 'react';
+import { enqueueVerificationEmail } from '../email/outbox';
 import { db } from './db';
 import { env } from './env';
 import { clientAddressKey } from './client-info';
@@ -14,11 +15,18 @@ import { forgiveSignInAttempt, takeSignInAttempt, tooManySignIns } from './sign-
 /**
  * Accounts: email and password through better-auth, sessions in PostgreSQL.
  * A role is `customer` or `admin`; it is never taken from a form, and
- * signing up never grants it: anyone can sign up with any address. An email
- * in ADMIN_EMAILS is promoted only once the address is verified (better-auth
- * marks it so when its owner follows a verification link); otherwise
- * `npm run admin:grant -- <email>` promotes an account.
+ * signing up never grants it: anyone can sign up with any address. Signing up
+ * sends a link that proves the address (through the email outbox; it works
+ * for an hour). An email in ADMIN_EMAILS is promoted only once its owner has
+ * followed that link; otherwise `npm run admin:grant -- <email>` promotes an
+ * account. An unverified account shops as a guest does, but cannot save a
+ * payment method (lib/mandates/agreements.ts).
  */
+
+/** Where a verification link lands: the account page, which says how it went. */
+export const VERIFIED_CALLBACK = '/account?verified=1';
+/** How long a verification link works. */
+export const VERIFICATION_LINK_SECONDS = 60 * 60;
 
 export type Role = 'customer' | 'admin';
 
@@ -43,6 +51,14 @@ export const auth = betterAuth({
   secret: env().authSecret,
   database: prismaAdapter(db, { provider: 'postgresql' }),
   emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+  emailVerification: {
+    sendOnSignUp: true,
+    autoSignInAfterVerification: true,
+    expiresIn: VERIFICATION_LINK_SECONDS,
+    sendVerificationEmail: async ({ user, url, token }) => {
+      await enqueueVerificationEmail(db, user.email, { url, name: user.name, token });
+    },
+  },
   user: {
     additionalFields: {
       role: { type: 'string', required: false, defaultValue: 'customer', input: false },
@@ -105,15 +121,15 @@ export const auth = betterAuth({
   plugins: [nextCookies()],
 });
 
-export type CurrentUser = { id: string; email: string; name: string; role: Role };
+export type CurrentUser = { id: string; email: string; name: string; role: Role; emailVerified: boolean };
 
 /** The signed-in user of this request, or null. Read once per request. */
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth.api.getSession({ headers: await headers() });
   if (!session) return null;
-  const { id, email, name } = session.user;
+  const { id, email, name, emailVerified } = session.user;
   const role = (session.user as { role?: unknown }).role === 'admin' ? 'admin' : 'customer';
-  return { id, email, name, role };
+  return { id, email, name, role, emailVerified };
 });
 
 /** For pages and actions that need an account: sends visitors to sign in, then back. */

@@ -34,6 +34,13 @@ export const CHECKOUT_LIMIT: RateLimitRule = { name: 'checkout', max: 10, window
  */
 export const STRIPE_RETURN_LIMIT: RateLimitRule = { name: 'stripe-return', max: 30, windowSeconds: 60 };
 
+/** Verification links an account may ask for again, per account. */
+export const VERIFICATION_EMAIL_LIMIT: RateLimitRule = {
+  name: 'verification-email',
+  max: 3,
+  windowSeconds: 600,
+};
+
 /** Takes one hit back (a sign-in that succeeded was not a guess). */
 export async function forgiveRateLimit(rule: RateLimitRule, subject: string): Promise<void> {
   const key = `app:${rule.name}:${subject}`.slice(0, 255);

@@ -125,6 +125,22 @@ describe('agreement', () => {
     assert.equal(result.ok, false);
     assert.equal(await db().mandate.count({ where: { userId: user.id } }), 0);
   });
+
+  // Security finding 1: an unverified address cannot hold an agreement whose emails must reach its owner.
+  it('refuses an account whose email address is not confirmed, writing nothing and asking Stripe nothing', async () => {
+    const user = await newUser(stack, 'unconfirmed', false);
+    const customersBefore = (await stack.control.objects('customer')).length;
+    const result = await mandates.startMandateSetup({
+      user,
+      frequency: 'per_order',
+      termsVersion: terms.CURRENT_TERMS_VERSION,
+      ipAddress: null,
+      userAgent: null,
+    });
+    assert.deepEqual(result, { ok: false, message: mandates.CONFIRM_EMAIL_FIRST });
+    assert.equal(await db().mandate.count({ where: { userId: user.id } }), 0);
+    assert.equal((await stack.control.objects('customer')).length, customersBefore);
+  });
 });
 
 describe('setup webhooks', () => {

@@ -8,11 +8,14 @@ import type { AppStack } from './app-stack.ts';
 
 export type TestUser = { id: string; email: string; name: string };
 
-/** A user with a unique id and address; `label` makes the address readable in failures. */
-export async function newUser(stack: AppStack, label: string): Promise<TestUser> {
+/**
+ * A user with a unique id and address; `label` makes the address readable in failures. Verified
+ * (its owner followed the sign-up link) unless `verified` is false.
+ */
+export async function newUser(stack: AppStack, label: string, verified = true): Promise<TestUser> {
   const id = randomUUID().replaceAll('-', '');
   const user = { id, email: `${label}.${id.slice(0, 8)}@example.com`, name: label };
-  await stack.database.prisma.user.create({ data: user });
+  await stack.database.prisma.user.create({ data: { ...user, emailVerified: verified } });
   return user;
 }
 

@@ -165,13 +165,21 @@ export default async function AmazonPayPage({ searchParams }: Props) {
           >
             {terms}
           </div>
-          <SaveAmazonPayForm
-            termsVersion={CURRENT_TERMS_VERSION}
-            frequencies={MANDATE_FREQUENCIES.map((value) => ({
-              value,
-              label: FREQUENCY_LABELS[value].choice,
-            }))}
-          />
+          {user.emailVerified ? (
+            <SaveAmazonPayForm
+              termsVersion={CURRENT_TERMS_VERSION}
+              frequencies={MANDATE_FREQUENCIES.map((value) => ({
+                value,
+                label: FREQUENCY_LABELS[value].choice,
+              }))}
+            />
+          ) : (
+            <p className="notice" data-testid="confirm-email-first">
+              Confirm your email address ({user.email}) before saving a payment method: the agreement and
+              every receipt are sent there. Follow the link we sent you, or have it sent again from{' '}
+              <Link href="/account">your account page</Link>.
+            </p>
+          )}
         </>
       ) : (
         <p data-testid="amazon-pay-unavailable">{AMAZON_PAY_UNAVAILABLE}</p>

@@ -25,7 +25,6 @@ export const LISTED_ADMIN_EMAIL = 'listed-owner@example.com';
 
 export type FuzzStack = {
   appUrl: string;
-  authSecret: string;
   databaseUrl: string;
   db: pg.Pool;
   emulator: RunningEmulator;
@@ -83,7 +82,6 @@ export async function startFuzzStack(): Promise<FuzzStack> {
 
     return {
       appUrl,
-      authSecret: env.BETTER_AUTH_SECRET!,
       databaseUrl: database.url,
       db,
       emulator,

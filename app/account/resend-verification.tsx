@@ -1,0 +1,25 @@
+'use client';
+
+import { useActionState } from 'react';
+import { resendVerificationAction, type ResendVerificationState } from './actions';
+
+/** "Send the link again", for an account whose address is not confirmed yet. */
+export function ResendVerification() {
+  const [state, formAction, pending] = useActionState<ResendVerificationState, FormData>(
+    resendVerificationAction,
+    {},
+  );
+  return (
+    <form action={formAction}>
+      <button type="submit" disabled={pending}>
+        {pending ? 'Sending…' : 'Send the link again'}
+      </button>
+      {state.sent && <p role="status">Sent. The link works for one hour.</p>}
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+    </form>
+  );
+}
