@@ -3,16 +3,26 @@
 import { expect, test } from '@playwright/test';
 import { query } from './support/stack';
 import { fillShipping } from './support/hosted-checkout';
-import { signUp } from './support/sign-in';
+import { confirmEmail, signUp } from './support/sign-in';
 
 const uniqueEmail = (label: string) =>
   `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.com`;
 
-test('sign up, sign out, sign in again', async ({ page }) => {
+test('sign up, confirm the address from the email, sign out, sign in again', async ({ page }) => {
   const email = uniqueEmail('grace');
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, email, 'correct horse battery', 'Grace Hopper', false);
   await expect(page.getByRole('heading', { name: 'Hello, Grace Hopper' })).toBeVisible();
+  await expect(page.getByTestId('email-status')).toContainText('not confirmed yet');
+  // Until the address is confirmed, no payment method can be saved.
+  await page.goto('/account/amazon-pay');
+  await expect(page.getByTestId('confirm-email-first')).toContainText(email);
+  await expect(page.getByRole('button', { name: 'Agree and save Amazon Pay' })).toHaveCount(0);
+
+  await confirmEmail(page, email);
+  await expect(page.getByTestId('email-status')).toContainText('(confirmed)');
+  await page.goto('/account/amazon-pay');
+  await expect(page.getByRole('button', { name: 'Agree and save Amazon Pay' })).toBeVisible();
+  await page.goto('/account');
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();

@@ -2,6 +2,7 @@
 // card, Amazon Pay, a decline then card, cancel, and a two-currency cart.
 import { expect, test, type Page } from '@playwright/test';
 import { fillShipping } from './support/hosted-checkout';
+import { emailTo } from './support/mail';
 import { emulatorControl, query } from './support/stack';
 
 async function addProduct(page: Page, slug: string, quantity = 1) {
@@ -75,6 +76,18 @@ test('buy with Amazon Pay: the success page shows it paid and one order is in th
       lines: 1,
     }),
   ]);
+
+  // The confirmation email, sent once, with the same total and a link to the same order page.
+  const [order] = await query<{
+    email: string;
+    number: number;
+    access_token: string;
+  }>('SELECT email, number, "accessToken" AS access_token FROM "Order" WHERE id = $1::uuid', [orders[0]!.id]);
+  const { email, number, access_token } = order!;
+  const confirmation = await emailTo(email, new RegExp(`^Order #${number} confirmed$`));
+  expect(confirmation.text).toContain('Total  €84.00');
+  expect(confirmation.text).toContain(`/orders/${access_token}`);
+  expect(confirmation.html).toContain('€84.00');
 
   // The order page link shown on the success page works later.
   await page.getByRole('link', { name: 'your order page' }).click();

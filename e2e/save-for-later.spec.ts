@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { emulatorControl, query } from './support/stack';
+import { emailTo } from './support/mail';
 import { signedInPage as newSignedInPage, signIn, signUp } from './support/sign-in';
 
 const PASSWORD = 'correct horse battery';
@@ -98,6 +99,13 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   expect(shownTerms).toContain('authorise');
   expect(sha256(shownTerms)).toBe(mandate!.terms_sha256);
   const mandateId = mandate!.id;
+
+  // --- The agreement's email: what was agreed, how to cancel, the exact terms attached.
+  const agreementEmail = await emailTo(email, /^You saved Amazon Pay for future payments/);
+  expect(agreementEmail.text).toContain('Frequency: Monthly: a recurring charge on the same day each month');
+  expect(agreementEmail.text).toMatch(/How to cancel: use "Revoke" on your account page/);
+  expect(agreementEmail.text).toContain('/account/amazon-pay');
+  expect(agreementEmail.attachments).toHaveLength(1);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();

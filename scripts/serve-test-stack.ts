@@ -1,8 +1,8 @@
 /**
  * The stack the browser tests run against, as production runs it: a database
  * of its own (migrations, seed catalog, demo accounts), the Stripe emulator
- * delivering webhooks to the app, and `next start` on the run's shared
- * production build. Playwright starts this as its webServer and stops it with
+ * delivering webhooks to the app, MailDev receiving its email, and `next start`
+ * on the run's shared production build. Playwright starts this as its webServer and stops it with
  * SIGTERM; everything it started is stopped and the database dropped.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { E2E_REVALIDATE_SECRET, STACK_FILE, type StackInfo } from '../e2e/support/stack.ts';
 import { createTestDatabase, type DatabaseHandle } from '../stack/database.ts';
 import { startEmulatorProcess } from '../stack/emulator.ts';
+import { startMailDev, type MailInbox } from '../stack/mail.ts';
 import { ensureProductionBuild } from '../stack/next-build.ts';
 import { startNextServer, testAppEnv, type NextServer } from '../stack/next-server.ts';
 import { stop, type Child } from '../stack/processes.ts';
@@ -22,6 +23,7 @@ const log = (line: string) => console.log(`[e2e] ${line}`);
 let database: DatabaseHandle | null = null;
 let emulator: Child | null = null;
 let next: NextServer | null = null;
+let inbox: MailInbox | null = null;
 let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -29,6 +31,7 @@ async function shutdown(code: number): Promise<never> {
     stopping = true;
     await next?.stop();
     if (emulator) await stop(emulator);
+    await inbox?.stop();
     await database?.stop();
   }
   process.exit(code);
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     webhookRetryMs: [500, 1_000, 2_000, 5_000, 10_000],
   });
   emulator = started.child;
+  inbox = await startMailDev();
   next = await startNextServer({
     distDir: await distDir,
     port: appPort,
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     env: testAppEnv({
       databaseUrl: database.url,
       stripeApiBase: started.apiBase,
-      extra: { REVALIDATE_SECRET: E2E_REVALIDATE_SECRET },
+      extra: { REVALIDATE_SECRET: E2E_REVALIDATE_SECRET, SMTP_URL: inbox.smtpUrl },
     }),
   });
   // Browser tests read this to look into the database and drive the emulator's controls.
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     appUrl,
     databaseUrl: database.url,
     emulatorUrl: started.apiBase,
+    mailUrl: inbox.webUrl,
     distDir: await distDir,
   };
   await mkdir(path.dirname(STACK_FILE), { recursive: true });

@@ -1,5 +1,6 @@
 // What the browser tests know of the stack scripts/serve-test-stack.ts started:
-// its database (to check what was written) and the emulator (its controls).
+// its database (to check what was written), the emulator (its controls) and
+// MailDev (the email the app sent).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,7 +15,14 @@ export const STACK_FILE = path.resolve(
 /** The catalog revalidation token the test stack's app is started with. */
 export const E2E_REVALIDATE_SECRET = 'e2e-revalidate-secret-0123456789';
 
-export type StackInfo = { appUrl: string; databaseUrl: string; emulatorUrl: string; distDir: string };
+export type StackInfo = {
+  appUrl: string;
+  databaseUrl: string;
+  emulatorUrl: string;
+  /** MailDev's web inbox; its REST API is under /api. */
+  mailUrl: string;
+  distDir: string;
+};
 
 let info: StackInfo | undefined;
 export function stackInfo(): StackInfo {
