@@ -4,6 +4,7 @@
  * point at: a paid order, another customer's agreement and charge.
  */
 import assert from 'node:assert/strict';
+import type pg from 'pg';
 import Stripe from 'stripe';
 import { fieldErrors, parseForms, Visitor, type Fields, type ParsedForm, type Reply } from './http.ts';
 import { WEBHOOK_SECRET, type FuzzStack } from './stack.ts';
@@ -69,6 +70,22 @@ export async function signUp(
   ]);
   assert.equal(reply.status, 303, `signing up ${account.email}: ${fieldErrors(reply.text).join(', ')}`);
   return form;
+}
+
+/** Follows the link of the verification email sign-up wrote to the outbox, as the address's owner would. */
+export async function confirmEmail(visitor: Visitor, db: pg.Pool, email: string): Promise<void> {
+  const { rows } = await db.query<{ url: string }>(
+    `SELECT data->>'url' AS url FROM "EmailOutbox" WHERE kind = 'verify_email' AND "to" = $1
+     ORDER BY "createdAt" DESC LIMIT 1`,
+    [email],
+  );
+  assert.ok(rows[0], `no verification email to ${email}`);
+  const link = new URL(rows[0].url);
+  const reply = await visitor.request(`${link.pathname}${link.search}`);
+  assert.ok(
+    reply.status < 400 && !/error=/.test(reply.location ?? ''),
+    `confirming ${email}: ${reply.status}`,
+  );
 }
 
 export async function addToCart(visitor: Visitor, slug: string): Promise<void> {
@@ -226,6 +243,17 @@ export const newVisitor = (stack: FuzzStack) => new Visitor(stack.appUrl);
  * A delivery the app could not process (it names a session Stripe does not
  * know), so the admin's webhook log has a failed event and a Replay form.
  */
+/** An email that could not be sent, so that the admin's Emails page shows its "Send again" form. */
+export async function failedEmail(stack: FuzzStack): Promise<string> {
+  const { rows } = await stack.db.query<{ id: string }>(
+    `INSERT INTO "EmailOutbox" (id, key, kind, "to", status, attempts, "lastError", data)
+     VALUES (gen_random_uuid(), $1, 'verify_email', 'bounced@example.com', 'failed', 8, 'fuzz: refused', '{"url":"http://x"}')
+     RETURNING id::text`,
+    [`verify_email:fuzz-${Date.now()}`],
+  );
+  return rows[0]!.id;
+}
+
 export async function failedWebhookEvent(stack: FuzzStack): Promise<string> {
   const id = `evt_fuzz_failed_${Date.now()}`;
   const payload = JSON.stringify({

@@ -9,9 +9,11 @@ import {
   actionForm,
   activeProducts,
   addToCart,
+  confirmEmail,
   crawlAdmin,
   customerWithHistory,
   DEMO,
+  failedEmail,
   failedWebhookEvent,
   formsOf,
   has,
@@ -140,6 +142,8 @@ export async function setUp(): Promise<void> {
 
   // The fuzzing account: signed up through the form, then aimed at the customer's things.
   await signUp(visitors.fuzzer, FUZZER);
+  // Confirmed, so that the save form (and the refusals it shows) is there to fuzz.
+  await confirmEmail(visitors.fuzzer, stack.db, FUZZER.email);
   add('save Amazon Pay', '/account/amazon-pay', history.saveForm, visitors.fuzzer);
   add('revoke', '/account/amazon-pay', revoke, visitors.fuzzer);
   add('pay now', '/account/amazon-pay', payNow, visitors.fuzzer);
@@ -153,6 +157,7 @@ export async function setUp(): Promise<void> {
   // The admin console, as far as it exists, with a failed webhook in its log so the Replay form shows.
   await signIn(visitors.admin, DEMO.admin);
   await failedWebhookEvent(stack);
+  await failedEmail(stack);
   fx.adminPages = (await crawlAdmin(visitors.admin)) ?? [];
   const known = new Set([...fx.targets.values()].map((found) => found.form.actionId));
   for (const page of fx.adminPages) {
