@@ -50,6 +50,16 @@ const BENCHES: Array<{ title: string; args: string[] }> = [
     ],
   },
   { title: 'emulator session creates', args: ['--import', 'tsx', 'bench/emulator-sessions.ts'] },
+  {
+    title: 'email outbox',
+    args: [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'bench/email-outbox.ts',
+      ...(quick ? ['--rows', '100'] : []),
+    ],
+  },
 ];
 
 function runBench(args: string[]): Promise<{ code: number; rows: BenchRow[] }> {
