@@ -258,7 +258,8 @@ describe('Stripe webhook', () => {
         return reply.status >= 400 &&
           reply.status < 500 &&
           code &&
-          ['payload_invalid', 'object_not_found'].includes(code)
+          // A generated event can pass the 1 MB ceiling (a long string of escaped NULs): refused before it is read.
+          ['payload_invalid', 'object_not_found', 'body_too_large'].includes(code)
           ? null
           : `expected 200 or 4xx with a code, got ${reply.status} ${reply.text.slice(0, 100)}`;
       },
