@@ -1,6 +1,7 @@
 // A small typed client of the /_emulator control API, for tests (the emulator's and the app's).
 import type Stripe from 'stripe';
 import type { DeliveryAttempt, OffSessionBehavior, SessionInternal } from './store.ts';
+import type { Receipt } from './receipts.ts';
 import type { FaultKind, FaultMatch, FaultRule, RandomFaults } from './faults.ts';
 import type { ShippingInput } from './shipping.ts';
 import type { ChaosSettings } from './webhooks.ts';
@@ -102,6 +103,8 @@ export interface ControlClient {
   backdateCharge(chargeId: string, days: number): Promise<Stripe.Charge>;
   /** The buyer ends the saved authorisation from their Amazon account: the mandate goes `inactive`. */
   revokeAtAmazon(mandateId: string): Promise<Stripe.Mandate>;
+  /** The receipts Stripe would have emailed for succeeded charges, newest first. */
+  receipts(): Promise<Receipt[]>;
   /** Resolves when no webhook is queued, in flight or waiting for a retry. */
   flushWebhooks(timeoutMs?: number): Promise<{ idle: boolean; pending: number }>;
 }
@@ -199,6 +202,7 @@ export function createControlClient(baseUrl: string): ControlClient {
       call('POST', `/disputes/${encodeURIComponent(disputeId)}/close`, { outcome }),
     backdateCharge: (chargeId, days) =>
       call('POST', `/charges/${encodeURIComponent(chargeId)}/backdate`, { days }),
+    receipts: async () => (await call<{ data: Receipt[] }>('GET', '/receipts')).data,
     revokeAtAmazon: (mandateId) =>
       call('POST', `/mandates/${encodeURIComponent(mandateId)}/revoke-at-amazon`, {}),
     flushWebhooks: (timeoutMs) =>

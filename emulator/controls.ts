@@ -406,6 +406,8 @@ async function dispatch(
       const { timeoutMs } = parseBody(schemas.flush, raw);
       return emu.webhooks.flush(timeoutMs);
     }
+    case 'GET receipts':
+      return { data: [...emu.state.receipts].reverse() };
     case 'GET config':
       return {
         url: emu.publicUrl,

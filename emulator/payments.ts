@@ -13,6 +13,7 @@ import {
 } from './objects.ts';
 import type { OffSessionBehavior, SessionInternal } from './store.ts';
 import { findObject, putObject, updateObject } from './store.ts';
+import { sendReceipt } from './receipts.ts';
 
 export interface PayerDetails {
   email: string | null;
@@ -276,8 +277,9 @@ export function succeedPayment(
     internal.awaitingSettlement = true;
     return completeSession(emu, cause, sessionId, payer, { payment_status: 'unpaid' });
   }
-  putObject(emu.state, 'charge', charge);
-  emitEvent(emu, cause, 'charge.succeeded', charge);
+  const receipted = sendReceipt(emu, charge, payer.email ?? current.customer_email);
+  putObject(emu.state, 'charge', receipted);
+  emitEvent(emu, cause, 'charge.succeeded', receipted);
   const { object: succeeded } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {
     status: 'succeeded',
     amount_received: paymentIntent.amount,
@@ -463,11 +465,16 @@ export function settleSession(
     throw new Error('This Checkout Session has no payment awaiting settlement.');
   internal.awaitingSettlement = false;
   if (outcome === 'succeeded') {
+    const succeeded = { ...charge, status: 'succeeded' as const, paid: true, captured: true };
+    const receipted = sendReceipt(emu, succeeded, current.customer_details?.email ?? null);
     const { object: settled } = updateObject(emu.state, 'charge', charge.id, {
       status: 'succeeded',
       paid: true,
       captured: true,
       amount_captured: charge.amount,
+      receipt_email: receipted.receipt_email,
+      receipt_number: receipted.receipt_number,
+      receipt_url: receipted.receipt_url,
     });
     emitEvent(emu, cause, 'charge.succeeded', settled);
     const { object: pi } = updateObject(emu.state, 'payment_intent', paymentIntent.id, {

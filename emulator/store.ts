@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import type { Pagination } from './params.ts';
 import { invalidRequest } from './errors.ts';
+import type { Receipt } from './receipts.ts';
 
 export interface Tables {
   customer: Stripe.Customer;
@@ -112,6 +113,8 @@ export interface State {
   /** Events whose every delivery to some endpoint has failed (for `delivery_success=false`). */
   failedEvents: Record<string, true>;
   deliveries: DeliveryAttempt[];
+  /** The receipts Stripe would have emailed, oldest first (receipts.ts). */
+  receipts: Receipt[];
   idempotency: Record<string, IdempotencyRecord>;
 }
 
@@ -141,6 +144,7 @@ export function emptyState(): State {
     pendingEndpoints: {},
     failedEvents: {},
     deliveries: [],
+    receipts: [],
     idempotency: {},
   };
 }

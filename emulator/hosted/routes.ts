@@ -15,6 +15,7 @@ import { findObject } from '../store.ts';
 import { renderAmazonPayPage, renderAuthenticationPage } from './amazon-pay-page.ts';
 import { renderCheckoutPage, renderFinalPage } from './checkout-page.ts';
 import { html, page } from './html.ts';
+import { renderReceiptPage, renderReceiptsPage } from '../receipts.ts';
 
 function sendHtml(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
@@ -110,6 +111,11 @@ export function handleHosted(
   }
 
   const [area, second, third, fourth] = parts;
+  if (method === 'GET' && area === 'receipts') {
+    if (second === undefined) return sendHtml(res, 200, renderReceiptsPage(emu));
+    const receipt = emu.state.receipts.find((candidate) => candidate.receipt_url.endsWith(url.pathname));
+    return receipt ? sendHtml(res, 200, renderReceiptPage(emu, receipt)) : notFound(res);
+  }
   const sessionId = area === 'c' ? third : second;
   const session = sessionId ? findObject(emu.state, 'checkout.session', sessionId) : undefined;
   if (!session) return notFound(res);

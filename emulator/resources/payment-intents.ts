@@ -31,6 +31,7 @@ import { requireCustomer } from './customers.ts';
 import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
 import { monthlyLimitDecline } from '../amazon-pay.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
+import { sendReceipt } from '../receipts.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.PaymentIntentCreateParams>()([
   'amount',
@@ -257,7 +258,11 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     const charge = putObject(
       emu.state,
       'charge',
-      buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }),
+      sendReceipt(
+        emu,
+        buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }),
+        null,
+      ),
     );
     emitEvent(emu, cause, 'charge.succeeded', charge);
     const { object } = updateObject(emu.state, 'payment_intent', initial.id, {
