@@ -139,6 +139,7 @@ export async function chargeMandate(input: {
             stripePaymentMethodId: mandate.stripePaymentMethodId!,
             paymentMethodType: mandate.paymentMethodType!,
             stripeMandateId: mandate.stripeMandateId,
+            receiptEmail: mandate.user.email,
           }),
           { idempotencyKey: `off-session-charge:${charge.id}` },
         );

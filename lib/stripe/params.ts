@@ -91,6 +91,8 @@ export function paymentSessionParams(
     payment_intent_data: {
       description: `Order #${order.number}`,
       metadata: { order_id: order.id, order_number: String(order.number) },
+      // Stripe's receipt (live mode) goes here; a guest's goes to the email Checkout collects.
+      ...(order.email ? { receipt_email: order.email } : {}),
     },
     ...(order.stripeCustomerId
       ? { customer: order.stripeCustomerId }
@@ -135,6 +137,8 @@ export function offSessionPaymentParams(input: {
   stripePaymentMethodId: string;
   paymentMethodType: PaymentMethodType;
   stripeMandateId: string | null;
+  /** Where Stripe emails its receipt (live mode): the account's address. */
+  receiptEmail: string;
 }): Stripe.PaymentIntentCreateParams {
   const metadata = {
     off_session_charge_id: input.chargeId,
@@ -152,6 +156,7 @@ export function offSessionPaymentParams(input: {
     ...(input.stripeMandateId ? { mandate: input.stripeMandateId } : {}),
     description: input.description,
     metadata,
+    receipt_email: input.receiptEmail,
   };
 }
 
@@ -161,13 +166,15 @@ export function payNowSessionParams(
     id: string;
     number: number;
     currency: string;
+    /** The account's address: Stripe's receipt goes there. */
+    email: string | null;
     stripeCustomerId: string;
     lines: OrderForCheckout['lines'];
   },
   settings: SessionSettings,
 ): Stripe.Checkout.SessionCreateParams {
   return {
-    ...paymentSessionParams({ ...order, email: null }, settings),
+    ...paymentSessionParams(order, settings),
     cancel_url: `${settings.appUrl}/account/amazon-pay?pay_now=canceled`,
   };
 }

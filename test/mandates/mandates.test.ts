@@ -403,9 +403,14 @@ describe('off-session charges', () => {
     assert.equal(charge.order.userId, user.id);
     assert.equal(charge.order.totalAmount, 2500);
     const intents = await stripe.paymentIntents.list({ customer: mandate.stripeCustomerId });
-    assert.equal(
-      intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId).length,
-      1,
+    const charged = intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId);
+    assert.equal(charged.length, 1);
+    // Stripe's receipt for the charge goes to the account's address: exactly one.
+    assert.equal(charged[0]!.receipt_email, user.email);
+    const receipts = (await stack.control.receipts()).filter((receipt) => receipt.email === user.email);
+    assert.deepEqual(
+      receipts.map((receipt) => [receipt.payment_intent, receipt.amount]),
+      [[charged[0]!.id, 2500]],
     );
   });
 
