@@ -40,7 +40,7 @@ export type OrderMail = {
 export async function loadOrderMail(orderId: string): Promise<OrderMail | null> {
   const order = await db.order.findUnique({
     where: { id: orderId },
-    include: { lines: { orderBy: { id: 'asc' } }, offSessionCharge: { select: { id: true } } },
+    include: { lines: { orderBy: { name: 'asc' } }, offSessionCharge: { select: { id: true } } },
   });
   if (!order) return null;
   const address = addressLines(order);
@@ -74,7 +74,6 @@ export type AgreementMail = {
   acceptedAt: Date;
   method: string | null;
   revokedBy: MandateRevokedBy | null;
-  revokedAt: Date | null;
 };
 
 export async function loadAgreementMail(mandateId: string): Promise<AgreementMail | null> {
@@ -86,6 +85,5 @@ export async function loadAgreementMail(mandateId: string): Promise<AgreementMai
     acceptedAt: mandate.acceptedAt,
     method: mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : null,
     revokedBy: mandate.revokedBy,
-    revokedAt: mandate.revokedAt,
   };
 }
