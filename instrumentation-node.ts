@@ -19,10 +19,9 @@ export function validateConfigurationAtStart(): void {
   try {
     env();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    // Anything else going wrong here is a bug, but a server left up without its configuration would
+    // answer nothing useful: it stops all the same.
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
   }
 }

@@ -138,7 +138,7 @@ describe('configuration', () => {
     });
     assert.equal(configured.email.smtpUrl, 'smtps://apikey:s3cr%40t@smtp.example.com:465');
     assert.equal(configured.email.from, 'orders@shop.example');
-    for (const bad of ['smtp.example.com:587', 'http://smtp.example.com', 'smtp://']) {
+    for (const bad of ['smtp.example.com:587', 'http://smtp.example.com', 'smtp://', 'not a url']) {
       assert.throws(() => parseEnv({ ...base, SMTP_URL: bad }), /SMTP_URL: must/, bad);
     }
     assert.throws(

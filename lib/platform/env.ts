@@ -17,6 +17,10 @@ const DEVELOPMENT_COOKIE_SECRET = 'development-only-cookie-secret-change-me';
 const DEVELOPMENT_AUTH_SECRET = 'development-only-auth-secret-change-me-0123456789';
 const DEVELOPMENT_EVIDENCE_SECRET = 'development-only-evidence-secret-change-me-012345';
 
+/** A part of a URL, or '' when the text is none (zod runs every check, even after z.url() failed). */
+const urlPart = (value: string, part: 'protocol' | 'hostname') =>
+  URL.canParse(value) ? new URL(value)[part] : '';
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
@@ -90,10 +94,11 @@ const rawSchema = z.object({
   SMTP_URL: optional(
     z
       .url({ error: 'must be a URL such as smtp://user:password@smtp.example.com:587' })
-      .refine((value) => /^smtps?:$/.test(new URL(value).protocol), {
+      .refine((value) => /^smtps?:$/.test(urlPart(value, 'protocol')), {
         error: 'must start with smtp:// (STARTTLS when offered) or smtps:// (TLS from the start)',
+        abort: true,
       })
-      .refine((value) => new URL(value).hostname !== '', { error: 'must name a host' }),
+      .refine((value) => urlPart(value, 'hostname') !== '', { error: 'must name a host' }),
   ),
   MAIL_FROM: optional(z.email('must be an email address, such as orders@your-shop.example')),
   CRON_SECRET: optional(z.string().min(24, 'must be at least 24 characters')),

@@ -57,4 +57,13 @@ describe('starting the production build with production settings', () => {
       /BETTER_AUTH_SECRET: is the development default/,
     );
   });
+
+  // Issue 18: a mail server named wrongly is found at start, not at the first email.
+  it('stops with a malformed SMTP_URL', async () => {
+    await refuses({ ...production, SMTP_URL: 'not a url' }, /SMTP_URL: must be a URL/);
+    await refuses(
+      { ...production, SMTP_URL: 'https://smtp.example.com' },
+      /SMTP_URL: must start with smtp:\/\//,
+    );
+  });
 });
