@@ -6,12 +6,15 @@
  * body without one (chunked) is read until it passes the limit, then dropped.
  */
 
+import { noStoreJson } from './json-response';
+
 export type CappedBody = { ok: true; text: string } | { ok: false; response: Response };
 
 const tooLarge = (limit: number): Response =>
-  Response.json(
+  noStoreJson(
+    413,
     { error: { code: 'body_too_large', message: `The request body must be at most ${limit} bytes.` } },
-    { status: 413, headers: { 'Cache-Control': 'no-store', Connection: 'close' } },
+    { Connection: 'close' },
   );
 
 export async function readCappedText(request: Request, limit: number): Promise<CappedBody> {

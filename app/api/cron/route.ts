@@ -1,14 +1,12 @@
 import { sendDueEmails } from '@/lib/email/worker';
 import { retryDueDetaches } from '@/lib/mandates/detach';
-import { bearerMatches } from '@/lib/platform/bearer';
+import { bearerRefusal } from '@/lib/platform/bearer';
+import { noStoreJson } from '@/lib/platform/json-response';
 import { env } from '@/lib/platform/env';
 
 export const dynamic = 'force-dynamic';
 /** A round may wait on SMTP and Stripe; Vercel's default limit for a function would cut it short. */
 export const maxDuration = 60;
-
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 /**
  * The scheduled work of a server process, for hosts where no process lives
@@ -19,14 +17,11 @@ const json = (status: number, body: unknown) =>
  * `Authorization: Bearer $CRON_SECRET`); POST for everything else.
  */
 async function run(request: Request): Promise<Response> {
-  const secret = env().cronSecret;
-  if (!secret) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  if (!bearerMatches(request.headers.get('authorization'), secret)) {
-    return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
-  }
+  const refused = bearerRefusal(request, env().cronSecret);
+  if (refused) return refused;
   const emails = await sendDueEmails({ limit: 200 });
   const detaches = await retryDueDetaches();
-  return json(200, { emails, detaches });
+  return noStoreJson(200, { emails, detaches });
 }
 
 export const GET = run;

@@ -1,4 +1,5 @@
 import { db } from '@/lib/platform/db';
+import { noStoreJson } from '@/lib/platform/json-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -6,11 +7,8 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   try {
     await db.$queryRaw`SELECT 1`;
-    return Response.json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
+    return noStoreJson(200, { status: 'ok' });
   } catch {
-    return Response.json(
-      { status: 'unavailable', code: 'database_unavailable' },
-      { status: 503, headers: { 'Cache-Control': 'no-store' } },
-    );
+    return noStoreJson(503, { status: 'unavailable', code: 'database_unavailable' });
   }
 }

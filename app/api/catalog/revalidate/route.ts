@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { catalogChanged } from '@/lib/catalog/products';
-import { bearerMatches } from '@/lib/platform/bearer';
+import { bearerRefusal } from '@/lib/platform/bearer';
+import { noStoreJson as json } from '@/lib/platform/json-response';
 import { env } from '@/lib/platform/env';
 import { readCappedText, REVALIDATE_BODY_LIMIT } from '@/lib/platform/request-body';
 
@@ -16,9 +17,6 @@ const bodySchema = z
   })
   .strict();
 
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
-
 /**
  * Tells this server that products changed outside it (a script, an import, a
  * database edit), so cached catalog pages are rebuilt on their next view.
@@ -26,11 +24,8 @@ const json = (status: number, body: unknown) =>
  * (lib/platform/shared-tag-cache.mjs).
  */
 export async function POST(request: Request): Promise<Response> {
-  const secret = env().revalidateSecret;
-  if (!secret) return json(404, { error: { code: 'not_found', message: 'Not found.' } });
-  if (!bearerMatches(request.headers.get('authorization'), secret)) {
-    return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
-  }
+  const refused = bearerRefusal(request, env().revalidateSecret);
+  if (refused) return refused;
   let body: unknown = {};
   const read = await readCappedText(request, REVALIDATE_BODY_LIMIT);
   if (!read.ok) return read.response;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findActiveProducts } from '@/lib/catalog/products';
+import { noStoreJson as json } from '@/lib/platform/json-response';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,9 +12,6 @@ const idsSchema = z
   .max(MAX_IDS * 37)
   .transform((list) => [...new Set(list.split(',').filter(Boolean))])
   .pipe(z.array(z.uuid()).min(1).max(MAX_IDS));
-
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 /**
  * Live stock for cached pages: a product page is served from the cache between

@@ -1,10 +1,8 @@
 import { readCappedText, WEBHOOK_BODY_LIMIT } from '@/lib/platform/request-body';
 import { handleStripeWebhook } from '@/lib/webhooks/process';
+import { noStoreJson as json } from '@/lib/platform/json-response';
 
 export const dynamic = 'force-dynamic';
-
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 /**
  * Stripe calls this. The signature covers the exact bytes, so the body is read as text, never parsed first;
