@@ -18,7 +18,7 @@ import { ensureProductionBuild } from '../stack/next-build.ts';
 import { startThrowawayPostgres } from '../stack/postgres.ts';
 import { bin, ROOT } from '../stack/processes.ts';
 
-type Outcome = { passed: number; failed: number; skipped: number };
+type Outcome = { passed: number; failed: number; skipped: number; failures?: string[] };
 type Stage = { name: string; run: (log: Log) => Promise<Outcome> };
 /** Where a stage's output goes: its log file, printed whole when the stage ends. */
 type Log = { write(chunk: string | Buffer): void };
@@ -122,6 +122,7 @@ const tests: Stage[] = [
         passed: count('pass'),
         failed: count('fail') + count('cancelled'),
         skipped: count('skipped') + count('todo'),
+        failures: tapFailures(text),
       };
       // A crash before any test reported is still a failure.
       if (code !== 0 && outcome.failed === 0) outcome.failed = 1;
@@ -134,23 +135,64 @@ const tests: Stage[] = [
       const report = path.join(RESULTS, 'playwright-browser-stage.json');
       rmSync(report, { force: true }); // never count an earlier run's results
       const code = await exec(log, bin('playwright'), ['test'], { PLAYWRIGHT_JSON_OUTPUT: report });
-      const stats = existsSync(report)
-        ? (
-            JSON.parse(readFileSync(report, 'utf8')) as {
-              stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
-            }
-          ).stats
-        : undefined;
+      const json = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as PlaywrightReport) : null;
+      const stats = json?.stats;
       const outcome = {
         passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0),
         failed: stats?.unexpected ?? 0,
         skipped: stats?.skipped ?? 0,
+        failures: json ? playwrightFailures(json.suites ?? []) : [],
       };
       if (code !== 0 && outcome.failed === 0) outcome.failed = 1;
       return outcome;
     },
   },
 ];
+
+/**
+ * The names of failed tests in a TAP report, innermost first and with their file: what
+ * the closing summary lists, so a failure shows even where only the end of the output does.
+ */
+function tapFailures(tap: string): string[] {
+  const failures: string[] = [];
+  // TAP lists a test's subtests before it: a failure less indented than the one before is its parent.
+  let previousIndent = -1;
+  for (const match of tap.matchAll(/^( *)not ok \d+ - (.*)$/gm)) {
+    const indent = match[1]!.length;
+    const parent = indent < previousIndent;
+    previousIndent = indent === 0 ? -1 : indent;
+    if (parent) continue;
+    const name = match[2]!.replace(/ # .*$/, '');
+    failures.push(indent === 0 ? name : `${name} (${fileOf(tap, match.index)})`);
+  }
+  return failures;
+}
+
+/** The file a TAP line belongs to: the next top-level test line after it names it. */
+function fileOf(tap: string, index: number): string {
+  const after = /^(?:not )?ok \d+ - (.*)$/m.exec(tap.slice(index + 1));
+  return after?.[1]?.replace(/ # .*$/, '') ?? '?';
+}
+
+type PlaywrightSuite = {
+  title: string;
+  file?: string;
+  suites?: PlaywrightSuite[];
+  specs?: Array<{ title: string; file: string; line: number; ok: boolean }>;
+};
+type PlaywrightReport = {
+  stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
+  suites?: PlaywrightSuite[];
+};
+
+function playwrightFailures(suites: readonly PlaywrightSuite[], path: string[] = []): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? [])
+      .filter((spec) => !spec.ok)
+      .map((spec) => `${[...path, spec.title].join(' › ')} (e2e/${spec.file}:${spec.line})`),
+    ...playwrightFailures(suite.suites ?? [], suite.file ? path : [...path, suite.title]),
+  ]);
+}
 
 type Result = Outcome & { name: string; seconds: number };
 
@@ -206,6 +248,10 @@ async function main(): Promise<void> {
       `${String(result.skipped).padStart(3)} skipped  ${result.seconds.toFixed(1)} s`,
   );
   lines.push(`all stages, side by side: ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  const failures = results.flatMap((result) =>
+    (result.failures ?? []).map((failure) => `  ${result.name}: ${failure}`),
+  );
+  if (failures.length > 0) lines.push('', 'failed:', ...failures);
   console.log(`\n${lines.join('\n')}\n`);
   console.log(
     `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
