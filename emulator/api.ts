@@ -132,6 +132,11 @@ export async function handleApi(
       const replay = findReplay(emu.state, idempotencyKey, method, path, print);
       if (replay) {
         if (fault?.kind === 'slow') await delay(fault.delayMs);
+        // The network loses a replayed answer as readily as a first one.
+        if (fault?.kind === 'drop_after') {
+          req.socket.destroy();
+          return;
+        }
         send(res, replay.status, replay.body, {
           'Request-Id': replay.requestId,
           'Idempotent-Replayed': 'true',
