@@ -1,14 +1,16 @@
 import { ConfigError, env } from './lib/platform/env';
 /**
  * What each server process does on its own, safe on several instances: retrying detaches at Stripe
- * that failed, and sending the email outbox. Imported only now, after the configuration is valid:
+ * that failed, sending the email outbox, and canceling pay-later orders left unpaid. Imported only now, after the configuration is valid:
  * their modules read it when loaded.
  */
 export async function startBackgroundWork(): Promise<void> {
   const { startDetachSweep } = await import('./lib/mandates/detach');
   const { startEmailWorker } = await import('./lib/email/worker');
+  const { startPayLaterSweep } = await import('./lib/orders/pay-later');
   startDetachSweep();
   startEmailWorker();
+  startPayLaterSweep();
 }
 
 /**

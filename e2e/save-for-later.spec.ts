@@ -1,11 +1,11 @@
 // Save Amazon Pay for later, the whole journey in a real browser: a customer
-// agrees to the terms and saves Amazon Pay on the emulator's page; an admin
-// charges it while the customer is away: once successfully (submitted twice),
-// once while Stripe does not answer (pending, then settled by resubmitting) and
-// once with a decline; the customer pays the declined one with "Pay now", then revokes, and
-// the admin's next charge is refused. The admin pages are a 404 to anyone else.
+// agrees to the terms and saves Amazon Pay per order on the emulator's page, then
+// places an order to be charged when it ships; the admin ships it, which charges
+// its total (one receipt in the emulator's outbox). The saved method then declines:
+// a second order fails at shipping, the customer pays it now by card, and it is
+// back in the To ship queue. The customer revokes. The admin pages are a 404 to anyone else.
 import { createHash } from 'node:crypto';
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { emulatorControl, query } from './support/stack';
 import { emailTo } from './support/mail';
 import { signedInPage as newSignedInPage, signIn, signUp } from './support/sign-in';
@@ -51,15 +51,7 @@ async function chargesOf(mandateId: string) {
   );
 }
 
-async function fillCharge(page: Page, amount: string, currency: string, description: string) {
-  const form = page.getByTestId('charge-form');
-  await form.getByLabel('Amount').fill(amount);
-  await form.getByLabel('Currency').selectOption(currency);
-  await form.getByLabel('Description').fill(description);
-  return form;
-}
-
-test('save Amazon Pay for later, charge it off-session, pay a declined charge, revoke', async ({
+test('save Amazon Pay per order, place orders charged when they ship, pay a declined one now, revoke', async ({
   page,
   browser,
 }) => {
@@ -79,7 +71,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   );
   expect(await mandatesOf(email)).toEqual([]);
 
-  await page.getByLabel(/^Monthly/).check();
+  await page.getByLabel(/^Per order/).check();
   await page.getByLabel(/I have read these terms/).check();
   await page.getByRole('button', { name: 'Agree and save Amazon Pay' }).click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
@@ -95,14 +87,16 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   const userAgent = await page.evaluate(() => navigator.userAgent);
   const [mandate, ...others] = await mandatesOf(email);
   expect(others).toEqual([]);
-  expect(mandate).toMatchObject({ status: 'active', frequency: 'monthly', user_agent: userAgent });
+  expect(mandate).toMatchObject({ status: 'active', frequency: 'per_order', user_agent: userAgent });
   expect(shownTerms).toContain('authorise');
   expect(sha256(shownTerms)).toBe(mandate!.terms_sha256);
   const mandateId = mandate!.id;
 
   // --- The agreement's email: what was agreed, how to cancel, the exact terms attached.
   const agreementEmail = await emailTo(email, /^You saved Amazon Pay for future payments/);
-  expect(agreementEmail.text).toContain('Frequency: Monthly: a recurring charge on the same day each month');
+  expect(agreementEmail.text).toContain(
+    'Frequency: Per order: a one-time charge for each order, when it ships',
+  );
   expect(agreementEmail.text).toMatch(/How to cancel: use "Revoke" on your account page/);
   expect(agreementEmail.text).toContain('/account/amazon-pay');
   expect(agreementEmail.attachments).toHaveLength(1);
@@ -115,7 +109,7 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   const row = page.getByTestId('admin-mandate-row').filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Amazon Pay');
-  await expect(row).toContainText('Monthly');
+  await expect(row).toContainText('Per order');
   await expect(row.getByTestId('admin-mandate-status')).toHaveText('Active');
   await page.goto('/admin/mandates?status=revoked');
   await expect(page.getByTestId('admin-mandate-row').filter({ hasText: email })).toHaveCount(0);
@@ -141,134 +135,93 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
     /active/,
   ]);
 
-  // --- Errors stand beside their fields and nothing is charged.
-  await fillCharge(page, '25.001', 'usd', '');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.locator('#charge-amount-error')).toHaveText(/at most two decimals/);
-  await expect(page.locator('#charge-description-error')).toHaveText('Say what the charge is for.');
-  await expect(page.getByTestId('charge-form').getByLabel('Amount')).toHaveAttribute('aria-invalid', 'true');
-  await fillCharge(page, '25.00', 'jpy', 'Made-to-order linen shirt');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.locator('#charge-amount-error')).toHaveText(/whole number of yen/);
-  await expect(page.locator('#charge-description-error')).toHaveCount(0);
+  // --- Nothing can be charged from the admin console: no form, only the rule.
+  await expect(page.getByTestId('mandate-charge-rule')).toContainText('Nothing can be charged here.');
+  await expect(page.getByRole('button', { name: /Charge/ })).toHaveCount(0);
+
+  // --- The customer, signed in elsewhere, places an order to be charged when it ships.
+  const customer = await newSignedInPage(browser, email, PASSWORD, '/');
+  const [product] = await query<{ slug: string; name: string }>(
+    `SELECT slug, name FROM "Product" WHERE currency = 'usd' AND active AND (stock IS NULL OR stock >= 5)
+      ORDER BY "unitAmount" LIMIT 1`,
+  );
+  const placeOrder = async (address: 'new' | 'saved') => {
+    await customer.goto(`/products/${product!.slug}`);
+    await customer.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(customer.getByRole('status')).toContainText('Added 1');
+    await customer.goto('/cart');
+    await customer.getByTestId('pay-later-usd').click();
+    await expect(customer.getByRole('heading', { level: 1 })).toHaveText(
+      'Place order, charged to your saved Amazon Pay when it ships',
+    );
+    if (address === 'new') {
+      // Refused beside the fields, nothing written.
+      await customer.getByRole('button', { name: 'Place order' }).click();
+      await expect(customer.locator('#address-line1-error')).toHaveText('Enter the street address.');
+      await customer.getByLabel('Full name').fill('Ada Saver');
+      await customer.getByLabel('Street address').fill('1 Saville Row');
+      await customer.getByLabel('City').fill('London');
+      await customer.getByLabel('Postal code (optional)').fill('W1S 3PR');
+      await customer.getByLabel('Country').selectOption('GB');
+    } else {
+      await expect(customer.getByLabel(/Ada Saver, 1 Saville Row/)).toBeChecked();
+    }
+    const total = (await customer.getByTestId('pay-later-total').textContent()) ?? '';
+    await expect(customer.getByTestId('pay-later-terms')).toHaveText(
+      `Nothing is charged now. When your order ships, we charge ${total} to your saved Amazon Pay, as your agreement with us says, and email you a receipt.`,
+    );
+    await customer.getByRole('button', { name: 'Place order' }).click();
+    await expect(customer).toHaveURL(/\/orders\/[\w-]{32}\?placed=1$/);
+    await expect(customer.getByTestId('order-status')).toHaveText('To be charged at shipment');
+    await expect(customer.getByTestId('pay-later-promise')).toHaveText(
+      `${total} will be charged to your saved Amazon Pay when this order ships. Nothing has been charged yet.`,
+    );
+    const number = ((await customer.getByTestId('order-number').textContent()) ?? '').slice(1);
+    return { number, total };
+  };
+  const first = await placeOrder('new');
   expect(await chargesOf(mandateId)).toEqual([]);
+  await emailTo(email, new RegExp(`^Order #${first.number} placed: charged when it ships`));
 
-  // --- Charge 25.00 usd, submitted twice at once: one charge, succeeded, its order paid.
-  const form = await fillCharge(page, '25.00', 'usd', 'Made-to-order linen shirt');
-  // The server action calls sent, and those over (Next.js ends an action's fetch by aborting it once it has read the answer).
-  const actionPosts: string[] = [];
-  let actionsOver = 0;
-  const isAction = (request: Request) => request.method() === 'POST' && !!request.headers()['next-action'];
-  const sent = (request: Request) => void (isAction(request) && actionPosts.push(request.postData() ?? ''));
-  const over = (request: Request) => void (isAction(request) && (actionsOver += 1));
-  page.on('request', sent);
-  page.on('requestfinished', over);
-  page.on('requestfailed', over);
-  await form.evaluate((element) => {
-    (element as HTMLFormElement).requestSubmit();
-    (element as HTMLFormElement).requestSubmit();
-  });
-  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'succeeded');
-  await expect(page.getByTestId('charge-outcome')).toContainText('$25.00 charged');
-  // Both submits reached the server, carrying the same request id.
-  await expect.poll(() => actionsOver).toBe(2);
-  page.off('request', sent).off('requestfinished', over).off('requestfailed', over);
-  expect(actionPosts).toHaveLength(2);
-  await expect(page.getByRole('button', { name: 'Charge saved method' })).toBeEnabled();
-  const requestIds = actionPosts.map(
-    (body) => /name="[^"]*requestId"\r\n\r\n([0-9a-f-]{36})/.exec(body)?.[1],
-  );
-  expect(requestIds[0]).toMatch(/^[0-9a-f-]{36}$/);
-  expect(requestIds[1]).toBe(requestIds[0]);
-  const [first, ...twins] = await chargesOf(mandateId);
+  // --- The admin ships it from the To ship queue: the total is charged, then the order is paid and shipped.
+  const shipFromQueue = async (number: string) => {
+    await page.goto('/admin/orders?fulfillment=to_ship&sort=oldest');
+    await page
+      .locator(`[data-order-number="${number}"]`)
+      .getByRole('link', { name: `#${number}` })
+      .click();
+    await page.getByLabel('Tracking number (optional)').fill(`RM${number}GB`);
+    await page.getByRole('button', { name: /^Charge .* and ship$/ }).click();
+  };
+  await shipFromQueue(first.number);
+  await expect(page.getByRole('status')).toHaveText('Charged and marked shipped.');
+  await expect(page.getByTestId('admin-order-fulfillment')).toHaveText('Shipped');
+  const [charged, ...twins] = await chargesOf(mandateId);
   expect(twins).toEqual([]);
-  expect(first).toMatchObject({ status: 'succeeded', amount: 2500, order_status: 'paid' });
-  const intents = await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent');
-  expect(intents.filter((intent) => intent.metadata.off_session_charge_id === first!.id)).toHaveLength(1);
-  await expect(page.getByTestId('charge-outcome').getByRole('link')).toHaveAttribute(
-    'href',
-    `/admin/orders/${first!.order_id}`,
-  );
-  await expect(page.getByTestId('mandate-charge-row')).toHaveCount(1);
-  await expect(page.getByTestId('mandate-charge-order-status')).toHaveText('Paid');
+  expect(charged).toMatchObject({ status: 'succeeded', order_status: 'paid' });
+  expect(`$${(charged!.amount / 100).toFixed(2)}`).toBe(first.total);
+  const receipts = (await emulatorControl().receipts()).filter((receipt) => receipt.email === email);
+  expect(receipts.map((receipt) => receipt.amount)).toEqual([charged!.amount]);
 
-  // --- Stripe does not answer: the charge is pending; submitting the same form again settles it, once.
-  // The emulator's faults are global: nothing else may create PaymentIntents on this stack meanwhile (so do
-  // not run this spec twice at once against one stack, e.g. --repeat-each with several workers).
-  await emulatorControl().injectFault({
-    match: { method: 'POST', path: '/v1/payment_intents' },
-    count: 20,
-    kind: 'drop',
-  });
-  const requestIdBefore = await page.locator('input[name=requestId]').inputValue();
-  await fillCharge(page, '12.00', 'usd', 'Gift wrapping');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'pending', {
-    timeout: 30_000,
-  });
-  await expect(page.getByTestId('charge-outcome')).toContainText('cannot charge twice');
-  await expect(page.locator('input[name=requestId]')).toHaveValue(requestIdBefore);
-  expect((await chargesOf(mandateId)).map((charge) => charge.status)).toEqual(['succeeded', 'pending']);
-  await emulatorControl().clearFaults();
-  await expect(page.getByTestId('charge-form').getByLabel('Amount')).toHaveValue('12.00');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'succeeded');
-  await expect(page.getByTestId('charge-outcome')).toContainText('$12.00 charged');
-  await expect(page.locator('input[name=requestId]')).not.toHaveValue(requestIdBefore);
-  const [, retried, ...more] = await chargesOf(mandateId);
-  expect(more).toEqual([]);
-  expect(retried).toMatchObject({ status: 'succeeded', amount: 1200, order_status: 'paid' });
-  const retriedIntents = (
-    await emulatorControl().objects<{ metadata: Record<string, string> }>('payment_intent')
-  ).filter((intent) => intent.metadata.off_session_charge_id === retried!.id);
-  expect(retriedIntents).toHaveLength(1);
-
-  // --- A charge on a method that now declines: failed, with Stripe's code.
+  // --- The saved method declines next: the second order fails at shipping and stays unshipped.
   await emulatorControl().setPaymentMethodBehavior(mandate!.pm!, 'payment_method_provider_decline');
-  await fillCharge(page, '18.00', 'usd', 'Pre-order balance');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-outcome')).toHaveAttribute('data-status', 'failed');
-  await expect(page.getByTestId('charge-error-code')).toHaveText('payment_method_provider_decline');
-  await expect(page.getByTestId('mandate-charge-row')).toHaveCount(3);
-  const [, , second] = await chargesOf(mandateId);
-  expect(second).toMatchObject({
-    status: 'failed',
-    error_code: 'payment_method_provider_decline',
-    amount: 1800,
-    order_status: 'payment_failed',
-  });
+  const second = await placeOrder('saved');
+  await shipFromQueue(second.number);
+  await expect(page.getByRole('alert').filter({ hasText: 'The charge failed' })).toContainText(
+    'The charge failed (payment_method_provider_decline)',
+  );
+  await expect(page.getByTestId('admin-order-fulfillment')).toHaveText(/Not shipped/);
+  expect((await chargesOf(mandateId)).map((charge) => [charge.status, charge.order_status])).toEqual([
+    ['succeeded', 'paid'],
+    ['failed', 'payment_failed'],
+  ]);
+  expect((await emulatorControl().receipts()).filter((receipt) => receipt.email === email)).toHaveLength(1);
 
-  // The charges list shows all three; filtered by outcome it shows the failed one with its code and links.
-  const adminCharges = await (
-    await browser.newContext({ storageState: await page.context().storageState() })
-  ).newPage();
-  await adminCharges.goto('/admin/charges');
-  await expect(adminCharges.getByTestId('admin-charge-row').filter({ hasText: email })).toHaveCount(3);
-  await adminCharges.goto('/admin/charges?status=failed');
-  const failedRow = adminCharges.getByTestId('admin-charge-row').filter({ hasText: email });
-  await expect(failedRow).toHaveCount(1);
-  await expect(failedRow.getByTestId('admin-charge-error-code')).toHaveText(
-    'payment_method_provider_decline',
-  );
-  await expect(failedRow).toContainText('$18.00');
-  await expect(failedRow.getByRole('link', { name: /^#\d+$/ })).toHaveAttribute(
-    'href',
-    `/admin/orders/${second!.order_id}`,
-  );
-  await expect(failedRow.getByRole('link', { name: /^Mandate of / })).toHaveAttribute(
-    'href',
-    `/admin/mandates/${mandateId}`,
-  );
-  await adminCharges.context().close();
-
-  // --- The customer, signed in elsewhere, sees the paid order and pays the failed charge with "Pay now".
-  const customer = await newSignedInPage(browser, email, PASSWORD, '/account/orders');
-  await expect(customer.getByTestId('account-order')).toHaveCount(3);
-  await expect(customer.getByTestId('account-order').filter({ hasText: '$25.00' })).toContainText('Paid');
-  await customer.goto('/account/amazon-pay');
-  const failedCharge = customer.getByTestId('charge-row').filter({ hasText: 'Pre-order balance' });
-  await expect(failedCharge.getByTestId('charge-status')).toContainText('Payment failed');
-  await failedCharge.getByRole('button', { name: /^Pay now/ }).click();
+  // --- The customer pays it now by card; it is back in the admin's To ship queue.
+  await customer.goto('/account/orders');
+  const unpaid = customer.getByTestId('account-order').filter({ hasText: `#${second.number}` });
+  await expect(unpaid).toContainText('Payment failed');
+  await unpaid.getByRole('button', { name: /^Pay now/ }).click();
   await expect(customer).toHaveURL(/\/c\/pay\/cs_test_/);
   await customer.getByLabel('Card number').fill('4242 4242 4242 4242');
   await customer.getByLabel('Expiration date (MM / YY)').fill('12 / 34');
@@ -276,24 +229,17 @@ test('save Amazon Pay for later, charge it off-session, pay a declined charge, r
   await customer.getByLabel('Cardholder name').fill('Ada Saver');
   await customer.getByRole('button', { name: /^Pay / }).click();
   await expect(customer.getByTestId('order-status')).toHaveText('Paid');
-  await customer.goto('/account/orders');
-  await expect(customer.getByTestId('account-order').filter({ hasText: '$18.00' })).toContainText('Paid');
-  expect((await chargesOf(mandateId)).map((charge) => charge.order_status)).toEqual(['paid', 'paid', 'paid']);
+  await expect(customer.getByTestId('order-total')).toHaveText(second.total);
+  await page.goto('/admin/orders?fulfillment=to_ship&sort=oldest');
+  await expect(page.locator(`[data-order-number="${second.number}"]`)).toBeVisible();
 
-  // --- The customer revokes; the admin's form, still open, is refused.
+  // --- The customer revokes; the admin's page says so.
   await customer.goto('/account/amazon-pay');
   await customer.getByRole('button', { name: /^Revoke / }).click();
   await expect(customer.getByTestId('mandate-status')).toHaveText('Revoked');
-
-  await fillCharge(page, '5.00', 'usd', 'After the revocation');
-  await page.getByRole('button', { name: 'Charge saved method' }).click();
-  await expect(page.getByTestId('charge-error')).toHaveText(
-    'The customer revoked this mandate; it cannot be charged.',
-  );
+  await page.goto(`/admin/mandates/${mandateId}`);
   await expect(page.getByTestId('admin-mandate-status')).toHaveText('Revoked');
-  await expect(page.getByTestId('charge-refusal')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Charge saved method' })).toBeDisabled();
-  expect(await chargesOf(mandateId)).toHaveLength(3);
+  await expect(page.getByTestId('mandate-charge-row')).toHaveCount(2);
   await expect(page.getByTestId('mandate-event').last()).toContainText('Revoked by the customer');
 
   // --- Anyone but an admin gets a 404 on the admin pages, this customer included.

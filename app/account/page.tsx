@@ -38,6 +38,9 @@ export default async function AccountPage({ searchParams }: Props) {
         <li>
           <Link href="/account/amazon-pay">Save Amazon Pay for later</Link> and manage saved payment methods
         </li>
+        <li>
+          <Link href="/account/addresses">Your addresses</Link> for orders charged when they ship
+        </li>
       </ul>
 
       <h2>Email</h2>

@@ -1,14 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
 import { evidenceIntact } from '../mandates/evidence';
-import { MAXIMUM_CHARGE, MINIMUM_CHARGE } from '../payments/charge-limits';
-import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
 import { CHARGE_STATUSES, MANDATE_STATUSES, type ChargeStatus } from '../mandates/labels';
 import { db } from '../platform/db';
 import { Prisma } from '../generated/prisma/client';
 import { isKnownTermsVersion, sha256Hex, termsText, type MandateFrequency } from '../mandates/terms';
 import { termsValues, type MandateStatus } from '../mandates/agreements';
-import { formatMoney, parseMajorUnits } from '../payments/money';
 import {
   ADMIN_PAGE_SIZE,
   listQuerySchema,
@@ -148,105 +145,4 @@ export function listAdminCharges(
       JOIN "User" u ON u.id = m."userId"
       JOIN "Order" o ON o.id = c."orderId"`,
   });
-}
-
-// ---------------------------------------------------------------------------
-// The "Charge saved method" form
-
-const amountExample = (currency: ShopCurrency) => (currency === 'jpy' ? '2500' : '25.00');
-
-/** The amount typed in major units as minor units of the currency, or what is wrong with it. */
-export function parseChargeAmount(
-  text: string,
-  currency: ShopCurrency,
-): { amount: number } | { error: string } {
-  const money = (amount: number) => formatMoney({ amount, currency });
-  const minor = parseMajorUnits(text, currency);
-  if (minor === null) {
-    return {
-      error:
-        currency === 'jpy'
-          ? `Enter a whole number of yen, such as ${amountExample('jpy')}: JPY has no decimals.`
-          : `Enter an amount such as ${amountExample(currency)}, with at most two decimals.`,
-    };
-  }
-  if (minor < MINIMUM_CHARGE[currency])
-    return { error: `Stripe charges at least ${money(MINIMUM_CHARGE[currency])}.` };
-  if (minor > MAXIMUM_CHARGE) return { error: `Stripe charges at most ${money(MAXIMUM_CHARGE)}.` };
-  return { amount: minor };
-}
-
-const chargeFormSchema = z.object({
-  mandateId: z.uuid(),
-  /** Made when the form was rendered: the charge's id, so a double submit charges once. */
-  requestId: z.uuid(),
-  currency: z.enum(SHOP_CURRENCIES, { error: 'Choose one of the shop’s currencies.' }),
-  amount: z.string().trim().min(1, 'Enter an amount.').max(20, `Enter an amount such as 25.00.`),
-  description: z
-    .string()
-    .trim()
-    .min(1, 'Say what the charge is for.')
-    .max(200, 'Use at most 200 characters.')
-    // PostgreSQL text cannot hold NUL: refused here rather than failing the charge's insert with a 500.
-    .regex(/^[^\u0000]*$/, 'The description contains a character that cannot be saved.'),
-});
-
-export type ChargeFormField = 'amount' | 'currency' | 'description';
-export type ChargeFormInput = {
-  mandateId: string;
-  requestId: string;
-  currency: ShopCurrency;
-  amount: number;
-  description: string;
-};
-export type ChargeFormParse =
-  | { ok: true; data: ChargeFormInput }
-  /** `tampered`: the hidden fields are not what the page rendered; nothing a person can fix beside a field. */
-  | { ok: false; fieldErrors: Partial<Record<ChargeFormField, string>>; tampered: boolean };
-
-/** Every field is checked at once, so each error stands beside its field after one submit. */
-export function parseChargeForm(
-  raw: Record<ChargeFormField | 'mandateId' | 'requestId', unknown>,
-): ChargeFormParse {
-  const parsed = chargeFormSchema.safeParse(raw);
-  const fieldErrors: Partial<Record<ChargeFormField, string>> = {};
-  let tampered = false;
-  if (!parsed.success) {
-    const flat = z.flattenError(parsed.error).fieldErrors;
-    fieldErrors.amount = flat.amount?.[0];
-    fieldErrors.currency = flat.currency?.[0];
-    fieldErrors.description = flat.description?.[0];
-    tampered = !!(flat.mandateId || flat.requestId);
-  }
-  // The amount can be read whenever the currency can, whatever else is wrong.
-  const currency = z.enum(SHOP_CURRENCIES).safeParse(raw.currency);
-  const amountText = typeof raw.amount === 'string' ? raw.amount.trim() : '';
-  let amount: number | null = null;
-  if (currency.success && !fieldErrors.amount) {
-    const result = parseChargeAmount(amountText, currency.data);
-    if ('error' in result) fieldErrors.amount = result.error;
-    else amount = result.amount;
-  }
-  if (!parsed.success || amount === null) return { ok: false, fieldErrors, tampered };
-  return { ok: true, data: { ...parsed.data, amount } };
-}
-
-/** What the form shows after a charge was made or found: its amount, order and Stripe's message when it failed. */
-export async function getChargeSummary(chargeId: string) {
-  const charge = await db.offSessionCharge.findUnique({
-    where: { id: chargeId },
-    select: {
-      amount: true,
-      currency: true,
-      errorMessage: true,
-      order: { select: { id: true, number: true } },
-    },
-  });
-  if (!charge) return null;
-  return {
-    amount: formatMoney({ amount: charge.amount, currency: charge.currency }),
-    errorMessage: charge.errorMessage,
-    orderId: charge.order.id,
-    orderNumber: charge.order.number,
-  };
 }

@@ -5,7 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/status';
 import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
 import type { OrderShipping } from '../shipping/address';
-import { FULFILLMENT_STATUSES, SHIPPABLE_STATUSES, type FulfillmentStatus } from '../shipping/shipments';
+import { FULFILLMENT_STATUSES, TO_SHIP_STATUSES, type FulfillmentStatus } from '../shipping/shipments';
 import { CLOSED_DISPUTE_STATUSES } from '../orders/disputes';
 import { ADMIN_PAGE_SIZE, createdAtCursors, lenient, plainParams, type SearchParams } from './keyset';
 
@@ -118,7 +118,7 @@ function conditions(filters: OrderFilters): Prisma.Sql[] {
   if (filters.method) where.push(Prisma.sql`o."paymentMethodType" = ${filters.method}::"PaymentMethodType"`);
   if (filters.fulfillment === 'to_ship') {
     where.push(Prisma.sql`o."fulfillmentStatus" = 'unfulfilled'`);
-    where.push(Prisma.sql`o.status = ANY (${[...SHIPPABLE_STATUSES]}::text[]::"OrderStatus"[])`);
+    where.push(Prisma.sql`o.status = ANY (${[...TO_SHIP_STATUSES]}::text[]::"OrderStatus"[])`);
   } else if (filters.fulfillment) {
     where.push(Prisma.sql`o."fulfillmentStatus" = ${filters.fulfillment}::"FulfillmentStatus"`);
   }

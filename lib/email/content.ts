@@ -31,8 +31,10 @@ export type OrderMail = {
   method: string | null;
   /** The order's own page (the secret link), for anyone holding this email. */
   orderUrl: string;
-  /** Charged to a saved method rather than paid at Checkout: a failed payment is retried from the account. */
+  /** Charged to a saved method rather than paid at Checkout: a failed payment is paid from the order's page. */
   offSession: boolean;
+  /** The agreement ended before the order shipped (awaiting_payment): it was never charged. */
+  agreementEnded: boolean;
   carrier: string | null;
   trackingNumber: string | null;
 };
@@ -40,7 +42,7 @@ export type OrderMail = {
 export async function loadOrderMail(orderId: string): Promise<OrderMail | null> {
   const order = await db.order.findUnique({
     where: { id: orderId },
-    include: { lines: { orderBy: { name: 'asc' } }, offSessionCharge: { select: { id: true } } },
+    include: { lines: { orderBy: { name: 'asc' } } },
   });
   if (!order) return null;
   const address = addressLines(order);
@@ -62,7 +64,8 @@ export async function loadOrderMail(orderId: string): Promise<OrderMail | null> 
     amountRefunded: order.amountRefunded,
     method: order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : null,
     orderUrl: `${env().appUrl}/orders/${order.accessToken}`,
-    offSession: order.offSessionCharge !== null,
+    offSession: order.mandateId !== null,
+    agreementEnded: order.status === 'awaiting_payment',
     carrier: order.carrier,
     trackingNumber: order.trackingNumber,
   };

@@ -11,6 +11,7 @@ export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
   agreement_saved: 'Agreement saved',
   agreement_revoked: 'Agreement ended',
   verify_email: 'Confirm email address',
+  order_placed: 'Order placed, charged at shipment',
 };
 
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const satisfies readonly EmailStatus[];

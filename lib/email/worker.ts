@@ -7,6 +7,7 @@ import type { Rendered } from './layout';
 import { agreementRevoked } from './messages/agreement-revoked';
 import { agreementSaved } from './messages/agreement-saved';
 import { orderConfirmation } from './messages/order-confirmation';
+import { orderPlaced } from './messages/order-placed';
 import { orderProcessing } from './messages/order-processing';
 import { orderShipped } from './messages/order-shipped';
 import { paymentFailed } from './messages/payment-failed';
@@ -47,6 +48,8 @@ async function render(row: EmailOutbox): Promise<Rendered> {
   switch (row.kind) {
     case 'order_confirmation':
       return orderConfirmation(order, theShop);
+    case 'order_placed':
+      return orderPlaced(order, theShop);
     case 'order_processing':
       return orderProcessing(order, theShop);
     case 'payment_failed':

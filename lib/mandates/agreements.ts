@@ -7,6 +7,7 @@ import { DETACH_RETRY_MS, detachAtStripe } from './detach';
 import { ensureStripeCustomer } from '../stripe/customers';
 import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
+import { releasePayLaterOrders } from '../orders/pay-later';
 import { enqueueAgreementEmail } from '../email/outbox';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
@@ -328,6 +329,8 @@ export async function revokeWhere(
       });
       // An agreement that was never in force ends without a word: nothing could be charged under it.
       if (status === 'active') await enqueueAgreementEmail(tx, 'agreement_revoked', id);
+      // Its orders waiting to be charged at shipment now wait for the customer to pay them.
+      await releasePayLaterOrders(tx, { mandateId: id }, source, stripeEventId);
     }
   }
   return moved;

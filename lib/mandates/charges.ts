@@ -1,26 +1,27 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { newAccessToken } from '../orders/checkout';
-import { fulfillCheckout } from '../orders/fulfillment';
-import { db, type Tx } from '../platform/db';
 import { enqueueOrderEmail } from '../email/outbox';
 import { Prisma } from '../generated/prisma/client';
+import { fulfillCheckout } from '../orders/fulfillment';
+import { methodTakes, paymentDueFrom, releasePayLaterOrders } from '../orders/pay-later';
+import { MAY_MOVE_TO, PAY_NOW_STATUSES, type OrderStatus } from '../orders/status';
+import { db, type Tx } from '../platform/db';
 import { env } from '../platform/env';
-import { MAY_MOVE_TO } from '../orders/status';
+import { methodsFor } from '../payments/offered';
 import { stripe } from '../stripe/client';
-import { offSessionPaymentParams, payNowSessionParams } from '../stripe/params';
-import { amazonPayTakes, methodsFor } from '../payments/offered';
-import { AMAZON_PAY_MONTHLY_LIMIT } from '../payments/charge-limits';
-import type { ShopCurrency } from '../payments/currencies';
-import { formatMoney } from '../payments/money';
-import type { PaymentMethodType } from '../payments/methods';
+import { offSessionPaymentParams, payNowSessionParams, shipmentChargeIdempotencyKey } from '../stripe/params';
 
 /**
- * Charging a saved method while the customer is away, only under an active
- * mandate. The charge and its order are written before Stripe is called, and
- * the charge's id is the PaymentIntent's idempotency key: a retried or doubled
- * request charges once, and no charge can exist without its record.
+ * The only charges the shop makes while the customer is away: a pay-later
+ * order's total, when an admin ships it, under the per-order agreement the
+ * customer placed it with (lib/orders/pay-later.ts). Nothing else can be
+ * charged: the amount, currency and agreement are read from the order, never
+ * from a form. The charge's record is written before Stripe is called, and the
+ * PaymentIntent's idempotency key is derived from the order: a doubled or
+ * retried "Ship" charges once, and no charge can exist without its record.
+ * The order is marked paid and shipped only when Stripe says the charge
+ * succeeded (here, or by its webhook when the answer was lost).
  */
 
 export type ChargeResult =
@@ -33,62 +34,43 @@ export type ChargeResult =
     }
   | { ok: false; message: string };
 
-export async function chargeMandate(input: {
-  /** Also the idempotency key: the form's request id, so a double submit charges once. */
-  chargeId: string;
-  mandateId: string;
-  amount: number;
-  currency: string;
-  description: string;
-  adminUserId: string;
-}): Promise<ChargeResult> {
-  const mandate = await db.mandate.findUnique({
-    where: { id: input.mandateId },
-    include: { user: { select: { id: true, email: true } } },
-  });
-  if (!mandate) return { ok: false, message: 'No such mandate.' };
-  if (mandate.status !== 'active' || !mandate.stripePaymentMethodId || !mandate.paymentMethodType) {
-    return {
-      ok: false,
-      message:
-        mandate.status === 'revoked'
-          ? 'The customer revoked this mandate; it cannot be charged.'
-          : 'This mandate is not active; it cannot be charged.',
-    };
-  }
-  if (mandate.paymentMethodType === 'amazon_pay' && !amazonPayTakes(input.currency)) {
-    return {
-      ok: false,
-      message: `Amazon Pay cannot be charged in ${input.currency.toUpperCase()} on this shop's Stripe account.`,
-    };
-  }
+type Actor = { id: string; email: string };
+type Shipment = { carrier: string | null; trackingNumber: string | null };
 
-  // The record first. A resubmitted form (same chargeId) finds its charge and only repeats the Stripe call.
-  const existing = await db.offSessionCharge.findUnique({ where: { id: input.chargeId } });
-  // A charge record belongs to its agreement: the same request id under another one is not a repeat.
-  if (existing && existing.mandateId !== mandate.id) {
-    return {
-      ok: false,
-      message: 'This request was already used to charge another agreement; nothing was charged.',
-    };
+/** Recorded on a charge whose agreement could not be charged when the order shipped. */
+const AGREEMENT_NOT_CHARGEABLE =
+  'The agreement had ended (or no longer covered this order) when it shipped; nothing was charged.';
+
+export async function chargeOrderAtShipment(input: {
+  orderId: string;
+  actor: Actor;
+  shipment: Shipment;
+}): Promise<ChargeResult> {
+  const order = await db.order.findUnique({
+    where: { id: input.orderId },
+    select: {
+      id: true,
+      number: true,
+      status: true,
+      fulfillmentStatus: true,
+      totalAmount: true,
+      currency: true,
+      userId: true,
+      mandateId: true,
+      offSessionCharge: true,
+    },
+  });
+  if (!order || !order.mandateId) return { ok: false, message: 'This order is not paid for at shipment.' };
+  const existing = order.offSessionCharge;
+  // A charge already settled (a double click, or Ship again after it went through) answers as it ended.
+  if (existing && existing.status !== 'pending') return settled(existing);
+  if (!existing && order.status !== 'charge_at_shipment') {
+    return { ok: false, message: 'This order is no longer waiting to be charged at shipment.' };
   }
-  if (!existing && mandate.paymentMethodType === 'amazon_pay') {
-    const refusal = await monthlyLimitRefusal(mandate.id, input.currency, input.amount);
-    if (refusal) return { ok: false, message: refusal };
+  if (order.fulfillmentStatus !== 'unfulfilled') {
+    return { ok: false, message: 'This order has already shipped.' };
   }
-  if (existing && existing.status !== 'pending') {
-    return {
-      ok: true,
-      chargeId: existing.id,
-      orderId: existing.orderId,
-      status: existing.status,
-      errorCode: existing.errorCode,
-    };
-  }
-  const charge =
-    existing ??
-    (await createChargeRecord(input, { ...mandate, paymentMethodType: mandate.paymentMethodType }));
-  const order = await db.order.findUniqueOrThrow({ where: { id: charge.orderId }, select: { number: true } });
+  const charge = existing ?? (await createChargeRecord(order, input));
 
   try {
     // Under the agreement's row lock, which revoking takes too (revokeWhere): a revocation waits for a
@@ -96,29 +78,46 @@ export async function chargeMandate(input: {
     // charges nothing. The lock is held through Stripe's answer; the record was committed before.
     return await db.$transaction(
       async (tx): Promise<ChargeResult> => {
-        const [agreement] = await tx.$queryRaw<Array<{ status: string }>>`
-          SELECT status::text FROM "Mandate" WHERE id = ${mandate.id}::uuid FOR UPDATE`;
-        if (agreement?.status !== 'active') {
-          // Nothing was asked of Stripe: the order is canceled, not failed (a failed one offers "Pay now").
-          const code = 'mandate_not_active';
-          await tx.offSessionCharge.updateMany({
-            where: { id: charge.id, status: 'pending' },
-            data: { status: 'failed', errorCode: code, errorMessage: REVOKED_BEFORE_CHARGE },
-          });
-          const canceled = await tx.order.updateMany({
-            where: { id: charge.orderId, status: { in: [...MAY_MOVE_TO.canceled] } },
-            data: { status: 'canceled' },
-          });
-          if (canceled.count === 1) {
-            await tx.orderEvent.create({
-              data: {
-                orderId: charge.orderId,
-                type: 'canceled',
-                source: 'admin',
-                message: REVOKED_BEFORE_CHARGE,
-              },
-            });
+        const [agreement] = await tx.$queryRaw<
+          Array<{
+            status: string;
+            userId: string;
+            frequency: string;
+            method: 'card' | 'amazon_pay' | null;
+            paymentMethodId: string | null;
+            customerId: string;
+            stripeMandateId: string | null;
+            email: string;
+          }>
+        >`SELECT m.status::text, m."userId", m.frequency::text, m."paymentMethodType"::text AS method,
+            m."stripePaymentMethodId" AS "paymentMethodId", m."stripeCustomerId" AS "customerId",
+            m."stripeMandateId", u.email
+          FROM "Mandate" m JOIN "User" u ON u.id = m."userId"
+          WHERE m.id = ${charge.mandateId}::uuid FOR UPDATE OF m`;
+        const current = await tx.offSessionCharge.findUniqueOrThrow({ where: { id: charge.id } });
+        if (current.status !== 'pending') return settled(current);
+        const chargeable =
+          agreement?.status === 'active' &&
+          agreement.userId === order.userId &&
+          agreement.frequency === 'per_order' &&
+          agreement.method !== null &&
+          agreement.paymentMethodId !== null &&
+          methodTakes(agreement.method, charge.currency);
+        if (!chargeable || !agreement.method || !agreement.paymentMethodId) {
+          // An earlier Ship may have charged before the agreement ended and lost Stripe's answer: that
+          // charge is found and recorded, and no new one is made after the end.
+          const earlier = agreement ? await findChargeIntent(agreement.customerId, charge.id) : null;
+          if (earlier) {
+            const status = await applyIntent(tx, charge.id, earlier, 'admin');
+            return { ok: true, chargeId: charge.id, orderId: charge.orderId, status, errorCode: null };
           }
+          // Nothing was asked of Stripe: the customer pays it with "Pay now", or it is canceled in time.
+          const code = 'mandate_not_active';
+          await tx.offSessionCharge.update({
+            where: { id: charge.id },
+            data: { status: 'failed', errorCode: code, errorMessage: AGREEMENT_NOT_CHARGEABLE },
+          });
+          await releasePayLaterOrders(tx, { orderId: charge.orderId }, 'admin');
           return {
             ok: true,
             chargeId: charge.id,
@@ -135,13 +134,13 @@ export async function chargeMandate(input: {
             amount: charge.amount,
             currency: charge.currency,
             description: charge.description,
-            stripeCustomerId: mandate.stripeCustomerId,
-            stripePaymentMethodId: mandate.stripePaymentMethodId!,
-            paymentMethodType: mandate.paymentMethodType!,
-            stripeMandateId: mandate.stripeMandateId,
-            receiptEmail: mandate.user.email,
+            stripeCustomerId: agreement.customerId,
+            stripePaymentMethodId: agreement.paymentMethodId,
+            paymentMethodType: agreement.method,
+            stripeMandateId: agreement.stripeMandateId,
+            receiptEmail: agreement.email,
           }),
-          { idempotencyKey: `off-session-charge:${charge.id}` },
+          { idempotencyKey: shipmentChargeIdempotencyKey(charge.orderId) },
         );
         const status = await applyIntent(tx, charge.id, intent, 'admin');
         return { ok: true, chargeId: charge.id, orderId: charge.orderId, status, errorCode: null };
@@ -158,8 +157,8 @@ export async function chargeMandate(input: {
       );
       return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
     }
-    // Stripe refused the request itself (amount too small, method detached, …): no money moved and no webhook
-    // will follow, so it is a failure with Stripe's code, not a charge left pending forever. Not 409: that is a
+    // Stripe refused the request itself (method detached, …): no money moved and no webhook will follow,
+    // so it is a failure with Stripe's code, not a charge left pending forever. Not 409: that is a
     // concurrent twin of this request still running, whose own answer settles the charge.
     if (
       error instanceof Stripe.errors.StripeInvalidRequestError &&
@@ -171,9 +170,8 @@ export async function chargeMandate(input: {
       );
       return { ok: true, chargeId: charge.id, orderId: charge.orderId, status: 'failed', errorCode: code };
     }
-    // Stripe did not answer: the charge stays pending; its webhook, or resubmitting the same form, settles it.
-    console.error(`[charges] off-session charge ${charge.id} got no answer:`, error);
-    // Only while still pending: a twin request may have settled it meanwhile.
+    // Stripe did not answer: the charge stays pending; its webhook, or Ship again (same key), settles it.
+    console.error(`[charges] the charge for order ${charge.orderId} got no answer:`, error);
     await db.offSessionCharge.updateMany({
       where: { id: charge.id, status: 'pending' },
       data: { errorMessage: 'No answer from Stripe yet; the outcome will follow from its webhook.' },
@@ -182,87 +180,42 @@ export async function chargeMandate(input: {
   }
 }
 
-/**
- * Amazon declines a charge that would take a saved wallet past its monthly
- * limit; the shop says so first, with what is left this month, instead of
- * writing an order that can only fail.
- */
-async function monthlyLimitRefusal(
-  mandateId: string,
-  currency: string,
-  amount: number,
-): Promise<string | null> {
-  const limit = AMAZON_PAY_MONTHLY_LIMIT[currency as ShopCurrency];
-  if (limit === undefined) return null;
-  const now = new Date();
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  const charged = await db.offSessionCharge.aggregate({
-    where: { mandateId, currency, status: { in: ['pending', 'succeeded'] }, createdAt: { gte: monthStart } },
-    _sum: { amount: true },
-  });
-  const used = charged._sum.amount ?? 0;
-  if (used + amount <= limit) return null;
-  const money = (value: number) => formatMoney({ amount: value, currency });
-  const until = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-    nextMonth,
-  );
-  return (
-    `Amazon Pay allows at most ${money(limit)} a calendar month on a saved Amazon Pay. ` +
-    `${money(used)} has been charged this month, so at most ${money(Math.max(0, limit - used))} can be charged until ${until}.`
-  );
-}
-
-/** Recorded on a charge whose agreement ended between the request and the charge. */
-const REVOKED_BEFORE_CHARGE = 'The agreement ended before the charge was made; nothing was charged.';
-
-type ChargeInput = Parameters<typeof chargeMandate>[0];
-type ChargeableMandate = {
+type ChargeRow = {
   id: string;
-  userId: string;
-  paymentMethodType: PaymentMethodType;
-  user: { email: string };
+  orderId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  errorCode: string | null;
 };
 
-/** The order and the charge in one transaction; a concurrent twin with the same id finds the winner's rows. */
-async function createChargeRecord(input: ChargeInput, mandate: ChargeableMandate) {
+const settled = (charge: ChargeRow): ChargeResult => ({
+  ok: true,
+  chargeId: charge.id,
+  orderId: charge.orderId,
+  status: charge.status,
+  errorCode: charge.errorCode,
+});
+
+/** The order's one charge record, with the shipment it pays for; a concurrent twin finds the winner's row. */
+async function createChargeRecord(
+  order: { id: string; number: number; totalAmount: number; currency: string; mandateId: string | null },
+  input: { actor: Actor; shipment: Shipment },
+) {
   try {
-    return await db.$transaction(async (tx) => {
-      const order = await tx.order.create({
-        data: {
-          status: 'pending',
-          currency: input.currency,
-          subtotalAmount: input.amount,
-          totalAmount: input.amount,
-          email: mandate.user.email,
-          userId: mandate.userId,
-          accessToken: newAccessToken(),
-          paymentMethodType: mandate.paymentMethodType,
-          lines: { create: { name: input.description, unitAmount: input.amount, quantity: 1 } },
-          events: {
-            create: {
-              type: 'created',
-              source: 'admin',
-              message: 'Off-session charge under a saved payment method',
-            },
-          },
-        },
-      });
-      return tx.offSessionCharge.create({
-        data: {
-          id: input.chargeId,
-          mandateId: mandate.id,
-          orderId: order.id,
-          amount: input.amount,
-          currency: input.currency,
-          description: input.description,
-          createdByUserId: input.adminUserId,
-        },
-      });
+    return await db.offSessionCharge.create({
+      data: {
+        mandateId: order.mandateId!,
+        orderId: order.id,
+        amount: order.totalAmount,
+        currency: order.currency,
+        description: `Order #${order.number}`,
+        createdByUserId: input.actor.id,
+        carrier: input.shipment.carrier,
+        trackingNumber: input.shipment.trackingNumber,
+      },
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return db.offSessionCharge.findUniqueOrThrow({ where: { id: input.chargeId } });
+      return db.offSessionCharge.findUniqueOrThrow({ where: { orderId: order.id } });
     }
     throw error;
   }
@@ -288,9 +241,10 @@ async function recordFailure(
   });
   if (moved.count === 0) return;
   const charge = await tx.offSessionCharge.findUniqueOrThrow({ where: { id: chargeId } });
+  // Unshipped, its stock kept for the customer to pay it now, until the sweep cancels it.
   const order = await tx.order.updateMany({
     where: { id: charge.orderId, status: { in: [...MAY_MOVE_TO.payment_failed] } },
-    data: { status: 'payment_failed' },
+    data: { status: 'payment_failed', paymentDueAt: paymentDueFrom(new Date()) },
   });
   if (order.count === 1) {
     await tx.orderEvent.create({
@@ -298,7 +252,7 @@ async function recordFailure(
         orderId: charge.orderId,
         type: 'payment_failed',
         source,
-        message: code,
+        message: `The charge at shipment failed: ${code}. Not shipped.`,
         stripeEventId: stripeEventId ?? null,
       },
     });
@@ -315,7 +269,10 @@ async function recordFailure(
   });
 }
 
-/** Applies a PaymentIntent's outcome to its charge and order; returns the charge's status after. */
+/**
+ * Applies a PaymentIntent's outcome to its charge and order; returns the charge's status after.
+ * Succeeded: the order is paid and shipped with the shipment the charge was made for.
+ */
 export async function applyIntent(
   tx: Tx,
   chargeId: string,
@@ -333,14 +290,27 @@ export async function applyIntent(
       const now = new Date();
       const order = await tx.order.updateMany({
         where: { id: charge.orderId, status: { in: [...MAY_MOVE_TO.paid] } },
-        data: { status: 'paid', stripePaymentIntentId: intent.id, paidAt: now, fulfilledAt: now },
+        data: {
+          status: 'paid',
+          stripePaymentIntentId: intent.id,
+          paidAt: now,
+          fulfilledAt: now,
+          paymentDueAt: null,
+        },
       });
       if (order.count === 1) {
         await tx.orderEvent.create({
-          data: { orderId: charge.orderId, type: 'paid', source, stripeEventId: stripeEventId ?? null },
+          data: {
+            orderId: charge.orderId,
+            type: 'paid',
+            source,
+            message: 'Charged to the saved payment method at shipment.',
+            stripeEventId: stripeEventId ?? null,
+          },
         });
         // The receipt the agreement's terms promise for every charge.
         await enqueueOrderEmail(tx, 'order_confirmation', charge.orderId);
+        await shipCharged(tx, charge, source);
       }
       await tx.mandateEvent.create({
         data: {
@@ -371,6 +341,47 @@ export async function applyIntent(
   return after.status;
 }
 
+/** The shipment the admin asked for when the charge was made, now that it is paid for. */
+async function shipCharged(
+  tx: Tx,
+  charge: { orderId: string; carrier: string | null; trackingNumber: string | null },
+  source: string,
+) {
+  const shipped = await tx.order.updateMany({
+    where: { id: charge.orderId, fulfillmentStatus: 'unfulfilled' },
+    data: {
+      fulfillmentStatus: 'shipped',
+      shippedAt: new Date(),
+      carrier: charge.carrier,
+      trackingNumber: charge.trackingNumber,
+    },
+  });
+  if (shipped.count === 0) return;
+  const details = [
+    charge.carrier && `carrier ${charge.carrier}`,
+    charge.trackingNumber && `tracking ${charge.trackingNumber}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  await tx.orderEvent.create({
+    data: {
+      orderId: charge.orderId,
+      type: 'shipped',
+      source,
+      message: `Shipped once its charge succeeded${details ? ` (${details})` : ''}.`,
+    },
+  });
+  await enqueueOrderEmail(tx, 'order_shipped', charge.orderId);
+}
+
+/** The PaymentIntent an earlier attempt of this charge made at Stripe, if it made one. */
+async function findChargeIntent(customer: string, chargeId: string): Promise<Stripe.PaymentIntent | null> {
+  for await (const intent of stripe.paymentIntents.list({ customer, limit: 100 })) {
+    if (intent.metadata?.off_session_charge_id === chargeId) return intent;
+  }
+  return null;
+}
+
 /** For payment_intent.* webhooks: the charge a PaymentIntent belongs to, re-read from Stripe. */
 export async function loadChargeIntent(
   paymentIntentId: string,
@@ -386,25 +397,52 @@ export type PayNowResult =
   | { ok: false; notFound: true }
   | { ok: false; notFound?: false; message: string };
 
+/** Stripe's floor for a Checkout Session's life, and a minute over it. */
+const MIN_SESSION_SECONDS = 31 * 60;
+const MAX_SESSION_SECONDS = 24 * 60 * 60 - 60;
 /**
- * "Pay now" for a failed off-session charge: a payment-mode Checkout Session for
- * the same order. An open session is reused, so repeated clicks never leave two
- * payable sessions for one order.
+ * A Pay-now session lapses this long before the order's due date, so that a payment
+ * made at the last moment is fulfilled (its return page, its webhook) before the
+ * sweep could cancel the order.
  */
-export async function payFailedChargeNow(userId: string, chargeId: string): Promise<PayNowResult> {
-  const charge = await db.offSessionCharge.findFirst({
-    where: { id: chargeId, mandate: { userId } },
-    include: { order: { include: { lines: true } }, mandate: { select: { stripeCustomerId: true } } },
+const SESSION_MARGIN_SECONDS = 60 * 60;
+
+/**
+ * "Pay now" for a pay-later order that could not be charged (declined, or its
+ * agreement ended): a payment-mode Checkout Session for exactly that order,
+ * its items and shipping, by card or Amazon Pay. Only the order's own customer
+ * may; anyone else gets notFound. An open session is reused, so repeated
+ * clicks never leave two payable sessions for one order.
+ */
+export async function payOrderNow(userId: string, orderId: string): Promise<PayNowResult> {
+  if (!z.uuid().safeParse(orderId).success) return { ok: false, notFound: true };
+  const order = await db.order.findFirst({
+    where: { id: orderId, userId, OR: [{ mandateId: { not: null } }, { offSessionCharge: { isNot: null } }] },
+    include: {
+      lines: true,
+      mandate: { select: { stripeCustomerId: true } },
+      offSessionCharge: { select: { status: true, mandate: { select: { stripeCustomerId: true } } } },
+    },
   });
-  if (!charge) return { ok: false, notFound: true };
-  if (charge.status !== 'failed' || charge.order.status !== 'payment_failed') {
-    return { ok: false, message: 'This charge does not need paying.' };
+  if (!order) return { ok: false, notFound: true };
+  if (!PAY_NOW_STATUSES.includes(order.status) || order.offSessionCharge?.status === 'pending') {
+    return { ok: false, message: 'This order does not need paying.' };
+  }
+  const stripeCustomerId =
+    order.mandate?.stripeCustomerId ?? order.offSessionCharge?.mandate.stripeCustomerId ?? null;
+  if (!stripeCustomerId) return { ok: false, notFound: true };
+  const now = Math.floor(Date.now() / 1000);
+  const due = order.paymentDueAt
+    ? Math.floor(order.paymentDueAt.getTime() / 1000) - SESSION_MARGIN_SECONDS
+    : null;
+  if (due !== null && due - now < MIN_SESSION_SECONDS) {
+    return { ok: false, message: 'This order can no longer be paid: its time to pay has run out.' };
   }
   try {
     // One session at a time per order. A paid one (its webhook late, the tab closed) is fulfilled, and
     // no second one opened: replacing it would leave that payment on a session no order points at.
     // An open one is reused; only an expired one is followed by a new session.
-    const previousId = charge.order.stripeCheckoutSessionId;
+    const previousId = order.stripeCheckoutSessionId;
     if (previousId) {
       const previous = await stripe.checkout.sessions.retrieve(previousId);
       if (previous.status === 'complete') {
@@ -418,27 +456,29 @@ export async function payFailedChargeNow(userId: string, chargeId: string): Prom
     }
     const session = await stripe.checkout.sessions.create(
       payNowSessionParams(
-        { ...charge.order, stripeCustomerId: charge.mandate.stripeCustomerId },
-        { appUrl: env().appUrl, methods: methodsFor(charge.order.currency) },
+        { ...order, stripeCustomerId },
+        { appUrl: env().appUrl, methods: methodsFor(order.currency) },
+        {
+          accessToken: order.accessToken,
+          expiresAt: Math.min(now + MAX_SESSION_SECONDS, due ?? Number.POSITIVE_INFINITY),
+        },
       ),
-      {
-        idempotencyKey: `order:${charge.orderId}:pay-now:${charge.order.stripeCheckoutSessionId ?? 'first'}`,
-      },
+      { idempotencyKey: `order:${order.id}:pay-now:${previousId ?? 'first'}` },
     );
     const saved = await db.order.updateMany({
-      where: { id: charge.orderId, stripeCheckoutSessionId: charge.order.stripeCheckoutSessionId },
+      where: { id: order.id, stripeCheckoutSessionId: previousId },
       data: { stripeCheckoutSessionId: session.id },
     });
     if (saved.count === 0)
       return { ok: false, message: 'This payment was just started elsewhere. Please reload the page.' };
     await db.orderEvent.create({
-      data: { orderId: charge.orderId, type: 'checkout_started', source: 'customer', message: session.id },
+      data: { orderId: order.id, type: 'checkout_started', source: 'customer', message: session.id },
     });
     if (!session.url)
       return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
     return { ok: true, url: session.url };
   } catch (error) {
-    console.error(`[charges] pay-now for ${chargeId} failed:`, error);
+    console.error(`[charges] pay-now for order ${order.id} failed:`, error);
     return {
       ok: false,
       message: 'We could not reach the payment service. Nothing was charged. Please try again.',
@@ -454,8 +494,9 @@ export type AccountCharge = {
   status: 'pending' | 'succeeded' | 'failed';
   errorCode: string | null;
   createdAt: Date;
+  orderId: string;
   orderNumber: number;
-  orderStatus: string;
+  orderStatus: OrderStatus;
   orderAccessToken: string;
 };
 
@@ -475,6 +516,7 @@ export async function listAccountCharges(userId: string, limit = 50): Promise<Ac
     status: charge.status,
     errorCode: charge.errorCode,
     createdAt: charge.createdAt,
+    orderId: charge.orderId,
     orderNumber: order.number,
     orderStatus: order.status,
     orderAccessToken: order.accessToken,

@@ -27,6 +27,10 @@ export type CustomerOrder = OrderShipping & {
   lines: Array<{ id: string; name: string; unitAmount: number; quantity: number }>;
   /** Refunds still on their way (Amazon Pay settles them later): not yet in amountRefunded. */
   refunds: Array<{ amount: number }>;
+  /** Placed to be charged at shipment under this agreement (lib/orders/pay-later.ts). */
+  mandateId: string | null;
+  /** Not charged: the date until which its stock is held for the customer to pay. */
+  paymentDueAt: Date | null;
 };
 
 const unsettled: string[] = [...UNSETTLED_REFUND_STATUSES];
@@ -44,6 +48,8 @@ const customerOrderSelect = {
   accessToken: true,
   createdAt: true,
   paidAt: true,
+  mandateId: true,
+  paymentDueAt: true,
   ...orderShippingSelect,
   fulfillmentStatus: true,
   carrier: true,
@@ -72,6 +78,7 @@ export type AccountOrderRow = {
   createdAt: Date;
   accessToken: string;
   itemCount: number;
+  mandateId: string | null;
 };
 
 /** The signed-in customer's own orders, newest first (never anyone else's). */
@@ -88,6 +95,7 @@ export async function listAccountOrders(userId: string, limit = 50): Promise<Acc
       totalAmount: true,
       createdAt: true,
       accessToken: true,
+      mandateId: true,
       lines: { select: { quantity: true } },
     },
   });

@@ -116,7 +116,7 @@ function snapshotStatement(
     WITH found AS (
       SELECT o.id, o.status::text AS status, o."stockReserved" AS stock_reserved,
         (SELECT COALESCE(sum(ol.quantity), 0)::int FROM "OrderLine" ol WHERE ol."orderId" = o.id) AS units,
-        o."totalAmount" - o."shippingAmount" AS items_total
+        o."totalAmount" - o."shippingAmount" AS items_total, o."shippingAmount" AS shipping_amount
       FROM "Order" o
       WHERE o.id = ${snapshot.orderId}::uuid
         AND (o."stripeCheckoutSessionId" IS NULL OR o."stripeCheckoutSessionId" = ${snapshot.sessionId})
@@ -124,7 +124,8 @@ function snapshotStatement(
     claim AS (${claimSql}),
     expected AS (
       SELECT found.id,
-        found.items_total + COALESCE(${shippingAmount}::int, 0) AS total,
+        -- A session without shipping of its own (Pay now for a pay-later order) keeps the order's.
+        found.items_total + COALESCE(${shippingAmount}::int, found.shipping_amount) AS total,
         ${shippingAmount}::int IS NULL OR ${shippingAmount}::int = ANY (
           CASE WHEN found.items_total >= ${offered?.threshold ?? null}::int
             THEN ${offered?.from ?? []}::int[] ELSE ${offered?.below ?? []}::int[] END

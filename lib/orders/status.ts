@@ -16,6 +16,8 @@ export const ORDER_STATUSES = [
   'payment_failed',
   'expired',
   'canceled',
+  'charge_at_shipment',
+  'awaiting_payment',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -24,17 +26,26 @@ export const MAY_MOVE_TO: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: [],
   // Checkout completed with a delayed method: the money is on its way.
   processing: ['pending'],
-  // 'payment_failed' → 'paid': a failed off-session charge that the customer then paid on-session.
-  paid: ['pending', 'processing', 'payment_failed'],
+  // From the pay-later statuses: the charge at shipment succeeded, or the customer paid with "Pay now"
+  // after it failed or the agreement ended.
+  paid: ['pending', 'processing', 'payment_failed', 'charge_at_shipment', 'awaiting_payment'],
   // Set by refund settlement from the refunds' own statuses, among PAID_STATUSES (lib/orders/refunds.ts).
   partially_refunded: [],
   refunded: [],
-  payment_failed: ['pending', 'processing'],
+  payment_failed: ['pending', 'processing', 'charge_at_shipment'],
   // A session that expires unpaid; once completed it can no longer expire.
   expired: ['pending'],
-  // The shop gave up before any payment (e.g. Stripe refused to create the session).
-  canceled: ['pending'],
+  // The shop gave up before any payment (e.g. Stripe refused to create the session), or a pay-later
+  // order went unpaid past its due date (lib/orders/pay-later.ts; only orders with a due date).
+  canceled: ['pending', 'payment_failed', 'awaiting_payment'],
+  // Placed under a per-order agreement: written in this status, never moved into it.
+  charge_at_shipment: [],
+  // The agreement ended before the order shipped.
+  awaiting_payment: ['charge_at_shipment'],
 };
+
+/** Statuses in which the customer can pay an order themselves ("Pay now"). */
+export const PAY_NOW_STATUSES: readonly OrderStatus[] = ['payment_failed', 'awaiting_payment'];
 
 /** Orders whose money has been received, refunded or not. */
 export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
@@ -52,7 +63,7 @@ export const REFUND_STATUS_LABELS: Record<string, string> = {
 export const UNSETTLED_REFUND_STATUSES: readonly string[] = ['pending', 'requires_action'];
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
-  pending: 'Awaiting payment',
+  pending: 'Checkout started',
   processing: 'Payment processing',
   paid: 'Paid',
   partially_refunded: 'Partially refunded',
@@ -60,4 +71,6 @@ export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
   payment_failed: 'Payment failed',
   expired: 'Checkout expired',
   canceled: 'Canceled',
+  charge_at_shipment: 'To be charged at shipment',
+  awaiting_payment: 'Awaiting payment',
 };

@@ -27,7 +27,7 @@ export const orderShippingSelect = {
 } as const;
 
 /** The address as lines on a label (empty when none was collected). */
-export function addressLines(order: OrderShipping): string[] {
+export function addressLines(order: Omit<OrderShipping, 'shippingRateName' | 'shippingAmount'>): string[] {
   if (!order.shippingLine1 && !order.shippingName) return [];
   return [
     order.shippingName,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '../platform/db';
 import { enqueueOrderEmail } from '../email/outbox';
+import { chargeOrderAtShipment } from '../mandates/charges';
 import type { OrderStatus } from '../orders/status';
 
 /**
@@ -30,6 +31,9 @@ const MAY_MOVE_TO: Record<Exclude<FulfillmentStatus, 'unfulfilled'>, readonly Fu
 
 /** Payment statuses under which goods may leave: the money is in and not all of it went back. */
 export const SHIPPABLE_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded'];
+
+/** The admin's "To ship" queue: paid orders, and pay-later orders that Ship charges first. */
+export const TO_SHIP_STATUSES: readonly OrderStatus[] = [...SHIPPABLE_STATUSES, 'charge_at_shipment'];
 
 export { CARRIER_MAX, TRACKING_MAX } from './limits';
 
@@ -88,12 +92,35 @@ async function move(
   });
 }
 
-export function markShipped(
+/**
+ * "Ship": a paid order is marked shipped; a pay-later order is first charged its
+ * total under its agreement (lib/mandates/charges.ts) and marked paid and shipped
+ * only when that charge succeeds.
+ */
+export async function markShipped(
   orderId: string,
   actor: Actor,
   shipment: { carrier: string | null; trackingNumber: string | null },
-): Promise<ShipmentChange> {
-  return move(orderId, 'shipped', actor, shipment);
+): Promise<ShipmentChange & { charged?: boolean }> {
+  const order = await db.order.findUnique({ where: { id: orderId }, select: { status: true } });
+  if (order?.status !== 'charge_at_shipment') return move(orderId, 'shipped', actor, shipment);
+  const result = await chargeOrderAtShipment({ orderId, actor, shipment });
+  if (!result.ok) return result;
+  if (result.status === 'succeeded') return { ok: true, charged: true };
+  if (result.status === 'pending') {
+    return {
+      ok: false,
+      message:
+        'Stripe has not answered about the charge yet, so the order is not marked shipped. Its outcome will follow; Ship again to ask once more (it never charges twice).',
+    };
+  }
+  return {
+    ok: false,
+    message:
+      result.errorCode === 'mandate_not_active'
+        ? 'The customer’s agreement no longer covers this order, so nothing was charged and it is not shipped. They have been asked to pay it.'
+        : `The charge failed (${result.errorCode ?? 'declined'}), so the order is not shipped. The customer has been asked to pay it.`,
+  };
 }
 
 export function markDelivered(orderId: string, actor: Actor): Promise<ShipmentChange> {

@@ -160,7 +160,14 @@ export function offSessionPaymentParams(input: {
   };
 }
 
-/** "Pay now" for an order whose off-session charge failed: the customer pays it on Stripe's page. */
+/** Stripe's idempotency key for charging a pay-later order when it ships: one charge per order, ever. */
+export const shipmentChargeIdempotencyKey = (orderId: string) => `order:${orderId}:shipment-charge`;
+
+/**
+ * "Pay now" for a pay-later order that could not be charged: exactly its items and
+ * its shipping (the rate it was placed with, its address already known), paid on
+ * Stripe's page; back to the order's page either way.
+ */
 export function payNowSessionParams(
   order: {
     id: string;
@@ -170,12 +177,29 @@ export function payNowSessionParams(
     email: string | null;
     stripeCustomerId: string;
     lines: OrderForCheckout['lines'];
+    shippingRateName: string | null;
+    shippingAmount: number;
   },
   settings: SessionSettings,
+  options: { accessToken: string; expiresAt: number },
 ): Stripe.Checkout.SessionCreateParams {
   return {
     ...paymentSessionParams(order, settings),
-    cancel_url: `${settings.appUrl}/account/amazon-pay?pay_now=canceled`,
+    ...(order.shippingRateName
+      ? {
+          shipping_options: [
+            {
+              shipping_rate_data: {
+                type: 'fixed_amount',
+                fixed_amount: { amount: order.shippingAmount, currency: order.currency },
+                display_name: order.shippingRateName,
+              },
+            },
+          ],
+        }
+      : {}),
+    expires_at: options.expiresAt,
+    cancel_url: `${settings.appUrl}/orders/${options.accessToken}?pay_now=canceled`,
   };
 }
 

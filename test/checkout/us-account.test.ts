@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
-import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
+import { newUser, placeOrderUnder, savedMandate } from '../support/mandate-fixtures.ts';
 
 let stack: WebhookAppStack;
 let stripe: Stripe;
@@ -51,23 +51,20 @@ describe('a US account', () => {
     assert.deepEqual(jpy.allowed_payment_method_types ?? ['card'], ['card']);
   });
 
-  it('saves Amazon Pay, and refuses to charge it in eur with a message before Stripe is asked', async () => {
+  it('saves Amazon Pay, offers paying later in usd only, and refuses an eur order before Stripe is asked', async () => {
     const user = await newUser(stack, `us-${randomUUID().slice(0, 4)}`);
     const mandate = await savedMandate(stack, user);
     assert.equal(mandate.status, 'active');
-    const charges = await import('../../lib/mandates/charges.ts');
-    const refused = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 2500,
-      currency: 'eur',
-      description: 'Test',
-      adminUserId: user.id,
-    });
-    assert.deepEqual(refused, {
+    const payLater = await import('../../lib/orders/pay-later.ts');
+    assert.equal((await payLater.payLaterAgreement(user.id, 'usd'))?.id, mandate.id);
+    assert.equal(await payLater.payLaterAgreement(user.id, 'eur'), null);
+    const refused = await placeOrderUnder(stack, user, mandate.id, { currency: 'eur', stock: 4 });
+    assert.deepEqual(refused.result, {
       ok: false,
-      message: "Amazon Pay cannot be charged in EUR on this shop's Stripe account.",
+      message: 'Your saved Amazon Pay cannot be charged in EUR. Check out instead.',
     });
-    assert.equal(await stack.database.prisma.offSessionCharge.count({ where: { mandateId: mandate.id } }), 0);
+    const db = stack.database.prisma;
+    assert.equal(await db.order.count({ where: { userId: user.id } }), 0);
+    assert.equal((await db.product.findUniqueOrThrow({ where: { id: refused.product.id } })).stock, 4);
   });
 });

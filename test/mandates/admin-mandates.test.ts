@@ -1,5 +1,5 @@
 // The admin's mandate and charge lists (keyset pages over (createdAt, id), the
-// status filter in the URL) and the "Charge saved method" form's input rules.
+// status filter in the URL).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -92,57 +92,5 @@ describe('mandate list', () => {
       before: null,
     });
     assert.deepEqual(admin.parseChargeListQuery({ status: ['failed', 'succeeded'] }).status, 'failed');
-  });
-});
-
-describe('charge form', () => {
-  const ids = { mandateId: randomUUID(), requestId: randomUUID() };
-
-  it('reads the amount in the currency’s major units', () => {
-    assert.deepEqual(
-      admin.parseChargeForm({ ...ids, amount: '25.00', currency: 'usd', description: ' Shirt ' }),
-      {
-        ok: true,
-        data: { ...ids, amount: 2500, currency: 'usd', description: 'Shirt' },
-      },
-    );
-    const yen = admin.parseChargeForm({ ...ids, amount: '2500', currency: 'jpy', description: 'Tea' });
-    assert.equal(yen.ok && yen.data.amount, 2500);
-  });
-
-  it('puts every error beside its field at once', () => {
-    const result = admin.parseChargeForm({ ...ids, amount: '25.00', currency: 'jpy', description: '' });
-    assert.ok(!result.ok);
-    assert.match(result.fieldErrors.amount ?? '', /whole number of yen/);
-    assert.equal(result.fieldErrors.description, 'Say what the charge is for.');
-    assert.equal(result.tampered, false);
-
-    const cases: Array<[string, string, RegExp]> = [
-      ['0.10', 'usd', /at least \$0\.50/],
-      ['1000000.00', 'usd', /at most \$999,999\.99/],
-      ['abc', 'eur', /such as 25\.00/],
-      ['', 'gbp', /Enter an amount/],
-    ];
-    for (const [amount, currency, message] of cases) {
-      const parsed = admin.parseChargeForm({ ...ids, amount, currency, description: 'x' });
-      assert.match(parsed.ok ? '' : (parsed.fieldErrors.amount ?? ''), message, `${amount} ${currency}`);
-    }
-    const cad = admin.parseChargeForm({ ...ids, amount: '10.00', currency: 'cad', description: 'x' });
-    assert.match(cad.ok ? '' : (cad.fieldErrors.currency ?? ''), /shop’s currencies/);
-    const long = admin.parseChargeForm({
-      ...ids,
-      amount: '10.00',
-      currency: 'usd',
-      description: 'x'.repeat(201),
-    });
-    assert.equal(long.ok ? '' : long.fieldErrors.description, 'Use at most 200 characters.');
-    const forged = admin.parseChargeForm({
-      ...ids,
-      requestId: 'again',
-      amount: '10.00',
-      currency: 'usd',
-      description: 'x',
-    });
-    assert.equal(!forged.ok && forged.tampered, true);
   });
 });

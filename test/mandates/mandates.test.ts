@@ -2,7 +2,6 @@
 // the agreement's evidence, setup webhooks in any order, revocation, off-session
 // charges and "Pay now" — real PostgreSQL, the emulator through the real SDK.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
@@ -12,18 +11,14 @@ let stack: WebhookAppStack;
 let stripe: Stripe;
 let customers: typeof import('../../lib/stripe/customers.ts');
 let mandates: typeof import('../../lib/mandates/agreements.ts');
-let charges: typeof import('../../lib/mandates/charges.ts');
 let terms: typeof import('../../lib/mandates/terms.ts');
-let fulfillment: typeof import('../../lib/orders/fulfillment.ts');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
   stripe = (await import('../../lib/stripe/client.ts')).stripe;
   customers = await import('../../lib/stripe/customers.ts');
   mandates = await import('../../lib/mandates/agreements.ts');
-  charges = await import('../../lib/mandates/charges.ts');
   terms = await import('../../lib/mandates/terms.ts');
-  fulfillment = await import('../../lib/orders/fulfillment.ts');
 });
 after(() => stack.stop());
 
@@ -331,16 +326,6 @@ describe('revoking', () => {
     assert.equal(events.length, 1);
     assert.equal(events[0]!.source, 'webhook');
 
-    const refused = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 1000,
-      currency: 'usd',
-      description: 'After Amazon',
-      adminUserId: user.id,
-    });
-    assert.equal(refused.ok, false);
-    assert.equal(await db().offSessionCharge.count({ where: { mandateId: mandate.id } }), 0);
     // Stripe refuses too, should anything try: the mandate is inactive.
     await assert.rejects(
       stripe.paymentIntents.create({
@@ -375,271 +360,5 @@ describe('revoking', () => {
     const revoked = await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } });
     assert.equal(revoked.status, 'revoked');
     assert.equal(await db().mandateEvent.count({ where: { mandateId: mandate.id, type: 'revoked' } }), 1);
-  });
-});
-
-describe('off-session charges', () => {
-  it('charges an active mandate once per request id, and pays the order', async () => {
-    const user = await newUser(stack, 'charged');
-    const mandate = await savedMandate(stack, user);
-    const chargeId = randomUUID();
-    const input = {
-      chargeId,
-      mandateId: mandate.id,
-      amount: 2500,
-      currency: 'usd',
-      description: 'Made-to-order linen shirt',
-      adminUserId: user.id,
-    };
-    const [first, second] = await Promise.all([charges.chargeMandate(input), charges.chargeMandate(input)]);
-    assert.ok(first.ok && second.ok);
-    await stack.control.flushWebhooks();
-    const charge = await db().offSessionCharge.findUniqueOrThrow({
-      where: { id: chargeId },
-      include: { order: true },
-    });
-    assert.equal(charge.status, 'succeeded');
-    assert.equal(charge.order.status, 'paid');
-    assert.equal(charge.order.userId, user.id);
-    assert.equal(charge.order.totalAmount, 2500);
-    const intents = await stripe.paymentIntents.list({ customer: mandate.stripeCustomerId });
-    const charged = intents.data.filter((intent) => intent.metadata.off_session_charge_id === chargeId);
-    assert.equal(charged.length, 1);
-    // Stripe's receipt for the charge goes to the account's address: exactly one.
-    assert.equal(charged[0]!.receipt_email, user.email);
-    const receipts = (await stack.control.receipts()).filter((receipt) => receipt.email === user.email);
-    assert.deepEqual(
-      receipts.map((receipt) => [receipt.payment_intent, receipt.amount]),
-      [[charged[0]!.id, 2500]],
-    );
-  });
-
-  it('records a decline with its code, and Pay now settles the same order', async () => {
-    const user = await newUser(stack, 'declined');
-    const mandate = await savedMandate(stack, user);
-    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'authentication_required');
-    const result = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 1800,
-      currency: 'usd',
-      description: 'Pre-order balance',
-      adminUserId: user.id,
-    });
-    assert.ok(result.ok);
-    assert.equal(result.ok && result.status, 'failed');
-    assert.equal(result.ok && result.errorCode, 'authentication_required');
-    await stack.control.flushWebhooks();
-    const failed = await db().offSessionCharge.findUniqueOrThrow({
-      where: { id: result.ok ? result.chargeId : '' },
-      include: { order: true },
-    });
-    assert.equal(failed.order.status, 'payment_failed');
-
-    const stranger = await newUser(stack, 'not-mine');
-    assert.deepEqual(await charges.payFailedChargeNow(stranger.id, failed.id), { ok: false, notFound: true });
-    const payNow = await charges.payFailedChargeNow(user.id, failed.id);
-    assert.ok(payNow.ok);
-    const again = await charges.payFailedChargeNow(user.id, failed.id);
-    assert.deepEqual(again, payNow, 'a second click reuses the open session');
-    const order = await db().order.findUniqueOrThrow({ where: { id: failed.orderId } });
-    await stack.control.completeCheckoutSession(order.stripeCheckoutSessionId!, { method: 'card' });
-    assert.equal((await fulfillment.fulfillCheckout(order.stripeCheckoutSessionId!))?.status, 'paid');
-  });
-
-  // Security finding 2: a paid Pay-now session whose webhook was late got replaced by a new one, and its payment
-  // was then ignored, belonging to no order.
-  it('Pay now after paying, with the webhook late, fulfils that payment and opens no second session', async () => {
-    const user = await newUser(stack, 'paid-twice');
-    const mandate = await savedMandate(stack, user);
-    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'card_declined');
-    const result = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 2100,
-      currency: 'usd',
-      description: 'Declined, then paid now',
-      adminUserId: user.id,
-    });
-    assert.ok(result.ok && result.status === 'failed');
-    await stack.control.flushWebhooks();
-    await stack.withoutDeliveries(async () => {
-      const first = await charges.payFailedChargeNow(user.id, result.chargeId);
-      assert.ok(first.ok);
-      const { stripeCheckoutSessionId: paidSession } = await db().order.findUniqueOrThrow({
-        where: { id: result.orderId },
-      });
-      await stack.control.completeCheckoutSession(paidSession!, { method: 'card' });
-      const sessionsBefore = (await stack.control.objects('checkout.session')).length;
-
-      // The tab was closed before the return page; the customer clicks Pay now again.
-      const again = await charges.payFailedChargeNow(user.id, result.chargeId);
-      assert.deepEqual(again, {
-        ok: true,
-        url: `${process.env.APP_URL}/checkout/success?session_id=${paidSession}`,
-      });
-      const order = await db().order.findUniqueOrThrow({ where: { id: result.orderId } });
-      assert.equal(order.status, 'paid');
-      assert.equal(order.stripeCheckoutSessionId, paidSession);
-      assert.equal((await stack.control.objects('checkout.session')).length, sessionsBefore);
-    });
-  });
-
-  it('refuses a charge past Amazon’s monthly limit for a saved wallet, saying what is left', async () => {
-    const user = await newUser(stack, 'big-spender');
-    const mandate = await savedMandate(stack, user);
-    const charge = (amount: number) =>
-      charges.chargeMandate({
-        chargeId: randomUUID(),
-        mandateId: mandate.id,
-        amount,
-        currency: 'eur',
-        description: 'Big order',
-        adminUserId: user.id,
-      });
-    const first = await charge(1_400_000);
-    assert.ok(first.ok && first.status === 'succeeded');
-    const before = await db().offSessionCharge.count({ where: { mandateId: mandate.id } });
-    const refused = await charge(200_000);
-    assert.equal(refused.ok, false);
-    assert.match(
-      refused.ok ? '' : refused.message,
-      /^Amazon Pay allows at most €15,000\.00 a calendar month on a saved Amazon Pay\. €14,000\.00 has been charged this month, so at most €1,000\.00 can be charged until 1 \w+\.$/,
-    );
-    assert.equal(await db().offSessionCharge.count({ where: { mandateId: mandate.id } }), before);
-    const rest = await charge(100_000);
-    assert.ok(rest.ok && rest.status === 'succeeded');
-  });
-
-  it('two charges at once that together pass the limit: one is taken, the other refused or declined by Amazon', async () => {
-    const user = await newUser(stack, 'two-at-once');
-    const mandate = await savedMandate(stack, user);
-    const results = await Promise.all(
-      [0, 1].map(() =>
-        charges.chargeMandate({
-          chargeId: randomUUID(),
-          mandateId: mandate.id,
-          amount: 1_000_000,
-          currency: 'gbp',
-          description: 'Half of everything',
-          adminUserId: user.id,
-        }),
-      ),
-    );
-    assert.equal(results.filter((result) => result.ok && result.status === 'succeeded').length, 1);
-    const other = results.find((result) => !(result.ok && result.status === 'succeeded'))!;
-    if (other.ok) {
-      const failed = await db().offSessionCharge.findUniqueOrThrow({ where: { id: other.chargeId } });
-      assert.equal(failed.status, 'failed');
-      assert.equal(failed.errorCode, 'payment_method_provider_decline');
-      assert.match(failed.errorMessage ?? '', /per calendar month/);
-    } else {
-      assert.match(other.message, /^Amazon Pay allows at most £15,000\.00 a calendar month/);
-    }
-  });
-
-  it('a revocation racing a charge waits for it: the charge past its check is taken, then the agreement ends', async () => {
-    const user = await newUser(stack, 'racer');
-    const mandate = await savedMandate(stack, user);
-    // Stripe takes its time answering the charge: the revocation arrives meanwhile.
-    await stack.control.injectFault({
-      match: { method: 'POST', path: '/v1/payment_intents' },
-      count: 1,
-      kind: 'slow',
-      delayMs: 600,
-    });
-    const before = (await stack.control.faults()).injected;
-    const charging = charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 1500,
-      currency: 'usd',
-      description: 'Racing a revocation',
-      adminUserId: user.id,
-    });
-    // The charge has reached Stripe (the slow answer has begun) before the customer revokes.
-    while ((await stack.control.faults()).injected === before)
-      await new Promise((resolve) => setImmediate(resolve));
-    const [charged, revoked] = await Promise.all([charging, mandates.revokeMandate(user.id, mandate.id)]);
-    assert.ok(charged.ok && charged.status === 'succeeded');
-    assert.deepEqual(revoked, { ok: true });
-    const history = await db().mandateEvent.findMany({
-      where: { mandateId: mandate.id, type: { in: ['charge_succeeded', 'revoked'] } },
-      orderBy: { createdAt: 'asc' },
-    });
-    assert.deepEqual(
-      history.map((event) => event.type),
-      ['charge_succeeded', 'revoked'],
-      'the revocation waited for the charge that was already past its check',
-    );
-    await stack.control.clearFaults();
-  });
-
-  it('a charge record is bound to its agreement: the same request id under another one charges nothing', async () => {
-    const first = await savedMandate(stack, await newUser(stack, 'bound-a'));
-    const second = await savedMandate(stack, await newUser(stack, 'bound-b'));
-    const chargeId = randomUUID();
-    // Stripe does not answer the first (the SDK retries a dropped connection once): its record stays pending.
-    await stack.control.injectFault({
-      match: { method: 'POST', path: '/v1/payment_intents' },
-      count: 2,
-      kind: 'drop',
-    });
-    const pending = await charges.chargeMandate({
-      chargeId,
-      mandateId: first.id,
-      amount: 1200,
-      currency: 'usd',
-      description: 'First',
-      adminUserId: 'admin',
-    });
-    assert.ok(pending.ok && pending.status === 'pending');
-    const intentsBefore = (await stack.control.objects<Stripe.PaymentIntent>('payment_intent')).filter(
-      (intent) => intent.customer === second.stripeCustomerId,
-    ).length;
-    const refused = await charges.chargeMandate({
-      chargeId,
-      mandateId: second.id,
-      amount: 1200,
-      currency: 'usd',
-      description: 'First',
-      adminUserId: 'admin',
-    });
-    assert.deepEqual(refused, {
-      ok: false,
-      message: 'This request was already used to charge another agreement; nothing was charged.',
-    });
-    const intentsAfter = (await stack.control.objects<Stripe.PaymentIntent>('payment_intent')).filter(
-      (intent) => intent.customer === second.stripeCustomerId,
-    ).length;
-    assert.equal(intentsAfter, intentsBefore);
-    await stack.control.clearFaults();
-  });
-
-  it('refuses revoked mandates and currencies the method cannot take', async () => {
-    const user = await newUser(stack, 'refused');
-    const mandate = await savedMandate(stack, user);
-    const wrongCurrency = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 1000,
-      currency: 'cad',
-      description: 'x',
-      adminUserId: user.id,
-    });
-    assert.equal(wrongCurrency.ok, false);
-    await mandates.revokeMandate(user.id, mandate.id);
-    const before = await db().offSessionCharge.count();
-    const revoked = await charges.chargeMandate({
-      chargeId: randomUUID(),
-      mandateId: mandate.id,
-      amount: 1000,
-      currency: 'usd',
-      description: 'x',
-      adminUserId: user.id,
-    });
-    assert.equal(revoked.ok, false);
-    assert.match(revoked.ok ? '' : revoked.message, /revoked/);
-    assert.equal(await db().offSessionCharge.count(), before);
   });
 });

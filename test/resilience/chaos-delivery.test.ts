@@ -24,6 +24,7 @@ let checkout: typeof import('../../lib/orders/checkout.ts');
 let customers: typeof import('../../lib/stripe/customers.ts');
 let mandates: typeof import('../../lib/mandates/agreements.ts');
 let charges: typeof import('../../lib/mandates/charges.ts');
+let payLater: typeof import('../../lib/orders/pay-later.ts');
 let terms: typeof import('../../lib/mandates/terms.ts');
 
 before(async () => {
@@ -34,6 +35,7 @@ before(async () => {
   customers = await import('../../lib/stripe/customers.ts');
   mandates = await import('../../lib/mandates/agreements.ts');
   charges = await import('../../lib/mandates/charges.ts');
+  payLater = await import('../../lib/orders/pay-later.ts');
   terms = await import('../../lib/mandates/terms.ts');
 });
 after(() => stack?.stop());
@@ -181,15 +183,44 @@ describe('two instances, chaotic webhook delivery', () => {
       // The first charge gets no answer: it stays pending until the payment_intent webhook settles it.
       // One saved method declines; the rest succeed.
       const chargeCount = Math.max(4, Math.round(CHECKOUTS / 10));
+      // Each charge is a pay-later order of its own product, charged as it ships.
       const charge = async (index: number) => {
         const mandate = activated[index % activated.length]!;
-        const result = await charges.chargeMandate({
-          chargeId: randomUUID(),
-          mandateId: mandate.id,
-          amount: 1000 + index,
+        const user = await db().user.findUniqueOrThrow({ where: { id: mandate.userId } });
+        const product = await db().product.create({
+          data: {
+            slug: `chaos-pre-order-${index}-${randomUUID().slice(0, 8)}`,
+            name: `Pre-order ${index}`,
+            description: 'Made to order.',
+            image: '/products/alpaca-wool-beanie.svg',
+            unitAmount: 1000 + index,
+            currency: 'usd',
+            stock: null,
+          },
+        });
+        const added = await cart.addToCart(null, product.id, 1);
+        assert.ok(added.ok);
+        const placed = await payLater.placePayLaterOrder({
+          user,
+          cartId: added.cartId,
           currency: 'usd',
-          description: `Pre-order ${index}`,
-          adminUserId: mandate.userId,
+          mandateId: mandate.id,
+          address: {
+            name: user.name,
+            line1: '1 Chaos Lane',
+            line2: null,
+            city: 'London',
+            state: null,
+            postalCode: 'E1 6AN',
+            country: 'GB',
+          },
+          rate: 'standard',
+        });
+        assert.ok(placed.ok, placed.ok ? '' : placed.message);
+        const result = await charges.chargeOrderAtShipment({
+          orderId: placed.orderId,
+          actor: { id: 'chaos-admin', email: 'admin@example.com' },
+          shipment: { carrier: null, trackingNumber: null },
         });
         assert.ok(result.ok, result.ok ? '' : result.message);
         return result;

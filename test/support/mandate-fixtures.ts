@@ -42,3 +42,71 @@ export async function savedMandate(
   await stack.control.flushWebhooks();
   return db.mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
 }
+
+/** A shipping address the shop ships to (the default SHIP_TO_COUNTRIES include GB). */
+export const TEST_ADDRESS = {
+  name: 'Ada Buyer',
+  line1: '1 Test Street',
+  line2: null,
+  city: 'London',
+  state: null,
+  postalCode: 'N1 9GU',
+  country: 'GB',
+};
+
+/**
+ * A product of its own (price and stock as asked), put in a new cart, and ordered to be charged
+ * at shipment under `mandate` through lib/orders/pay-later.ts. Returns the placing result and,
+ * when placed, the order and the product.
+ */
+export async function placeOrderUnder(
+  stack: AppStack,
+  user: TestUser,
+  mandateId: string,
+  options: {
+    currency?: string;
+    unitAmount?: number;
+    quantity?: number;
+    stock?: number | null;
+    rate?: 'standard' | 'express';
+  } = {},
+) {
+  const cart = await import('../../lib/cart/cart.ts');
+  const payLater = await import('../../lib/orders/pay-later.ts');
+  const db = stack.database.prisma;
+  const slug = `pay-later-${randomUUID()}`;
+  const product = await db.product.create({
+    data: {
+      slug,
+      name: `Made to order ${slug.slice(-6)}`,
+      description: 'Made for a pay-later test.',
+      image: '/products/alpaca-wool-beanie.svg',
+      unitAmount: options.unitAmount ?? 2500,
+      currency: options.currency ?? 'usd',
+      stock: options.stock === undefined ? 10 : options.stock,
+    },
+  });
+  const added = await cart.addToCart(null, product.id, options.quantity ?? 1);
+  assert.ok(added.ok);
+  const result = await payLater.placePayLaterOrder({
+    user,
+    cartId: added.cartId,
+    currency: product.currency,
+    mandateId,
+    address: TEST_ADDRESS,
+    rate: options.rate ?? 'standard',
+  });
+  const order = result.ok ? await db.order.findUniqueOrThrow({ where: { id: result.orderId } }) : null;
+  return { result, order, product, cartId: added.cartId };
+}
+
+/** placeOrderUnder that must succeed: the order, to be charged at shipment. */
+export async function payLaterOrder(...args: Parameters<typeof placeOrderUnder>) {
+  const placed = await placeOrderUnder(...args);
+  assert.ok(placed.result.ok, placed.result.ok ? '' : placed.result.message);
+  assert.equal(placed.order!.status, 'charge_at_shipment');
+  return { ...placed, order: placed.order! };
+}
+
+/** The admin who ships, as the charge records them. */
+export const SHIPPER = { id: 'admin-shipper', email: 'shipper@example.com' };

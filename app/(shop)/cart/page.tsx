@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadCart } from '@/lib/cart/cart';
+import { payLaterAgreement } from '@/lib/orders/pay-later';
+import { currentUser } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
 import { amazonPayTakes } from '@/lib/payments/offered';
 import { freeShippingThreshold } from '@/lib/shipping/rates';
@@ -16,7 +18,20 @@ export const metadata: Metadata = { title: 'Your cart' };
 type Props = { searchParams: Promise<{ checkout?: string | string[] }> };
 
 export default async function CartPage({ searchParams }: Props) {
-  const [cart, { checkout }] = await Promise.all([readCartId().then(loadCart), searchParams]);
+  const [cart, { checkout }, user] = await Promise.all([
+    readCartId().then(loadCart),
+    searchParams,
+    currentUser(),
+  ]);
+  // Per currency, the saved method that can pay there when the order ships (signed-in customers only).
+  const payLater = new Map(
+    await Promise.all(
+      cart.groups.map(
+        async (group) =>
+          [group.currency, user ? await payLaterAgreement(user.id, group.currency) : null] as const,
+      ),
+    ),
+  );
   return (
     <section aria-labelledby="cart-heading">
       <h1 id="cart-heading">Your cart</h1>
@@ -88,6 +103,17 @@ export default async function CartPage({ searchParams }: Props) {
               </p>
               <PaymentMethodsNote currency={group.currency} />
               <CheckoutForm currency={group.currency} total={formatMoney(group.subtotal)} />
+              {payLater.get(group.currency) && (
+                <p className="pay-later-choice">
+                  <Link
+                    href={`/cart/pay-later?currency=${group.currency}`}
+                    className="button secondary"
+                    data-testid={`pay-later-${group.currency}`}
+                  >
+                    Place order, charged to your saved {payLater.get(group.currency)!.method} when it ships
+                  </Link>
+                </p>
+              )}
             </section>
           ))}
         </>

@@ -17,7 +17,7 @@ export function OrderSummary({ order }: { order: CustomerOrder }) {
         <dd data-testid="order-number">#{order.number}</dd>
         <dt>Status</dt>
         <dd data-testid="order-status">{ORDER_STATUS_LABELS[order.status]}</dd>
-        <dt>Paid with</dt>
+        <dt>{order.status === 'charge_at_shipment' ? 'To be charged to' : 'Paid with'}</dt>
         <dd data-testid="order-payment-method">
           {order.paymentMethodType ? PAYMENT_METHOD_LABELS[order.paymentMethodType] : '—'}
         </dd>

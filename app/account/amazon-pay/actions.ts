@@ -5,7 +5,6 @@ import { notFound, redirect } from 'next/navigation';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '@/lib/platform/auth';
-import { payFailedChargeNow } from '@/lib/mandates/charges';
 import { clientInfo } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { MANDATE_FREQUENCIES } from '@/lib/mandates/terms';
@@ -65,14 +64,4 @@ export async function revokeAction(_previous: RowActionState, form: FormData): P
   if (!result.ok) return { error: result.message };
   refresh();
   return {};
-}
-
-export async function payNowAction(_previous: RowActionState, form: FormData): Promise<RowActionState> {
-  const user = await requireUser('/account/amazon-pay');
-  const chargeId = idInput.safeParse(isForm(form) ? form.get('chargeId') : null);
-  if (!chargeId.success) notFound();
-  const result = await payFailedChargeNow(user.id, chargeId.data);
-  if (!result.ok && result.notFound) notFound();
-  if (!result.ok) return { error: result.message };
-  redirect(result.url);
 }

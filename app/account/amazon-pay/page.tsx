@@ -6,16 +6,17 @@ import { formatTime, Time } from '@/app/_components/time';
 import { CURRENT_TERMS_VERSION, MANDATE_FREQUENCIES, termsText } from '@/lib/mandates/terms';
 import { AMAZON_PAY_UNAVAILABLE, listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS, type OrderStatus } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS, PAY_NOW_STATUSES } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
-import { PayNowButton, RevokeButton } from './row-actions';
+import { PayNowButton } from '@/app/(shop)/orders/pay-now-button';
+import { RevokeButton } from './row-actions';
 import { FREQUENCY_LABELS, MANDATE_STATUS_LABELS, REVOKED_BY_LABELS } from '@/lib/mandates/labels';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 import { amazonPayCurrencyList, amazonPayTakes } from '@/lib/payments/offered';
 
 export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
 
-type Props = { searchParams: Promise<{ saved?: string; setup?: string; pay_now?: string }> };
+type Props = { searchParams: Promise<{ saved?: string; setup?: string }> };
 
 export default async function AmazonPayPage({ searchParams }: Props) {
   const user = await requireUser('/account/amazon-pay');
@@ -99,11 +100,6 @@ export default async function AmazonPayPage({ searchParams }: Props) {
       {charges.length > 0 && (
         <>
           <h2>Charges on your saved methods</h2>
-          {query.pay_now === 'canceled' && (
-            <p className="notice" role="status">
-              Payment canceled: nothing was charged.
-            </p>
-          )}
           <table className="order-lines" data-testid="charges">
             <caption className="visually-hidden">Charges made on your saved payment methods</caption>
             <thead>
@@ -118,7 +114,7 @@ export default async function AmazonPayPage({ searchParams }: Props) {
             <tbody>
               {charges.map((charge) => {
                 const amount = formatMoney({ amount: charge.amount, currency: charge.currency });
-                const needsPaying = charge.status === 'failed' && charge.orderStatus === 'payment_failed';
+                const needsPaying = PAY_NOW_STATUSES.includes(charge.orderStatus);
                 return (
                   <tr key={charge.id} data-testid="charge-row">
                     <td>
@@ -131,11 +127,11 @@ export default async function AmazonPayPage({ searchParams }: Props) {
                     <td data-testid="charge-status">
                       {needsPaying ? (
                         <>
-                          <span>Payment failed</span>{' '}
-                          <PayNowButton chargeId={charge.id} label={`${charge.description}, ${amount}`} />
+                          <span>{ORDER_STATUS_LABELS[charge.orderStatus]}</span>{' '}
+                          <PayNowButton orderId={charge.orderId} label={`${charge.description}, ${amount}`} />
                         </>
                       ) : (
-                        ORDER_STATUS_LABELS[charge.orderStatus as OrderStatus]
+                        ORDER_STATUS_LABELS[charge.orderStatus]
                       )}
                     </td>
                     <td>{amount}</td>

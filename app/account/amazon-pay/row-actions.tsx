@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { payNowAction, revokeAction, type RowActionState } from './actions';
+import { revokeAction, type RowActionState } from './actions';
 
 export function RevokeButton({ mandateId, label }: { mandateId: string; label: string }) {
   const [state, formAction, pending] = useActionState<RowActionState, FormData>(revokeAction, {});
@@ -10,23 +10,6 @@ export function RevokeButton({ mandateId, label }: { mandateId: string; label: s
       <input type="hidden" name="mandateId" value={mandateId} />
       <button type="submit" className="danger" disabled={pending} aria-label={`Revoke ${label}`}>
         {pending ? 'Revoking…' : 'Revoke'}
-      </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
-    </form>
-  );
-}
-
-export function PayNowButton({ chargeId, label }: { chargeId: string; label: string }) {
-  const [state, formAction, pending] = useActionState<RowActionState, FormData>(payNowAction, {});
-  return (
-    <form action={formAction} className="inline-form">
-      <input type="hidden" name="chargeId" value={chargeId} />
-      <button type="submit" disabled={pending} aria-label={`Pay now: ${label}`}>
-        {pending ? 'Opening payment…' : 'Pay now'}
       </button>
       {state.error && (
         <p className="field-error" role="alert">

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
-import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
+import { ORDER_STATUS_LABELS, PAY_NOW_STATUSES } from '@/lib/orders/status';
+import { PayNowButton } from '@/app/(shop)/orders/pay-now-button';
 import { listAccountOrders } from '@/lib/orders/customer-orders';
 import { Time } from '@/app/_components/time';
 import { DataTable } from '@/app/_components/data-table';
@@ -32,7 +33,21 @@ export default async function AccountOrdersPage() {
             },
             { header: 'Date', cell: (order) => <Time at={order.createdAt} precision="day" /> },
             { header: 'Items', cell: (order) => order.itemCount },
-            { header: 'Status', cell: (order) => ORDER_STATUS_LABELS[order.status] },
+            {
+              header: 'Status',
+              cell: (order) =>
+                order.mandateId && PAY_NOW_STATUSES.includes(order.status) ? (
+                  <>
+                    {ORDER_STATUS_LABELS[order.status]}{' '}
+                    <PayNowButton
+                      orderId={order.id}
+                      label={`order #${order.number}, ${formatMoney({ amount: order.totalAmount, currency: order.currency })}`}
+                    />
+                  </>
+                ) : (
+                  ORDER_STATUS_LABELS[order.status]
+                ),
+            },
             {
               header: 'Total',
               cell: (order) => formatMoney({ amount: order.totalAmount, currency: order.currency }),

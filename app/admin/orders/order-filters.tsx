@@ -51,7 +51,7 @@ export function OrderFiltersForm({
         <label htmlFor="filter-fulfillment">Shipping</label>
         <select id="filter-fulfillment" name="fulfillment" defaultValue={filters.fulfillment ?? ''}>
           <option value="">Any</option>
-          <option value="to_ship">To ship (paid, not shipped)</option>
+          <option value="to_ship">To ship (paid or charged at shipment, not shipped)</option>
           {FULFILLMENT_STATUSES.map((status) => (
             <option key={status} value={status}>
               {FULFILLMENT_LABELS[status]}

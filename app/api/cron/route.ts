@@ -1,5 +1,6 @@
 import { sendDueEmails } from '@/lib/email/worker';
 import { retryDueDetaches } from '@/lib/mandates/detach';
+import { cancelOverduePayLaterOrders } from '@/lib/orders/pay-later';
 import { bearerRefusal } from '@/lib/platform/bearer';
 import { noStoreJson } from '@/lib/platform/json-response';
 import { env } from '@/lib/platform/env';
@@ -11,7 +12,7 @@ export const maxDuration = 60;
 /**
  * The scheduled work of a server process, for hosts where no process lives
  * between requests (Vercel Cron, a Kubernetes CronJob, a systemd timer): sends
- * due emails and retries due detaches, exactly what each `npm start` process
+ * due emails, retries due detaches and cancels overdue pay-later orders, exactly what each `npm start` process
  * does on its own. Safe beside those workers and beside itself: both take
  * their rows with SKIP LOCKED. GET is what Vercel Cron sends (with
  * `Authorization: Bearer $CRON_SECRET`); POST for everything else.
@@ -21,7 +22,8 @@ async function run(request: Request): Promise<Response> {
   if (refused) return refused;
   const emails = await sendDueEmails({ limit: 200 });
   const detaches = await retryDueDetaches();
-  return noStoreJson(200, { emails, detaches });
+  const overdueOrdersCanceled = await cancelOverduePayLaterOrders();
+  return noStoreJson(200, { emails, detaches, overdueOrdersCanceled });
 }
 
 export const GET = run;

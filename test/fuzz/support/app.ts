@@ -122,18 +122,18 @@ export type CustomerFixtures = {
   /** The paid order's Checkout Session and its page token. */
   paidSessionId: string;
   orderToken: string;
-  /** The saved method's setup session, and the agreement and failed charge made on it. */
+  /** The saved method's setup session, and the agreement and a pay-later order whose charge failed. */
   setupSessionId: string;
   mandateId: string;
-  chargeId: string;
+  failedOrderId: string;
   paymentIntentId: string;
   saveForm: ParsedForm;
 };
 
 /**
  * The signed-in `customer` pays an order by card and saves Amazon Pay; then a
- * failed off-session charge is recorded against that agreement (written as
- * lib/mandates/charges.ts leaves one, since charging is the admin console's business).
+ * pay-later order under that agreement whose charge at shipment failed is recorded
+ * (written as lib/mandates/charges.ts leaves one, since shipping is the admin's business).
  * Every webhook is delivered before this returns.
  */
 export async function customerWithHistory(
@@ -170,13 +170,16 @@ export async function customerWithHistory(
   );
   assert.ok(mandate, `${email} has an active agreement`);
   const {
-    rows: [charge],
-  } = await stack.db.query<{ id: string }>(
+    rows: [failed],
+  } = await stack.db.query<{ orderId: string }>(
     `WITH o AS (
-       INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", email, "userId", "accessToken", "updatedAt")
-       VALUES (gen_random_uuid(), 'payment_failed', 'usd', 1500, 1500, $1, $2, md5(random()::text), now()) RETURNING id)
+       INSERT INTO "Order" (id, status, currency, "subtotalAmount", "totalAmount", email, "userId", "accessToken",
+         "mandateId", "paymentDueAt", "paymentMethodType", "updatedAt")
+       VALUES (gen_random_uuid(), 'payment_failed', 'usd', 1500, 1500, $1, $2, md5(random()::text),
+         $3, now() + interval '7 days', 'amazon_pay', now()) RETURNING id)
      INSERT INTO "OffSessionCharge" (id, "mandateId", "orderId", amount, currency, description, status, "errorCode", "updatedAt")
-     SELECT gen_random_uuid(), $3, o.id, 1500, 'usd', 'Fuzz fixture', 'failed', 'card_declined', now() FROM o RETURNING id`,
+     SELECT gen_random_uuid(), $3, o.id, 1500, 'usd', 'Fuzz fixture', 'failed', 'card_declined', now() FROM o
+     RETURNING "orderId"`,
     [email, mandate.userId, mandate.id],
   );
   const {
@@ -191,7 +194,7 @@ export async function customerWithHistory(
     orderToken: order.accessToken,
     setupSessionId,
     mandateId: mandate.id,
-    chargeId: charge!.id,
+    failedOrderId: failed!.orderId,
     paymentIntentId: order.stripePaymentIntentId,
     saveForm,
   };

@@ -39,9 +39,9 @@ export type Fixtures = {
   adminPages: Array<{ path: string; html: string }>;
   /** The shopper's cart: a line in usd and one in jpy. */
   cart: { lineProductIds: string[]; currencies: string[]; productId: string };
-  /** The customer's order, agreement and charge: other people's things to the fuzzing account. */
+  /** The customer's agreement and unpaid pay-later order: other people's things to the fuzzing account. */
   history: CustomerFixtures;
-  others: { mandateIds: string[]; chargeIds: string[]; sessionToken: string };
+  others: { mandateIds: string[]; orderIds: string[]; sessionToken: string };
   /** Real Stripe objects in a settled state, for signed events to name. */
   stripeIds: string[];
   slugs: string[];
@@ -114,13 +114,13 @@ export async function setUp(): Promise<void> {
     visitors.anonymous,
   );
 
-  // The customer: a paid order, an active Amazon Pay agreement and a failed charge on it.
+  // The customer: a paid order, an active Amazon Pay agreement and an unpaid pay-later order under it.
   await signIn(visitors.customer, DEMO.customer);
   const history = await customerWithHistory(stack, visitors.customer, DEMO.customer.email, usd);
   fx.history = history;
   fx.others = {
     mandateIds: [history.mandateId],
-    chargeIds: [history.chargeId],
+    orderIds: [history.failedOrderId],
     sessionToken: visitors.customer.cookies.get('shop.session_token') ?? '',
   };
   const {
@@ -137,7 +137,7 @@ export async function setUp(): Promise<void> {
   ].filter(Boolean);
   const customerPage = await formsOf(visitors.customer, '/account/amazon-pay');
   const revoke = customerPage.find((form) => form.actionId && has('mandateId')(form));
-  const payNow = customerPage.find((form) => form.actionId && has('chargeId')(form));
+  const payNow = customerPage.find((form) => form.actionId && has('orderId')(form));
   assert.ok(revoke && payNow, 'the customer sees Revoke and Pay now');
 
   // The fuzzing account: signed up through the form, then aimed at the customer's things.

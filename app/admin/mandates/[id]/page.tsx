@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -6,7 +5,6 @@ import { getAdminMandate } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
-import { ChargeForm } from './charge-form';
 import { Time } from '@/app/_components/time';
 import {
   CHARGE_STATUS_LABELS,
@@ -14,7 +12,6 @@ import {
   MANDATE_STATUS_LABELS,
   REVOKED_BY_LABELS,
 } from '@/lib/mandates/labels';
-import { SHOP_CURRENCIES } from '@/lib/payments/currencies';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
 
 export const metadata: Metadata = { title: 'Mandate' };
@@ -45,15 +42,6 @@ export default async function AdminMandatePage({ params }: Props) {
   if (!mandate) notFound();
 
   const method = mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : '—';
-  const refusal =
-    mandate.status === 'active'
-      ? null
-      : mandate.status === 'revoked'
-        ? 'The customer revoked this mandate: it cannot be charged.'
-        : mandate.status === 'pending'
-          ? 'The customer has not finished saving the method at Stripe: it cannot be charged yet.'
-          : 'Stripe could not save the method: this mandate cannot be charged.';
-
   return (
     <section aria-labelledby="mandate-heading" data-testid="admin-mandate" data-mandate-id={mandate.id}>
       <p>
@@ -221,13 +209,10 @@ export default async function AdminMandatePage({ params }: Props) {
         </table>
       )}
 
-      <h2 id="charge-heading">Charge saved method</h2>
-      <ChargeForm
-        mandateId={mandate.id}
-        requestId={randomUUID()}
-        currencies={SHOP_CURRENCIES}
-        refusal={refusal}
-      />
+      <p className="muted" data-testid="mandate-charge-rule">
+        Nothing can be charged here. Under a per-order agreement the shop charges only an order the customer
+        placed with it, at that order&apos;s total, when the order ships (Ship on the order&apos;s page).
+      </p>
     </section>
   );
 }

@@ -7,6 +7,8 @@ const SOURCE_LABELS: Record<string, string> = {
   webhook: 'Stripe webhook',
   success_page: 'return from Stripe',
   admin: 'admin',
+  customer: 'customer',
+  sweep: 'scheduled sweep',
 };
 
 const TYPE_LABELS: Record<string, string> = {
@@ -18,6 +20,9 @@ const TYPE_LABELS: Record<string, string> = {
   payment_failed: 'Payment failed',
   expired: 'Checkout expired',
   canceled: 'Canceled',
+  awaiting_payment: 'Agreement ended: awaiting payment',
+  charge_started: 'Charge at shipment started',
+  shipped: 'Shipped',
   partially_refunded: 'Partially refunded',
   refunded: 'Refunded',
   refund_requested: 'Refund requested',

@@ -209,6 +209,7 @@ export default async function AdminOrderPage({ params }: Props) {
               orderId={order.id}
               fulfillmentStatus={order.fulfillmentStatus}
               shippable={SHIPPABLE_STATUSES.includes(order.status)}
+              chargeFirst={order.status === 'charge_at_shipment' ? money(order.totalAmount) : null}
             />
           </div>
 

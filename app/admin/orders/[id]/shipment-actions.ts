@@ -62,7 +62,8 @@ export async function markShippedAction(
     { id: admin.id, email: admin.email },
     { carrier, trackingNumber },
   );
-  return result.ok ? answer(result, 'Marked shipped.') : { ...answer(result, ''), values };
+  if (result.ok) return answer(result, result.charged ? 'Charged and marked shipped.' : 'Marked shipped.');
+  return { ...answer(result, ''), values };
 }
 
 /** "Mark delivered" and "Mark returned". */

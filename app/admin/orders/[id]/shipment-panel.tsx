@@ -10,6 +10,8 @@ type Props = {
   fulfillmentStatus: 'unfulfilled' | 'shipped' | 'delivered' | 'returned';
   /** The money is in: goods may leave. */
   shippable: boolean;
+  /** A pay-later order: Ship charges this (its total, formatted) first. */
+  chargeFirst: string | null;
 };
 
 function Outcome({ state }: { state: ShipmentFormState }) {
@@ -29,16 +31,20 @@ function Outcome({ state }: { state: ShipmentFormState }) {
 }
 
 /** "Mark shipped" (carrier and tracking number, both optional), then "Mark delivered" or "Mark returned". */
-export function ShipmentPanel({ orderId, fulfillmentStatus, shippable }: Props) {
+export function ShipmentPanel({ orderId, fulfillmentStatus, shippable, chargeFirst }: Props) {
   const [shipState, ship, shipping] = useActionState(markShippedAction, {});
   const [moveState, move, moving] = useActionState(moveShipmentAction, {});
   const errors = shipState.fieldErrors ?? {};
   if (fulfillmentStatus === 'unfulfilled') {
-    if (!shippable) {
+    if (!shippable && !chargeFirst) {
+      // After a charge at shipment failed, its answer stays above what the order now allows.
       return (
-        <p className="muted" data-testid="ship-unavailable">
-          Only paid orders can be shipped.
-        </p>
+        <>
+          <Outcome state={shipState} />
+          <p className="muted" data-testid="ship-unavailable">
+            Only paid orders can be shipped.
+          </p>
+        </>
       );
     }
     return (
@@ -70,9 +76,15 @@ export function ShipmentPanel({ orderId, fulfillmentStatus, shippable }: Props) 
             />
           )}
         />
+        {chargeFirst && (
+          <p className="muted" data-testid="ship-charges">
+            Shipping charges {chargeFirst} to the customer&apos;s saved payment method under their agreement;
+            the order is marked shipped only if that charge succeeds.
+          </p>
+        )}
         <Outcome state={shipState} />
         <button type="submit" disabled={shipping}>
-          {shipping ? 'Saving…' : 'Mark shipped'}
+          {shipping ? 'Saving…' : chargeFirst ? `Charge ${chargeFirst} and ship` : 'Mark shipped'}
         </button>
       </form>
     );

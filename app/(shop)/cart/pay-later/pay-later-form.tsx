@@ -1,0 +1,108 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { AddressFields, type Country } from '@/app/_components/address-fields';
+import { placePayLaterAction, type PayLaterState } from './actions';
+
+type Rate = { key: string; label: string; price: string; total: string };
+type Saved = { id: string; summary: string };
+
+type Props = {
+  currency: string;
+  mandateId: string;
+  method: string;
+  rates: Rate[];
+  addresses: Saved[];
+  countries: Country[];
+};
+
+/** Where to ship, how fast, and the total that will be charged at shipment; nothing is charged now. */
+export function PayLaterForm({ currency, mandateId, method, rates, addresses, countries }: Props) {
+  const [state, formAction, pending] = useActionState<PayLaterState, FormData>(placePayLaterAction, {});
+  const values = state.values ?? {};
+  const errors = state.fieldErrors ?? {};
+  const [rate, setRate] = useState(values.rate || rates[0]!.key);
+  const [address, setAddress] = useState(values.address || addresses[0]?.id || 'new');
+  const chosen = rates.find((candidate) => candidate.key === rate) ?? rates[0]!;
+  return (
+    <form action={formAction} className="auth-form pay-later-form" noValidate aria-label="Place order">
+      <input type="hidden" name="currency" value={currency} />
+      <input type="hidden" name="mandateId" value={mandateId} />
+      <fieldset aria-describedby={errors.address ? 'address-error' : undefined}>
+        <legend>Ship to</legend>
+        {addresses.map((saved) => (
+          <label key={saved.id} className="choice">
+            <input
+              type="radio"
+              name="address"
+              value={saved.id}
+              checked={address === saved.id}
+              onChange={() => setAddress(saved.id)}
+            />{' '}
+            {saved.summary}
+          </label>
+        ))}
+        <label className="choice">
+          <input
+            type="radio"
+            name="address"
+            value="new"
+            checked={address === 'new'}
+            onChange={() => setAddress('new')}
+          />{' '}
+          A new address
+        </label>
+        {errors.address && (
+          <p id="address-error" className="field-error">
+            {errors.address}
+          </p>
+        )}
+      </fieldset>
+      {address === 'new' && (
+        <fieldset data-testid="new-address">
+          <legend>New address</legend>
+          <AddressFields countries={countries} values={values} errors={errors} />
+          <label className="choice">
+            <input type="checkbox" name="save" value="yes" defaultChecked={values.save !== ''} /> Save this
+            address in my address book
+          </label>
+        </fieldset>
+      )}
+      <fieldset aria-describedby={errors.rate ? 'rate-error' : undefined}>
+        <legend>Shipping</legend>
+        {rates.map((option) => (
+          <label key={option.key} className="choice">
+            <input
+              type="radio"
+              name="rate"
+              value={option.key}
+              checked={rate === option.key}
+              onChange={() => setRate(option.key)}
+            />{' '}
+            {option.label}: {option.price}
+          </label>
+        ))}
+        {errors.rate && (
+          <p id="rate-error" className="field-error">
+            {errors.rate}
+          </p>
+        )}
+      </fieldset>
+      <p className="subtotal">
+        Total, with shipping: <strong data-testid="pay-later-total">{chosen.total}</strong>
+      </p>
+      <p data-testid="pay-later-terms">
+        Nothing is charged now. When your order ships, we charge {chosen.total} to your saved {method}, as
+        your agreement with us says, and email you a receipt.
+      </p>
+      {state.error && (
+        <p className="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
+      <button type="submit" disabled={pending}>
+        {pending ? 'Placing order…' : 'Place order'}
+      </button>
+    </form>
+  );
+}
