@@ -163,15 +163,17 @@ function tapFailures(tap: string): string[] {
     previousIndent = indent === 0 ? -1 : indent;
     if (parent) continue;
     const name = match[2]!.replace(/ # .*$/, '');
-    failures.push(indent === 0 ? name : `${name} (${fileOf(tap, match.index)})`);
+    const file = fileOf(tap.slice(match.index + match[0].length));
+    failures.push(file ? `${name} (${file})` : name);
   }
   return failures;
 }
 
-/** The file a TAP line belongs to: the next top-level test line after it names it. */
-function fileOf(tap: string, index: number): string {
-  const after = /^(?:not )?ok \d+ - (.*)$/m.exec(tap.slice(index + 1));
-  return after?.[1]?.replace(/ # .*$/, '') ?? '?';
+/** The test file named by the `location` of the YAML block that follows a TAP result line. */
+function fileOf(rest: string): string | null {
+  const block = /^\s*---\n([\s\S]*?)\n\s*\.\.\./.exec(rest)?.[1] ?? '';
+  const location = /location: '(.*?):\d+:\d+'/.exec(block)?.[1];
+  return location ? path.relative(ROOT, location) : null;
 }
 
 type PlaywrightSuite = {

@@ -183,9 +183,11 @@ describe('two instances, chaotic webhook delivery', () => {
       // The first charge gets no answer: it stays pending until the payment_intent webhook settles it.
       // One saved method declines; the rest succeed.
       const chargeCount = Math.max(4, Math.round(CHECKOUTS / 10));
-      // Each charge is a pay-later order of its own product, charged as it ships.
+      // Each charge is a pay-later order of its own product, charged as it ships: per-order agreements only.
+      const perOrder = activated.filter((mandate) => mandate.frequency === 'per_order');
+      assert.ok(perOrder.length >= 2, 'some per-order agreements activated');
       const charge = async (index: number) => {
-        const mandate = activated[index % activated.length]!;
+        const mandate = perOrder[index % perOrder.length]!;
         const user = await db().user.findUniqueOrThrow({ where: { id: mandate.userId } });
         const product = await db().product.create({
           data: {
@@ -225,7 +227,7 @@ describe('two instances, chaotic webhook delivery', () => {
         assert.ok(result.ok, result.ok ? '' : result.message);
         return result;
       };
-      await stack.control.setPaymentMethodBehavior(activated[1]!.stripePaymentMethodId!, 'card_declined');
+      await stack.control.setPaymentMethodBehavior(perOrder[1]!.stripePaymentMethodId!, 'card_declined');
       // Stripe makes the charge and the connection drops before the answer; every SDK retry's connection drops too.
       await stack.control.injectFault({
         match: { method: 'POST', path: '/v1/payment_intents' },
