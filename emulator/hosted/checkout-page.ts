@@ -6,7 +6,7 @@ import { formatAmount } from '../money.ts';
 import { internalOf } from '../payments.ts';
 import { needsShipping } from '../shipping.ts';
 import type { Html } from './html.ts';
-import { html, page } from './html.ts';
+import { html, page, raw } from './html.ts';
 import { renderShippingForm, renderShippingSummary } from './shipping-form.ts';
 
 function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
@@ -73,7 +73,7 @@ function emailField(session: Stripe.Checkout.Session, customerEmail: string | nu
 export function renderCheckoutPage(
   emu: Emulator,
   session: Stripe.Checkout.Session,
-  options: { shippingStep?: boolean } = {},
+  options: { shippingStep?: boolean; embedded?: boolean } = {},
 ): string {
   const internal = internalOf(emu, session.id);
   const error = internal.lastError;
@@ -126,7 +126,12 @@ export function renderCheckoutPage(
       </form>`
     : '';
   const amazonForm = offersAmazonPay
-    ? html`<form method="post" action="${action}/amazon_pay" aria-labelledby="amazon-heading">
+    ? html`<form
+        method="post"
+        action="${action}/amazon_pay"
+        aria-labelledby="amazon-heading"
+        ${options.embedded ? raw('target="_top"') : ''}
+      >
         <h2 id="amazon-heading">Amazon Pay</h2>
         <p class="muted">
           You will be redirected to Amazon Pay to
@@ -135,6 +140,7 @@ export function renderCheckoutPage(
         <button type="submit" class="amazon">Continue to Amazon Pay</button>
       </form>`
     : '';
+  // Embedded: the shop's own page is around the frame; there is nothing to go back to.
   const cancel = session.cancel_url
     ? html`<p><a href="${session.cancel_url}">Back to ${merchant}</a></p>`
     : '';

@@ -7,7 +7,7 @@ import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts'
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
-import { newId } from '../ids.ts';
+import { clientSecret, newId } from '../ids.ts';
 import { MAXIMUM_AMOUNT, minimumCharge, SUPPORTED_CURRENCIES, formatAmount } from '../money.ts';
 import { buildSetupIntent, decimalString } from '../objects.ts';
 import {
@@ -251,6 +251,38 @@ function validUrl(value: string | undefined, param: string): string | null {
   return value;
 }
 
+/**
+ * Where each mode sends the customer back: a hosted page to `success_url` (and
+ * `cancel_url` for its back link), an embedded one to `return_url` only, as Stripe
+ * requires (its messages).
+ */
+function checkUiModeUrls(
+  uiMode: 'hosted_page' | 'embedded_page',
+  urls: { successUrl: string | null; cancelUrl: string | null; returnUrl: string | null },
+): void {
+  if (uiMode === 'embedded_page') {
+    for (const [param, value] of [
+      ['success_url', urls.successUrl],
+      ['cancel_url', urls.cancelUrl],
+    ] as const) {
+      if (value !== null) {
+        throw invalidRequest(`You cannot pass \`${param}\` when \`ui_mode\` is \`embedded_page\`.`, {
+          param,
+        });
+      }
+    }
+    if (urls.returnUrl === null) {
+      throw invalidRequest('`return_url` is required when `ui_mode` is `embedded_page`.', {
+        param: 'return_url',
+      });
+    }
+  } else if (urls.returnUrl !== null) {
+    throw invalidRequest('You can only pass `return_url` when `ui_mode` is `embedded_page`.', {
+      param: 'return_url',
+    });
+  }
+}
+
 function validCurrency(value: string, param: string): string {
   const currency = value.toLowerCase();
   if (!SUPPORTED_CURRENCIES.has(currency)) {
@@ -445,8 +477,10 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const uiMode =
     getEnum(params, 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form'] as const) ??
     'hosted_page';
-  if (uiMode !== 'hosted_page')
-    throw invalidRequest('The emulator only supports `ui_mode: hosted_page`.', { param: 'ui_mode' });
+  if (uiMode !== 'hosted_page' && uiMode !== 'embedded_page')
+    throw invalidRequest('The emulator supports `ui_mode` `hosted_page` and `embedded_page`.', {
+      param: 'ui_mode',
+    });
 
   const allowedRaw = getStringArray(params, 'allowed_payment_method_types');
   const allowed = allowedRaw?.map((value, index) => {
@@ -497,6 +531,8 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const metadata = getMetadata(params) ?? {};
   const successUrl = validUrl(getString(params, 'success_url'), 'success_url');
   const cancelUrl = validUrl(getString(params, 'cancel_url'), 'cancel_url');
+  const returnUrl = validUrl(getString(params, 'return_url'), 'return_url');
+  checkUiModeUrls(uiMode, { successUrl, cancelUrl, returnUrl });
   const clientReferenceId = getString(params, 'client_reference_id');
   if (clientReferenceId !== undefined && clientReferenceId.length > 200) {
     throw invalidRequest('client_reference_id must be at most 200 characters.', {
@@ -630,7 +666,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       getEnum(params, 'billing_address_collection', ['auto', 'required'] as const) ?? null,
     cancel_url: cancelUrl,
     client_reference_id: clientReferenceId ?? null,
-    client_secret: null,
+    client_secret: uiMode === 'embedded_page' ? clientSecret(id) : null,
     collected_information: null,
     consent: null,
     consent_collection: null,
@@ -708,8 +744,10 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     success_url: successUrl,
     total_details:
       mode === 'payment' ? { amount_discount: 0, amount_shipping: shippingAmount, amount_tax: 0 } : null,
-    ui_mode: 'hosted_page',
-    url: hostedUrl(emu, id),
+    ...(returnUrl !== null ? { return_url: returnUrl, redirect_on_completion: 'always' as const } : {}),
+    ui_mode: uiMode,
+    // An embedded session has no page of its own: Stripe.js mounts it with its client secret.
+    url: uiMode === 'hosted_page' ? hostedUrl(emu, id) : null,
     wallet_options: null,
   };
   putObject(emu.state, 'checkout.session', session);

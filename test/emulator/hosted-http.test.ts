@@ -143,4 +143,104 @@ describe('hosted pages over HTTP', () => {
     });
     assert.equal(late.headers.get('location'), `/c/pay/${session.id}`);
   });
+
+  describe('embedded sessions (ui_mode embedded_page)', () => {
+    const RETURN = 'http://127.0.0.1:3000/checkout/complete?session_id={CHECKOUT_SESSION_ID}';
+    const embedded = (overrides: Partial<Stripe.Checkout.SessionCreateParams> = {}) => {
+      const { success_url: _success, cancel_url: _cancel, ...params } = paymentSessionParams();
+      return h.stripe.checkout.sessions.create({
+        ...params,
+        ui_mode: 'embedded_page',
+        return_url: RETURN,
+        ...overrides,
+      });
+    };
+
+    it('have a client secret and a return_url, and no url; hosted ones the reverse', async () => {
+      const session = await embedded();
+      assert.equal(session.ui_mode, 'embedded_page');
+      assert.match(String(session.client_secret), new RegExp(`^${session.id}_secret_[A-Za-z0-9]+$`));
+      assert.equal(session.url, null);
+      assert.equal(session.return_url, RETURN);
+      assert.equal(session.success_url, null);
+      const again = await h.stripe.checkout.sessions.retrieve(session.id);
+      assert.equal(again.client_secret, session.client_secret);
+      const hosted = await h.stripe.checkout.sessions.create(paymentSessionParams());
+      assert.equal(hosted.ui_mode, 'hosted_page');
+      assert.equal(hosted.client_secret, null);
+      assert.equal(hosted.return_url, undefined);
+    });
+
+    it('are refused without return_url, or with success_url or cancel_url; hosted ones with return_url', async () => {
+      const refused = async (params: Promise<unknown>, param: string) => {
+        const error = await params.then(
+          () => null,
+          (caught: unknown) => caught,
+        );
+        assert.ok(error instanceof Stripe.errors.StripeInvalidRequestError, param);
+        assert.equal(error.param, param);
+      };
+      await refused(embedded({ return_url: undefined }), 'return_url');
+      await refused(embedded({ success_url: 'http://127.0.0.1:3000/ok' }), 'success_url');
+      await refused(embedded({ cancel_url: 'http://127.0.0.1:3000/cart' }), 'cancel_url');
+      await refused(
+        h.stripe.checkout.sessions.create({ ...paymentSessionParams(), return_url: RETURN }),
+        'return_url',
+      );
+    });
+
+    it('open by client secret only, framed by the return_url origin; a card payment ends by telling the top page', async () => {
+      const session = await embedded();
+      const page = await fetch(`${h.running.url}/c/embedded/${session.client_secret}`);
+      assert.equal(page.status, 200);
+      const policy = String(page.headers.get('content-security-policy'));
+      assert.match(policy, /frame-ancestors http:\/\/127\.0\.0\.1:3000$/);
+      assert.equal(page.headers.get('x-frame-options'), null);
+      assert.match(await page.text(), /target="_top"/, 'Amazon Pay leaves the frame');
+      // No page of its own, and no other secret opens it.
+      assert.equal((await fetch(`${h.running.url}/c/pay/${session.id}`)).status, 404);
+      for (const secret of [`${session.id}_secret_wrong`, 'garbage', (await embedded()).id]) {
+        assert.equal((await fetch(`${h.running.url}/c/embedded/${secret}`)).status, 404, secret);
+      }
+      const hosted = await h.stripe.checkout.sessions.create(paymentSessionParams());
+      assert.equal((await fetch(`${h.running.url}/c/embedded/${hosted.id}_secret_x`)).status, 404);
+
+      const declined = await post(`${h.running.url}/c/pay/${session.id}/card`, {
+        ...CARD,
+        cardNumber: '4000 0000 0000 0002',
+      });
+      assert.equal(declined.headers.get('location'), `/c/embedded/${session.client_secret}`);
+      const paid = await post(`${h.running.url}/c/pay/${session.id}/card`, {
+        ...CARD,
+        cardNumber: '4242 4242 4242 4242',
+      });
+      assert.equal(paid.status, 200);
+      const done = await paid.text();
+      const returnTo = RETURN.replace('{CHECKOUT_SESSION_ID}', session.id);
+      assert.ok(done.includes(JSON.stringify({ type: 'stripe-emulator:complete', url: returnTo })));
+      assert.equal((await h.stripe.checkout.sessions.retrieve(session.id)).status, 'complete');
+    });
+
+    it('Amazon Pay leaves for Amazon and comes back to return_url, declined or not', async () => {
+      const session = await embedded();
+      const returnTo = RETURN.replace('{CHECKOUT_SESSION_ID}', session.id);
+      const amazonUrl = String(
+        (await post(`${h.running.url}/c/pay/${session.id}/amazon_pay`, {})).headers.get('location'),
+      );
+      assert.equal((await post(amazonUrl, { decision: 'decline' })).headers.get('location'), returnTo);
+      assert.equal((await h.stripe.checkout.sessions.retrieve(session.id)).status, 'open');
+      await post(`${h.running.url}/c/pay/${session.id}/amazon_pay`, {});
+      assert.equal((await post(amazonUrl, { decision: 'authorize' })).headers.get('location'), returnTo);
+      assert.equal((await h.stripe.checkout.sessions.retrieve(session.id)).status, 'complete');
+    });
+
+    it('serve a Stripe.js stand-in at /v3/stripe.js that defines window.Stripe', async () => {
+      const script = await fetch(`${h.running.url}/v3/stripe.js`);
+      assert.equal(script.status, 200);
+      assert.match(String(script.headers.get('content-type')), /^text\/javascript/);
+      const text = await script.text();
+      assert.match(text, /window\.Stripe = Stripe/);
+      assert.match(text, /createEmbeddedCheckoutPage/);
+    });
+  });
 });
