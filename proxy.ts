@@ -1,6 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { env } from '@/lib/platform/env';
-import { checkoutOrigin, HSTS_VALUE, pageContentSecurityPolicy } from '@/lib/platform/security-headers';
+import {
+  checkoutOrigin,
+  HSTS_VALUE,
+  mountsEmbeddedCheckout,
+  pageContentSecurityPolicy,
+  stripeJsSources,
+} from '@/lib/platform/security-headers';
 
 /**
  * A fresh CSP nonce per request: Next reads it from the request's
@@ -25,6 +31,9 @@ export function proxy(request: NextRequest): NextResponse {
     development: config.nodeEnv === 'development',
     https,
     checkoutOrigin: checkoutOrigin(config.stripe.apiBase),
+    stripeJs: mountsEmbeddedCheckout(request.nextUrl.pathname)
+      ? stripeJsSources(config.stripe.apiBase)
+      : null,
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('Content-Security-Policy', policy);

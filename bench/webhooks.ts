@@ -368,7 +368,10 @@ async function prepareOrders(
   const sessions = new Map<string, string>(); // order id → session id
   await pool(drafts, C, async (draft) => {
     const session = await stripe.checkout.sessions.create(
-      paymentSessionParams({ ...draft, stripeCustomerId: null }, { appUrl, methods: ['card', 'amazon_pay'] }),
+      paymentSessionParams(
+        { ...draft, stripeCustomerId: null },
+        { appUrl, methods: ['card', 'amazon_pay'], ui: 'hosted' },
+      ),
       { idempotencyKey: checkoutSessionIdempotencyKey(draft.id) },
     );
     await client.query(

@@ -58,6 +58,31 @@ function expectPagePolicy(response: APIResponse, checkoutOrigin: string): string
   return nonce!.slice("'nonce-".length, -1);
 }
 
+/** A page without Embedded Checkout frames nothing and calls only us: Stripe.js widens no other page's policy. */
+function expectNoStripeJs(response: APIResponse): void {
+  const csp = policy(response);
+  expect(csp.has('frame-src'), `frame-src of ${response.url()}`).toBe(false);
+  expect(csp.get('connect-src')).toEqual(["'self'"]);
+}
+
+/** The pages that mount Embedded Checkout: the nonce policy, plus exactly what Stripe.js needs. */
+function expectStripeJsPolicy(
+  response: APIResponse,
+  sources: { script: string[]; frame: string[]; connect: string[] },
+): void {
+  const csp = policy(response);
+  for (const source of sources.script) expect(csp.get('script-src')).toContain(source);
+  expect(csp.get('frame-src')).toEqual(["'self'", ...sources.frame]);
+  expect(csp.get('connect-src')).toEqual(["'self'", ...sources.connect]);
+  expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+}
+
+/** Paths of the two pages that mount Embedded Checkout (no such order or agreement: the policy is the path's). */
+const EMBEDDED_PAGES = [
+  '/checkout/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  `/account/amazon-pay/setup/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`,
+];
+
 /**
  * The cached catalog pages' policy (lib/platform/security-headers.ts): the same for everyone, so no nonce; inline scripts
  * from anywhere in the page and files from us, never eval; otherwise as strict as the nonce policy, forms only to us.
@@ -118,6 +143,7 @@ test('pages: fixed headers and a nonce-based CSP on every other response, every 
     expectFixedHeaders(response);
     expect(response.headers()['strict-transport-security'], 'no HSTS while APP_URL is http').toBeUndefined();
     const nonce = expectPagePolicy(response, emulatorOrigin());
+    expectNoStripeJs(response);
     expect(policy(response).has('upgrade-insecure-requests')).toBe(false);
     if (status === 307) continue;
 
@@ -131,6 +157,13 @@ test('pages: fixed headers and a nonce-based CSP on every other response, every 
   const nonces = new Set<string>();
   for (let i = 0; i < 3; i++) nonces.add(expectPagePolicy(await request.get('/sign-in'), emulatorOrigin()));
   expect(nonces.size, 'a fresh nonce per response').toBe(3);
+
+  // The pages that mount Embedded Checkout add the emulator's origin (its Stripe.js stand-in and page).
+  for (const path of EMBEDDED_PAGES) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expectPagePolicy(response, emulatorOrigin());
+    expectStripeJsPolicy(response, { script: [emulatorOrigin()], frame: [emulatorOrigin()], connect: [] });
+  }
 });
 
 test('route handlers and static files: fixed headers; handlers a CSP that allows nothing', async ({
@@ -265,6 +298,7 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
       APP_URL: 'https://shop.example',
       STRIPE_SECRET_KEY: 'sk_test_headerscheck0000000000',
       STRIPE_WEBHOOK_SECRET: 'whsec_headerscheck0000000000',
+      NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_test_headerscheck0000000000',
       COOKIE_SECRET: 'headers-check-cookie-secret-0123456789abcdef',
       BETTER_AUTH_SECRET: 'headers-check-auth-secret-0123456789abcdef',
       EVIDENCE_SECRET: 'headers-check-evidence-secret-0123456789abc',
@@ -289,6 +323,22 @@ test.describe('served with an https APP_URL and a real Stripe key', () => {
       }
       const page = await request.get('/cart');
       expectPagePolicy(page, 'https://checkout.stripe.com');
+      expectNoStripeJs(page);
+      // With real keys, the Embedded Checkout pages allow Stripe.js as Stripe's security guide lists it.
+      for (const path of EMBEDDED_PAGES) {
+        const embedded = await request.get(path, { maxRedirects: 0 });
+        expectPagePolicy(embedded, 'https://checkout.stripe.com');
+        expectStripeJsPolicy(embedded, {
+          script: ['https://js.stripe.com', 'https://*.js.stripe.com'],
+          frame: [
+            'https://js.stripe.com',
+            'https://*.js.stripe.com',
+            'https://hooks.stripe.com',
+            'https://checkout.stripe.com',
+          ],
+          connect: ['https://api.stripe.com', 'https://checkout.stripe.com'],
+        });
+      }
       expect(policy(page).get('upgrade-insecure-requests')).toEqual([]);
       // The cached pages' policy is fixed at build time, the same whatever APP_URL is.
       const catalog = await request.get('/');

@@ -31,7 +31,9 @@ process.on('exit', () => {
 /**
  * The environment of an app the tests or benchmarks start: the emulator's
  * keys, fixed secrets, and no SDK retries (a test of Stripe failing passes
- * STRIPE_MAX_NETWORK_RETRIES itself in `extra`).
+ * STRIPE_MAX_NETWORK_RETRIES itself in `extra`). Checkout on Stripe's hosted
+ * page, which most tests drive; the Embedded Checkout tests pass
+ * CHECKOUT_UI=embedded (the shop's own default) in `extra`.
  */
 export function testAppEnv(options: {
   databaseUrl: string;
@@ -44,6 +46,7 @@ export function testAppEnv(options: {
     STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
     STRIPE_API_BASE: options.stripeApiBase,
     STRIPE_MAX_NETWORK_RETRIES: '0',
+    CHECKOUT_UI: 'hosted',
     COOKIE_SECRET: TEST_COOKIE_SECRET,
     BETTER_AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789ab',
     EVIDENCE_SECRET: 'test-evidence-secret-0123456789abcdef01234567',

@@ -17,8 +17,33 @@ describe('configuration', () => {
       ...base,
       STRIPE_SECRET_KEY: 'sk_test_abc123',
       STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123',
     });
     assert.equal(env.stripe.apiBase, null);
+    assert.equal(env.stripe.publishableKey, 'pk_test_abc123');
+    assert.equal(env.stripe.stripeJsUrl, null, 'real Stripe.js from js.stripe.com');
+    assert.equal(env.checkoutUi, 'embedded');
+  });
+
+  it('takes the publishable key of the same mode, never a secret key, and the emulator’s by default', () => {
+    const emulator = parseEnv(base);
+    assert.equal(emulator.stripe.publishableKey, 'pk_test_emulator');
+    assert.equal(emulator.stripe.stripeJsUrl, `${EMULATOR_API_BASE}/v3/stripe.js`);
+    const real = { ...base, STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_WEBHOOK_SECRET: 'whsec_abc' };
+    assert.throws(
+      () => parseEnv(real),
+      /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is required with a real Stripe key/,
+    );
+    assert.throws(
+      () => parseEnv({ ...real, NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'sk_test_abc123' }),
+      /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is a secret key/,
+    );
+    assert.throws(
+      () => parseEnv({ ...real, NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_live_abc123' }),
+      /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is a live key but STRIPE_SECRET_KEY is a test key/,
+    );
+    assert.throws(() => parseEnv({ ...base, CHECKOUT_UI: 'popup' }), /CHECKOUT_UI: must be `embedded`/);
+    assert.equal(parseEnv({ ...base, CHECKOUT_UI: 'hosted' }).checkoutUi, 'hosted');
   });
 
   it('names the variable that is missing or malformed', () => {
@@ -53,6 +78,7 @@ describe('configuration', () => {
     NODE_ENV: 'production',
     STRIPE_SECRET_KEY: 'sk_test_productionabc123',
     STRIPE_WEBHOOK_SECRET: 'whsec_live',
+    NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_test_productionabc123',
   };
 
   it('requires a cookie secret in production', () => {

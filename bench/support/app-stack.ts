@@ -27,7 +27,12 @@ export async function startBenchStack(): Promise<BenchStack> {
   try {
     const emulator = await startEmulator({ port: 0 });
     cleanups.push(() => emulator.close());
-    const env = testAppEnv({ databaseUrl: database.url, stripeApiBase: emulator.url });
+    // The shop's default, Embedded Checkout (the test stacks drive Stripe's hosted page instead).
+    const env = testAppEnv({
+      databaseUrl: database.url,
+      stripeApiBase: emulator.url,
+      extra: { CHECKOUT_UI: 'embedded' },
+    });
     const distDir = await ensureProductionBuild((line) => console.error(`[bench] ${line}`));
     const next = await startNextServer({ distDir, env });
     cleanups.push(() => next.stop());

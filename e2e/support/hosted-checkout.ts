@@ -20,7 +20,11 @@ const DEFAULT_ADDRESS: ShippingAddress = {
 };
 
 /** The emulator's shipping step, which comes before payment on every goods checkout. */
-export async function fillShipping(page: Page, address: ShippingAddress = DEFAULT_ADDRESS): Promise<void> {
+/** Fills Checkout's shipping step, on Stripe's page or in the embedded page's frame. */
+export async function fillShipping(
+  page: Pick<Page, 'getByRole' | 'getByLabel'>,
+  address: ShippingAddress = DEFAULT_ADDRESS,
+): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Shipping', exact: true })).toBeVisible();
   await page.getByLabel('Full name').fill(address.name);
   await page.getByLabel('Country or region').selectOption(address.country);

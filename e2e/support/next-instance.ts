@@ -6,6 +6,6 @@ import { stackInfo } from './stack.ts';
 export type NextInstance = NextServer;
 
 /** `env` is the whole configuration (nothing of this process's is inherited but PATH and HOME). */
-export function startNextInstance(env: Record<string, string>): Promise<NextInstance> {
+export function startNextInstance(env: Record<string, string | undefined>): Promise<NextInstance> {
   return startNextServer({ distDir: stackInfo().distDir, env, isolated: true, name: 'second instance' });
 }

@@ -11,10 +11,11 @@ import { releasePayLaterOrders } from '../orders/pay-later';
 import { enqueueAgreementEmail } from '../email/outbox';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
+import { checkoutPageUrl, sessionPage, type SessionPage } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
-import { amazonPayTakes, methodsFor } from '../payments/offered';
+import { amazonPayTakes, sessionSettings } from '../payments/offered';
 
 /** Said when the shop's Stripe account cannot take Amazon Pay at all (AMAZON_PAY_CURRENCIES=none). */
 export const AMAZON_PAY_UNAVAILABLE = 'Amazon Pay is not available in this shop, so it cannot be saved.';
@@ -95,15 +96,13 @@ export async function startMandateSetup(input: {
 
   try {
     const session = await stripe.checkout.sessions.create(
-      setupSessionParams(
-        { mandateId: mandate.id, stripeCustomerId },
-        { appUrl: env().appUrl, methods: methodsFor(null) },
-      ),
+      setupSessionParams({ mandateId: mandate.id, stripeCustomerId }, sessionSettings(null)),
       { idempotencyKey: setupSessionIdempotencyKey(mandate.id) },
     );
     await db.mandate.update({ where: { id: mandate.id }, data: { stripeCheckoutSessionId: session.id } });
-    if (!session.url) throw new Error('Stripe returned a setup session without a URL');
-    return { ok: true, url: session.url, mandateId: mandate.id };
+    const page = checkoutPageUrl(session, `${env().appUrl}/account/amazon-pay/setup/${mandate.id}`);
+    if (!page) throw new Error('Stripe returned a setup session without a page to complete it on');
+    return { ok: true, url: page, mandateId: mandate.id };
   } catch (error) {
     console.error(`[mandates] setup session for ${mandate.id} failed:`, error);
     await markFailed(db, mandate.id, 'setup_session_failed', 'customer');
@@ -301,7 +300,8 @@ export async function completeMandateSetup(sessionId: string, userId: string) {
   if (!ours) return null;
   const snapshot = await loadSetupSnapshotFromSession(sessionId);
   if (!snapshot) return null;
-  return db.$transaction((tx) => applySetupSnapshot(tx, snapshot, 'success_page'));
+  const applied = await db.$transaction((tx) => applySetupSnapshot(tx, snapshot, 'success_page'));
+  return applied && { ...applied, mandateId: ours.id };
 }
 
 /** Marks mandates revoked (from active or pending), saying who ended them; returns how many moved. */
@@ -396,4 +396,18 @@ export function listMandatesForUser(userId: string): Promise<MandateView[]> {
       failureCode: true,
     },
   });
+}
+
+/** What the save page (/account/amazon-pay/setup/<id>) mounts: the account's own pending agreement's session. */
+export async function loadSetupPage(
+  userId: string,
+  mandateId: string,
+): Promise<SessionPage | { kind: 'not_found' }> {
+  if (!mandateIdSchema.safeParse(mandateId).success) return { kind: 'not_found' };
+  const mandate = await db.mandate.findFirst({
+    where: { id: mandateId, userId },
+    select: { status: true, stripeCheckoutSessionId: true },
+  });
+  if (!mandate?.stripeCheckoutSessionId) return { kind: 'not_found' };
+  return sessionPage(mandate.stripeCheckoutSessionId);
 }

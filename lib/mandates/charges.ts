@@ -8,7 +8,8 @@ import { methodTakes, paymentDueFrom, releasePayLaterOrders } from '../orders/pa
 import { MAY_MOVE_TO, PAY_NOW_STATUSES, type OrderStatus } from '../orders/status';
 import { db, type Tx } from '../platform/db';
 import { env } from '../platform/env';
-import { methodsFor } from '../payments/offered';
+import { sessionSettings } from '../payments/offered';
+import { checkoutPageUrl } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams, shipmentChargeIdempotencyKey } from '../stripe/params';
 
@@ -443,6 +444,7 @@ export async function payOrderNow(userId: string, orderId: string): Promise<PayN
     // no second one opened: replacing it would leave that payment on a session no order points at.
     // An open one is reused; only an expired one is followed by a new session.
     const previousId = order.stripeCheckoutSessionId;
+    const shopPage = `${env().appUrl}/checkout/${order.accessToken}`;
     if (previousId) {
       const previous = await stripe.checkout.sessions.retrieve(previousId);
       if (previous.status === 'complete') {
@@ -450,19 +452,16 @@ export async function payOrderNow(userId: string, orderId: string): Promise<PayN
         return { ok: true, url: `${env().appUrl}/checkout/success?session_id=${previousId}` };
       }
       if (previous.status === 'open') {
-        if (previous.url) return { ok: true, url: previous.url };
+        const page = checkoutPageUrl(previous, shopPage);
+        if (page) return { ok: true, url: page };
         return { ok: false, message: 'The payment page could not be opened. Please try again.' };
       }
     }
     const session = await stripe.checkout.sessions.create(
-      payNowSessionParams(
-        { ...order, stripeCustomerId },
-        { appUrl: env().appUrl, methods: methodsFor(order.currency) },
-        {
-          accessToken: order.accessToken,
-          expiresAt: Math.min(now + MAX_SESSION_SECONDS, due ?? Number.POSITIVE_INFINITY),
-        },
-      ),
+      payNowSessionParams({ ...order, stripeCustomerId }, sessionSettings(order.currency), {
+        accessToken: order.accessToken,
+        expiresAt: Math.min(now + MAX_SESSION_SECONDS, due ?? Number.POSITIVE_INFINITY),
+      }),
       { idempotencyKey: `order:${order.id}:pay-now:${previousId ?? 'first'}` },
     );
     const saved = await db.order.updateMany({
@@ -474,9 +473,9 @@ export async function payOrderNow(userId: string, orderId: string): Promise<PayN
     await db.orderEvent.create({
       data: { orderId: order.id, type: 'checkout_started', source: 'customer', message: session.id },
     });
-    if (!session.url)
-      return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
-    return { ok: true, url: session.url };
+    const page = checkoutPageUrl(session, shopPage);
+    if (!page) return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
+    return { ok: true, url: page };
   } catch (error) {
     console.error(`[charges] pay-now for order ${order.id} failed:`, error);
     return {

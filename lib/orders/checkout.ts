@@ -6,7 +6,8 @@ import { releaseStock, reserveStock, StockShortageError, type Shortage } from '.
 import { Prisma } from '../generated/prisma/client';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
-import { methodsFor } from '../payments/offered';
+import { sessionSettings } from '../payments/offered';
+import { checkoutPageUrl } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { CHECKOUT_HOLD_SECONDS, checkoutSessionIdempotencyKey, paymentSessionParams } from '../stripe/params';
 
@@ -97,7 +98,7 @@ export async function startCheckout(input: {
     session = await stripe.checkout.sessions.create(
       paymentSessionParams(
         { ...order, stripeCustomerId: input.stripeCustomerId ?? null },
-        { appUrl: env().appUrl, methods: methodsFor(order.currency) },
+        sessionSettings(order.currency),
         {
           shipToCountries: env().shipToCountries,
           subtotal: order.subtotalAmount,
@@ -134,8 +135,9 @@ export async function startCheckout(input: {
       events: { create: { type: 'checkout_started', source: 'checkout', message: session.id } },
     },
   });
-  if (!session.url) return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
-  return { ok: true, url: session.url, orderId: order.id };
+  const page = checkoutPageUrl(session, `${env().appUrl}/checkout/${order.accessToken}`);
+  if (!page) return { ok: false, message: 'Stripe did not return a payment page. Please try again.' };
+  return { ok: true, url: page, orderId: order.id };
 }
 
 /** What a customer reads when Stripe will not start a payment; never Stripe's internals. */

@@ -104,3 +104,9 @@ export async function listAccountOrders(userId: string, limit = 50): Promise<Acc
     itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
   }));
 }
+
+/** An order's page token, for sending its customer back to it. */
+export async function orderAccessToken(orderId: string): Promise<string | null> {
+  const order = await db.order.findUnique({ where: { id: orderId }, select: { accessToken: true } });
+  return order?.accessToken ?? null;
+}

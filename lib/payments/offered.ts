@@ -1,5 +1,6 @@
 import 'server-only';
 import { env } from '../platform/env';
+import type { SessionSettings } from '../stripe/params';
 import { PAYMENT_METHODS, type PaymentMethodType } from './methods';
 
 /**
@@ -24,4 +25,10 @@ export function methodsFor(currency: string | null): PaymentMethodType[] {
 export function amazonPayCurrencyList(): string {
   const codes = env().amazonPayCurrencies.map((code) => code.toUpperCase());
   return new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(codes);
+}
+
+/** What every Checkout Session the shop opens shares: where it returns, the methods, embedded or hosted. */
+export function sessionSettings(currency: string | null): SessionSettings {
+  const config = env();
+  return { appUrl: config.appUrl, methods: methodsFor(currency), ui: config.checkoutUi };
 }

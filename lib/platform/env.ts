@@ -1,6 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import { EMULATOR_API_BASE, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stripe/emulator-defaults';
+import {
+  EMULATOR_API_BASE,
+  EMULATOR_PUBLISHABLE_KEY,
+  EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
+} from '../stripe/emulator-defaults';
 import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
 import { DEFAULT_SHIP_TO_COUNTRIES, STRIPE_UNSHIPPABLE_COUNTRIES } from '../shipping/countries';
 
@@ -41,6 +46,22 @@ const rawSchema = z.object({
   APP_URL: optional(z.url({ error: 'must be an absolute URL such as http://localhost:3000' })),
   STRIPE_SECRET_KEY: optional(
     z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_test_…)'),
+  ),
+  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: optional(
+    z
+      .string()
+      .refine((value) => !/^(sk|rk)_/.test(value), {
+        error: 'is a secret key: this one is sent to browsers, so it must be the publishable key (pk_…)',
+        abort: true,
+      })
+      .refine((value) => /^pk_(test|live)_\w+$/.test(value), {
+        error: 'must be a Stripe publishable key (pk_test_…)',
+      }),
+  ),
+  CHECKOUT_UI: optional(
+    z.enum(['embedded', 'hosted'], {
+      error: "must be `embedded` (Checkout in the shop's page) or `hosted` (Stripe's page)",
+    }),
   ),
   STRIPE_WEBHOOK_SECRET: optional(
     z.string().regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)'),
@@ -147,8 +168,14 @@ export type Env = {
   amazonPayCurrencies: readonly ShopCurrency[];
   /** Countries Checkout collects shipping addresses in (ISO 3166-1 alpha-2). */
   shipToCountries: readonly string[];
+  /** Checkout in the shop's own page (Stripe.js mounts it) or on Stripe's hosted page. */
+  checkoutUi: 'embedded' | 'hosted';
   stripe: {
     secretKey: string;
+    /** Sent to browsers for Stripe.js. */
+    publishableKey: string;
+    /** Stripe.js from the emulator (its stand-in) when the SDK talks to one; null: js.stripe.com. */
+    stripeJsUrl: string | null;
     webhookSecret: string;
     /** Set when the SDK must talk to another host than api.stripe.com (the emulator). */
     apiBase: URL | null;
@@ -202,6 +229,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       'Invalid configuration:\n  STRIPE_API_BASE: must be unset with a live key\nSee .env.example.',
     );
   }
+  const publishableKey =
+    raw.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY ?? (apiBase ? EMULATOR_PUBLISHABLE_KEY : undefined);
+  if (!publishableKey) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is required with a real Stripe key\nSee .env.example.',
+    );
+  }
+  // Both keys of one account and one mode: a live page charging through a test key (or the reverse) fails.
+  if (secretKey.includes('_live_') !== publishableKey.includes('_live_')) {
+    throw new ConfigError(
+      'Invalid configuration:\n  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is a ' +
+        `${publishableKey.includes('_live_') ? 'live' : 'test'} key but STRIPE_SECRET_KEY is a ` +
+        `${secretKey.includes('_live_') ? 'live' : 'test'} key; use the two keys of one mode\nSee .env.example.`,
+    );
+  }
   const developmentDefaults = {
     COOKIE_SECRET: DEVELOPMENT_COOKIE_SECRET,
     BETTER_AUTH_SECRET: DEVELOPMENT_AUTH_SECRET,
@@ -239,9 +281,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     cronSecret: raw.CRON_SECRET ?? null,
     amazonPayCurrencies: [...new Set(raw.AMAZON_PAY_CURRENCIES ?? SHOP_CURRENCIES)],
     shipToCountries: [...new Set(raw.SHIP_TO_COUNTRIES ?? DEFAULT_SHIP_TO_COUNTRIES)],
+    checkoutUi: raw.CHECKOUT_UI ?? 'embedded',
     revalidateSecret: raw.REVALIDATE_SECRET ?? null,
     stripe: {
       secretKey,
+      publishableKey,
+      stripeJsUrl: apiBase ? new URL('/v3/stripe.js', apiBase).href : null,
       webhookSecret,
       apiBase: apiBase ? new URL(apiBase) : null,
       maxNetworkRetries: raw.STRIPE_MAX_NETWORK_RETRIES ?? 2,

@@ -29,8 +29,47 @@ export function checkoutOrigin(stripeApiBase: URL | null): string {
   return stripeApiBase ? stripeApiBase.origin : STRIPE_CHECKOUT_ORIGIN;
 }
 
+/**
+ * The pages that mount Embedded Checkout with Stripe.js (CHECKOUT_UI=embedded): an
+ * order's checkout page (its 32-character token) and the save-for-later page of an
+ * agreement. Only these widen their policy, and only by what Stripe.js needs.
+ */
+const EMBEDDED_CHECKOUT_PAGE = /^\/(checkout\/[A-Za-z0-9_-]{32}|account\/amazon-pay\/setup\/[0-9a-f-]{36})$/;
+
+export const mountsEmbeddedCheckout = (pathname: string) => EMBEDDED_CHECKOUT_PAGE.test(pathname);
+
+export type StripeJsSources = {
+  script: readonly string[];
+  frame: readonly string[];
+  connect: readonly string[];
+};
+
+/**
+ * What Stripe.js needs, as Stripe's security guide lists it for Stripe.js and
+ * Checkout (docs/stripe-js-csp.md): its script, its frames and Checkout's, and
+ * the API it calls. With the emulator, its own origin serves the stand-in and the
+ * embedded page (and the stand-in calls nothing).
+ */
+export function stripeJsSources(stripeApiBase: URL | null): StripeJsSources {
+  if (stripeApiBase) {
+    return { script: [stripeApiBase.origin], frame: [stripeApiBase.origin], connect: [] };
+  }
+  return {
+    script: ['https://js.stripe.com', 'https://*.js.stripe.com'],
+    frame: [
+      'https://js.stripe.com',
+      'https://*.js.stripe.com',
+      'https://hooks.stripe.com',
+      STRIPE_CHECKOUT_ORIGIN,
+    ],
+    connect: ['https://api.stripe.com', STRIPE_CHECKOUT_ORIGIN],
+  };
+}
+
 export type PagePolicyOptions = {
   nonce: string;
+  /** On the pages that mount Embedded Checkout: what Stripe.js may load, frame and call. */
+  stripeJs?: StripeJsSources | null;
   /** `next dev` needs eval (React's server error stacks) and inline styles (the error overlay). */
   development: boolean;
   /** Served over https: ask browsers to upgrade any stray http sub-resource. */
@@ -45,10 +84,16 @@ export type PagePolicyOptions = {
  */
 export function pageContentSecurityPolicy(options: PagePolicyOptions): string {
   const { nonce, development } = options;
+  const stripeJs = options.stripeJs ?? null;
+  const also = (sources: readonly string[] | undefined) => (sources?.length ? ` ${sources.join(' ')}` : '');
   const directives = pagePolicyDirectives({
-    scriptSrc: `'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
+    // With 'strict-dynamic', browsers that know it trust the scripts our nonce'd code adds (Stripe.js);
+    // the hosts are for those that do not.
+    scriptSrc: `'self' 'nonce-${nonce}' 'strict-dynamic'${also(stripeJs?.script)}${development ? " 'unsafe-eval'" : ''}`,
     styleSrc: `'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
     formAction: `'self' ${options.checkoutOrigin}`,
+    connectSrc: `'self'${also(stripeJs?.connect)}`,
+    frameSrc: stripeJs ? `'self'${also(stripeJs.frame)}` : null,
   });
   if (options.https) directives.push('upgrade-insecure-requests');
   return directives.join('; ');
@@ -59,8 +104,10 @@ function pagePolicyDirectives(sources: {
   scriptSrc: string;
   styleSrc: string;
   formAction: string;
+  connectSrc?: string;
+  frameSrc?: string | null;
 }): string[] {
-  return [
+  const directives = [
     "default-src 'self'",
     `script-src ${sources.scriptSrc}`,
     `style-src ${sources.styleSrc}`,
@@ -69,12 +116,14 @@ function pagePolicyDirectives(sources: {
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src ${sources.connectSrc ?? "'self'"}`,
     "object-src 'none'",
     "base-uri 'self'",
     `form-action ${sources.formAction}`,
     "frame-ancestors 'none'",
   ];
+  if (sources.frameSrc) directives.push(`frame-src ${sources.frameSrc}`);
+  return directives;
 }
 
 /**

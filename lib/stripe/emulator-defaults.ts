@@ -5,5 +5,6 @@
  */
 export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
 export const EMULATOR_WEBHOOK_SECRET = 'whsec_emulator';
+export const EMULATOR_PUBLISHABLE_KEY = 'pk_test_emulator';
 export const EMULATOR_PORT = 12111;
 export const EMULATOR_API_BASE = `http://127.0.0.1:${EMULATOR_PORT}`;

@@ -17,8 +17,31 @@ export type OrderForCheckout = {
   lines: ReadonlyArray<{ productId: string | null; name: string; unitAmount: number; quantity: number }>;
 };
 
-/** Where Stripe sends the customer back to, and the methods the shop offers in this session's currency. */
-export type SessionSettings = { appUrl: string; methods: readonly PaymentMethodType[] };
+/**
+ * Where Stripe sends the customer back to, the methods the shop offers in this session's currency,
+ * and whether Checkout is embedded in the shop's page or Stripe's hosted page (CHECKOUT_UI).
+ */
+export type SessionSettings = {
+  appUrl: string;
+  methods: readonly PaymentMethodType[];
+  ui: 'embedded' | 'hosted';
+};
+
+/**
+ * The way back from Checkout. Hosted: `success_url` (and `cancel_url` for its back link).
+ * Embedded: `return_url` only, which Stripe requires instead (the shop's own page is around it).
+ * Stripe fills in {CHECKOUT_SESSION_ID}.
+ */
+function returnUrls(
+  settings: SessionSettings,
+  completePath: string,
+  cancelPath: string,
+): Pick<Stripe.Checkout.SessionCreateParams, 'ui_mode' | 'return_url' | 'success_url' | 'cancel_url'> {
+  const complete = `${settings.appUrl}${completePath}?session_id={CHECKOUT_SESSION_ID}`;
+  return settings.ui === 'embedded'
+    ? { ui_mode: 'embedded_page', return_url: complete }
+    : { ui_mode: 'hosted_page', success_url: complete, cancel_url: `${settings.appUrl}${cancelPath}` };
+}
 
 /** What a payment session for goods adds: where the shop ships, and when the session lapses. */
 export type GoodsOptions = {
@@ -58,7 +81,7 @@ export const checkoutSessionIdempotencyKey = (orderId: string) => `order:${order
 
 export function paymentSessionParams(
   order: OrderForCheckout,
-  { appUrl, methods }: SessionSettings,
+  settings: SessionSettings,
   goods?: GoodsOptions,
 ): Stripe.Checkout.SessionCreateParams {
   return {
@@ -74,7 +97,7 @@ export function paymentSessionParams(
           expires_at: goods.expiresAt,
         }
       : {}),
-    allowed_payment_method_types: [...methods],
+    allowed_payment_method_types: [...settings.methods],
     line_items: order.lines.map((line) => ({
       quantity: line.quantity,
       price_data: {
@@ -99,27 +122,25 @@ export function paymentSessionParams(
       : order.email
         ? { customer_email: order.email }
         : {}),
-    // Stripe fills in {CHECKOUT_SESSION_ID}; /checkout/complete fulfils from it, then shows the success page.
-    success_url: `${appUrl}/checkout/complete?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${appUrl}/cart?checkout=canceled`,
+    // /checkout/complete fulfils from the session's id, then shows the success page.
+    ...returnUrls(settings, '/checkout/complete', '/cart?checkout=canceled'),
   };
 }
 
 /** Saving a method for later: a setup-mode session for the account's Customer, linked to our mandate row. */
 export function setupSessionParams(
   input: { mandateId: string; stripeCustomerId: string },
-  { appUrl, methods }: SessionSettings,
+  settings: SessionSettings,
 ): Stripe.Checkout.SessionCreateParams {
   const metadata = { mandate_id: input.mandateId };
   return {
     mode: 'setup',
     customer: input.stripeCustomerId,
-    allowed_payment_method_types: [...methods],
+    allowed_payment_method_types: [...settings.methods],
     client_reference_id: input.mandateId,
     metadata,
     setup_intent_data: { metadata, description: 'Saved for future payments under a recorded agreement' },
-    success_url: `${appUrl}/account/amazon-pay/complete?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${appUrl}/account/amazon-pay?setup=canceled`,
+    ...returnUrls(settings, '/account/amazon-pay/complete', '/account/amazon-pay?setup=canceled'),
   };
 }
 
@@ -199,7 +220,7 @@ export function payNowSessionParams(
         }
       : {}),
     expires_at: options.expiresAt,
-    cancel_url: `${settings.appUrl}/orders/${options.accessToken}?pay_now=canceled`,
+    ...returnUrls(settings, '/checkout/complete', `/orders/${options.accessToken}?pay_now=canceled`),
   };
 }
 

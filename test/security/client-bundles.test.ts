@@ -24,6 +24,9 @@ const PUBLIC = new Set([
   'STRIPE_MAX_NETWORK_RETRIES',
   'SHIP_TO_COUNTRIES',
   'AMAZON_PAY_CURRENCIES',
+  // Sent to browsers by design (Stripe.js needs it); what must never go there is the secret key.
+  'NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY',
+  'CHECKOUT_UI',
 ]);
 
 /** The variables lib/platform/env.ts's schema reads, found by letting it read from an object that records each lookup. */

@@ -16,6 +16,7 @@ const production = {
   APP_URL: 'https://shop.example',
   STRIPE_SECRET_KEY: 'sk_test_productionstartcheck0000',
   STRIPE_WEBHOOK_SECRET: 'whsec_productionstartcheck0000',
+  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_test_productionstartcheck0000',
   COOKIE_SECRET: 'production-start-cookie-secret-0123456789ab',
   BETTER_AUTH_SECRET: 'production-start-auth-secret-0123456789abcd',
   EVIDENCE_SECRET: 'production-start-evidence-secret-0123456789',
@@ -40,6 +41,15 @@ describe('starting the production build with production settings', () => {
     await refuses(
       { ...production, STRIPE_SECRET_KEY: 'sk_test_emulator', STRIPE_WEBHOOK_SECRET: 'whsec_emulator' },
       /STRIPE_SECRET_KEY: is the emulator's key/,
+    );
+    // The publishable key goes to browsers: a secret key there, or one of the other mode, stops the start.
+    await refuses(
+      { ...production, NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'sk_test_productionstartcheck0000' },
+      /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is a secret key/,
+    );
+    await refuses(
+      { ...production, NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'pk_live_productionstartcheck0000' },
+      /NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: is a live key but STRIPE_SECRET_KEY is a test key/,
     );
   });
 

@@ -1,9 +1,9 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { currentUser } from '@/lib/platform/auth';
+import { leaveFor } from '@/lib/platform/leave-for';
 import { startCheckout } from '@/lib/orders/checkout';
 import { clientAddressKey } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
@@ -11,7 +11,7 @@ import { ensureStripeCustomer } from '@/lib/stripe/customers';
 import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/platform/rate-limit';
 import { readCartId } from './cart-cookie';
 
-export type CheckoutState = { error?: string };
+export type CheckoutState = { error?: string; navigate?: string };
 
 const checkoutInput = z.object({ currency: z.string().regex(/^[a-z]{3}$/, 'Unknown currency.') });
 
@@ -47,5 +47,5 @@ export async function checkoutAction(_previous: CheckoutState, form: FormData): 
     stripeCustomerId,
   });
   if (!result.ok) return { error: result.message };
-  redirect(result.url);
+  return leaveFor(result.url);
 }

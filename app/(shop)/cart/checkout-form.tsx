@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { checkoutAction, type CheckoutState } from './checkout-actions';
 
 export function CheckoutForm({ currency, total }: { currency: string; total: string }) {
@@ -13,6 +14,7 @@ export function CheckoutForm({ currency, total }: { currency: string; total: str
         {pending ? 'Starting checkout…' : `Check out ${total}`}
       </button>
       <p className="muted">Pay by card or Amazon Pay on the next page.</p>
+      <FullPageNavigation to={state.navigate} />
       {state.error && (
         <p id={errorId} className="field-error" role="alert">
           {state.error}

@@ -1,12 +1,13 @@
 'use server';
 
-import { notFound, redirect } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { payOrderNow } from '@/lib/mandates/charges';
 import { requireUser } from '@/lib/platform/auth';
+import { leaveFor } from '@/lib/platform/leave-for';
 import { isForm } from '@/lib/platform/form-input';
 
-export type PayNowState = { error?: string };
+export type PayNowState = { error?: string; navigate?: string };
 
 /** "Pay now" for the signed-in customer's own pay-later order that could not be charged; anyone else: 404. */
 export async function payNowAction(_previous: PayNowState, form: FormData): Promise<PayNowState> {
@@ -16,5 +17,5 @@ export async function payNowAction(_previous: PayNowState, form: FormData): Prom
   const result = await payOrderNow(user.id, orderId.data);
   if (!result.ok && result.notFound) notFound();
   if (!result.ok) return { error: result.message };
-  redirect(result.url);
+  return leaveFor(result.url);
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { payNowAction, type PayNowState } from './pay-now-actions';
 
 /** Opens a Checkout Session for exactly this order (card or Amazon Pay). */
@@ -12,6 +13,7 @@ export function PayNowButton({ orderId, label }: { orderId: string; label: strin
       <button type="submit" disabled={pending} aria-label={`Pay now: ${label}`}>
         {pending ? 'Opening payment…' : 'Pay now'}
       </button>
+      <FullPageNavigation to={state.navigate} />
       {state.error && (
         <p className="field-error" role="alert">
           {state.error}

@@ -1,10 +1,11 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { notFound, redirect } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '@/lib/platform/auth';
+import { leaveFor } from '@/lib/platform/leave-for';
 import { clientInfo } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { MANDATE_FREQUENCIES } from '@/lib/mandates/terms';
@@ -12,6 +13,7 @@ import { revokeMandate, startMandateSetup } from '@/lib/mandates/agreements';
 
 export type SaveState = {
   error?: string;
+  navigate?: string;
   fieldErrors?: { consent?: string; frequency?: string };
   frequency?: string;
 };
@@ -48,7 +50,7 @@ export async function saveAmazonPayAction(_previous: SaveState, form: FormData):
     userAgent,
   });
   if (!result.ok) return { error: result.message, frequency };
-  redirect(result.url);
+  return leaveFor(result.url);
 }
 
 export type RowActionState = { error?: string };

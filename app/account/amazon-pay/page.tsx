@@ -41,6 +41,11 @@ export default async function AmazonPayPage({ searchParams }: Props) {
           Nothing was saved: you left Amazon Pay before finishing.
         </p>
       )}
+      {query.setup === 'expired' && (
+        <p className="notice" role="status">
+          Nothing was saved: that page expired before you finished. Agree again below to start over.
+        </p>
+      )}
 
       <h2>Saved payment methods</h2>
       {agreements.length === 0 ? (

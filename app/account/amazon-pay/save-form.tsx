@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import type { MandateFrequency } from '@/lib/mandates/terms';
+import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { saveAmazonPayAction, type SaveState } from './actions';
 
 type Props = { termsVersion: string; frequencies: Array<{ value: MandateFrequency; label: string }> };
@@ -49,6 +50,7 @@ export function SaveAmazonPayForm({ termsVersion, frequencies }: Props) {
           </p>
         )}
       </div>
+      <FullPageNavigation to={state.navigate} />
       {state.error && (
         <p className="field-error" role="alert">
           {state.error}

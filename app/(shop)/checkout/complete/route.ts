@@ -4,11 +4,16 @@ import { env } from '@/lib/platform/env';
 import { clientAddressKey } from '@/lib/platform/client-info';
 import { hitRateLimit, STRIPE_RETURN_LIMIT } from '@/lib/platform/rate-limit';
 import { checkoutSessionIdSchema, fulfillCheckout, isOurCheckoutSession } from '@/lib/orders/fulfillment';
+import { orderAccessToken } from '@/lib/orders/customer-orders';
+import { PAY_NOW_STATUSES, type OrderStatus } from '@/lib/orders/status';
 
 export const dynamic = 'force-dynamic';
 
+/** Statuses of an order whose session may still be open to pay. */
+const UNPAID: readonly OrderStatus[] = ['pending', ...PAY_NOW_STATUSES];
+
 /**
- * Stripe's success_url. Fulfils before any page renders, so the success page,
+ * Stripe's success_url (or, embedded, its return_url). Fulfils before any page renders, so the success page,
  * and the cart count in its header, already show the order as paid; then
  * hands over to the success page, which fulfils again only if this could not.
  * Only a session of one of our orders is looked up at Stripe, at most
@@ -21,7 +26,13 @@ export async function GET(request: Request): Promise<Response> {
     const limit = await hitRateLimit(STRIPE_RETURN_LIMIT, `ip:${clientAddressKey(await headers())}`);
     if (limit.allowed) {
       try {
-        await fulfillCheckout(sessionId.data, 'success_page');
+        const result = await fulfillCheckout(sessionId.data, 'success_page');
+        // Back from a redirect-based method (Amazon Pay) without paying: the order's checkout page, which
+        // mounts the embedded session again while it is open.
+        if (result && UNPAID.includes(result.status)) {
+          const token = await orderAccessToken(result.orderId);
+          if (token) return NextResponse.redirect(new URL(`/checkout/${token}`, env().appUrl), 303);
+        }
       } catch (error) {
         // The success page tries again and shows what it finds; the webhook also fulfils.
         console.error(`[checkout] fulfillment on return from Stripe failed for ${sessionId.data}:`, error);

@@ -7,7 +7,7 @@ import { completeMandateSetup } from '@/lib/mandates/agreements';
 export const dynamic = 'force-dynamic';
 
 /**
- * Stripe's success_url for saving a method: records the outcome now, then shows the account page.
+ * Stripe's way back (success_url, or return_url when embedded) for saving a method: records the outcome now, then shows the account page.
  * Only its signed-in owner gets a session looked up at Stripe; anyone else is sent to sign in.
  */
 export async function GET(request: Request): Promise<Response> {
@@ -23,7 +23,15 @@ export async function GET(request: Request): Promise<Response> {
   let saved = false;
   if (sessionId.success) {
     try {
-      saved = (await completeMandateSetup(sessionId.data, user.id))?.status === 'active';
+      const outcome = await completeMandateSetup(sessionId.data, user.id);
+      saved = outcome?.status === 'active';
+      // Back from Amazon with nothing saved yet (declined, or left): the embedded page again, if it is open.
+      if (outcome?.status === 'pending' && env().checkoutUi === 'embedded') {
+        return NextResponse.redirect(
+          new URL(`/account/amazon-pay/setup/${outcome.mandateId}`, env().appUrl),
+          303,
+        );
+      }
     } catch (error) {
       // The webhook records it as well; the page shows whatever state it has reached.
       console.error(`[mandates] completing setup ${sessionId.data} on return failed:`, error);

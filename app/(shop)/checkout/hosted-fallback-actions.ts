@@ -1,0 +1,26 @@
+'use server';
+
+import { notFound, redirect } from 'next/navigation';
+import { z } from 'zod';
+import { switchToHostedCheckout } from '@/lib/orders/embedded-checkout';
+import { currentUser } from '@/lib/platform/auth';
+import { isForm } from '@/lib/platform/form-input';
+
+export type FallbackState = { error?: string };
+
+/** "Pay on Stripe's page instead", when the embedded form cannot load: the same order, hosted. */
+export async function payOnStripePageAction(
+  _previous: FallbackState,
+  form: FormData,
+): Promise<FallbackState> {
+  const token = z
+    .string()
+    .max(64)
+    .safeParse(isForm(form) ? form.get('token') : null);
+  if (!token.success) notFound();
+  const user = await currentUser();
+  const result = await switchToHostedCheckout(token.data, user?.id ?? null);
+  if (!result.ok && result.notFound) notFound();
+  if (!result.ok) return { error: result.message };
+  redirect(result.url);
+}

@@ -1,0 +1,133 @@
+import 'server-only';
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import { db } from '../platform/db';
+import { env } from '../platform/env';
+import { sessionSettings } from '../payments/offered';
+import { sessionPage, type SessionPage } from '../stripe/checkout-page';
+import { stripe } from '../stripe/client';
+import { CHECKOUT_HOLD_SECONDS, paymentSessionParams, payNowSessionParams } from '../stripe/params';
+import { fulfillCheckout } from './fulfillment';
+
+/**
+ * The shop's page around an embedded Checkout Session (CHECKOUT_UI=embedded):
+ * which session an order's page mounts, and the way to Stripe's hosted page
+ * when Stripe.js cannot load in the customer's browser.
+ */
+
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
+
+const orderInclude = {
+  lines: { orderBy: { name: 'asc' } },
+  mandate: { select: { stripeCustomerId: true } },
+  offSessionCharge: { select: { mandate: { select: { stripeCustomerId: true } } } },
+} as const;
+
+/** The order behind a checkout page: its token, and the signed-in account if the order has one. */
+async function findOrder(accessToken: string, userId: string | null) {
+  if (!tokenSchema.safeParse(accessToken).success) return null;
+  const order = await db.order.findUnique({ where: { accessToken }, include: orderInclude });
+  // An account's order is its owner's alone, even to someone holding the link.
+  if (!order || (order.userId !== null && order.userId !== userId)) return null;
+  return order;
+}
+
+type PageOrder = NonNullable<Awaited<ReturnType<typeof findOrder>>>;
+
+export type CheckoutPage =
+  | { kind: 'not_found' }
+  | Exclude<SessionPage, { kind: 'open' }>
+  | { kind: 'open'; order: PageOrder; clientSecret: string };
+
+/** What /checkout/<token> shows: the embedded session to mount, or where to send the customer. */
+export async function loadCheckoutPage(accessToken: string, userId: string | null): Promise<CheckoutPage> {
+  const order = await findOrder(accessToken, userId);
+  if (!order?.stripeCheckoutSessionId) return { kind: 'not_found' };
+  const page = await sessionPage(order.stripeCheckoutSessionId);
+  return page.kind === 'open' ? { ...page, order } : page;
+}
+
+export type SwitchResult = { ok: true; url: string } | { ok: false; notFound?: boolean; message: string };
+
+/**
+ * Stripe.js could not load (blocked, offline): the same order on Stripe's hosted
+ * page. The order moves to a new hosted session before the embedded one is
+ * expired, so that one's expiry (its webhook) cannot end the order; and if the
+ * embedded one was paid meanwhile, expiring it fails, the order goes back to it
+ * and that payment is fulfilled: one payable session per order at any time.
+ */
+export async function switchToHostedCheckout(
+  accessToken: string,
+  userId: string | null,
+): Promise<SwitchResult> {
+  const order = await findOrder(accessToken, userId);
+  if (!order?.stripeCheckoutSessionId) return { ok: false, notFound: true, message: 'No such order.' };
+  const previous = await stripe.checkout.sessions.retrieve(order.stripeCheckoutSessionId);
+  const success = `${env().appUrl}/checkout/complete?session_id=${previous.id}`;
+  if (previous.status === 'complete') return { ok: true, url: success };
+  if (previous.status !== 'open') {
+    return {
+      ok: false,
+      message: 'This checkout has expired. Nothing was charged: start again from your cart.',
+    };
+  }
+  if (previous.ui_mode !== 'embedded_page') {
+    return previous.url ? { ok: true, url: previous.url } : { ok: false, message: 'Please try again.' };
+  }
+  const hosted = await stripe.checkout.sessions.create(hostedParams(order, previous), {
+    idempotencyKey: `order:${order.id}:hosted-instead-of:${previous.id}`,
+  });
+  const moved = await db.order.updateMany({
+    where: { id: order.id, stripeCheckoutSessionId: previous.id },
+    data: { stripeCheckoutSessionId: hosted.id },
+  });
+  if (moved.count === 0)
+    return { ok: false, message: 'This payment changed meanwhile. Please reload the page.' };
+  try {
+    await stripe.checkout.sessions.expire(previous.id);
+  } catch (error) {
+    const now = await stripe.checkout.sessions.retrieve(previous.id);
+    if (now.status !== 'complete') throw error;
+    // Paid in the embedded page after all: the order is that session's again, and the new one goes.
+    await db.order.updateMany({
+      where: { id: order.id, stripeCheckoutSessionId: hosted.id },
+      data: { stripeCheckoutSessionId: previous.id },
+    });
+    await stripe.checkout.sessions.expire(hosted.id).catch(() => undefined);
+    await fulfillCheckout(previous.id, 'success_page');
+    return { ok: true, url: success };
+  }
+  await db.orderEvent.create({
+    data: {
+      orderId: order.id,
+      type: 'checkout_started',
+      source: 'customer',
+      message: `${hosted.id} (Stripe's page: the embedded one could not load)`,
+    },
+  });
+  return hosted.url ? { ok: true, url: hosted.url } : { ok: false, message: 'Please try again.' };
+}
+
+/** The embedded session's twin on Stripe's page: the same order, methods and hold on its stock. */
+function hostedParams(
+  order: PageOrder,
+  previous: Stripe.Checkout.Session,
+): Stripe.Checkout.SessionCreateParams {
+  const settings = { ...sessionSettings(order.currency), ui: 'hosted' as const };
+  const expiresAt = Math.max(previous.expires_at, Math.floor(Date.now() / 1000) + CHECKOUT_HOLD_SECONDS);
+  const payLaterCustomer =
+    order.mandate?.stripeCustomerId ?? order.offSessionCharge?.mandate.stripeCustomerId ?? null;
+  if (payLaterCustomer) {
+    return payNowSessionParams({ ...order, stripeCustomerId: payLaterCustomer }, settings, {
+      accessToken: order.accessToken,
+      expiresAt,
+    });
+  }
+  const customer =
+    typeof previous.customer === 'string' ? previous.customer : (previous.customer?.id ?? null);
+  return paymentSessionParams({ ...order, stripeCustomerId: customer }, settings, {
+    shipToCountries: env().shipToCountries,
+    subtotal: order.subtotalAmount,
+    expiresAt,
+  });
+}
