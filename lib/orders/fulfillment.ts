@@ -6,6 +6,7 @@ import type { Prisma } from '../generated/prisma/client';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
 import type { OrderStatus } from './status';
 import { stripe } from '../stripe/client';
+import { isStripeUnavailable } from '../stripe/ids';
 import { runSnapshotStatement, type FulfillmentSource, type Queryable } from './fulfillment-claim';
 
 /**
@@ -144,6 +145,8 @@ export type FulfillmentResult = {
   status: OrderStatus;
   /** True for exactly one caller per transition. */
   transitioned: boolean;
+  /** Stripe says the session is still open: the customer came back without paying (e.g. left Amazon Pay). */
+  sessionOpen?: boolean;
 };
 
 /**
@@ -162,24 +165,15 @@ export async function applyCheckoutSnapshot(
   // A session id that another order (or no order) owns is not this order's payment.
   if (row.orderStatus === null) return null;
   if (row.moved) return { orderId: snapshot.orderId, status: snapshot.target!, transitioned: true };
-  if (!snapshot.target) return { orderId: snapshot.orderId, status: row.orderStatus, transitioned: false };
+  if (!snapshot.target) {
+    return { orderId: snapshot.orderId, status: row.orderStatus, transitioned: false, sessionOpen: true };
+  }
   // Someone else moved it meanwhile: what it is now, not what the statement first saw.
   const current = await client.order.findUniqueOrThrow({
     where: { id: snapshot.orderId },
     select: { status: true },
   });
   return { orderId: snapshot.orderId, status: current.status, transitioned: false };
-}
-
-const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
-
-/**
- * Stripe did not answer usefully (network, its own error, rate limit): asking again later may work.
- * Read from the error's `type`, which holds whichever bundled copy of the SDK threw it (Next
- * bundles the SDK once per layer; instanceof only matches errors of the same copy).
- */
-function isStripeUnavailable(error: unknown): boolean {
-  return error instanceof Error && UNAVAILABLE.has((error as { type?: unknown }).type as string);
 }
 
 /**

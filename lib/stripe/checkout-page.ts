@@ -1,6 +1,7 @@
 import 'server-only';
 import type Stripe from 'stripe';
 import { stripe } from './client';
+import { isStripeUnavailable } from './ids';
 
 /**
  * Where the customer pays for a Checkout Session: Stripe's hosted page (its
@@ -17,10 +18,18 @@ export type SessionPage =
   | { kind: 'complete'; sessionId: string }
   | { kind: 'expired' }
   | { kind: 'hosted'; url: string }
-  | { kind: 'open'; clientSecret: string };
+  | { kind: 'open'; clientSecret: string }
+  /** Stripe did not answer: the page asks the customer to reload in a moment. */
+  | { kind: 'unavailable' };
 
 export async function sessionPage(sessionId: string): Promise<SessionPage> {
-  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripe.checkout.sessions.retrieve(sessionId);
+  } catch (error) {
+    if (isStripeUnavailable(error)) return { kind: 'unavailable' };
+    throw error;
+  }
   if (session.status === 'complete') return { kind: 'complete', sessionId: session.id };
   if (session.status !== 'open') return { kind: 'expired' };
   if (session.ui_mode !== 'embedded_page' || !session.client_secret) {

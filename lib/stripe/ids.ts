@@ -9,3 +9,14 @@ export const isStripeId = (value: unknown): value is string =>
 /** Stripe does not know the object a request named: from another account or mode, or made up. */
 export const isUnknownToStripe = (error: unknown) =>
   error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404;
+
+const UNAVAILABLE = new Set(['StripeConnectionError', 'StripeAPIError', 'StripeRateLimitError']);
+
+/**
+ * Stripe did not answer usefully (network, its own error, rate limit): asking again later may work.
+ * Read from the error's `type`, which holds whichever bundled copy of the SDK threw it (Next
+ * bundles the SDK once per layer; instanceof only matches errors of the same copy).
+ */
+export function isStripeUnavailable(error: unknown): boolean {
+  return error instanceof Error && UNAVAILABLE.has((error as { type?: unknown }).type as string);
+}

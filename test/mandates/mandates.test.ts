@@ -236,7 +236,7 @@ describe('setup webhooks', () => {
         },
         { timeout: 15_000 },
       );
-      assert.deepEqual(await returned, { status: 'active', changed: false });
+      assert.deepEqual(await returned, { status: 'active', changed: false, mandateId: started.mandateId });
       assert.equal(
         await db().mandateEvent.count({ where: { mandateId: started.mandateId, type: 'active' } }),
         1,

@@ -19,7 +19,13 @@ export async function payOnStripePageAction(
     .safeParse(isForm(form) ? form.get('token') : null);
   if (!token.success) notFound();
   const user = await currentUser();
-  const result = await switchToHostedCheckout(token.data, user?.id ?? null);
+  let result;
+  try {
+    result = await switchToHostedCheckout(token.data, user?.id ?? null);
+  } catch (error) {
+    console.error('[checkout] moving an order to the hosted page failed:', error);
+    return { error: 'We could not reach the payment service. Nothing has been charged: please try again.' };
+  }
   if (!result.ok && result.notFound) notFound();
   if (!result.ok) return { error: result.message };
   redirect(result.url);

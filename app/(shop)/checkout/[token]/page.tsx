@@ -23,6 +23,16 @@ export default async function CheckoutPage({ params }: Props) {
   if (page.kind === 'not_found') notFound();
   if (page.kind === 'complete') redirect(`/checkout/complete?session_id=${page.sessionId}`);
   if (page.kind === 'hosted') redirect(page.url);
+  if (page.kind === 'unavailable') {
+    return (
+      <section aria-labelledby="checkout-heading">
+        <h1 id="checkout-heading">Checkout</h1>
+        <p role="status">
+          We could not reach the payment service. Nothing has been charged: reload this page in a moment.
+        </p>
+      </section>
+    );
+  }
   if (page.kind === 'expired') {
     return (
       <section aria-labelledby="checkout-heading">

@@ -5,12 +5,8 @@ import { clientAddressKey } from '@/lib/platform/client-info';
 import { hitRateLimit, STRIPE_RETURN_LIMIT } from '@/lib/platform/rate-limit';
 import { checkoutSessionIdSchema, fulfillCheckout, isOurCheckoutSession } from '@/lib/orders/fulfillment';
 import { orderAccessToken } from '@/lib/orders/customer-orders';
-import { PAY_NOW_STATUSES, type OrderStatus } from '@/lib/orders/status';
 
 export const dynamic = 'force-dynamic';
-
-/** Statuses of an order whose session may still be open to pay. */
-const UNPAID: readonly OrderStatus[] = ['pending', ...PAY_NOW_STATUSES];
 
 /**
  * Stripe's success_url (or, embedded, its return_url). Fulfils before any page renders, so the success page,
@@ -29,7 +25,7 @@ export async function GET(request: Request): Promise<Response> {
         const result = await fulfillCheckout(sessionId.data, 'success_page');
         // Back from a redirect-based method (Amazon Pay) without paying: the order's checkout page, which
         // mounts the embedded session again while it is open.
-        if (result && UNPAID.includes(result.status)) {
+        if (result?.sessionOpen) {
           const token = await orderAccessToken(result.orderId);
           if (token) return NextResponse.redirect(new URL(`/checkout/${token}`, env().appUrl), 303);
         }

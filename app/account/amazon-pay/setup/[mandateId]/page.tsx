@@ -19,6 +19,16 @@ export default async function SetupPage({ params }: Props) {
   if (page.kind === 'complete') redirect(`/account/amazon-pay/complete?session_id=${page.sessionId}`);
   if (page.kind === 'hosted') redirect(page.url);
   if (page.kind === 'expired') redirect('/account/amazon-pay?setup=expired');
+  if (page.kind === 'unavailable') {
+    return (
+      <section aria-labelledby="setup-heading">
+        <h1 id="setup-heading">Save your payment method</h1>
+        <p role="status">
+          We could not reach the payment service. Nothing has been saved yet: reload this page in a moment.
+        </p>
+      </section>
+    );
+  }
   const config = env();
   return (
     <section aria-labelledby="setup-heading" className="checkout-page">
