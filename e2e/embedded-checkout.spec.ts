@@ -113,7 +113,7 @@ test('buys with Amazon Pay: declined at Amazon, back in the shop, then authorise
   expect(orders[0]!.n).toBe(1);
 });
 
-test('saves Amazon Pay for later in the embedded page', async ({ page }) => {
+test('saves Amazon Pay for later in the embedded page', async ({ page, browser }) => {
   const email = `embedded.saver.${Date.now()}@example.com`;
   await signUp(page, email);
   await page.goto(at('/account/amazon-pay'));
@@ -125,6 +125,34 @@ test('saves Amazon Pay for later in the embedded page', async ({ page }) => {
   await page.getByRole('button', { name: 'Authorize' }).click();
   await expect(page).toHaveURL(at('/account/amazon-pay?saved=1'));
   await expect(page.getByTestId('mandate-status')).toHaveText('Active');
+
+  // The account's checkout page is its own: anyone else holding the link gets a 404.
+  const token = await startCheckout(page);
+  const stranger = await (await browser.newContext()).newPage();
+  expect((await stranger.goto(at(`/checkout/${token}`)))?.status()).toBe(404);
+  await stranger.context().close();
+});
+
+test('Stripe.js blocked on the save page: Stripe’s own page saves the same agreement', async ({ page }) => {
+  const email = `embedded.blocked.${Date.now()}@example.com`;
+  await signUp(page, email);
+  await page.route('**/v3/stripe.js', (route) => route.abort());
+  await page.goto(at('/account/amazon-pay'));
+  await page.getByLabel(/^Per order/).check();
+  await page.getByLabel(/I have read these terms/).check();
+  await page.getByRole('button', { name: 'Agree and save Amazon Pay' }).click();
+  await expect(page.getByTestId('embedded-checkout-failed')).toBeVisible();
+  await page.getByRole('button', { name: "Continue on Stripe's page instead" }).click();
+  await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
+  await page.getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await expect(page).toHaveURL(at('/account/amazon-pay?saved=1'));
+  await expect(page.getByTestId('mandate-status')).toHaveText('Active');
+  const agreements = await query<{ status: string }>(
+    `SELECT m.status::text FROM "Mandate" m JOIN "User" u ON u.id = m."userId" WHERE u.email = $1`,
+    [email],
+  );
+  expect(agreements).toEqual([{ status: 'active' }]);
 });
 
 test('Stripe.js blocked: the page says so, and Stripe’s own page takes the same order', async ({ page }) => {
@@ -132,7 +160,7 @@ test('Stripe.js blocked: the page says so, and Stripe’s own page takes the sam
   await checkOut(page);
   await expect(page.getByTestId('embedded-checkout-failed')).toContainText('Nothing has been charged');
   const token = new URL(page.url()).pathname.split('/').pop()!;
-  await page.getByRole('button', { name: "Pay on Stripe's page instead" }).click();
+  await page.getByRole('button', { name: "Continue on Stripe's page instead" }).click();
   await expect(page).toHaveURL(/\/c\/pay\/cs_test_/);
   await fillShipping(page);
   await page.getByLabel('Email').fill('blocked.buyer@example.com');

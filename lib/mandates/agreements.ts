@@ -11,7 +11,12 @@ import { releasePayLaterOrders } from '../orders/pay-later';
 import { enqueueAgreementEmail } from '../email/outbox';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
-import { checkoutPageUrl, sessionPage, type SessionPage } from '../stripe/checkout-page';
+import {
+  checkoutPageUrl,
+  replaceEmbeddedSession,
+  sessionPage,
+  type SessionPage,
+} from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
@@ -142,6 +147,11 @@ export type SetupSnapshot = {
   paymentMethodAttached: boolean;
   stripeMandateId: string | null;
   failureCode: string | null;
+  /**
+   * The Checkout Session an expiry came from: it fails the agreement only while the agreement
+   * still names that session (not one it was moved away from, see switchSetupToHosted).
+   */
+  expiredSessionId?: string;
 };
 
 const mandateIdSchema = z.uuid();
@@ -182,6 +192,7 @@ export async function loadSetupSnapshotFromSession(sessionId: string): Promise<S
     return session.status === 'expired'
       ? {
           mandateId: mandateId!,
+          expiredSessionId: session.id,
           outcome: 'failed',
           setupIntentId: null,
           paymentMethodId: null,
@@ -192,7 +203,11 @@ export async function loadSetupSnapshotFromSession(sessionId: string): Promise<S
         }
       : null;
   }
-  return snapshotOfIntent(mandateId!, intent, session.status === 'expired' && intent.status !== 'succeeded');
+  const expired = session.status === 'expired' && intent.status !== 'succeeded';
+  return {
+    ...snapshotOfIntent(mandateId!, intent, expired),
+    ...(expired ? { expiredSessionId: session.id } : {}),
+  };
 }
 
 /** From a SetupIntent event (succeeded or setup_failed). */
@@ -223,10 +238,14 @@ export async function applySetupSnapshot(
 ): Promise<{ status: MandateStatus; changed: boolean } | null> {
   const mandate = await tx.mandate.findUnique({
     where: { id: snapshot.mandateId },
-    select: { id: true, status: true },
+    select: { id: true, status: true, stripeCheckoutSessionId: true },
   });
   if (!mandate) return null;
   if (snapshot.outcome === 'waiting') return { status: mandate.status, changed: false };
+  // The session the agreement was moved away from expired: the agreement goes on with its new one.
+  if (snapshot.expiredSessionId && snapshot.expiredSessionId !== mandate.stripeCheckoutSessionId) {
+    return { status: mandate.status, changed: false };
+  }
   if (snapshot.outcome === 'declined') {
     // On the history, and the code kept for the account page; the agreement waits for the retry or the expiry.
     const noted = await tx.mandate.updateMany({
@@ -410,4 +429,56 @@ export async function loadSetupPage(
   });
   if (!mandate?.stripeCheckoutSessionId) return { kind: 'not_found' };
   return sessionPage(mandate.stripeCheckoutSessionId);
+}
+
+export type SwitchSetupResult =
+  { ok: true; url: string } | { ok: false; notFound?: boolean; message: string };
+
+/**
+ * Stripe.js could not load on the save page: the same agreement on Stripe's
+ * hosted page, replacing its embedded setup session (replaceEmbeddedSession; the
+ * old one's expiry then fails nothing, see SetupSnapshot.expiredSessionId).
+ */
+export async function switchSetupToHosted(userId: string, mandateId: string): Promise<SwitchSetupResult> {
+  if (!mandateIdSchema.safeParse(mandateId).success)
+    return { ok: false, notFound: true, message: 'No such agreement.' };
+  const mandate = await db.mandate.findFirst({
+    where: { id: mandateId, userId },
+    select: { id: true, status: true, stripeCustomerId: true, stripeCheckoutSessionId: true },
+  });
+  if (!mandate?.stripeCheckoutSessionId) return { ok: false, notFound: true, message: 'No such agreement.' };
+  const complete = (sessionId: string) =>
+    `${env().appUrl}/account/amazon-pay/complete?session_id=${sessionId}`;
+  const previous = await stripe.checkout.sessions.retrieve(mandate.stripeCheckoutSessionId);
+  if (previous.status === 'complete') return { ok: true, url: complete(previous.id) };
+  if (previous.status !== 'open' || mandate.status !== 'pending') {
+    return { ok: false, message: 'This page has expired. Nothing was saved: agree again to start over.' };
+  }
+  if (previous.ui_mode !== 'embedded_page') {
+    return previous.url ? { ok: true, url: previous.url } : { ok: false, message: 'Please try again.' };
+  }
+  const replacement = await replaceEmbeddedSession({
+    previousId: previous.id,
+    create: () =>
+      stripe.checkout.sessions.create(
+        setupSessionParams(
+          { mandateId: mandate.id, stripeCustomerId: mandate.stripeCustomerId },
+          { ...sessionSettings(null), ui: 'hosted' },
+        ),
+        { idempotencyKey: `mandate:${mandate.id}:hosted-instead-of:${previous.id}` },
+      ),
+    repoint: async (from, to) =>
+      (
+        await db.mandate.updateMany({
+          where: { id: mandate.id, stripeCheckoutSessionId: from },
+          data: { stripeCheckoutSessionId: to },
+        })
+      ).count === 1,
+  });
+  if (replacement.kind === 'changed') {
+    return { ok: false, message: 'This agreement changed meanwhile. Please reload the page.' };
+  }
+  if (replacement.kind === 'completed_meanwhile') return { ok: true, url: complete(previous.id) };
+  const hosted = replacement.session;
+  return hosted.url ? { ok: true, url: hosted.url } : { ok: false, message: 'Please try again.' };
 }

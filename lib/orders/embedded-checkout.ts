@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
 import { sessionSettings } from '../payments/offered';
-import { sessionPage, type SessionPage } from '../stripe/checkout-page';
+import { replaceEmbeddedSession, sessionPage, type SessionPage } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { CHECKOUT_HOLD_SECONDS, paymentSessionParams, payNowSessionParams } from '../stripe/params';
 import { fulfillCheckout } from './fulfillment';
@@ -51,10 +51,8 @@ export type SwitchResult = { ok: true; url: string } | { ok: false; notFound?: b
 
 /**
  * Stripe.js could not load (blocked, offline): the same order on Stripe's hosted
- * page. The order moves to a new hosted session before the embedded one is
- * expired, so that one's expiry (its webhook) cannot end the order; and if the
- * embedded one was paid meanwhile, expiring it fails, the order goes back to it
- * and that payment is fulfilled: one payable session per order at any time.
+ * page, replacing its embedded session (replaceEmbeddedSession: one payable
+ * session per order at any time; a payment made meanwhile is fulfilled).
  */
 export async function switchToHostedCheckout(
   accessToken: string,
@@ -74,29 +72,29 @@ export async function switchToHostedCheckout(
   if (previous.ui_mode !== 'embedded_page') {
     return previous.url ? { ok: true, url: previous.url } : { ok: false, message: 'Please try again.' };
   }
-  const hosted = await stripe.checkout.sessions.create(hostedParams(order, previous), {
-    idempotencyKey: `order:${order.id}:hosted-instead-of:${previous.id}`,
+  const replacement = await replaceEmbeddedSession({
+    previousId: previous.id,
+    create: () =>
+      stripe.checkout.sessions.create(hostedParams(order, previous), {
+        idempotencyKey: `order:${order.id}:hosted-instead-of:${previous.id}`,
+      }),
+    repoint: async (from, to) =>
+      (
+        await db.order.updateMany({
+          where: { id: order.id, stripeCheckoutSessionId: from },
+          data: { stripeCheckoutSessionId: to },
+        })
+      ).count === 1,
   });
-  const moved = await db.order.updateMany({
-    where: { id: order.id, stripeCheckoutSessionId: previous.id },
-    data: { stripeCheckoutSessionId: hosted.id },
-  });
-  if (moved.count === 0)
+  if (replacement.kind === 'changed') {
     return { ok: false, message: 'This payment changed meanwhile. Please reload the page.' };
-  try {
-    await stripe.checkout.sessions.expire(previous.id);
-  } catch (error) {
-    const now = await stripe.checkout.sessions.retrieve(previous.id);
-    if (now.status !== 'complete') throw error;
-    // Paid in the embedded page after all: the order is that session's again, and the new one goes.
-    await db.order.updateMany({
-      where: { id: order.id, stripeCheckoutSessionId: hosted.id },
-      data: { stripeCheckoutSessionId: previous.id },
-    });
-    await stripe.checkout.sessions.expire(hosted.id).catch(() => undefined);
+  }
+  if (replacement.kind === 'completed_meanwhile') {
+    // Paid in the embedded page after all: that payment is the order's.
     await fulfillCheckout(previous.id, 'success_page');
     return { ok: true, url: success };
   }
+  const hosted = replacement.session;
   await db.orderEvent.create({
     data: {
       orderId: order.id,

@@ -37,3 +37,37 @@ export async function sessionPage(sessionId: string): Promise<SessionPage> {
   }
   return { kind: 'open', clientSecret: session.client_secret };
 }
+
+export type Replacement =
+  | { kind: 'replaced'; session: Stripe.Checkout.Session }
+  /** The record no longer named the old session (someone else moved it): nothing changed. */
+  | { kind: 'changed' }
+  /** The old session was completed before it could be expired: the record names it again. */
+  | { kind: 'completed_meanwhile' };
+
+/**
+ * Replaces the open embedded session a record (an order, an agreement) names by a
+ * new one, so that only one of them can ever be paid: the new session is created,
+ * the record is pointed at it (a conditional update, `repoint(from, to)`), and only
+ * then is the old one expired, so the old one's expiry finds the record moved on.
+ * If the old one completed meanwhile, expiring it fails: the record points back at
+ * it and the new one is expired instead.
+ */
+export async function replaceEmbeddedSession(options: {
+  previousId: string;
+  create: () => Promise<Stripe.Checkout.Session>;
+  repoint: (from: string, to: string) => Promise<boolean>;
+}): Promise<Replacement> {
+  const session = await options.create();
+  if (!(await options.repoint(options.previousId, session.id))) return { kind: 'changed' };
+  try {
+    await stripe.checkout.sessions.expire(options.previousId);
+  } catch (error) {
+    const now = await stripe.checkout.sessions.retrieve(options.previousId);
+    if (now.status !== 'complete') throw error;
+    await options.repoint(session.id, options.previousId);
+    await stripe.checkout.sessions.expire(session.id).catch(() => undefined);
+    return { kind: 'completed_meanwhile' };
+  }
+  return { kind: 'replaced', session };
+}

@@ -8,7 +8,7 @@ import { isForm } from '@/lib/platform/form-input';
 
 export type FallbackState = { error?: string };
 
-/** "Pay on Stripe's page instead", when the embedded form cannot load: the same order, hosted. */
+/** "Continue on Stripe's page instead", when the embedded form cannot load: the same order, hosted. */
 export async function payOnStripePageAction(
   _previous: FallbackState,
   form: FormData,

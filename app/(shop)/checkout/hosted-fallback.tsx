@@ -1,16 +1,23 @@
 'use client';
 
 import { useActionState } from 'react';
-import { payOnStripePageAction, type FallbackState } from './hosted-fallback-actions';
+import type { FallbackState } from './hosted-fallback-actions';
 
-/** The way to Stripe's own page for this order, when the embedded form cannot load. */
-export function HostedFallback({ token }: { token: string }) {
-  const [state, formAction, pending] = useActionState<FallbackState, FormData>(payOnStripePageAction, {});
+type Props = {
+  /** The server action that moves this payment (or agreement) to Stripe's hosted page. */
+  action: (previous: FallbackState, form: FormData) => Promise<FallbackState>;
+  /** The one field it reads: which order (its token) or agreement. */
+  field: { name: string; value: string };
+};
+
+/** The way to Stripe's own page, when the embedded form cannot load. */
+export function HostedFallback({ action, field }: Props) {
+  const [state, formAction, pending] = useActionState<FallbackState, FormData>(action, {});
   return (
     <form action={formAction} className="inline-form">
-      <input type="hidden" name="token" value={token} />
+      <input type="hidden" name={field.name} value={field.value} />
       <button type="submit" disabled={pending}>
-        {pending ? 'Opening Stripe…' : "Pay on Stripe's page instead"}
+        {pending ? 'Opening Stripe…' : "Continue on Stripe's page instead"}
       </button>
       {state.error && (
         <p className="field-error" role="alert">

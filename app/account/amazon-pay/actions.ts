@@ -1,7 +1,7 @@
 'use server';
 
 import { headers } from 'next/headers';
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import { requireUser } from '@/lib/platform/auth';
@@ -9,7 +9,8 @@ import { leaveFor } from '@/lib/platform/leave-for';
 import { clientInfo } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { MANDATE_FREQUENCIES } from '@/lib/mandates/terms';
-import { revokeMandate, startMandateSetup } from '@/lib/mandates/agreements';
+import { revokeMandate, startMandateSetup, switchSetupToHosted } from '@/lib/mandates/agreements';
+import type { FallbackState } from '@/app/(shop)/checkout/hosted-fallback-actions';
 
 export type SaveState = {
   error?: string;
@@ -66,4 +67,24 @@ export async function revokeAction(_previous: RowActionState, form: FormData): P
   if (!result.ok) return { error: result.message };
   refresh();
   return {};
+}
+
+/** "Continue on Stripe's page instead", when the embedded save page cannot load: the same agreement, hosted. */
+export async function saveOnStripePageAction(
+  _previous: FallbackState,
+  form: FormData,
+): Promise<FallbackState> {
+  const user = await requireUser('/account/amazon-pay');
+  const mandateId = idInput.safeParse(isForm(form) ? form.get('mandateId') : null);
+  if (!mandateId.success) notFound();
+  let result;
+  try {
+    result = await switchSetupToHosted(user.id, mandateId.data);
+  } catch (error) {
+    console.error('[mandates] moving a setup to the hosted page failed:', error);
+    return { error: 'We could not reach the payment service. Nothing was saved: please try again.' };
+  }
+  if (!result.ok && result.notFound) notFound();
+  if (!result.ok) return { error: result.message };
+  redirect(result.url);
 }

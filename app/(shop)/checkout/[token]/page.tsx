@@ -7,6 +7,7 @@ import { env } from '@/lib/platform/env';
 import { formatMoney } from '@/lib/payments/money';
 import { EmbeddedCheckout } from '../embedded-checkout';
 import { HostedFallback } from '../hosted-fallback';
+import { payOnStripePageAction } from '../hosted-fallback-actions';
 
 export const metadata: Metadata = { title: 'Checkout', robots: { index: false } };
 
@@ -79,7 +80,7 @@ export default async function CheckoutPage({ params }: Props) {
         publishableKey={config.stripe.publishableKey}
         clientSecret={clientSecret}
         stripeJsUrl={config.stripe.stripeJsUrl}
-        fallback={<HostedFallback token={token} />}
+        fallback={<HostedFallback action={payOnStripePageAction} field={{ name: 'token', value: token }} />}
       />
     </section>
   );

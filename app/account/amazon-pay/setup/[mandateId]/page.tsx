@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { EmbeddedCheckout } from '@/app/(shop)/checkout/embedded-checkout';
+import { HostedFallback } from '@/app/(shop)/checkout/hosted-fallback';
+import { saveOnStripePageAction } from '../../actions';
 import { loadSetupPage } from '@/lib/mandates/agreements';
 import { requireUser } from '@/lib/platform/auth';
 import { env } from '@/lib/platform/env';
@@ -42,10 +43,7 @@ export default async function SetupPage({ params }: Props) {
         clientSecret={page.clientSecret}
         stripeJsUrl={config.stripe.stripeJsUrl}
         fallback={
-          <p>
-            <Link href="/account/amazon-pay">Back to your saved methods</Link>: try again, or in another
-            browser.
-          </p>
+          <HostedFallback action={saveOnStripePageAction} field={{ name: 'mandateId', value: mandateId }} />
         }
       />
     </section>
