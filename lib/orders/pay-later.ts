@@ -71,11 +71,19 @@ export async function placePayLaterOrder(input: {
   mandateId: string;
   address: AddressInput;
   rate: ShippingRate['key'];
+  /** The items' total the customer was shown: the order is placed only at that total. */
+  expectedSubtotal?: number;
 }): Promise<PlaceResult> {
   const cart = await loadCart(input.cartId);
   const group = cart.groups.find((candidate) => candidate.currency === input.currency);
   if (!group || group.lines.length === 0) {
     return { ok: false, message: 'There is nothing in your cart to order in this currency.' };
+  }
+  if (input.expectedSubtotal !== undefined && input.expectedSubtotal !== group.subtotal.amount) {
+    return {
+      ok: false,
+      message: 'Your cart changed since this page was shown. Check the new total, then place the order.',
+    };
   }
   const rate = shippingRatesFor(group.currency, group.subtotal.amount).find((r) => r.key === input.rate);
   if (!rate) return { ok: false, message: 'Choose a shipping rate.' };

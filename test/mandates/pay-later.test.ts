@@ -123,6 +123,13 @@ describe('placing an order to be charged when it ships', () => {
     assert.equal(big.result.ok, false);
     assert.match(big.result.ok ? '' : big.result.message, /at most €15,000\.00 a month/);
 
+    // The cart changed after the page showed its total: not placed at a total the customer never saw.
+    const changed = await placeOrderUnder(stack, other, perOrder.id, { expectedSubtotal: 1 });
+    assert.deepEqual(changed.result, {
+      ok: false,
+      message: 'Your cart changed since this page was shown. Check the new total, then place the order.',
+    });
+
     const abroad = addressBook.addressSchema.safeParse({ ...TEST_ADDRESS, country: 'CA' });
     assert.equal(abroad.success, false);
     assert.deepEqual(abroad.success ? {} : addressBook.addressErrors(abroad.error), {

@@ -69,6 +69,7 @@ export async function placeOrderUnder(
     quantity?: number;
     stock?: number | null;
     rate?: 'standard' | 'express';
+    expectedSubtotal?: number;
   } = {},
 ) {
   const cart = await import('../../lib/cart/cart.ts');
@@ -95,6 +96,7 @@ export async function placeOrderUnder(
     mandateId,
     address: TEST_ADDRESS,
     rate: options.rate ?? 'standard',
+    ...(options.expectedSubtotal !== undefined ? { expectedSubtotal: options.expectedSubtotal } : {}),
   });
   const order = result.ok ? await db.order.findUniqueOrThrow({ where: { id: result.orderId } }) : null;
   return { result, order, product, cartId: added.cartId };

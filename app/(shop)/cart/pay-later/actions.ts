@@ -31,6 +31,7 @@ const placeInput = z.object({
   currency: z.string().regex(/^[a-z]{3}$/),
   mandateId: z.uuid(),
   rate: z.enum(['standard', 'express'], { error: 'Choose a shipping rate.' }),
+  subtotal: z.coerce.number().int().nonnegative(),
   address: z.string().min(1, 'Choose where to ship.'),
 });
 
@@ -52,10 +53,11 @@ export async function placePayLaterAction(_previous: PayLaterState, form: FormDa
     mandateId: form.get('mandateId'),
     rate: form.get('rate'),
     address: form.get('address'),
+    subtotal: form.get('subtotal'),
   });
   if (!parsed.success) {
     const flat = z.flattenError(parsed.error).fieldErrors;
-    if (flat.currency || flat.mandateId)
+    if (flat.currency || flat.mandateId || flat.subtotal)
       return { values, error: 'This form is out of date. Reload the page.' };
     return { values, fieldErrors: { rate: flat.rate?.[0], address: flat.address?.[0] } };
   }
@@ -87,6 +89,7 @@ export async function placePayLaterAction(_previous: PayLaterState, form: FormDa
     mandateId: parsed.data.mandateId,
     address,
     rate: parsed.data.rate,
+    expectedSubtotal: parsed.data.subtotal,
   });
   if (!result.ok) return { values, error: result.message };
   // Kept for next time only once the order stands; a full address book just does not keep it.

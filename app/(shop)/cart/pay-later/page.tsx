@@ -78,6 +78,7 @@ export default async function PayLaterPage({ searchParams }: Props) {
       </p>
       <PayLaterForm
         currency={currency}
+        subtotal={group.subtotal.amount}
         mandateId={agreement.id}
         method={agreement.method}
         rates={rates}

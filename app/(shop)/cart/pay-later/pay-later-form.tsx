@@ -9,6 +9,8 @@ type Saved = { id: string; summary: string };
 
 type Props = {
   currency: string;
+  /** The items' total shown, in minor units: the order is placed only at it. */
+  subtotal: number;
   mandateId: string;
   method: string;
   rates: Rate[];
@@ -17,7 +19,7 @@ type Props = {
 };
 
 /** Where to ship, how fast, and the total that will be charged at shipment; nothing is charged now. */
-export function PayLaterForm({ currency, mandateId, method, rates, addresses, countries }: Props) {
+export function PayLaterForm({ currency, subtotal, mandateId, method, rates, addresses, countries }: Props) {
   const [state, formAction, pending] = useActionState<PayLaterState, FormData>(placePayLaterAction, {});
   const values = state.values ?? {};
   const errors = state.fieldErrors ?? {};
@@ -28,6 +30,7 @@ export function PayLaterForm({ currency, mandateId, method, rates, addresses, co
     <form action={formAction} className="auth-form pay-later-form" noValidate aria-label="Place order">
       <input type="hidden" name="currency" value={currency} />
       <input type="hidden" name="mandateId" value={mandateId} />
+      <input type="hidden" name="subtotal" value={subtotal} />
       <fieldset aria-describedby={errors.address ? 'address-error' : undefined}>
         <legend>Ship to</legend>
         {addresses.map((saved) => (
