@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { enqueueOrderEmail } from '../email/outbox';
 import { Prisma } from '../generated/prisma/client';
 import { fulfillCheckout } from '../orders/fulfillment';
-import { methodTakes, paymentDueFrom, releasePayLaterOrders } from '../orders/pay-later';
+import { paymentDueFrom, releasePayLaterOrders } from '../orders/pay-later';
 import { MAY_MOVE_TO, PAY_NOW_STATUSES, type OrderStatus } from '../orders/status';
 import { db, type Tx } from '../platform/db';
 import { env } from '../platform/env';
-import { sessionSettings } from '../payments/offered';
+import { methodsFor, sessionSettings } from '../payments/offered';
 import { checkoutPageUrl } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams, shipmentChargeIdempotencyKey } from '../stripe/params';
@@ -103,7 +103,7 @@ export async function chargeOrderAtShipment(input: {
           agreement.frequency === 'per_order' &&
           agreement.method !== null &&
           agreement.paymentMethodId !== null &&
-          methodTakes(agreement.method, charge.currency);
+          methodsFor(charge.currency).includes(agreement.method);
         if (!chargeable || !agreement.method || !agreement.paymentMethodId) {
           // An earlier Ship may have charged before the agreement ended and lost Stripe's answer: that
           // charge is found and recorded, and no new one is made after the end.

@@ -1,6 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { z } from 'zod';
 import { loadCart } from '../cart/cart';
 import { releaseStock, reserveStock, StockShortageError, type Shortage } from '../catalog/stock';
 import { Prisma } from '../generated/prisma/client';
@@ -14,8 +15,11 @@ import { CHECKOUT_HOLD_SECONDS, checkoutSessionIdempotencyKey, paymentSessionPar
 export type CheckoutResult =
   { ok: true; url: string; orderId: string } | { ok: false; message: string; shortages?: Shortage[] };
 
-/** An unguessable token for the order page link. */
+/** An unguessable token for the order page link: 24 random bytes, 32 characters of base64url. */
 export const newAccessToken = () => randomBytes(24).toString('base64url');
+
+/** What an order page link's token looks like; anything else finds no order without asking the database. */
+export const accessTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
 /** What the cart says when stock ran out under it; nothing was written. */
 export function shortageMessage(shortages: readonly Shortage[]): string {

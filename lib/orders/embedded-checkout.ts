@@ -1,12 +1,12 @@
 import 'server-only';
 import type Stripe from 'stripe';
-import { z } from 'zod';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
 import { sessionSettings } from '../payments/offered';
 import { replaceEmbeddedSession, sessionPage, type SessionPage } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { CHECKOUT_HOLD_SECONDS, paymentSessionParams, payNowSessionParams } from '../stripe/params';
+import { accessTokenSchema } from './checkout';
 import { fulfillCheckout } from './fulfillment';
 
 /**
@@ -14,8 +14,6 @@ import { fulfillCheckout } from './fulfillment';
  * which session an order's page mounts, and the way to Stripe's hosted page
  * when Stripe.js cannot load in the customer's browser.
  */
-
-const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
 const orderInclude = {
   lines: { orderBy: { name: 'asc' } },
@@ -25,7 +23,7 @@ const orderInclude = {
 
 /** The order behind a checkout page: its token, and the signed-in account if the order has one. */
 async function findOrder(accessToken: string, userId: string | null) {
-  if (!tokenSchema.safeParse(accessToken).success) return null;
+  if (!accessTokenSchema.safeParse(accessToken).success) return null;
   const order = await db.order.findUnique({ where: { accessToken }, include: orderInclude });
   // An account's order is its owner's alone, even to someone holding the link.
   if (!order || (order.userId !== null && order.userId !== userId)) return null;

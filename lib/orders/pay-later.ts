@@ -5,10 +5,10 @@ import { reserveStock, restockCtes, StockShortageError, type Shortage } from '..
 import { enqueueOrderEmail } from '../email/outbox';
 import { db, type Tx } from '../platform/db';
 import { AMAZON_PAY_MONTHLY_LIMIT } from '../payments/charge-limits';
-import { SHOP_CURRENCIES, type ShopCurrency } from '../payments/currencies';
+import type { ShopCurrency } from '../payments/currencies';
 import { PAYMENT_METHOD_LABELS, type PaymentMethodType } from '../payments/methods';
 import { formatMoney } from '../payments/money';
-import { amazonPayTakes } from '../payments/offered';
+import { methodsFor } from '../payments/offered';
 import type { AddressInput } from '../shipping/address-book';
 import { shippingRatesFor, type ShippingRate } from '../shipping/rates';
 import { newAccessToken, shortageMessage } from './checkout';
@@ -32,12 +32,6 @@ const GRACE_MS = PAYMENT_GRACE_DAYS * 24 * 60 * 60 * 1000;
 
 export const paymentDueFrom = (now: Date) => new Date(now.getTime() + GRACE_MS);
 
-/** Whether a saved method of this type can be charged in `currency` here. */
-export function methodTakes(method: PaymentMethodType, currency: string): boolean {
-  if (method === 'amazon_pay') return amazonPayTakes(currency);
-  return (SHOP_CURRENCIES as readonly string[]).includes(currency);
-}
-
 export type PayLaterAgreement = { id: string; paymentMethodType: PaymentMethodType; method: string };
 
 /** The account's agreement that can pay later in `currency`: active, per order, its method able to take it. */
@@ -48,7 +42,7 @@ export async function payLaterAgreement(userId: string, currency: string): Promi
     select: { id: true, paymentMethodType: true },
   });
   const usable = agreements.find(
-    (agreement) => agreement.paymentMethodType && methodTakes(agreement.paymentMethodType, currency),
+    (agreement) => agreement.paymentMethodType && methodsFor(currency).includes(agreement.paymentMethodType),
   );
   if (!usable?.paymentMethodType) return null;
   return {
@@ -104,7 +98,7 @@ export async function placePayLaterOrder(input: {
       if (!agreement || agreement.userId !== input.user.id) throw new Refused(NO_AGREEMENT);
       if (agreement.status !== 'active') throw new Refused(NO_AGREEMENT);
       if (agreement.frequency !== 'per_order' || !agreement.method) throw new Refused(NOT_PER_ORDER);
-      if (!methodTakes(agreement.method, group.currency)) {
+      if (!methodsFor(group.currency).includes(agreement.method)) {
         throw new Refused(
           `Your saved ${PAYMENT_METHOD_LABELS[agreement.method]} cannot be charged in ${group.currency.toUpperCase()}. Check out instead.`,
         );

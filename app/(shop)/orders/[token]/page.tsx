@@ -1,13 +1,11 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { z } from 'zod';
+import { accessTokenSchema } from '@/lib/orders/checkout';
 import { findOrderByAccessToken } from '@/lib/orders/customer-orders';
 import { OrderSummary } from '../order-summary';
 import { PayLaterNote } from '../pay-later-note';
 
 export const metadata: Metadata = { title: 'Your order', robots: { index: false } };
-
-const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32}$/);
 
 type Props = {
   params: Promise<{ token: string }>;
@@ -16,7 +14,7 @@ type Props = {
 
 export default async function OrderPage({ params, searchParams }: Props) {
   const [{ token: raw }, query] = await Promise.all([params, searchParams]);
-  const token = tokenSchema.safeParse(raw);
+  const token = accessTokenSchema.safeParse(raw);
   const order = token.success ? await findOrderByAccessToken(token.data) : null;
   if (!order) notFound();
   return (
