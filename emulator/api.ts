@@ -18,6 +18,8 @@ import { intentRoutes } from './resources/intents.ts';
 import { refundRoutes } from './resources/refunds.ts';
 import { disputeRoutes } from './resources/disputes.ts';
 import { eventRoutes } from './resources/events.ts';
+import { productRoutes } from './resources/products.ts';
+import { priceRoutes } from './resources/prices.ts';
 
 const ROUTES: readonly Route[] = [
   ...customerRoutes,
@@ -29,6 +31,8 @@ const ROUTES: readonly Route[] = [
   ...refundRoutes,
   ...disputeRoutes,
   ...eventRoutes,
+  ...productRoutes,
+  ...priceRoutes,
 ];
 
 const inFlightKeys = new WeakMap<Emulator, Set<string>>();

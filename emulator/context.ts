@@ -25,6 +25,24 @@ export interface Cause {
 
 export const CUSTOMER_ACTION: Cause = { requestId: null, idempotencyKey: null };
 
+/** Set while work runs on a test clock's time (see `atClockTime`). */
+let clockTime: number | null = null;
+
+/**
+ * Runs `work` with `nowSeconds()` answering `time`: a test clock's frozen time, which Stripe stamps on
+ * the objects and events of that clock's customers. `null` runs it on the real time. Synchronous only.
+ */
+export function atClockTime<T>(time: number | null, work: () => T): T {
+  if (time === null) return work();
+  const outer = clockTime;
+  clockTime = time;
+  try {
+    return work();
+  } finally {
+    clockTime = outer;
+  }
+}
+
 export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+  return clockTime ?? Math.floor(Date.now() / 1000);
 }

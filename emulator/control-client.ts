@@ -19,7 +19,13 @@ export type ObjectType =
   | 'refund'
   | 'dispute'
   | 'event'
-  | 'webhook_endpoint';
+  | 'webhook_endpoint'
+  | 'product'
+  | 'price'
+  | 'subscription'
+  | 'invoice'
+  | 'invoice_payment'
+  | 'test_helpers.test_clock';
 
 /** An address and rate, as the hosted page's shipping step takes them. */
 export type ShippingOptions = ShippingInput;

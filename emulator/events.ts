@@ -18,7 +18,13 @@ export type EventObject =
   | Stripe.Mandate
   | Stripe.Charge
   | Stripe.Refund
-  | Stripe.Dispute;
+  | Stripe.Dispute
+  | Stripe.Product
+  | Stripe.Price
+  | Stripe.Subscription
+  | Stripe.Invoice
+  | Stripe.InvoicePayment
+  | Stripe.TestHelpers.TestClock;
 
 export function emitEvent<T extends EventObject>(
   emu: Emulator,

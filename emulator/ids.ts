@@ -26,6 +26,12 @@ export const ID_PREFIX = {
   item: 'li_',
   price: 'price_',
   product: 'prod_',
+  subscription: 'sub_',
+  subscription_item: 'si_',
+  invoice: 'in_',
+  invoice_payment: 'inpay_',
+  invoice_line: 'il_',
+  'test_helpers.test_clock': 'clock_',
   request: 'req_',
 } as const;
 

@@ -18,6 +18,12 @@ export interface Tables {
   event: Stripe.Event;
   webhook_endpoint: Stripe.WebhookEndpoint;
   shipping_rate: Stripe.ShippingRate;
+  product: Stripe.Product;
+  price: Stripe.Price;
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice;
+  invoice_payment: Stripe.InvoicePayment;
+  'test_helpers.test_clock': Stripe.TestHelpers.TestClock;
 }
 export type ObjectKind = keyof Tables;
 export const OBJECT_KINDS: readonly ObjectKind[] = [
@@ -33,6 +39,12 @@ export const OBJECT_KINDS: readonly ObjectKind[] = [
   'event',
   'webhook_endpoint',
   'shipping_rate',
+  'product',
+  'price',
+  'subscription',
+  'invoice',
+  'invoice_payment',
+  'test_helpers.test_clock',
 ];
 
 /** How a saved payment method answers off-session confirmations. */
@@ -98,6 +110,14 @@ export interface IdempotencyRecord {
   created: number;
 }
 
+/** An invoice's automatic retries after its first failed attempt (emulator/billing/dunning.ts). */
+export interface InvoiceRetry {
+  /** The clock time (unix seconds) of the first failed attempt; the schedule counts from it. */
+  firstFailedAt: number;
+  /** False when the failure cannot be retried automatically (Amazon Pay, no usable method). */
+  retryable: boolean;
+}
+
 export interface State {
   seq: number;
   objects: { [K in ObjectKind]: Record<string, Tables[K]> };
@@ -116,6 +136,7 @@ export interface State {
   /** The receipts Stripe would have emailed, oldest first (receipts.ts). */
   receipts: Receipt[];
   idempotency: Record<string, IdempotencyRecord>;
+  invoiceRetries: Record<string, InvoiceRetry>;
 }
 
 export function emptyState(): State {
@@ -134,6 +155,12 @@ export function emptyState(): State {
       event: {},
       webhook_endpoint: {},
       shipping_rate: {},
+      product: {},
+      price: {},
+      subscription: {},
+      invoice: {},
+      invoice_payment: {},
+      'test_helpers.test_clock': {},
     },
     order: {},
     lineItems: {},
@@ -146,6 +173,7 @@ export function emptyState(): State {
     deliveries: [],
     receipts: [],
     idempotency: {},
+    invoiceRetries: {},
   };
 }
 
