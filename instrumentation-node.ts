@@ -1,16 +1,21 @@
 import { ConfigError, env } from './lib/platform/env';
 /**
  * What each server process does on its own, safe on several instances: retrying detaches at Stripe
- * that failed, sending the email outbox, and canceling pay-later orders left unpaid. Imported only now, after the configuration is valid:
+ * that failed, sending the email outbox, canceling pay-later orders left unpaid, canceling the boxes of
+ * revoked agreements at Stripe, and finding or making the monthly box's prices. Imported only now, after the configuration is valid:
  * their modules read it when loaded.
  */
 export async function startBackgroundWork(): Promise<void> {
   const { startDetachSweep } = await import('./lib/mandates/detach');
   const { startEmailWorker } = await import('./lib/email/worker');
   const { startPayLaterSweep } = await import('./lib/orders/pay-later');
+  const { startBoxCancelSweep } = await import('./lib/billing/cancel');
+  const { ensureBoxPricesAtStart } = await import('./lib/billing/plan');
   startDetachSweep();
   startEmailWorker();
   startPayLaterSweep();
+  startBoxCancelSweep();
+  ensureBoxPricesAtStart();
 }
 
 /**

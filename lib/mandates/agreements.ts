@@ -8,6 +8,7 @@ import { ensureStripeCustomer } from '../stripe/customers';
 import type { MandateRevokedBy } from '../generated/prisma/enums';
 import { db, type Tx } from '../platform/db';
 import { releasePayLaterOrders } from '../orders/pay-later';
+import { cancelDueBoxes, markBoxesForCancel } from '../billing/cancel';
 import { enqueueAgreementEmail } from '../email/outbox';
 import { env } from '../platform/env';
 import { CURRENT_TERMS_VERSION, sha256Hex, termsText, type MandateFrequency } from './terms';
@@ -78,26 +79,7 @@ export async function startMandateSetup(input: {
     };
   }
 
-  const evidence = {
-    id: randomUUID(),
-    userId: input.user.id,
-    frequency: input.frequency,
-    termsVersion: input.termsVersion,
-    termsSha256: sha256Hex(termsText(input.termsVersion, termsValues())),
-    // Milliseconds, as PostgreSQL keeps them: the seal is checked against what is read back.
-    acceptedAt: new Date(),
-    ipAddress: input.ipAddress,
-    userAgent: input.userAgent,
-  };
-  const mandate = await db.mandate.create({
-    data: {
-      ...evidence,
-      evidenceMac: sealEvidence(evidence),
-      status: 'pending',
-      stripeCustomerId,
-      events: { create: { type: 'agreed', source: 'customer' } },
-    },
-  });
+  const mandate = await db.mandate.create({ data: newAgreement({ ...input, stripeCustomerId }) });
 
   try {
     const session = await stripe.checkout.sessions.create(
@@ -118,7 +100,45 @@ export async function startMandateSetup(input: {
   }
 }
 
-async function markFailed(tx: Tx, mandateId: string, code: string, source: string, stripeEventId?: string) {
+/**
+ * A new agreement's row: its evidence (who, which terms, when, from where, with what, how
+ * often) sealed, pending until Stripe saves the method. Written before anything at Stripe.
+ */
+export function newAgreement(input: {
+  user: { id: string };
+  frequency: MandateFrequency;
+  termsVersion: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  stripeCustomerId: string;
+}) {
+  const evidence = {
+    id: randomUUID(),
+    userId: input.user.id,
+    frequency: input.frequency,
+    termsVersion: input.termsVersion,
+    termsSha256: sha256Hex(termsText(input.termsVersion, termsValues())),
+    // Milliseconds, as PostgreSQL keeps them: the seal is checked against what is read back.
+    acceptedAt: new Date(),
+    ipAddress: input.ipAddress,
+    userAgent: input.userAgent,
+  };
+  return {
+    ...evidence,
+    evidenceMac: sealEvidence(evidence),
+    status: 'pending' as const,
+    stripeCustomerId: input.stripeCustomerId,
+    events: { create: { type: 'agreed', source: 'customer' } },
+  };
+}
+
+export async function markFailed(
+  tx: Tx,
+  mandateId: string,
+  code: string,
+  source: string,
+  stripeEventId?: string,
+) {
   const moved = await tx.mandate.updateMany({
     where: { id: mandateId, status: 'pending' },
     data: { status: 'failed', failureCode: code },
@@ -350,6 +370,8 @@ export async function revokeWhere(
       if (status === 'active') await enqueueAgreementEmail(tx, 'agreement_revoked', id);
       // Its orders waiting to be charged at shipment now wait for the customer to pay them.
       await releasePayLaterOrders(tx, { mandateId: id }, source, stripeEventId);
+      // Its monthly boxes end at once (canceled at Stripe right after, or by the sweep).
+      await markBoxesForCancel(tx, id);
     }
   }
   return moved;
@@ -373,6 +395,8 @@ export async function revokeMandate(
   // The revocation is recorded first: from this moment nothing can be charged, and the
   // timeline credits the customer, not the payment_method.detached webhook our detach triggers.
   await db.$transaction((tx) => revokeWhere(tx, { id: mandate.id }, source, source));
+  // Its boxes are canceled before the method goes, so Stripe never tries an invoice on a detached method.
+  await cancelDueBoxes(mandate.id);
   // The revoked mandate can no longer be charged here; detaching also stops any charge from elsewhere.
   // If Stripe does not confirm, the detach sweep (lib/mandates/detach.ts) tries again until it does.
   if (mandate.stripePaymentMethodId && !(await detachAtStripe(mandate.stripePaymentMethodId))) {

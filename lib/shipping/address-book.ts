@@ -124,3 +124,32 @@ export function addressSummary(address: AddressInput): string {
     shippingCountry: address.country,
   }).join(', ');
 }
+
+/** The choice that means "a new address, typed beside the list". */
+export const NEW_ADDRESS = 'new';
+
+export type AddressChoice =
+  | { ok: true; address: AddressInput; isNew: boolean }
+  | { ok: false; fieldErrors: Partial<Record<string, string>> };
+
+/** The address a form chose: one of the account's saved ones (checked again), or a new one typed in `form`. */
+export async function readAddressChoice(
+  userId: string,
+  choice: string,
+  form: FormData,
+): Promise<AddressChoice> {
+  if (choice === NEW_ADDRESS) {
+    const typed = addressSchema.safeParse(readAddressForm(form));
+    return typed.success
+      ? { ok: true, address: typed.data, isNew: true }
+      : { ok: false, fieldErrors: addressErrors(typed.error) };
+  }
+  const saved = await findAddress(userId, choice);
+  if (!saved) return { ok: false, fieldErrors: { address: 'Choose one of your addresses, or a new one.' } };
+  const { id: _id, ...rest } = saved;
+  // A saved address is checked again: the shop may have stopped shipping there since.
+  const checked = addressSchema.safeParse(rest);
+  return checked.success
+    ? { ok: true, address: checked.data, isNew: false }
+    : { ok: false, fieldErrors: { address: 'We do not ship to that address.' } };
+}

@@ -258,3 +258,73 @@ export function refundParams(input: {
     },
   };
 }
+
+/** The monthly box's Price in a currency is found by this key (lib/billing/plan.ts). */
+export const boxLookupKey = (currency: string) => `monthly_box_${currency}`;
+
+export function boxPriceParams(currency: string, unitAmount: number): Stripe.PriceCreateParams {
+  return {
+    currency,
+    unit_amount: unitAmount,
+    recurring: { interval: 'month' },
+    lookup_key: boxLookupKey(currency),
+    product_data: { name: 'Monthly box', metadata: { shop_plan: 'monthly_box' } },
+    metadata: { shop_plan: 'monthly_box' },
+  };
+}
+
+/** Ties Stripe's subscription (and its invoices, through parent.subscription_details) to our rows. */
+export type BoxReference = { subscriptionId: string; mandateId: string; userId: string };
+const boxMetadata = (box: BoxReference) => ({
+  subscription_id: box.subscriptionId,
+  mandate_id: box.mandateId,
+  user_id: box.userId,
+});
+
+/**
+ * A box charged to a saved method under an active `monthly` agreement (Stripe's
+ * "Setup Intents" variant). `billing_cycle_anchor`, when given, is the agreement's
+ * day of the month: no charge until then (proration none), then monthly on it.
+ * error_if_incomplete: a declined first payment makes no subscription at all.
+ */
+export function boxSubscriptionParams(input: {
+  box: BoxReference;
+  stripeCustomerId: string;
+  stripePriceId: string;
+  stripePaymentMethodId: string;
+  billingCycleAnchor: number | null;
+}): Stripe.SubscriptionCreateParams {
+  return {
+    customer: input.stripeCustomerId,
+    items: [{ price: input.stripePriceId, quantity: 1 }],
+    default_payment_method: input.stripePaymentMethodId,
+    payment_behavior: 'error_if_incomplete',
+    ...(input.billingCycleAnchor === null
+      ? {}
+      : { billing_cycle_anchor: input.billingCycleAnchor, proration_behavior: 'none' as const }),
+    metadata: boxMetadata(input.box),
+  };
+}
+
+export const boxSubscriptionIdempotencyKey = (subscriptionId: string) =>
+  `subscription:${subscriptionId}:create`;
+
+/** A box for a customer without an agreement: Checkout in subscription mode saves the method and starts it. */
+export function boxSessionParams(
+  input: { box: BoxReference; stripeCustomerId: string; stripePriceId: string },
+  settings: SessionSettings,
+): Stripe.Checkout.SessionCreateParams {
+  const metadata = boxMetadata(input.box);
+  return {
+    mode: 'subscription',
+    customer: input.stripeCustomerId,
+    allowed_payment_method_types: [...settings.methods],
+    line_items: [{ price: input.stripePriceId, quantity: 1 }],
+    client_reference_id: input.box.subscriptionId,
+    metadata,
+    subscription_data: { metadata },
+    ...returnUrls(settings, '/subscribe/complete', '/subscribe?checkout=canceled'),
+  };
+}
+
+export const boxSessionIdempotencyKey = (subscriptionId: string) => `subscription:${subscriptionId}:checkout`;

@@ -6,6 +6,7 @@ import { mandateUpdatedHandler, paymentMethodDetachedHandler, setupIntentHandler
 import { paymentIntentHandler } from './handlers/payment-intents';
 import { refundHandler } from './handlers/refunds';
 import { disputeHandler } from './handlers/disputes';
+import { invoiceHandler, subscriptionHandler } from './handlers/subscriptions';
 
 /** Which handler each event type goes to; a type not listed is recorded as ignored. */
 const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
@@ -28,6 +29,20 @@ const HANDLERS: Partial<Record<Stripe.Event.Type, Handler>> = {
   'mandate.updated': mandateUpdatedHandler,
   'payment_intent.succeeded': paymentIntentHandler,
   'payment_intent.payment_failed': paymentIntentHandler,
+  'customer.subscription.created': subscriptionHandler,
+  'customer.subscription.updated': subscriptionHandler,
+  'customer.subscription.deleted': subscriptionHandler,
+  'customer.subscription.paused': subscriptionHandler,
+  'customer.subscription.resumed': subscriptionHandler,
+  'invoice.created': invoiceHandler,
+  'invoice.finalized': invoiceHandler,
+  'invoice.paid': invoiceHandler,
+  'invoice.payment_succeeded': invoiceHandler,
+  'invoice.payment_failed': invoiceHandler,
+  'invoice.payment_action_required': invoiceHandler,
+  'invoice.marked_uncollectible': invoiceHandler,
+  'invoice.voided': invoiceHandler,
+  'invoice_payment.paid': invoiceHandler,
 };
 
 export const handles = (type: string) => Object.hasOwn(HANDLERS, type); // never '__proto__' or 'constructor'

@@ -1,6 +1,7 @@
 import 'server-only';
 import type Stripe from 'stripe';
 import { applySetupSnapshot, loadSetupSnapshotFromIntent, revokeWhere } from '../../mandates/agreements';
+import { cancelBoxesPayingWith } from '../../billing/cancel';
 import { stripe } from '../../stripe/client';
 import { IGNORE, type Handler } from './handler';
 
@@ -15,6 +16,7 @@ export const setupIntentHandler: Handler = async (event) => {
 export const paymentMethodDetachedHandler: Handler = async (event) => {
   const method = await stripe.paymentMethods.retrieve((event.data.object as Stripe.PaymentMethod).id);
   if (method.customer) return IGNORE; // attached again since: this event is stale
+  await cancelBoxesPayingWith(method.id);
   return async (tx, eventId) =>
     (await revokeWhere(tx, { stripePaymentMethodId: method.id }, 'method_detached', 'webhook', eventId)) > 0
       ? 'processed'
@@ -33,8 +35,12 @@ export const mandateUpdatedHandler: Handler = async (event) => {
     typeof mandate.payment_method === 'string' ? mandate.payment_method : mandate.payment_method.id;
   const method = await stripe.paymentMethods.retrieve(methodId);
   const by = method.customer ? 'amazon' : 'method_detached';
-  return async (tx, eventId) =>
-    (await revokeWhere(tx, { stripeMandateId: mandate.id }, by, 'webhook', eventId)) > 0
-      ? 'processed'
-      : 'ignored';
+  await cancelBoxesPayingWith(method.id);
+  return async (tx, eventId) => {
+    // An agreement made by a box's Checkout knows its method, not always Stripe's mandate.
+    const revoked =
+      (await revokeWhere(tx, { stripeMandateId: mandate.id }, by, 'webhook', eventId)) ||
+      (await revokeWhere(tx, { stripePaymentMethodId: method.id }, by, 'webhook', eventId));
+    return revoked > 0 ? 'processed' : 'ignored';
+  };
 };

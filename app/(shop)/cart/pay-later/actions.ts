@@ -8,14 +8,7 @@ import { currentUser } from '@/lib/platform/auth';
 import { clientAddressKey } from '@/lib/platform/client-info';
 import { isForm, UNREADABLE_FORM } from '@/lib/platform/form-input';
 import { CHECKOUT_LIMIT, hitRateLimit } from '@/lib/platform/rate-limit';
-import {
-  addAddress,
-  addressErrors,
-  addressSchema,
-  findAddress,
-  readAddressForm,
-  type AddressInput,
-} from '@/lib/shipping/address-book';
+import { addAddress, readAddressChoice, readAddressForm } from '@/lib/shipping/address-book';
 import { readCartId } from '../cart-cookie';
 
 export type PayLaterState = {
@@ -24,8 +17,6 @@ export type PayLaterState = {
   /** What was typed, so a refused form keeps it. */
   values?: Record<string, string>;
 };
-
-const NEW_ADDRESS = 'new';
 
 const placeInput = z.object({
   currency: z.string().regex(/^[a-z]{3}$/),
@@ -61,21 +52,9 @@ export async function placePayLaterAction(_previous: PayLaterState, form: FormDa
       return { values, error: 'This form is out of date. Reload the page.' };
     return { values, fieldErrors: { rate: flat.rate?.[0], address: flat.address?.[0] } };
   }
-  let address: AddressInput;
-  const isNew = parsed.data.address === NEW_ADDRESS;
-  if (isNew) {
-    const typed = addressSchema.safeParse(readAddressForm(form));
-    if (!typed.success) return { values, fieldErrors: addressErrors(typed.error) };
-    address = typed.data;
-  } else {
-    const saved = await findAddress(user.id, parsed.data.address);
-    if (!saved) return { values, fieldErrors: { address: 'Choose one of your addresses, or a new one.' } };
-    const { id: _id, ...rest } = saved;
-    // A saved address is checked again: the shop may have stopped shipping there since.
-    const checked = addressSchema.safeParse(rest);
-    if (!checked.success) return { values, fieldErrors: { address: 'We do not ship to that address.' } };
-    address = checked.data;
-  }
+  const chosen = await readAddressChoice(user.id, parsed.data.address, form);
+  if (!chosen.ok) return { values, fieldErrors: chosen.fieldErrors };
+  const { address, isNew } = chosen;
   const cartId = await readCartId();
   if (!cartId) return { values, error: 'Your cart is empty.' };
   const limit = await hitRateLimit(CHECKOUT_LIMIT, `ip:${clientAddressKey(await headers())}`);
