@@ -41,6 +41,9 @@ export default async function AccountPage({ searchParams }: Props) {
         <li>
           <Link href="/account/addresses">Your addresses</Link> for orders charged when they ship
         </li>
+        <li>
+          <Link href="/account/box">Your monthly box</Link>: status, next charge, cancel or resume
+        </li>
       </ul>
 
       <h2>Email</h2>

@@ -1,11 +1,11 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { AddressFields, type Country } from '@/app/_components/address-fields';
+import { AddressChoice, type SavedAddressOption } from '@/app/_components/address-choice';
+import type { Country } from '@/app/_components/address-fields';
 import { placePayLaterAction, type PayLaterState } from './actions';
 
 type Rate = { key: string; label: string; price: string; total: string };
-type Saved = { id: string; summary: string };
 
 type Props = {
   currency: string;
@@ -14,7 +14,7 @@ type Props = {
   mandateId: string;
   method: string;
   rates: Rate[];
-  addresses: Saved[];
+  addresses: SavedAddressOption[];
   countries: Country[];
 };
 
@@ -24,53 +24,13 @@ export function PayLaterForm({ currency, subtotal, mandateId, method, rates, add
   const values = state.values ?? {};
   const errors = state.fieldErrors ?? {};
   const [rate, setRate] = useState(values.rate || rates[0]!.key);
-  const [address, setAddress] = useState(values.address || addresses[0]?.id || 'new');
   const chosen = rates.find((candidate) => candidate.key === rate) ?? rates[0]!;
   return (
     <form action={formAction} className="auth-form pay-later-form" noValidate aria-label="Place order">
       <input type="hidden" name="currency" value={currency} />
       <input type="hidden" name="mandateId" value={mandateId} />
       <input type="hidden" name="subtotal" value={subtotal} />
-      <fieldset aria-describedby={errors.address ? 'address-error' : undefined}>
-        <legend>Ship to</legend>
-        {addresses.map((saved) => (
-          <label key={saved.id} className="choice">
-            <input
-              type="radio"
-              name="address"
-              value={saved.id}
-              checked={address === saved.id}
-              onChange={() => setAddress(saved.id)}
-            />{' '}
-            {saved.summary}
-          </label>
-        ))}
-        <label className="choice">
-          <input
-            type="radio"
-            name="address"
-            value="new"
-            checked={address === 'new'}
-            onChange={() => setAddress('new')}
-          />{' '}
-          A new address
-        </label>
-        {errors.address && (
-          <p id="address-error" className="field-error">
-            {errors.address}
-          </p>
-        )}
-      </fieldset>
-      {address === 'new' && (
-        <fieldset data-testid="new-address">
-          <legend>New address</legend>
-          <AddressFields countries={countries} values={values} errors={errors} />
-          <label className="choice">
-            <input type="checkbox" name="save" value="yes" defaultChecked={values.save !== ''} /> Save this
-            address in my address book
-          </label>
-        </fieldset>
-      )}
+      <AddressChoice addresses={addresses} countries={countries} values={values} errors={errors} />
       <fieldset aria-describedby={errors.rate ? 'rate-error' : undefined}>
         <legend>Shipping</legend>
         {rates.map((option) => (
