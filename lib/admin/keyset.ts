@@ -33,6 +33,15 @@ export const lenient = <T extends z.ZodType>(schema: T) =>
     )
     .catch(undefined);
 
+/** A currency filter: a three-letter ISO 4217 code, in the lower case money is stored in. */
+export const currencyParam = lenient(
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{3}$/),
+);
+
 const MILLIS = /^\d{1,15}$/;
 
 /**
@@ -127,18 +136,79 @@ export function listQuerySchema<S extends string>(statuses: readonly [S, ...S[]]
   });
 }
 
+/** A list's URL: its filters as given, and at most one cursor. */
+export function pageHref(
+  path: string,
+  filters: URLSearchParams,
+  page?: { after?: string | null; before?: string | null },
+): string {
+  const params = new URLSearchParams(filters);
+  if (page?.after) params.set('after', page.after);
+  else if (page?.before) params.set('before', page.before);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 /** A list's URL: the status filter kept, and at most one cursor. */
 export function listHref(
   path: string,
   status: string | undefined,
   page?: { after?: string | null; before?: string | null },
 ): string {
-  const params = new URLSearchParams();
-  if (status) params.set('status', status);
-  if (page?.after) params.set('after', page.after);
-  else if (page?.before) params.set('before', page.before);
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
+  return pageHref(path, new URLSearchParams(status ? { status } : {}), page);
+}
+
+/**
+ * The one address of a filtered list's view, or null when the request already is it: a filter
+ * form also sends its empty fields, and a hand-edited URL may hold values that do not parse.
+ * `filters` are the parsed filters as parameters; a cursor is kept only if it parsed (`page`).
+ */
+export function canonicalListHref(
+  path: string,
+  params: SearchParams,
+  filters: URLSearchParams,
+  page: { after: unknown; before: unknown },
+): string | null {
+  const canonical = new URLSearchParams(filters);
+  for (const key of ['after', 'before'] as const) {
+    const value = params[key];
+    if (page[key] && typeof value === 'string') canonical.set(key, value);
+  }
+  const received = new URLSearchParams(
+    Object.entries(params).flatMap(([key, value]) =>
+      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((each) => [key, each]),
+    ),
+  );
+  if (received.toString() === canonical.toString()) return null;
+  return canonical.size ? `${path}?${canonical}` : path;
+}
+
+/**
+ * A page of a newest-first list narrowed by `where` (each condition ANDed): `from` is its
+ * SELECT … FROM … JOINs, over a table aliased `alias`.
+ */
+export function filteredListPage<Row extends CreatedCursor>(options: {
+  after: CreatedCursor | null;
+  before: CreatedCursor | null;
+  pageSize: number;
+  from: Prisma.Sql;
+  alias: string;
+  where: readonly Prisma.Sql[];
+}): Promise<Page<Row>> {
+  const { alias } = options;
+  return keysetPage(
+    options,
+    options.pageSize,
+    (bound, descending, limit) => {
+      const conditions = bound ? [...options.where, bound] : options.where;
+      return db.$queryRaw<Row[]>`
+        ${options.from}
+        ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty}
+        ORDER BY ${newestFirst(alias, descending)}
+        LIMIT ${limit}`;
+    },
+    alias,
+  );
 }
 
 /**
@@ -154,23 +224,14 @@ export function statusListPage<Row extends CreatedCursor, S extends string>(opti
   statusType: string;
 }): Promise<Page<Row>> {
   const { query, alias } = options;
-  return keysetPage(
-    query,
-    options.pageSize,
-    (bound, descending, limit) => {
-      const conditions: Prisma.Sql[] = [];
-      if (query.status) {
-        conditions.push(
-          Prisma.sql`${Prisma.raw(`${alias}.status`)} = ${query.status}::${Prisma.raw(`"${options.statusType}"`)}`,
-        );
-      }
-      if (bound) conditions.push(bound);
-      return db.$queryRaw<Row[]>`
-        ${options.from}
-        ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty}
-        ORDER BY ${newestFirst(alias, descending)}
-        LIMIT ${limit}`;
-    },
-    alias,
-  );
+  return filteredListPage({
+    ...options,
+    after: query.after,
+    before: query.before,
+    where: query.status ? [statusIs(alias, options.statusType, query.status)] : [],
+  });
 }
+
+/** `<alias>.status = <status>` for a status column of the enum type `statusType`. */
+export const statusIs = (alias: string, statusType: string, status: string) =>
+  Prisma.sql`${Prisma.raw(`${alias}.status`)} = ${status}::${Prisma.raw(`"${statusType}"`)}`;

@@ -7,7 +7,15 @@ import { PAYMENT_METHODS, type PaymentMethodType } from '../payments/methods';
 import type { OrderShipping } from '../shipping/address';
 import { FULFILLMENT_STATUSES, TO_SHIP_STATUSES, type FulfillmentStatus } from '../shipping/shipments';
 import { CLOSED_DISPUTE_STATUSES } from '../orders/disputes';
-import { ADMIN_PAGE_SIZE, createdAtCursors, lenient, plainParams, type SearchParams } from './keyset';
+import { distinctCurrencies } from './currencies';
+import {
+  ADMIN_PAGE_SIZE,
+  createdAtCursors,
+  currencyParam,
+  lenient,
+  plainParams,
+  type SearchParams,
+} from './keyset';
 
 /**
  * The admin order list: filters and search read from the URL, keyset pages
@@ -50,13 +58,7 @@ export const orderFiltersSchema = z.object({
   method: lenient(z.enum(PAYMENT_METHODS)),
   /** A fulfilment status, or to_ship: paid orders not shipped yet (the "To ship" view, oldest first). */
   fulfillment: lenient(z.enum([...FULFILLMENT_STATUSES, 'to_ship'])),
-  currency: lenient(
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z]{3}$/),
-  ),
+  currency: currencyParam,
   /** Orders with a dispute: any, one still open, or one won or lost. */
   dispute: lenient(z.enum(DISPUTE_FILTERS)),
   /** Inclusive UTC days, YYYY-MM-DD. */
@@ -423,15 +425,5 @@ export async function disputeLossesByCurrency(filters: OrderFilters): Promise<Ma
   return new Map(rows.map((row) => [row.currency, Number(row.lost)]));
 }
 
-/** The currencies orders exist in, for the filter: a skip scan, one probe of the currency index per currency. */
-export async function orderCurrencies(): Promise<string[]> {
-  const rows = await db.$queryRaw<Array<{ currency: string }>>`
-    WITH RECURSIVE found AS (
-      (SELECT currency FROM "Order" ORDER BY currency LIMIT 1)
-      UNION ALL
-      SELECT (SELECT o.currency FROM "Order" o WHERE o.currency > f.currency ORDER BY o.currency LIMIT 1)
-      FROM found f WHERE f.currency IS NOT NULL
-    )
-    SELECT currency FROM found WHERE currency IS NOT NULL`;
-  return rows.map((row) => row.currency);
-}
+/** The currencies orders exist in, for the filter. */
+export const orderCurrencies = (): Promise<string[]> => distinctCurrencies('Order');

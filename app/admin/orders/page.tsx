@@ -8,13 +8,16 @@ import {
   parseOrderFilters,
   parseOrderPage,
 } from '@/lib/admin/orders';
+import { canonicalListHref } from '@/lib/admin/keyset';
 import { requireAdmin } from '@/lib/platform/auth';
 import { CurrencyTotals } from './currency-totals';
 import { OrderFiltersForm } from './order-filters';
 import { OrdersTable } from './orders-table';
-import { Pagination } from './pagination';
+import { Pagination } from '../pagination';
 
 export const metadata: Metadata = { title: 'Orders' };
+
+const PATH = '/admin/orders';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -25,18 +28,8 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
   const pageRequest = parseOrderPage(params);
   // One URL per view: the filter form also sends its empty fields, and hand-edited URLs may hold
   // values that do not parse; both are sent to the clean address, which is the one to bookmark.
-  const canonical = filtersToSearchParams(filters);
-  for (const key of ['after', 'before'] as const) {
-    const value = params[key];
-    if (pageRequest[key] && typeof value === 'string') canonical.set(key, value);
-  }
-  const received = new URLSearchParams(
-    Object.entries(params).flatMap(([key, value]) =>
-      (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((each) => [key, each]),
-    ),
-  );
-  if (received.toString() !== canonical.toString())
-    redirect(`/admin/orders${canonical.size ? `?${canonical}` : ''}`);
+  const canonical = canonicalListHref(PATH, params, filtersToSearchParams(filters), pageRequest);
+  if (canonical) redirect(canonical);
   const [page, currencies] = await Promise.all([listAdminOrders(filters, pageRequest), orderCurrencies()]);
   const query = filtersToSearchParams(filters).toString();
   return (
@@ -54,7 +47,7 @@ export default async function AdminOrdersPage({ searchParams }: Props) {
         <CurrencyTotals filters={filters} />
       </Suspense>
       <OrdersTable rows={page.rows} />
-      <Pagination filters={filters} page={page} />
+      <Pagination path={PATH} filters={filtersToSearchParams(filters)} page={page} />
     </section>
   );
 }
