@@ -34,6 +34,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav aria-label="Main">
             <Link href="/">Shop</Link>
+            <Link href="/subscribe">Monthly box</Link>
             <AccountNav />
             <CartBadge />
           </nav>

@@ -19,7 +19,7 @@ import {
   type SessionPage,
 } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
-import { setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
+import { boxSessionParams, setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
 import { amazonPayTakes, sessionSettings } from '../payments/offered';
 
@@ -471,9 +471,17 @@ export async function switchSetupToHosted(userId: string, mandateId: string): Pr
     select: { id: true, status: true, stripeCustomerId: true, stripeCheckoutSessionId: true },
   });
   if (!mandate?.stripeCheckoutSessionId) return { ok: false, notFound: true, message: 'No such agreement.' };
-  const complete = (sessionId: string) =>
-    `${env().appUrl}/account/amazon-pay/complete?session_id=${sessionId}`;
   const previous = await stripe.checkout.sessions.retrieve(mandate.stripeCheckoutSessionId);
+  // A monthly box's Checkout (lib/billing/subscribe.ts) mounts on this page too: it is replaced by its like.
+  const box =
+    previous.mode === 'subscription'
+      ? await db.subscription.findFirst({
+          where: { mandateId: mandate.id, stripeCheckoutSessionId: previous.id },
+          select: { id: true, currency: true, stripePriceId: true },
+        })
+      : null;
+  const complete = (sessionId: string) =>
+    `${env().appUrl}${box ? '/subscribe/complete' : '/account/amazon-pay/complete'}?session_id=${sessionId}`;
   if (previous.status === 'complete') return { ok: true, url: complete(previous.id) };
   if (previous.status !== 'open' || mandate.status !== 'pending') {
     return { ok: false, message: 'This page has expired. Nothing was saved: agree again to start over.' };
@@ -484,20 +492,39 @@ export async function switchSetupToHosted(userId: string, mandateId: string): Pr
   const replacement = await replaceEmbeddedSession({
     previousId: previous.id,
     create: () =>
-      stripe.checkout.sessions.create(
-        setupSessionParams(
-          { mandateId: mandate.id, stripeCustomerId: mandate.stripeCustomerId },
-          { ...sessionSettings(null), ui: 'hosted' },
-        ),
-        { idempotencyKey: `mandate:${mandate.id}:hosted-instead-of:${previous.id}` },
-      ),
-    repoint: async (from, to) =>
-      (
-        await db.mandate.updateMany({
+      box
+        ? stripe.checkout.sessions.create(
+            boxSessionParams(
+              {
+                box: { subscriptionId: box.id, mandateId: mandate.id, userId },
+                stripeCustomerId: mandate.stripeCustomerId,
+                stripePriceId: box.stripePriceId,
+              },
+              { ...sessionSettings(box.currency), ui: 'hosted' },
+            ),
+            { idempotencyKey: `subscription:${box.id}:hosted-instead-of:${previous.id}` },
+          )
+        : stripe.checkout.sessions.create(
+            setupSessionParams(
+              { mandateId: mandate.id, stripeCustomerId: mandate.stripeCustomerId },
+              { ...sessionSettings(null), ui: 'hosted' },
+            ),
+            { idempotencyKey: `mandate:${mandate.id}:hosted-instead-of:${previous.id}` },
+          ),
+    repoint: (from, to) =>
+      db.$transaction(async (tx) => {
+        const moved = await tx.mandate.updateMany({
           where: { id: mandate.id, stripeCheckoutSessionId: from },
           data: { stripeCheckoutSessionId: to },
-        })
-      ).count === 1,
+        });
+        if (box) {
+          await tx.subscription.updateMany({
+            where: { id: box.id, stripeCheckoutSessionId: from },
+            data: { stripeCheckoutSessionId: to },
+          });
+        }
+        return moved.count === 1;
+      }),
   });
   if (replacement.kind === 'changed') {
     return { ok: false, message: 'This agreement changed meanwhile. Please reload the page.' };

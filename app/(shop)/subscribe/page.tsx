@@ -8,7 +8,7 @@ import { termsValues } from '@/lib/mandates/agreements';
 import { CURRENT_TERMS_VERSION, termsText } from '@/lib/mandates/terms';
 import { formatMoney } from '@/lib/payments/money';
 import { amazonPayTakes } from '@/lib/payments/offered';
-import { requireUser } from '@/lib/platform/auth';
+import { currentUser } from '@/lib/platform/auth';
 import { env } from '@/lib/platform/env';
 import { addressSummary, listAddresses } from '@/lib/shipping/address-book';
 import { countryName } from '@/lib/shipping/countries';
@@ -26,11 +26,12 @@ const dayOfMonth = (day: number) => `${day}${SUFFIX[ordinal.select(day)]}`;
 export default async function SubscribePage({ searchParams }: Props) {
   const query = await searchParams;
   const asked = typeof query.currency === 'string' ? query.currency : '';
-  const user = await requireUser(`/subscribe${asked ? `?currency=${encodeURIComponent(asked)}` : ''}`);
+  const user = await currentUser();
+  const here = `/subscribe${asked ? `?currency=${encodeURIComponent(asked)}` : ''}`;
   const [prices, live, addresses] = await Promise.all([
     boxPrices(),
-    liveBoxCurrencies(user.id),
-    listAddresses(user.id),
+    user ? liveBoxCurrencies(user.id) : new Set<string>(),
+    user ? listAddresses(user.id) : [],
   ]);
   if (prices.length === 0) {
     return (
@@ -42,7 +43,7 @@ export default async function SubscribePage({ searchParams }: Props) {
   }
   const price = prices.find((candidate) => candidate.currency === asked) ?? prices[0]!;
   const money = formatMoney({ amount: price.unitAmount, currency: price.currency });
-  const agreement = await monthlyAgreement(user.id, price.currency);
+  const agreement = user ? await monthlyAgreement(user.id, price.currency) : null;
   const now = new Date();
   const day = agreement ? agreement.renewalDay : renewalDayOf(now);
   const anchor = agreement ? renewalAnchor(day, now) : null;
@@ -78,7 +79,12 @@ export default async function SubscribePage({ searchParams }: Props) {
           : `; the first box is charged today and the next on ${formatTime(nextRenewal(day, now), 'day')}`}
         . Cancel any time before a renewal from your account.
       </p>
-      {live.has(price.currency) ? (
+      {!user ? (
+        <p>
+          <Link href={`/sign-in?next=${encodeURIComponent(here)}`}>Sign in</Link> or{' '}
+          <Link href={`/sign-up?next=${encodeURIComponent(here)}`}>create an account</Link> to subscribe.
+        </p>
+      ) : live.has(price.currency) ? (
         <p data-testid="box-already">
           You already have a monthly box in {price.currency.toUpperCase()}.{' '}
           <Link href="/account/box">See it on your account page</Link>.
