@@ -20,6 +20,8 @@ import { disputeRoutes } from './resources/disputes.ts';
 import { eventRoutes } from './resources/events.ts';
 import { productRoutes } from './resources/products.ts';
 import { priceRoutes } from './resources/prices.ts';
+import { subscriptionRoutes } from './resources/subscriptions.ts';
+import { invoiceRoutes } from './resources/invoices.ts';
 
 const ROUTES: readonly Route[] = [
   ...customerRoutes,
@@ -33,6 +35,8 @@ const ROUTES: readonly Route[] = [
   ...eventRoutes,
   ...productRoutes,
   ...priceRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
 ];
 
 const inFlightKeys = new WeakMap<Emulator, Set<string>>();

@@ -39,6 +39,15 @@ export const configSchema = z.object({
    * (Amazon processes refunds asynchronously); null: only the control API settles it.
    */
   amazonPayRefundDelayMs: z.number().int().nonnegative().nullable().default(3_000),
+  /**
+   * Billing's automatic retries of a failed renewal: days after the first failed attempt
+   * (Stripe's custom retry schedule; emulator/billing/dunning.ts).
+   */
+  billingRetryDays: z.array(z.number().positive()).max(8).default([3, 5, 7]),
+  /** What becomes of the subscription when its last retry fails (Stripe's "subscription status" setting). */
+  billingAfterRetries: z.enum(['cancel', 'unpaid', 'past_due']).default('cancel'),
+  /** What becomes of the invoice then (Stripe's "invoice status" setting): left open or marked uncollectible. */
+  billingInvoiceAfterRetries: z.enum(['open', 'uncollectible']).default('open'),
   /** Interval of the sweep that expires sessions past their `expires_at`. */
   sweepIntervalMs: z.number().int().positive().default(1_000),
   /** Debounce of state-file writes. */
@@ -66,6 +75,11 @@ function numberOrUndefined(value: string | undefined): number | undefined {
   return value === undefined || value === '' ? undefined : Number(value);
 }
 
+/** An enumerated setting as given (typed for the options; the schema refuses any other value). */
+function oneOf<const T extends string>(value: string | undefined, _values: readonly T[]): T | undefined {
+  return value === undefined || value === '' ? undefined : (value as T);
+}
+
 /** Reads the emulator's environment variables into options (validated later by `resolveConfig`). */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const fromApiBase = env.STRIPE_API_BASE ? new URL(env.STRIPE_API_BASE) : undefined;
@@ -88,6 +102,12 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
         ? [...FAST_RETRY_MS]
         : numberList(env.EMULATOR_WEBHOOK_RETRY_MS),
     webhookTimeoutMs: numberOrUndefined(env.EMULATOR_WEBHOOK_TIMEOUT_MS),
+    billingRetryDays: numberList(env.EMULATOR_BILLING_RETRY_DAYS),
+    billingAfterRetries: oneOf(env.EMULATOR_BILLING_AFTER_RETRIES, ['cancel', 'unpaid', 'past_due'] as const),
+    billingInvoiceAfterRetries: oneOf(env.EMULATOR_BILLING_INVOICE_AFTER_RETRIES, [
+      'open',
+      'uncollectible',
+    ] as const),
     logRequests: env.EMULATOR_LOG === '1' || env.EMULATOR_LOG === 'true' ? true : undefined,
   };
   return options;

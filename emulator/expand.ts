@@ -3,7 +3,7 @@ import type { Emulator } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { kindOfId } from './ids.ts';
 import type { ObjectKind, Tables } from './store.ts';
-import { findObject, OBJECT_KINDS } from './store.ts';
+import { allObjects, findObject, OBJECT_KINDS } from './store.ts';
 
 interface PathTree {
   [key: string]: PathTree;
@@ -48,6 +48,17 @@ function virtualField(emu: Emulator, owner: Record<string, Json>, key: string): 
       data: data.slice(0, 10),
       has_more: data.length > 10,
       url: `/v1/checkout/sessions/${owner.id}/line_items`,
+    };
+  }
+  if (owner.object === 'invoice' && key === 'payments' && typeof owner.id === 'string') {
+    // Includable: an invoice's payments come only when asked for.
+    const invoiceId = owner.id;
+    const data = allObjects(emu.state, 'invoice_payment').filter((payment) => payment.invoice === invoiceId);
+    return {
+      object: 'list',
+      data: data.slice(0, 10),
+      has_more: data.length > 10,
+      url: `/v1/invoice_payments?invoice=${invoiceId}`,
     };
   }
   return undefined;

@@ -11,6 +11,8 @@ import { emptyFaults } from './faults.ts';
 import { handleHosted } from './hosted/routes.ts';
 import { pruneIdempotency } from './idempotency.ts';
 import { expireDueSessions } from './payments.ts';
+import { runDueTasks } from './billing/renewals.ts';
+import { nowSeconds } from './context.ts';
 import { createSaver, loadState } from './persistence.ts';
 import { emptyState } from './store.ts';
 import { createWebhookQueue } from './webhooks.ts';
@@ -107,6 +109,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const sweep = setInterval(() => {
     expireDueSessions(emu);
     settleDueRefunds(emu);
+    // Billing on the real time (a test clock's work runs when it advances).
+    runDueTasks(emu, null, nowSeconds());
     pruneIdempotency(emu.state);
   }, config.sweepIntervalMs);
   sweep.unref();

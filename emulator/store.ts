@@ -116,6 +116,8 @@ export interface InvoiceRetry {
   firstFailedAt: number;
   /** False when the failure cannot be retried automatically (Amazon Pay, no usable method). */
   retryable: boolean;
+  /** Automatic attempts that failed so far (the first included). */
+  failures: number;
 }
 
 export interface State {

@@ -1,6 +1,7 @@
 // /v1/customers: create, retrieve, update, list (by email), list a customer's payment methods.
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
+import { atClockTime } from '../context.ts';
 import { invalidRequest, resourceMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
@@ -107,17 +108,42 @@ export function requireCustomer(emu: Emulator, id: string, param = 'id'): Stripe
   return customer;
 }
 
+/** A payment method attached to this customer, or Stripe's error naming `param`. */
+export function requireCustomerMethod(
+  emu: Emulator,
+  customer: Stripe.Customer,
+  id: string,
+  param: string,
+): Stripe.PaymentMethod {
+  const pm = findObject(emu.state, 'payment_method', id);
+  if (!pm) throw resourceMissing('PaymentMethod', id, param);
+  if (pm.customer !== customer.id) {
+    throw invalidRequest(
+      `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+      { param, code: 'resource_missing' },
+    );
+  }
+  return pm;
+}
+
 function create({ emu, params, cause }: ApiRequest): ApiResult {
   checkKnown(params, CREATE_KEYS);
-  const customer = buildCustomer({
-    email: optionalEmail(getString(params, 'email')) ?? null,
-    name: emptyToNull(getString(params, 'name')) ?? null,
-    description: emptyToNull(getString(params, 'description')) ?? null,
-    phone: emptyToNull(getString(params, 'phone')) ?? null,
-    metadata: mergeMetadata(null, getMetadata(params) ?? {}, true),
-  });
+  // A customer on a test clock lives on its time (emulator/billing/clock.ts).
+  const clockId = getString(params, 'test_clock');
+  const clock = clockId === undefined ? undefined : findObject(emu.state, 'test_helpers.test_clock', clockId);
+  if (clockId !== undefined && !clock) throw resourceMissing('test clock', clockId, 'test_clock');
+  const built = atClockTime(clock?.frozen_time ?? null, () =>
+    buildCustomer({
+      email: optionalEmail(getString(params, 'email')) ?? null,
+      name: emptyToNull(getString(params, 'name')) ?? null,
+      description: emptyToNull(getString(params, 'description')) ?? null,
+      phone: emptyToNull(getString(params, 'phone')) ?? null,
+      metadata: mergeMetadata(null, getMetadata(params) ?? {}, true),
+    }),
+  );
+  const customer = { ...built, test_clock: clock?.id ?? null };
   putObject(emu.state, 'customer', customer);
-  emitEvent(emu, cause, 'customer.created', customer);
+  atClockTime(clock?.frozen_time ?? null, () => emitEvent(emu, cause, 'customer.created', customer));
   return { body: expand(emu, customer, getExpand(params)) };
 }
 
@@ -145,20 +171,8 @@ function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   if (invoiceSettings) {
     const defaultPm = getString(invoiceSettings, 'default_payment_method', 'invoice_settings');
     if (defaultPm !== undefined) {
-      if (defaultPm !== '') {
-        const pm = findObject(emu.state, 'payment_method', defaultPm);
-        if (!pm)
-          throw resourceMissing('PaymentMethod', defaultPm, 'invoice_settings[default_payment_method]');
-        if (pm.customer !== current.id) {
-          throw invalidRequest(
-            `The customer does not have a payment method with the ID ${defaultPm}. The payment method must be attached to the customer.`,
-            {
-              param: 'invoice_settings[default_payment_method]',
-              code: 'resource_missing',
-            },
-          );
-        }
-      }
+      if (defaultPm !== '')
+        requireCustomerMethod(emu, current, defaultPm, 'invoice_settings[default_payment_method]');
       patch.invoice_settings = {
         ...current.invoice_settings,
         default_payment_method: defaultPm === '' ? null : defaultPm,
@@ -173,9 +187,13 @@ function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
 function list({ emu, params }: ApiRequest): ApiResult {
   checkKnown(params, LIST_KEYS);
   const email = getString(params, 'email');
+  const clock = getString(params, 'test_clock');
   const created = getRange(params, 'created');
   const items = allObjects(emu.state, 'customer').filter(
-    (customer) => (email === undefined || customer.email === email) && inRange(customer.created, created),
+    (customer) =>
+      (email === undefined || customer.email === email) &&
+      (clock === undefined || customer.test_clock === clock) &&
+      inRange(customer.created, created),
   );
   return { body: expand(emu, paginate(items, getPagination(params), '/v1/customers'), getExpand(params)) };
 }

@@ -6,7 +6,7 @@ import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
 import { MAXIMUM_AMOUNT, SUPPORTED_CURRENCIES, formatAmount, minimumCharge } from '../money.ts';
-import { buildCharge, buildPaymentIntent } from '../objects.ts';
+import { buildPaymentIntent } from '../objects.ts';
 import {
   checkKnown,
   getBoolean,
@@ -23,15 +23,13 @@ import {
   PAGINATION_KEYS,
   requireString,
 } from '../params.ts';
-import { behaviorOf, DECLINES, failPaymentIntent } from '../payments.ts';
+import { chargeSavedMethod, mandateOf, NO_MANDATE_FAILURE, offSessionVerdict } from '../off-session.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
-import { monthlyLimitDecline } from '../amazon-pay.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
-import { sendReceipt } from '../receipts.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.PaymentIntentCreateParams>()([
   'amount',
@@ -240,47 +238,23 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   emitEvent(emu, cause, 'payment_intent.created', initial);
   if (!confirm || !paymentMethod) return { body: expand(emu, initial, getExpand(params)) };
 
-  const mandate =
-    namedMandate ??
-    allObjects(emu.state, 'mandate').find((candidate) => candidate.payment_method === paymentMethod.id);
-  if (paymentMethod.type === 'amazon_pay' && offSession && mandate?.status !== 'active') {
-    throw invalidRequest('This PaymentMethod has no active mandate and cannot be used off-session.', {
+  const mandate = namedMandate ?? mandateOf(emu, paymentMethod.id);
+  const verdict = offSessionVerdict(emu, paymentMethod, mandate, amount, currency, offSession);
+  if (verdict.kind === 'no_mandate') {
+    throw invalidRequest(NO_MANDATE_FAILURE.message, {
       param: 'payment_method',
-      code: 'payment_method_unexpected_state',
+      code: NO_MANDATE_FAILURE.code,
     });
   }
-  const behavior = behaviorOf(emu, paymentMethod.id);
-  const overLimit =
-    paymentMethod.type === 'amazon_pay' && offSession
-      ? monthlyLimitDecline(emu, paymentMethod.id, currency, amount)
-      : null;
-  if (behavior === 'succeeds' && !overLimit) {
-    const charge = putObject(
-      emu.state,
-      'charge',
-      sendReceipt(
-        emu,
-        buildCharge({ paymentIntent: initial, paymentMethod, mandate: mandate?.id ?? null, failure: null }),
-        null,
-      ),
-    );
-    emitEvent(emu, cause, 'charge.succeeded', charge);
-    const { object } = updateObject(emu.state, 'payment_intent', initial.id, {
-      status: 'succeeded',
-      amount_received: amount,
-      latest_charge: charge.id,
-    });
-    emitEvent(emu, cause, 'payment_intent.succeeded', object);
-    return { body: expand(emu, object, getExpand(params)) };
-  }
-  const failure = overLimit ?? DECLINES[behavior as Exclude<typeof behavior, 'succeeds'>];
-  const failed = failPaymentIntent(emu, cause, initial.id, paymentMethod, failure, { charge: true });
+  const confirmed = chargeSavedMethod(emu, cause, initial.id, paymentMethod, mandate, verdict);
+  if (verdict.kind === 'succeeds') return { body: expand(emu, confirmed, getExpand(params)) };
+  const failure = verdict.failure;
   const body = {
     code: failure.code,
     decline_code: failure.declineCode ?? undefined,
     message: failure.message,
-    charge: typeof failed.latest_charge === 'string' ? failed.latest_charge : undefined,
-    payment_intent: expand(emu, failed, getExpand(params)),
+    charge: typeof confirmed.latest_charge === 'string' ? confirmed.latest_charge : undefined,
+    payment_intent: expand(emu, confirmed, getExpand(params)),
     payment_method: paymentMethod,
   };
   throw cardError(body);
