@@ -22,6 +22,7 @@ import { productRoutes } from './resources/products.ts';
 import { priceRoutes } from './resources/prices.ts';
 import { subscriptionRoutes } from './resources/subscriptions.ts';
 import { invoiceRoutes } from './resources/invoices.ts';
+import { testClockRoutes } from './resources/test-clocks.ts';
 
 const ROUTES: readonly Route[] = [
   ...customerRoutes,
@@ -37,6 +38,7 @@ const ROUTES: readonly Route[] = [
   ...priceRoutes,
   ...subscriptionRoutes,
   ...invoiceRoutes,
+  ...testClockRoutes,
 ];
 
 const inFlightKeys = new WeakMap<Emulator, Set<string>>();

@@ -213,6 +213,13 @@ export function updateObject<K extends ObjectKind>(
   return { object, previous };
 }
 
+/** Forgets an object (a deleted test clock's customers and their billing). */
+export function removeObject(state: State, kind: ObjectKind, id: string): void {
+  const table: Record<string, unknown> = state.objects[kind];
+  delete table[id];
+  delete state.order[id];
+}
+
 /** All objects of a kind, newest first (Stripe's list order). */
 export function allObjects<K extends ObjectKind>(state: State, kind: K): Array<Tables[K]> {
   return Object.values(state.objects[kind]).sort(
