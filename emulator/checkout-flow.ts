@@ -16,6 +16,7 @@ import {
 } from './payments.ts';
 import { applyShipping, needsShipping, shippingProblem, type ShippingInput } from './shipping.ts';
 import { findObject, putObject } from './store.ts';
+import type { TestCard } from './test-cards.ts';
 import { findTestCard, luhnValid, normaliseCardNumber } from './test-cards.ts';
 
 export interface CardInput {
@@ -76,6 +77,32 @@ export function cardInputProblem(input: CardInput): string | null {
   return null;
 }
 
+/**
+ * The PaymentMethod of a card typed on a hosted page, with its test card's behaviours (a number
+ * outside the table declines); its off-session behaviour is kept for later charges.
+ */
+export function typedCard(
+  emu: Emulator,
+  input: CardInput,
+): { card: TestCard; paymentMethod: Stripe.PaymentMethod } {
+  const number = normaliseCardNumber(input.number);
+  const card: TestCard = findTestCard(number) ?? {
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    onSession: 'declined',
+    offSession: 'card_declined',
+  };
+  const expYear = input.expYear < 100 ? 2000 + input.expYear : input.expYear;
+  const paymentMethod = putObject(
+    emu.state,
+    'payment_method',
+    buildCardPaymentMethod(card, number, input.expMonth, expYear, input.payer),
+  );
+  emu.state.behaviors[paymentMethod.id] = card.offSession;
+  return { card, paymentMethod };
+}
+
 export function payWithCard(
   emu: Emulator,
   sessionId: string,
@@ -90,21 +117,7 @@ export function payWithCard(
   if (needsShipping(session)) return failed(emu, session, 'Enter a shipping address first.');
   const problem = cardInputProblem(input);
   if (problem) return failed(emu, session, problem);
-  const number = normaliseCardNumber(input.number);
-  const card = findTestCard(number) ?? {
-    brand: 'visa' as const,
-    funding: 'credit' as const,
-    country: 'US',
-    onSession: 'declined' as const,
-    offSession: 'card_declined' as const,
-  };
-  const expYear = input.expYear < 100 ? 2000 + input.expYear : input.expYear;
-  const paymentMethod = putObject(
-    emu.state,
-    'payment_method',
-    buildCardPaymentMethod(card, number, input.expMonth, expYear, input.payer),
-  );
-  emu.state.behaviors[paymentMethod.id] = card.offSession;
+  const { card, paymentMethod } = typedCard(emu, input);
   const cause = CUSTOMER_ACTION;
   if (card.onSession === 'requires_authentication') {
     internalOf(emu, sessionId).pendingAuthentication = { paymentMethod: paymentMethod.id };

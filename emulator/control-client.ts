@@ -96,6 +96,14 @@ export interface ControlClient {
   ): Promise<Stripe.Checkout.Session>;
   expireCheckoutSessions(ids?: string[]): Promise<string[]>;
   setPaymentMethodBehavior(id: string, behavior: OffSessionBehavior): Promise<void>;
+  /**
+   * What a customer does on an open invoice's hosted page: pays it by test card (4242…, or
+   * 4000…0002 when `declined`) or Amazon Pay. Answers the invoice (its status says the outcome).
+   */
+  payInvoice(
+    invoiceId: string,
+    options?: { method?: 'card' | 'amazon_pay'; outcome?: 'succeeded' | 'declined' },
+  ): Promise<Stripe.Invoice>;
   /** Amazon's answer to a pending refund: `refund.updated` (succeeded) or `refund.failed`. */
   settleRefund(refundId: string, outcome: 'succeeded' | 'failed'): Promise<Stripe.Refund>;
   /** A buyer disputes a charge: a chargeback or an Amazon A-to-z claim (`charge.dispute.created`, `funds_withdrawn`). */
@@ -200,6 +208,8 @@ export function createControlClient(baseUrl: string): ControlClient {
     setPaymentMethodBehavior: async (id, behavior) => {
       await call('POST', `/payment-methods/${encodeURIComponent(id)}/behavior`, { behavior });
     },
+    payInvoice: (invoiceId, options = {}) =>
+      call('POST', `/invoices/${encodeURIComponent(invoiceId)}/pay`, options),
     settleRefund: (refundId, outcome) =>
       call('POST', `/refunds/${encodeURIComponent(refundId)}/settle`, { outcome }),
     openDispute: (chargeId, options) =>

@@ -24,6 +24,7 @@ import {
 import type { ObjectKind } from './store.ts';
 import { needsShipping, testAddress } from './shipping.ts';
 import { findTestCard } from './test-cards.ts';
+import { payInvoiceWithAmazonPay, payInvoiceWithCard } from './billing/pay-on-page.ts';
 import { DEFAULT_CHAOS } from './webhooks.ts';
 
 export const CONTROL_PREFIX = '/_emulator';
@@ -122,6 +123,13 @@ export const schemas = {
     .strict(),
   closeDispute: z.object({ outcome: z.enum(['won', 'lost']) }).strict(),
   backdate: z.object({ days: z.number().int().min(1).max(3650) }).strict(),
+  payInvoice: z
+    .object({
+      method: z.enum(['card', 'amazon_pay']).default('card'),
+      outcome: z.enum(['succeeded', 'declined']).default('succeeded'),
+    })
+    .strict()
+    .default({ method: 'card', outcome: 'succeeded' }),
   behavior: z.object({ behavior: z.enum(OFF_SESSION_BEHAVIORS as [string, ...string[]]) }).strict(),
   resend: z.object({ endpoint: z.string().optional() }).strict().default({}),
   flush: z
@@ -364,6 +372,24 @@ async function dispatch(
       if (found) emu.state.behaviors[id] = found;
       emu.changed();
       return { id, behavior };
+    }
+    case 'POST invoices/:id/pay': {
+      const invoice = id === undefined ? undefined : findObject(emu.state, 'invoice', id);
+      if (!invoice?.hosted_invoice_url) throw new ControlError(404, `No payable invoice: '${id ?? ''}'`);
+      const { method: payWith, outcome } = parseBody(schemas.payInvoice, raw);
+      const result =
+        payWith === 'amazon_pay'
+          ? payInvoiceWithAmazonPay(emu, invoice.id, outcome === 'succeeded' ? 'authorize' : 'decline')
+          : payInvoiceWithCard(emu, invoice.id, {
+              number: outcome === 'succeeded' ? '4242424242424242' : '4000000000000002',
+              expMonth: 12,
+              expYear: new Date().getUTCFullYear() + 3,
+              cvc: '123',
+              payer: { email: invoice.customer_email, name: invoice.customer_name },
+            });
+      if (result.kind === 'not_payable')
+        throw new ControlError(409, `Invoice ${invoice.id} is ${invoice.status ?? 'not payable'}.`);
+      return result.invoice;
     }
     case 'POST refunds/:id/settle': {
       if (id === undefined || !findObject(emu.state, 'refund', id))

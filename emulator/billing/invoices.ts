@@ -155,6 +155,8 @@ export function attemptInvoice(
   cause: Cause,
   invoiceId: string,
   given: Stripe.PaymentMethod | null = null,
+  /** A customer paying on the hosted page answers for the method there (no saved-method rules). */
+  onPage?: OffSessionVerdict,
 ): AttemptResult {
   const invoice = invoiceOf(emu, invoiceId);
   const paymentMethod = given ?? defaultMethodFor(emu, invoice);
@@ -169,9 +171,11 @@ export function attemptInvoice(
     return { kind: 'failed', invoice: counted, failure: NO_PAYMENT_METHOD, paymentMethod: null };
   const attached = idOf(paymentMethod.customer) === idOf(invoice.customer);
   const mandate = mandateOf(emu, paymentMethod.id);
-  const verdict: OffSessionVerdict = attached
-    ? offSessionVerdict(emu, paymentMethod, mandate, invoice.amount_remaining, invoice.currency)
-    : { kind: 'unusable', failure: detached(paymentMethod) };
+  const verdict: OffSessionVerdict =
+    onPage ??
+    (attached
+      ? offSessionVerdict(emu, paymentMethod, mandate, invoice.amount_remaining, invoice.currency)
+      : { kind: 'unusable', failure: detached(paymentMethod) });
   updateObject(emu.state, 'payment_intent', paymentIntentId, { payment_method: paymentMethod.id });
   chargeSavedMethod(emu, cause, paymentIntentId, paymentMethod, mandate, verdict);
   if (verdict.kind === 'succeeds') return { kind: 'paid', invoice: markInvoicePaid(emu, cause, invoiceId) };

@@ -4,11 +4,13 @@ import type { Emulator } from '../context.ts';
 import { formatAmount } from '../money.ts';
 import { html, page } from './html.ts';
 
-export function renderAmazonPayPage(emu: Emulator, session: Stripe.Checkout.Session): string {
+/** Amazon's window: pay `amount` (or agree to future payments) to the merchant; posts `decision` to `action`. */
+export function renderAmazonPayWindow(
+  emu: Emulator,
+  options: { setup: boolean; amount: string; action: string },
+): string {
   const merchant = emu.config.merchantName;
-  const setup = session.mode === 'setup';
-  const amount = formatAmount(session.amount_total ?? 0, session.currency ?? 'usd');
-  const action = `/amazon-pay/${session.id}`;
+  const { setup, amount, action } = options;
   const wording = setup
     ? html`<p>
         By selecting Authorize, you agree that <strong>${merchant}</strong> may charge your Amazon Pay account
@@ -38,6 +40,14 @@ export function renderAmazonPayPage(emu: Emulator, session: Stripe.Checkout.Sess
     </section>
   </main>`;
   return page('Amazon Pay', body);
+}
+
+export function renderAmazonPayPage(emu: Emulator, session: Stripe.Checkout.Session): string {
+  return renderAmazonPayWindow(emu, {
+    setup: session.mode === 'setup',
+    amount: formatAmount(session.amount_total ?? 0, session.currency ?? 'usd'),
+    action: `/amazon-pay/${session.id}`,
+  });
 }
 
 export function renderAuthenticationPage(emu: Emulator, session: Stripe.Checkout.Session): string {

@@ -8,6 +8,7 @@ import { needsShipping } from '../shipping.ts';
 import type { Html } from './html.ts';
 import { html, page, raw } from './html.ts';
 import { renderShippingForm, renderShippingSummary } from './shipping-form.ts';
+import { cardInputs } from './card-inputs.ts';
 
 function linesTable(emu: Emulator, session: Stripe.Checkout.Session): Html {
   const items = emu.state.lineItems[session.id] ?? [];
@@ -99,29 +100,7 @@ export function renderCheckoutPage(
   const cardForm = offersCard
     ? html`<form method="post" action="${action}/card" aria-labelledby="card-heading">
         <h2 id="card-heading">Pay with card</h2>
-        ${emailField(session, customer?.email ?? null)}
-        <label for="cardNumber">Card number</label>
-        <input
-          id="cardNumber"
-          name="cardNumber"
-          inputmode="numeric"
-          autocomplete="cc-number"
-          placeholder="1234 1234 1234 1234"
-          required
-        />
-        <label for="cardExpiry">Expiration date (MM / YY)</label>
-        <input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY" required />
-        <label for="cardCvc">Security code (CVC)</label>
-        <input
-          id="cardCvc"
-          name="cardCvc"
-          inputmode="numeric"
-          autocomplete="cc-csc"
-          placeholder="CVC"
-          required
-        />
-        <label for="billingName">Cardholder name</label>
-        <input id="billingName" name="billingName" autocomplete="cc-name" value="${customer?.name ?? ''}" />
+        ${emailField(session, customer?.email ?? null)} ${cardInputs(customer?.name ?? '')}
         <button type="submit">${setup ? 'Save card' : `Pay ${total}`}</button>
       </form>`
     : '';

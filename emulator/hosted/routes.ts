@@ -18,6 +18,8 @@ import { renderCheckoutPage, renderFinalPage } from './checkout-page.ts';
 import { html, page, raw } from './html.ts';
 import { STRIPE_JS_STAND_IN } from './stripe-js.ts';
 import { renderReceiptPage, renderReceiptsPage } from '../receipts.ts';
+import { parseExpiry } from './card-inputs.ts';
+import { handleInvoicePage } from './invoice-page.ts';
 
 /**
  * How a page may be shown: hosted pages never in a frame; an embedded session's pages only in
@@ -142,12 +144,6 @@ function findByClientSecret(emu: Emulator, secret: string): Stripe.Checkout.Sess
   return session?.client_secret === secret ? session : undefined;
 }
 
-function parseExpiry(value: string): { month: number; year: number } {
-  const match = /^\s*(\d{1,2})\s*\/?\s*(\d{2}|\d{4})\s*$/.exec(value);
-  if (!match) return { month: Number.NaN, year: Number.NaN };
-  return { month: Number(match[1]), year: Number(match[2]) };
-}
-
 export function handleHosted(
   emu: Emulator,
   req: IncomingMessage,
@@ -178,6 +174,12 @@ export function handleHosted(
   }
 
   const [area, second, third, fourth] = parts;
+  if (area === 'i' && second !== undefined && fourth === undefined) {
+    const answer = handleInvoicePage(emu, method, second, third, form);
+    if (!answer) return notFound(res);
+    if ('redirect' in answer) return redirect(res, answer.redirect);
+    return sendHtml(res, answer.status, answer.html);
+  }
   if (method === 'GET' && area === 'receipts') {
     if (second === undefined) return sendHtml(res, 200, renderReceiptsPage(emu));
     const receipt = emu.state.receipts.find((candidate) => candidate.receipt_url.endsWith(url.pathname));
