@@ -1,0 +1,298 @@
+// The monthly box below the browser: subscribing under a saved `monthly` agreement, renewals on a
+// test clock becoming orders exactly once under duplicate and concurrent deliveries, a declined
+// renewal paid on the hosted invoice page, revocation ending the box, and the refusals. Real
+// PostgreSQL, the emulator through the real SDK, webhooks over HTTP.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import { startAppStackWithWebhooks, WEBHOOK_SECRET, type WebhookAppStack } from '../support/app-stack.ts';
+import { newUser, savedMandate, TEST_ADDRESS } from '../support/mandate-fixtures.ts';
+import { advanceClock, boxUnder, monthlyMandate, renewed, userOnClock } from './support.ts';
+
+let stack: WebhookAppStack;
+let stripe: Stripe;
+let plan: typeof import('../../lib/billing/plan.ts');
+let subscribe: typeof import('../../lib/billing/subscribe.ts');
+let boxes: typeof import('../../lib/billing/customer-boxes.ts');
+let mandates: typeof import('../../lib/mandates/agreements.ts');
+const signer = new Stripe('sk_test_signer');
+
+before(async () => {
+  stack = await startAppStackWithWebhooks();
+  stripe = (await import('../../lib/stripe/client.ts')).stripe;
+  plan = await import('../../lib/billing/plan.ts');
+  subscribe = await import('../../lib/billing/subscribe.ts');
+  boxes = await import('../../lib/billing/customer-boxes.ts');
+  mandates = await import('../../lib/mandates/agreements.ts');
+  await plan.ensureBoxPrices();
+});
+after(() => stack.stop());
+
+const db = () => stack.database.prisma;
+
+async function deliver(event: Stripe.Event) {
+  const payload = JSON.stringify(event);
+  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+  const response = await fetch(stack.webhookUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+    body: payload,
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** The emulator's events about `customer` (and its subscriptions and invoices), oldest first. */
+async function eventsOf(customer: string) {
+  const events = await stack.control.objects<Stripe.Event>('event');
+  return events
+    .filter((event) => (event.data.object as { customer?: unknown }).customer === customer)
+    .sort((a, b) => a.created - b.created);
+}
+
+describe('the box’s prices', () => {
+  it('are found by lookup_key, never made twice, one monthly price per shop currency', async () => {
+    const again = await Promise.all([plan.ensureBoxPrices(), plan.ensureBoxPrices()]);
+    assert.deepEqual(again[0], again[1]);
+    for (const price of again[0]) {
+      const found = await stripe.prices.list({ lookup_keys: [`monthly_box_${price.currency}`], limit: 10 });
+      assert.equal(found.data.length, 1);
+      assert.equal(found.data[0]!.recurring?.interval, 'month');
+      assert.equal(found.data[0]!.unit_amount, price.unitAmount);
+    }
+    assert.deepEqual(
+      again[0].map((price) => price.currency),
+      ['usd', 'eur', 'gbp', 'jpy'],
+    );
+  });
+});
+
+describe('a box under a saved monthly agreement', () => {
+  it('renews three times on a test clock: every event twice at once, 4 invoices and 4 orders', async () => {
+    const start = new Date();
+    const { user, clock, customer } = await userOnClock(stack, stripe, 'renewals', start);
+    const mandate = await monthlyMandate(stack, user);
+    const box = await stack.withoutDeliveries(async () => {
+      const made = await boxUnder(stack, user, mandate.id);
+      for (const month of [1, 2, 3]) await advanceClock(stripe, clock.id, renewed(start, month));
+      return made;
+    });
+    const events = await eventsOf(customer.id);
+    assert.ok(events.some((event) => event.type === 'invoice.paid'));
+    await Promise.all(events.flatMap((event) => [deliver(event), deliver(event)]));
+
+    const row = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
+    assert.equal(row.status, 'active');
+    const invoices = await db().subscriptionInvoice.findMany({ where: { subscriptionId: box.id } });
+    assert.equal(invoices.length, 4);
+    assert.ok(
+      invoices.every((invoice) => invoice.status === 'paid' && invoice.amountPaid === row.unitAmount),
+    );
+    const orders = await db().order.findMany({ where: { subscriptionId: box.id }, include: { lines: true } });
+    assert.equal(orders.length, 4);
+    assert.equal(new Set(orders.map((order) => order.stripeInvoiceId)).size, 4);
+    for (const order of orders) {
+      assert.equal(order.status, 'paid');
+      assert.equal(order.fulfillmentStatus, 'unfulfilled');
+      assert.equal(order.totalAmount, row.unitAmount);
+      assert.equal(order.shippingCountry, TEST_ADDRESS.country);
+      assert.equal(order.amountMismatch, false);
+      assert.equal(order.lines.length, 1);
+    }
+    const atStripe = await stripe.invoices.list({ subscription: row.stripeSubscriptionId!, limit: 100 });
+    assert.equal(atStripe.data.filter((invoice) => invoice.status === 'paid').length, 4);
+    // Each order's confirmation (a receipt for the charge) is queued once.
+    const emails = await db().emailOutbox.count({
+      where: { kind: 'order_confirmation', orderId: { in: orders.map((order) => order.id) } },
+    });
+    assert.equal(emails, 4);
+  });
+
+  it('goes past_due when a renewal declines, and back to active, with one order, once paid', async () => {
+    const start = new Date();
+    const { user, clock } = await userOnClock(stack, stripe, 'dunning', start);
+    const mandate = await monthlyMandate(stack, user);
+    const box = await boxUnder(stack, user, mandate.id);
+    await advanceClock(stripe, clock.id, renewed(start, 1));
+    await stack.control.setPaymentMethodBehavior(
+      mandate.stripePaymentMethodId!,
+      'payment_method_provider_decline',
+    );
+    await advanceClock(stripe, clock.id, renewed(start, 2));
+    await stack.control.flushWebhooks();
+
+    const failing = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
+    assert.equal(failing.status, 'past_due');
+    const [view] = (await boxes.listBoxesForUser(user.id)).filter((candidate) => candidate.id === box.id);
+    assert.ok(view?.unpaidInvoice?.url, 'the account page offers Pay now');
+    assert.equal(view.unpaidInvoice.amountDue, box.unitAmount);
+    assert.equal(await db().order.count({ where: { subscriptionId: box.id } }), 2);
+
+    const open = await db().subscriptionInvoice.findFirstOrThrow({
+      where: { subscriptionId: box.id, status: 'open' },
+    });
+    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'succeeds');
+    await stack.control.payInvoice(open.stripeInvoiceId, { method: 'card' });
+    await stack.control.flushWebhooks();
+
+    const recovered = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
+    assert.equal(recovered.status, 'active');
+    assert.equal(await db().order.count({ where: { stripeInvoiceId: open.stripeInvoiceId } }), 1);
+    assert.equal(await db().order.count({ where: { subscriptionId: box.id } }), 3);
+  });
+
+  it('is canceled at Stripe when its agreement is revoked, and no invoice is attempted after', async () => {
+    const start = new Date();
+    const { user, clock } = await userOnClock(stack, stripe, 'revoker', start);
+    const mandate = await monthlyMandate(stack, user);
+    const box = await boxUnder(stack, user, mandate.id);
+    const revoked = await mandates.revokeMandate(user.id, mandate.id);
+    assert.deepEqual(revoked, { ok: true });
+    const atStripe = await stripe.subscriptions.retrieve(box.stripeSubscriptionId!);
+    assert.equal(atStripe.status, 'canceled');
+    await advanceClock(stripe, clock.id, renewed(start, 2));
+    await stack.control.flushWebhooks();
+    const invoices = await stripe.invoices.list({ subscription: box.stripeSubscriptionId!, limit: 100 });
+    assert.equal(invoices.data.length, 1, 'only the first invoice, from before the revocation');
+    const row = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
+    assert.equal(row.status, 'canceled');
+    assert.equal(row.endReason, 'agreement_revoked');
+    assert.equal(row.cancelRetryAt, null);
+  });
+
+  it('cancels at period end and resumes: Stripe says so, and the next invoice follows it', async () => {
+    const start = new Date();
+    const { user, clock } = await userOnClock(stack, stripe, 'canceler', start);
+    const mandate = await monthlyMandate(stack, user);
+    const box = await boxUnder(stack, user, mandate.id);
+    const manage = await import('../../lib/billing/manage.ts');
+    assert.deepEqual(await manage.setCancelAtPeriodEnd(user.id, box.id, true), { ok: true });
+    assert.equal((await stripe.subscriptions.retrieve(box.stripeSubscriptionId!)).cancel_at_period_end, true);
+    assert.deepEqual(await manage.setCancelAtPeriodEnd(user.id, box.id, false), { ok: true });
+    assert.deepEqual(await manage.setCancelAtPeriodEnd(user.id, box.id, true), { ok: true });
+    const stranger = await newUser(stack, 'not-the-owner');
+    assert.deepEqual(await manage.setCancelAtPeriodEnd(stranger.id, box.id, false), {
+      ok: false,
+      message: 'No such box.',
+    });
+    await advanceClock(stripe, clock.id, renewed(start, 1));
+    await stack.control.flushWebhooks();
+    const row = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
+    assert.equal(row.status, 'canceled');
+    assert.equal(await db().order.count({ where: { subscriptionId: box.id } }), 1);
+  });
+});
+
+describe('refusals: nothing is made at Stripe', () => {
+  it('refuses a second box in a currency, another customer’s agreement, a revoked or per-order one', async () => {
+    const { user } = await userOnClock(stack, stripe, 'twice');
+    const mandate = await monthlyMandate(stack, user);
+    const price = (await plan.boxPrice('usd'))!;
+    const attempt = (mandateId: string, who = user) =>
+      subscribe.subscribeWithAgreement({
+        user: who,
+        currency: 'usd',
+        mandateId,
+        address: TEST_ADDRESS,
+        expectedAmount: price.unitAmount,
+      });
+    const [first, second] = await Promise.all([attempt(mandate.id), attempt(mandate.id)]);
+    assert.equal([first, second].filter((result) => result.ok).length, 1);
+    assert.deepEqual(
+      [first, second].find((result) => !result.ok),
+      {
+        ok: false,
+        message: subscribe.ALREADY_SUBSCRIBED('usd'),
+      },
+    );
+    const countAtStripe = async () => (await stack.control.objects('subscription')).length;
+    const before = await countAtStripe();
+
+    const stranger = await newUser(stack, 'stranger-box');
+    const foreign = await attempt(mandate.id, stranger);
+    assert.equal(foreign.ok, false);
+
+    const perOrder = await savedMandate(stack, stranger);
+    const notMonthly = await attempt(perOrder.id, stranger);
+    assert.deepEqual(notMonthly, {
+      ok: false,
+      message: 'Only a monthly agreement pays for the box. Subscribe with Amazon Pay below instead.',
+    });
+
+    const other = await userOnClock(stack, stripe, 'revoked-box');
+    const theirs = await monthlyMandate(stack, other.user);
+    await mandates.revokeMandate(other.user.id, theirs.id);
+    assert.equal((await attempt(theirs.id, other.user)).ok, false);
+
+    const stale = await subscribe.subscribeWithAgreement({
+      user: other.user,
+      currency: 'usd',
+      mandateId: theirs.id,
+      address: TEST_ADDRESS,
+      expectedAmount: price.unitAmount + 1,
+    });
+    assert.equal(stale.ok, false);
+    assert.equal(await countAtStripe(), before);
+  });
+
+  it('acknowledges invoice events of a subscription that is not the shop’s, writing nothing', async () => {
+    const customer = await stripe.customers.create({ email: 'outsider@example.com' });
+    const method = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } } as never);
+    await stripe.paymentMethods.attach(method.id, { customer: customer.id });
+    const price = (await plan.boxPrice('usd'))!;
+    const before = { invoices: await db().subscriptionInvoice.count(), orders: await db().order.count() };
+    await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.stripePriceId }],
+      default_payment_method: method.id,
+    });
+    await stack.control.flushWebhooks();
+    const events = await eventsOf(customer.id);
+    assert.ok(events.some((event) => event.type === 'invoice.paid'));
+    for (const event of events) await deliver(event);
+    assert.equal(await db().subscriptionInvoice.count(), before.invoices);
+    assert.equal(await db().order.count(), before.orders);
+  });
+});
+
+describe('a box through Checkout in subscription mode', () => {
+  it('records the agreement first, then Checkout saves Amazon Pay and starts the box with its order', async () => {
+    const { user } = await userOnClock(stack, stripe, 'checkout-box');
+    const price = (await plan.boxPrice('eur'))!;
+    const started = await subscribe.subscribeThroughCheckout({
+      user,
+      currency: 'eur',
+      address: TEST_ADDRESS,
+      expectedAmount: price.unitAmount,
+      termsVersion: (await import('../../lib/mandates/terms.ts')).CURRENT_TERMS_VERSION,
+      ipAddress: '203.0.113.9',
+      userAgent: 'node-test',
+    });
+    assert.ok(started.ok && 'url' in started, started.ok ? '' : started.message);
+    const row = await db().subscription.findFirstOrThrow({ where: { userId: user.id } });
+    assert.equal(row.status, 'pending');
+    const agreement = await db().mandate.findUniqueOrThrow({ where: { id: row.mandateId } });
+    assert.equal(agreement.frequency, 'monthly');
+    assert.equal(agreement.status, 'pending');
+    assert.equal(agreement.ipAddress, '203.0.113.9');
+
+    await stack.control.completeCheckoutSession(row.stripeCheckoutSessionId!, { method: 'amazon_pay' });
+    await stack.control.flushWebhooks();
+    const active = await db().subscription.findUniqueOrThrow({ where: { id: row.id } });
+    assert.equal(active.status, 'active');
+    const saved = await db().mandate.findUniqueOrThrow({ where: { id: row.mandateId } });
+    assert.equal(saved.status, 'active');
+    assert.equal(saved.paymentMethodType, 'amazon_pay');
+    assert.equal(await db().order.count({ where: { subscriptionId: row.id, status: 'paid' } }), 1);
+    // The method it saved now backs the agreement: subscribing again in EUR is refused.
+    const again = await subscribe.subscribeThroughCheckout({
+      user,
+      currency: 'eur',
+      address: TEST_ADDRESS,
+      expectedAmount: price.unitAmount,
+      termsVersion: agreement.termsVersion,
+      ipAddress: null,
+      userAgent: null,
+    });
+    assert.deepEqual(again, { ok: false, message: subscribe.ALREADY_SUBSCRIBED('eur') });
+  });
+});
