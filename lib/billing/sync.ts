@@ -1,7 +1,7 @@
 import 'server-only';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { enqueueOrderEmail } from '../email/outbox';
+import { enqueueBoxEmail, enqueueOrderEmail } from '../email/outbox';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
 import type { Tx } from '../platform/db';
 import { stripe } from '../stripe/client';
@@ -108,8 +108,18 @@ export async function applySubscriptionSnapshot(tx: Tx, snapshot: SubscriptionSn
       syncedAt: snapshot.readAt,
     },
   });
+  if (written.count === 1) {
+    // Each once per box, whatever the number of writes that see the same state.
+    if (snapshot.status === 'active' || snapshot.status === 'trialing') {
+      await enqueueBoxEmail(tx, 'box_started', row.id);
+    }
+    if (ENDED.includes(snapshot.status)) await enqueueBoxEmail(tx, 'box_ended', row.id);
+  }
   return { id: row.id, changed: written.count === 1 };
 }
+
+/** A box in these has ended: Stripe charges it no more. */
+const ENDED: readonly SubscriptionStatus[] = ['canceled', 'incomplete_expired', 'unpaid'];
 
 export type InvoiceSnapshot = {
   stripeInvoiceId: string;
@@ -216,6 +226,10 @@ export async function applyInvoiceSnapshot(
       where: { stripeInvoiceId: snapshot.stripeInvoiceId },
       data: fields,
     });
+  }
+  // A renewal Stripe tried and could not collect: the customer hears once per invoice, with Pay now.
+  if (snapshot.status === 'open' && snapshot.attemptCount > 0) {
+    await enqueueBoxEmail(tx, 'box_payment_failed', row.id, snapshot.stripeInvoiceId);
   }
   const orderId =
     snapshot.status === 'paid' && snapshot.amountPaid > 0

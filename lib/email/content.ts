@@ -1,4 +1,5 @@
 import 'server-only';
+import type { BoxMail } from './messages/box';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
 import { PAYMENT_METHOD_LABELS } from '../payments/methods';
@@ -88,5 +89,36 @@ export async function loadAgreementMail(mandateId: string): Promise<AgreementMai
     acceptedAt: mandate.acceptedAt,
     method: mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : null,
     revokedBy: mandate.revokedBy,
+  };
+}
+
+/** A box's facts for its emails; `invoiceId` names the invoice a failed-payment email is about. */
+export async function loadBoxMail(subscriptionId: string, invoiceId?: string): Promise<BoxMail | null> {
+  const box = await db.subscription.findUnique({
+    where: { id: subscriptionId },
+    include: {
+      user: { select: { name: true } },
+      mandate: { select: { paymentMethodType: true } },
+      invoices: invoiceId ? { where: { stripeInvoiceId: invoiceId } } : false,
+    },
+  });
+  if (!box) return null;
+  const invoice = box.invoices?.[0];
+  return {
+    customerName: box.user.name,
+    currency: box.currency,
+    unitAmount: box.unitAmount,
+    renewalDay: box.renewalDay,
+    method: box.mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[box.mandate.paymentMethodType] : null,
+    endedAt: box.endedAt,
+    endReason: box.endReason,
+    invoice: invoice
+      ? {
+          amountDue: invoice.amountDue,
+          lastFailure: invoice.lastFailure,
+          nextPaymentAttempt: invoice.nextPaymentAttempt,
+          hostedInvoiceUrl: invoice.hostedInvoiceUrl,
+        }
+      : null,
   };
 }

@@ -12,6 +12,9 @@ export const EMAIL_KIND_LABELS: Record<EmailKind, string> = {
   agreement_revoked: 'Agreement ended',
   verify_email: 'Confirm email address',
   order_placed: 'Order placed, charged at shipment',
+  box_started: 'Monthly box started',
+  box_payment_failed: 'Monthly box payment failed',
+  box_ended: 'Monthly box ended',
 };
 
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const satisfies readonly EmailStatus[];

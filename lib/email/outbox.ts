@@ -93,3 +93,22 @@ export async function enqueueVerificationEmail(
       ${JSON.stringify({ url: data.url, name: data.name })}::jsonb)
     ON CONFLICT (key) DO NOTHING`;
 }
+
+/**
+ * Writes an email about a monthly box to its account's address, once per `cause`: the box
+ * (started, ended) or the invoice that failed. Kept under the box's agreement.
+ */
+export async function enqueueBoxEmail(
+  tx: Writer,
+  kind: Extract<EmailKind, 'box_started' | 'box_payment_failed' | 'box_ended'>,
+  subscriptionId: string,
+  cause: string = subscriptionId,
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "EmailOutbox" (id, key, kind, "to", "mandateId", data)
+    SELECT gen_random_uuid(), ${`${kind}:${cause}`}, ${kind}::text::"EmailKind", u.email, s."mandateId",
+           jsonb_build_object('subscriptionId', s.id::text, 'cause', ${cause}::text)
+    FROM "Subscription" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = ${subscriptionId}::uuid
+    ON CONFLICT (key) DO NOTHING`;
+}

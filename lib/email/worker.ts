@@ -2,7 +2,8 @@ import 'server-only';
 import type { EmailOutbox } from '../generated/prisma/client';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
-import { loadAgreementMail, loadOrderMail, shop } from './content';
+import { loadAgreementMail, loadBoxMail, loadOrderMail, shop } from './content';
+import { boxEnded, boxPaymentFailed, boxStarted } from './messages/box';
 import type { Rendered } from './layout';
 import { agreementRevoked } from './messages/agreement-revoked';
 import { agreementSaved } from './messages/agreement-saved';
@@ -42,6 +43,12 @@ async function render(row: EmailOutbox): Promise<Rendered> {
     return row.kind === 'agreement_saved'
       ? agreementSaved(agreement, theShop)
       : agreementRevoked(agreement, theShop);
+  }
+  if (row.kind === 'box_started' || row.kind === 'box_payment_failed' || row.kind === 'box_ended') {
+    const box = data.subscriptionId ? await loadBoxMail(data.subscriptionId, data.cause) : null;
+    if (!box) throw new Undeliverable('The box is gone.');
+    const message = { box_started: boxStarted, box_payment_failed: boxPaymentFailed, box_ended: boxEnded };
+    return message[row.kind](box, theShop);
   }
   const order = row.orderId ? await loadOrderMail(row.orderId) : null;
   if (!order) throw new Undeliverable('The order is gone.');

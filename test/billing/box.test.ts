@@ -105,6 +105,11 @@ describe('a box under a saved monthly agreement', () => {
       where: { kind: 'order_confirmation', orderId: { in: orders.map((order) => order.id) } },
     });
     assert.equal(emails, 4);
+    const started = await db().emailOutbox.findMany({
+      where: { kind: 'box_started', data: { path: ['subscriptionId'], equals: box.id } },
+    });
+    assert.equal(started.length, 1);
+    assert.equal(started[0]!.to, user.email);
   });
 
   it('goes past_due when a renewal declines, and back to active, with one order, once paid', async () => {
@@ -126,6 +131,10 @@ describe('a box under a saved monthly agreement', () => {
     assert.ok(view?.unpaidInvoice?.url, 'the account page offers Pay now');
     assert.equal(view.unpaidInvoice.amountDue, box.unitAmount);
     assert.equal(await db().order.count({ where: { subscriptionId: box.id } }), 2);
+    const failedEmail = await db().emailOutbox.findMany({
+      where: { kind: 'box_payment_failed', to: user.email },
+    });
+    assert.equal(failedEmail.length, 1, 'one email for the failed renewal, with Pay now');
 
     const open = await db().subscriptionInvoice.findFirstOrThrow({
       where: { subscriptionId: box.id, status: 'open' },
@@ -157,6 +166,7 @@ describe('a box under a saved monthly agreement', () => {
     assert.equal(row.status, 'canceled');
     assert.equal(row.endReason, 'agreement_revoked');
     assert.equal(row.cancelRetryAt, null);
+    assert.equal(await db().emailOutbox.count({ where: { kind: 'box_ended', to: user.email } }), 1);
   });
 
   it('cancels at period end and resumes: Stripe says so, and the next invoice follows it', async () => {
