@@ -14,6 +14,8 @@ import {
   succeedPayment,
   succeedSetup,
 } from './payments.ts';
+import type { ChargeFailure } from './objects.ts';
+import { failSubscriptionCheckout, succeedSubscription } from './billing/checkout.ts';
 import { applyShipping, needsShipping, shippingProblem, type ShippingInput } from './shipping.ts';
 import { findObject, putObject } from './store.ts';
 import type { TestCard } from './test-cards.ts';
@@ -25,6 +27,35 @@ export interface CardInput {
   expYear: number;
   cvc: string;
   payer: PayerDetails;
+}
+
+/** A session's success, by mode: a saved method, a payment, or a subscription. */
+function succeed(
+  emu: Emulator,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod,
+  payer: PayerDetails,
+  userAgent: string | null,
+): Stripe.Checkout.Session {
+  if (session.mode === 'setup')
+    return succeedSetup(emu, CUSTOMER_ACTION, session.id, paymentMethod, payer, userAgent);
+  if (session.mode === 'subscription')
+    return succeedSubscription(emu, CUSTOMER_ACTION, session.id, paymentMethod, payer, userAgent);
+  return succeedPayment(emu, CUSTOMER_ACTION, session.id, paymentMethod, payer, { userAgent });
+}
+
+/** A session's failed attempt, by mode; `charge: false` when nothing reached the network. */
+function fail(
+  emu: Emulator,
+  session: Stripe.Checkout.Session,
+  paymentMethod: Stripe.PaymentMethod,
+  failure: ChargeFailure,
+  options: { charge: boolean; setupFailure?: ChargeFailure } = { charge: true },
+): Stripe.Checkout.Session {
+  if (session.mode === 'setup')
+    return failSetup(emu, CUSTOMER_ACTION, session.id, paymentMethod, options.setupFailure ?? failure);
+  if (session.mode === 'subscription') return failSubscriptionCheckout(emu, session.id, failure);
+  return failPayment(emu, CUSTOMER_ACTION, session.id, paymentMethod, failure, { charge: options.charge });
 }
 
 export function amazonPayUrl(emu: Emulator, sessionId: string): string {
@@ -127,17 +158,10 @@ export function payWithCard(
   }
   if (card.onSession === 'declined' || card.onSession === 'insufficient_funds') {
     const failure = card.onSession === 'declined' ? DECLINES.card_declined : DECLINES.insufficient_funds;
-    const after =
-      session.mode === 'setup'
-        ? failSetup(emu, cause, sessionId, paymentMethod, failure)
-        : failPayment(emu, cause, sessionId, paymentMethod, failure);
+    const after = fail(emu, session, paymentMethod, failure);
     return { kind: 'failed', session: after, message: failure.message };
   }
-  const done =
-    session.mode === 'setup'
-      ? succeedSetup(emu, cause, sessionId, paymentMethod, input.payer, userAgent)
-      : succeedPayment(emu, cause, sessionId, paymentMethod, input.payer, { userAgent });
-  return { kind: 'complete', session: done };
+  return { kind: 'complete', session: succeed(emu, session, paymentMethod, input.payer, userAgent) };
 }
 
 export function finishAuthentication(
@@ -155,19 +179,13 @@ export function finishAuthentication(
   internal.pendingAuthentication = undefined;
   const payer = { email: paymentMethod.billing_details.email, name: paymentMethod.billing_details.name };
   if (!approve) {
-    const after =
-      opened.mode === 'setup'
-        ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.setup_authentication_failed)
-        : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, DECLINES.authentication_failed, {
-            charge: false,
-          });
+    const after = fail(emu, opened, paymentMethod, DECLINES.authentication_failed, {
+      charge: false,
+      setupFailure: DECLINES.setup_authentication_failed,
+    });
     return { kind: 'failed', session: after, message: DECLINES.authentication_failed.message };
   }
-  const done =
-    opened.mode === 'setup'
-      ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
-      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent });
-  return { kind: 'complete', session: done };
+  return { kind: 'complete', session: succeed(emu, opened, paymentMethod, payer, userAgent) };
 }
 
 /** "Continue to Amazon Pay": the intent waits for the redirect (`requires_action`). */
@@ -215,17 +233,10 @@ export function finishAmazonPay(
   };
   if (decision === 'decline') {
     const failure = DECLINES.amazon_pay_declined;
-    const after =
-      opened.mode === 'setup'
-        ? failSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure)
-        : failPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, failure);
+    const after = fail(emu, opened, paymentMethod, failure);
     return { kind: 'failed', session: after, message: failure.message };
   }
-  const done =
-    opened.mode === 'setup'
-      ? succeedSetup(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, userAgent)
-      : succeedPayment(emu, CUSTOMER_ACTION, sessionId, paymentMethod, payer, { userAgent });
-  return { kind: 'complete', session: done };
+  return { kind: 'complete', session: succeed(emu, opened, paymentMethod, payer, userAgent) };
 }
 
 /**

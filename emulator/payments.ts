@@ -160,7 +160,7 @@ function customerDetails(
 }
 
 /** `customer_creation: 'always'` makes a Customer at completion. */
-function customerForCompletion(
+export function customerForCompletion(
   emu: Emulator,
   cause: Cause,
   current: Stripe.Checkout.Session,
@@ -194,7 +194,7 @@ export function attachPaymentMethod(
   return object;
 }
 
-function mandateFor(
+export function mandateFor(
   emu: Emulator,
   paymentMethod: Stripe.PaymentMethod,
   userAgent: string | null,
@@ -203,7 +203,7 @@ function mandateFor(
   return putObject(emu.state, 'mandate', buildMandate(paymentMethod, userAgent));
 }
 
-function completeSession(
+export function completeSession(
   emu: Emulator,
   cause: Cause,
   sessionId: string,
@@ -366,6 +366,8 @@ export function requireAction(
 ): void {
   const current = session(emu, sessionId);
   const nextAction = { type: 'redirect_to_url', redirect_to_url: { url, return_url: current.url ?? url } };
+  // Subscription mode has no intent of its own until the subscription's first invoice is made.
+  if (current.mode === 'subscription') return;
   if (current.mode === 'setup') {
     const setupIntentId = idOf(current.setup_intent);
     if (!setupIntentId) return;

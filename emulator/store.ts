@@ -80,6 +80,8 @@ export interface SessionInternal {
   pendingAmazonPay?: { paymentMethod: string };
   /** Settled later through the control API (`async_payment_*`). */
   awaitingSettlement?: boolean;
+  /** Subscription mode: what the subscription is made with (`subscription_data`). */
+  subscriptionData?: { metadata: Record<string, string>; description: string | null };
   /** The API request that created the session; events it causes name it when caused by the API. */
   createdByRequest?: string;
 }

@@ -6,6 +6,7 @@ import { nowSeconds } from '../context.ts';
 import { cardError } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { newId } from '../ids.ts';
+import type { OffSessionVerdict } from '../off-session.ts';
 import { mandateOf, offSessionVerdict, verdictFailure } from '../off-session.ts';
 import { findObject, putObject } from '../store.ts';
 import { idOf } from './clock.ts';
@@ -32,6 +33,8 @@ export interface SubscribeInput {
   anchor: number | null;
   /** `proration_behavior` other than `none`: a first period shorter than an interval is charged in part. */
   prorate: boolean;
+  /** The first payment made with the customer present (Checkout): its answer, not the saved-method rules. */
+  firstPayment?: OffSessionVerdict;
 }
 
 /** Product names by id, for invoice line descriptions. */
@@ -144,7 +147,8 @@ export function startSubscription(emu: Emulator, cause: Cause, input: SubscribeI
   const finalized = finalizeInvoice(emu, cause, invoiceId);
   if (finalized.status === 'paid') afterInvoicePaid(emu, cause, finalized);
   else if (input.behavior !== 'default_incomplete') {
-    settleAttempt(emu, cause, attemptInvoice(emu, cause, invoiceId, input.paymentMethod), true);
+    const attempt = attemptInvoice(emu, cause, invoiceId, input.chargeWith, input.firstPayment);
+    settleAttempt(emu, cause, attempt, true);
   }
   return requireSubscriptionObject(emu, id);
 }

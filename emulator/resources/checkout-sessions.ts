@@ -35,6 +35,7 @@ import { route } from '../routing.ts';
 import type { PaymentIntentData, SessionInternal } from '../store.ts';
 import { allObjects, findObject, paginate, putObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
+import { requirePrice } from './prices.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams>()([
   'adaptive_pricing',
@@ -302,14 +303,89 @@ interface ParsedLine {
   product: SessionInternal['products'][number];
 }
 
-function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
+function lineItem(fields: {
+  price: Stripe.Price;
+  description: string;
+  quantity: number;
+  subtotal: number;
+  metadata: Record<string, string>;
+}): Stripe.LineItem {
+  return {
+    id: newId('item'),
+    object: 'item',
+    adjustable_quantity: null,
+    amount_discount: 0,
+    amount_subtotal: fields.subtotal,
+    amount_tax: 0,
+    amount_total: fields.subtotal,
+    currency: fields.price.currency,
+    description: fields.description,
+    metadata: fields.metadata,
+    price: fields.price,
+    quantity: fields.quantity,
+  };
+}
+
+/** A line for a stored Price: recurring prices only in subscription mode, one-time ones in payment mode. */
+function storedPriceLine(
+  emu: Emulator,
+  line: FormObject,
+  priceId: string,
+  prefix: string,
+  mode: string,
+): ParsedLine {
+  if (line.price_data !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: price, price_data.', {
+      param: `${prefix}[price]`,
+    });
+  }
+  const price = requirePrice(emu, priceId, `${prefix}[price]`);
+  if (!price.active) {
+    throw invalidRequest('The price specified is inactive. This field only accepts active prices.', {
+      param: `${prefix}[price]`,
+    });
+  }
+  if (price.recurring && mode === 'payment') {
+    throw invalidRequest(
+      'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
+      { param: `${prefix}[price]` },
+    );
+  }
+  const quantity = getInteger(line, 'quantity', prefix, { min: 1, max: 999_999 });
+  if (quantity === undefined)
+    throw parameterMissing(`${prefix}[quantity]`, `Quantity is required. Add \`quantity\` to \`${prefix}\``);
+  const product = findObject(
+    emu.state,
+    'product',
+    typeof price.product === 'string' ? price.product : price.product.id,
+  );
+  const name = product?.name ?? '';
+  const subtotal = (price.unit_amount ?? 0) * quantity;
+  return {
+    item: lineItem({
+      price,
+      description: name,
+      quantity,
+      subtotal,
+      metadata: getMetadata(line, 'metadata', prefix) ?? {},
+    }),
+    product: { name, description: product?.description ?? null, images: product?.images ?? [] },
+  };
+}
+
+function parseLineItem(emu: Emulator, raw: unknown, index: number, mode: string): ParsedLine {
   const prefix = `line_items[${index}]`;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw invalidRequest('Invalid object', { param: prefix });
   const line = raw as FormObject;
   checkKnown(line, LINE_ITEM_KEYS, prefix);
   const priceId = getString(line, 'price', prefix);
-  if (priceId !== undefined) throw resourceMissing('price', priceId, `${prefix}[price]`);
+  if (priceId !== undefined) return storedPriceLine(emu, line, priceId, prefix, mode);
+  if (mode === 'subscription') {
+    throw invalidRequest('The emulator supports `price` (a stored recurring Price) in `subscription` mode.', {
+      param: `${prefix}[price_data]`,
+    });
+  }
   const priceData = getObject(line, 'price_data', prefix);
   if (!priceData)
     throw parameterMissing(
@@ -396,20 +472,7 @@ function parseLineItem(raw: unknown, index: number, mode: string): ParsedLine {
     unit_amount_decimal: decimalString(String(unitDecimalRaw ?? unitDecimal)),
   };
   return {
-    item: {
-      id: newId('item'),
-      object: 'item',
-      adjustable_quantity: null,
-      amount_discount: 0,
-      amount_subtotal: subtotal,
-      amount_tax: 0,
-      amount_total: subtotal,
-      currency,
-      description: name,
-      metadata: lineMetadata,
-      price,
-      quantity,
-    },
+    item: lineItem({ price, description: name, quantity, subtotal, metadata: lineMetadata }),
     product: { name, description, images },
   };
 }
@@ -466,14 +529,75 @@ function paymentMethodOptions(params: FormObject): Stripe.Checkout.Session.Payme
   return usage ? { amazon_pay: { setup_future_usage: usage } } : {};
 }
 
+const SUBSCRIPTION_DATA_KEYS = knownKeys<Stripe.Checkout.SessionCreateParams.SubscriptionData>()([
+  'application_fee_percent',
+  'billing_cycle_anchor',
+  'billing_cycle_anchor_config',
+  'billing_mode',
+  'default_tax_rates',
+  'description',
+  'invoice_settings',
+  'metadata',
+  'on_behalf_of',
+  'pending_invoice_item_interval',
+  'proration_behavior',
+  'transfer_data',
+  'trial_end',
+  'trial_period_days',
+  'trial_settings',
+]);
+
+/**
+ * Subscription mode: every line a recurring Price (Stripe asks for at least one; the emulator
+ * takes no one-time lines beside them), and `subscription_data`'s metadata and description.
+ */
+function parseSubscriptionData(
+  params: FormObject,
+  lines: readonly ParsedLine[],
+): SessionInternal['subscriptionData'] {
+  if (!lines.some((line) => line.item.price?.recurring)) {
+    throw invalidRequest(
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+      {
+        param: 'line_items',
+      },
+    );
+  }
+  const oneTime = lines.findIndex((line) => !line.item.price?.recurring);
+  if (oneTime !== -1) {
+    throw invalidRequest('The emulator takes recurring prices only in `subscription` mode.', {
+      param: `line_items[${oneTime}][price]`,
+    });
+  }
+  for (const conflicting of ['payment_intent_data', 'customer_creation']) {
+    if (params[conflicting] !== undefined) {
+      throw invalidRequest(`You can not pass \`${conflicting}\` in \`subscription\` mode.`, {
+        param: conflicting,
+      });
+    }
+  }
+  const data = getObject(params, 'subscription_data');
+  if (!data) return { metadata: {}, description: null };
+  checkKnown(data, SUBSCRIPTION_DATA_KEYS, 'subscription_data');
+  const supported = new Set(['metadata', 'description']);
+  const other = Object.keys(data).find((key) => !supported.has(key));
+  if (other) {
+    throw invalidRequest(`The emulator does not support \`subscription_data[${other}]\`.`, {
+      param: `subscription_data[${other}]`,
+    });
+  }
+  return {
+    metadata: getMetadata(data, 'metadata', 'subscription_data') ?? {},
+    description: getString(data, 'description', 'subscription_data') || null,
+  };
+}
+
 function create({ emu, params, cause }: ApiRequest): ApiResult {
   checkKnown(params, CREATE_KEYS);
   const now = nowSeconds();
   const mode = getEnum(params, 'mode', ['payment', 'setup', 'subscription'] as const);
   const methodOptions = paymentMethodOptions(params);
   if (mode === undefined) throw parameterMissing('mode');
-  if (mode === 'subscription')
-    throw invalidRequest('The emulator does not support `subscription` mode.', { param: 'mode' });
   const uiMode =
     getEnum(params, 'ui_mode', ['hosted_page', 'embedded_page', 'elements', 'form'] as const) ??
     'hosted_page';
@@ -558,16 +682,17 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   const lineItemsRaw = getArray(params, 'line_items');
   const lines: ParsedLine[] = [];
   let paymentIntentData: PaymentIntentData | null = null;
-  if (mode === 'payment') {
+  let subscriptionData: SessionInternal['subscriptionData'];
+  if (mode !== 'setup') {
     if (!lineItemsRaw || lineItemsRaw.length === 0)
-      throw parameterMissing('line_items', '`line_items` is required in `payment` mode.');
+      throw parameterMissing('line_items', `\`line_items\` is required in \`${mode}\` mode.`);
     if (params.setup_intent_data !== undefined) {
       throw invalidRequest('You can only specify `setup_intent_data` in `setup` mode.', {
         param: 'setup_intent_data',
       });
     }
     lineItemsRaw.forEach((raw, index) => {
-      const parsed = parseLineItem(raw, index, mode);
+      const parsed = parseLineItem(emu, raw, index, mode);
       const first = lines[0];
       if (first && parsed.item.currency !== first.item.currency) {
         throw invalidRequest(
@@ -585,8 +710,17 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
       );
     }
     currency = lineCurrency;
+  }
+  if (mode === 'subscription') {
+    subscriptionData = parseSubscriptionData(params, lines);
+  } else if (params.subscription_data !== undefined) {
+    throw invalidRequest('You can only specify `subscription_data` in `subscription` mode.', {
+      param: 'subscription_data',
+    });
+  }
+  if (mode === 'payment') {
     paymentIntentData = parsePaymentIntentData(params);
-  } else {
+  } else if (mode === 'setup') {
     if (lineItemsRaw !== undefined)
       throw invalidRequest('You cannot pass `line_items` in `setup` mode.', { param: 'line_items' });
     if (params.payment_intent_data !== undefined) {
@@ -611,7 +745,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   }
 
   const subtotal = lines.reduce((sum, line) => sum + line.item.amount_subtotal, 0);
-  if (mode === 'payment' && currency !== null) {
+  if (mode !== 'setup' && currency !== null) {
     const minimum = minimumCharge(currency);
     if (subtotal < minimum) {
       throw invalidRequest(
@@ -659,8 +793,8 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     after_expiration: null,
     allow_promotion_codes: null,
     allowed_payment_method_types: allowed ?? null,
-    amount_subtotal: mode === 'payment' ? subtotal : null,
-    amount_total: mode === 'payment' ? subtotal + shippingAmount : null,
+    amount_subtotal: mode === 'setup' ? null : subtotal,
+    amount_total: mode === 'setup' ? null : subtotal + shippingAmount,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection:
       getEnum(params, 'billing_address_collection', ['auto', 'required'] as const) ?? null,
@@ -682,7 +816,10 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     },
     customer: customer?.id ?? null,
     customer_account: null,
-    customer_creation: customer ? null : (customerCreation ?? (mode === 'payment' ? 'if_required' : null)),
+    customer_creation: customer
+      ? null
+      : (customerCreation ??
+        (mode === 'payment' ? 'if_required' : mode === 'subscription' ? 'always' : null)),
     customer_details: customer
       ? {
           address: null,
@@ -743,7 +880,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
     subscription: null,
     success_url: successUrl,
     total_details:
-      mode === 'payment' ? { amount_discount: 0, amount_shipping: shippingAmount, amount_tax: 0 } : null,
+      mode === 'setup' ? null : { amount_discount: 0, amount_shipping: shippingAmount, amount_tax: 0 },
     ...(returnUrl !== null ? { return_url: returnUrl, redirect_on_completion: 'always' as const } : {}),
     ui_mode: uiMode,
     // An embedded session has no page of its own: Stripe.js mounts it with its client secret.
@@ -755,7 +892,9 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   emu.state.sessions[id] = {
     products: lines.map((line) => line.product),
     paymentIntentData,
-    customerCreation: customer ? null : (customerCreation ?? null),
+    // Subscription mode always makes a Customer when none was given (a subscription needs one).
+    customerCreation: customer ? null : (customerCreation ?? (mode === 'subscription' ? 'always' : null)),
+    subscriptionData,
     createdByRequest: cause.requestId ?? undefined,
   };
   emu.changed();
@@ -791,6 +930,7 @@ function list({ emu, params }: ApiRequest): ApiResult {
   checkKnown(params, LIST_KEYS);
   const paymentIntent = getString(params, 'payment_intent');
   const customer = getString(params, 'customer');
+  const subscription = getString(params, 'subscription');
   const status = getEnum(params, 'status', ['open', 'complete', 'expired'] as const);
   const created = getRange(params, 'created');
   const details = getObject(params, 'customer_details');
@@ -800,6 +940,7 @@ function list({ emu, params }: ApiRequest): ApiResult {
     (session) =>
       (paymentIntent === undefined || session.payment_intent === paymentIntent) &&
       (customer === undefined || session.customer === customer) &&
+      (subscription === undefined || session.subscription === subscription) &&
       (status === undefined || session.status === status) &&
       (email === undefined || session.customer_details?.email === email) &&
       inRange(session.created, created),
