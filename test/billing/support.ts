@@ -84,4 +84,5 @@ export function monthsAfter(date: Date, months: number): Date {
  * Just past the `month`th renewal of a box started at `start`: Stripe makes the invoice at the
  * period's end and finalizes and charges it about an hour later; two hours covers both.
  */
-export const renewed = (start: Date, month: number) => new Date(monthsAfter(start, month).getTime() + 2 * 3600_000);
+export const renewed = (start: Date, month: number) =>
+  new Date(monthsAfter(start, month).getTime() + 2 * 3600_000);
