@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { startAppStackWithWebhooks, WEBHOOK_SECRET, type WebhookAppStack } from '../support/app-stack.ts';
+import { postForm } from '../emulator/support/forms.ts';
 import { newUser, savedMandate, TEST_ADDRESS } from '../support/mandate-fixtures.ts';
 import { advanceClock, boxUnder, monthlyMandate, renewed, userOnClock } from './support.ts';
 
@@ -139,8 +140,15 @@ describe('a box under a saved monthly agreement', () => {
     const open = await db().subscriptionInvoice.findFirstOrThrow({
       where: { subscriptionId: box.id, status: 'open' },
     });
-    await stack.control.setPaymentMethodBehavior(mandate.stripePaymentMethodId!, 'succeeds');
-    await stack.control.payInvoice(open.stripeInvoiceId, { method: 'card' });
+    // "Pay now" on the account page is the invoice's hosted page: the customer pays there by card.
+    assert.equal(view.unpaidInvoice.url, open.hostedInvoiceUrl);
+    const paid = await postForm(`${view.unpaidInvoice.url}/card`, {
+      cardNumber: '4242 4242 4242 4242',
+      cardExpiry: '12 / 34',
+      cardCvc: '123',
+      billingName: 'Ada Buyer',
+    });
+    assert.equal(paid.status, 303);
     await stack.control.flushWebhooks();
 
     const recovered = await db().subscription.findUniqueOrThrow({ where: { id: box.id } });
@@ -167,6 +175,37 @@ describe('a box under a saved monthly agreement', () => {
     assert.equal(row.endReason, 'agreement_revoked');
     assert.equal(row.cancelRetryAt, null);
     assert.equal(await db().emailOutbox.count({ where: { kind: 'box_ended', to: user.email } }), 1);
+  });
+
+  it('never leaves a box running at Stripe when a revocation races the subscribe', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { user } = await userOnClock(stack, stripe, `race-${round}`);
+      const mandate = await monthlyMandate(stack, user);
+      const price = (await plan.boxPrice('gbp'))!;
+      const [subscribed] = await Promise.all([
+        subscribe.subscribeWithAgreement({
+          user,
+          currency: 'gbp',
+          mandateId: mandate.id,
+          address: TEST_ADDRESS,
+          expectedAmount: price.unitAmount,
+        }),
+        mandates.revokeMandate(user.id, mandate.id),
+      ]);
+      const rows = await db().subscription.findMany({ where: { userId: user.id } });
+      assert.equal(rows.length, 1);
+      const row = rows[0]!;
+      if (row.stripeSubscriptionId) {
+        // Made first: the revocation waited for Stripe's answer, then canceled it.
+        await stack.control.flushWebhooks();
+        const atStripe = await stripe.subscriptions.retrieve(row.stripeSubscriptionId);
+        assert.equal(atStripe.status, 'canceled', `round ${round}`);
+      } else {
+        assert.equal(subscribed.ok, false, `round ${round}`);
+        assert.equal(row.status, 'failed');
+      }
+      assert.equal((await db().mandate.findUniqueOrThrow({ where: { id: mandate.id } })).status, 'revoked');
+    }
   });
 
   it('cancels at period end and resumes: Stripe says so, and the next invoice follows it', async () => {
