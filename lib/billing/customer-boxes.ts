@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '../platform/db';
 import { PAYMENT_METHOD_LABELS } from '../payments/methods';
+import { addressLines } from '../shipping/address';
 import { nextRenewal } from './renewal-day';
 import { LIVE_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from './status';
 
@@ -56,7 +57,7 @@ export async function listBoxesForUser(userId: string): Promise<BoxView[]> {
       endedAt: row.endedAt,
       endReason: row.endReason,
       method: row.mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[row.mandate.paymentMethodType] : null,
-      shipTo: [row.shippingName, row.shippingLine1, row.shippingCity, row.shippingCountry].join(', '),
+      shipTo: addressLines(row).join(', '),
       unpaidInvoice: unpaid
         ? {
             amountDue: unpaid.amountDue,

@@ -7,7 +7,7 @@ import { PAYMENT_METHOD_LABELS, type PaymentMethodType } from '../payments/metho
 import { methodsFor, sessionSettings } from '../payments/offered';
 import { db } from '../platform/db';
 import { env } from '../platform/env';
-import type { AddressInput } from '../shipping/address-book';
+import { shippingColumns, type AddressInput } from '../shipping/address-book';
 import { checkoutPageUrl } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { ensureStripeCustomer } from '../stripe/customers';
@@ -64,16 +64,6 @@ async function priceFor(currency: string, expectedAmount: number): Promise<BoxPr
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-const shippingOf = (address: AddressInput) => ({
-  shippingName: address.name,
-  shippingLine1: address.line1,
-  shippingLine2: address.line2,
-  shippingCity: address.city,
-  shippingState: address.state,
-  shippingPostalCode: address.postalCode,
-  shippingCountry: address.country,
-});
-
 /** The customer's active agreement that can pay the box in `currency`: monthly, its method able to take it. */
 export async function monthlyAgreement(userId: string, currency: string) {
   const agreements = await db.mandate.findMany({
@@ -117,7 +107,7 @@ export async function subscribeWithAgreement(input: {
           stripePriceId: price.stripePriceId,
           stripeCustomerId: agreement.stripeCustomerId,
           renewalDay: renewalDayOf(agreement.acceptedAt),
-          ...shippingOf(input.address),
+          ...shippingColumns(input.address),
         },
         select: { id: true },
       });
@@ -313,7 +303,7 @@ export async function subscribeThroughCheckout(input: {
           stripePriceId: price.stripePriceId,
           stripeCustomerId,
           renewalDay: renewalDayOf(mandate.acceptedAt),
-          ...shippingOf(input.address),
+          ...shippingColumns(input.address),
         },
         select: { id: true, mandateId: true },
       });

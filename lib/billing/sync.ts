@@ -6,6 +6,7 @@ import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods
 import type { Tx } from '../platform/db';
 import { stripe } from '../stripe/client';
 import { newAccessToken } from '../orders/checkout';
+import { shippingAddressSelect } from '../shipping/address';
 import { subscriptionStatusFromStripe, type SubscriptionStatus } from './status';
 import { BOX_NAME } from './plan';
 
@@ -258,16 +259,7 @@ async function orderForPaidInvoice(
   if (done) return done.id;
   const box = await tx.subscription.findUniqueOrThrow({
     where: { id: row.id },
-    select: {
-      shippingName: true,
-      shippingLine1: true,
-      shippingLine2: true,
-      shippingCity: true,
-      shippingState: true,
-      shippingPostalCode: true,
-      shippingCountry: true,
-      user: { select: { email: true, name: true } },
-    },
+    select: { ...shippingAddressSelect, user: { select: { email: true, name: true } } },
   });
   const { user, ...shipping } = box;
   // The terms promise the price the customer accepted: a charge of anything else needs a person.

@@ -9,7 +9,7 @@ import type { ShopCurrency } from '../payments/currencies';
 import { PAYMENT_METHOD_LABELS, type PaymentMethodType } from '../payments/methods';
 import { formatMoney } from '../payments/money';
 import { methodsFor } from '../payments/offered';
-import type { AddressInput } from '../shipping/address-book';
+import { shippingColumns, type AddressInput } from '../shipping/address-book';
 import { shippingRatesFor, type ShippingRate } from '../shipping/rates';
 import { newAccessToken, shortageMessage } from './checkout';
 import { MAY_MOVE_TO } from './status';
@@ -124,13 +124,7 @@ export async function placePayLaterOrder(input: {
           userId: input.user.id,
           accessToken: newAccessToken(),
           stockReserved: true,
-          shippingName: input.address.name,
-          shippingLine1: input.address.line1,
-          shippingLine2: input.address.line2,
-          shippingCity: input.address.city,
-          shippingState: input.address.state,
-          shippingPostalCode: input.address.postalCode,
-          shippingCountry: input.address.country,
+          ...shippingColumns(input.address),
           lines: { create: lines },
           events: {
             create: {

@@ -112,17 +112,20 @@ export async function deleteAddress(userId: string, id: string): Promise<boolean
   return count === 1;
 }
 
+/** An address as the shipping columns of an order or a box. */
+export const shippingColumns = (address: AddressInput) => ({
+  shippingName: address.name,
+  shippingLine1: address.line1,
+  shippingLine2: address.line2,
+  shippingCity: address.city,
+  shippingState: address.state,
+  shippingPostalCode: address.postalCode,
+  shippingCountry: address.country,
+});
+
 /** An address on one line, for choosing among saved ones: the label's lines, joined. */
 export function addressSummary(address: AddressInput): string {
-  return addressLines({
-    shippingName: address.name,
-    shippingLine1: address.line1,
-    shippingLine2: address.line2,
-    shippingCity: address.city,
-    shippingState: address.state,
-    shippingPostalCode: address.postalCode,
-    shippingCountry: address.country,
-  }).join(', ');
+  return addressLines(shippingColumns(address)).join(', ');
 }
 
 /** The choice that means "a new address, typed beside the list". */

@@ -13,8 +13,8 @@ export type OrderShipping = {
   shippingAmount: number;
 };
 
-/** The Prisma select of those columns, so every reader asks for the same ones. */
-export const orderShippingSelect = {
+/** The Prisma select of the address columns (orders and boxes have them alike). */
+export const shippingAddressSelect = {
   shippingName: true,
   shippingLine1: true,
   shippingLine2: true,
@@ -22,6 +22,11 @@ export const orderShippingSelect = {
   shippingState: true,
   shippingPostalCode: true,
   shippingCountry: true,
+} as const;
+
+/** The Prisma select of an order's shipping columns, so every reader asks for the same ones. */
+export const orderShippingSelect = {
+  ...shippingAddressSelect,
   shippingRateName: true,
   shippingAmount: true,
 } as const;

@@ -4,8 +4,8 @@
 // PostgreSQL, the emulator through the real SDK, webhooks over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Stripe from 'stripe';
-import { startAppStackWithWebhooks, WEBHOOK_SECRET, type WebhookAppStack } from '../support/app-stack.ts';
+import type Stripe from 'stripe';
+import { deliverSigned, startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
 import { postForm } from '../emulator/support/forms.ts';
 import { newUser, savedMandate, TEST_ADDRESS } from '../support/mandate-fixtures.ts';
 import { advanceClock, boxUnder, monthlyMandate, renewed, userOnClock } from './support.ts';
@@ -16,7 +16,6 @@ let plan: typeof import('../../lib/billing/plan.ts');
 let subscribe: typeof import('../../lib/billing/subscribe.ts');
 let boxes: typeof import('../../lib/billing/customer-boxes.ts');
 let mandates: typeof import('../../lib/mandates/agreements.ts');
-const signer = new Stripe('sk_test_signer');
 
 before(async () => {
   stack = await startAppStackWithWebhooks();
@@ -32,13 +31,7 @@ after(() => stack.stop());
 const db = () => stack.database.prisma;
 
 async function deliver(event: Stripe.Event) {
-  const payload = JSON.stringify(event);
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  const response = await fetch(stack.webhookUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-    body: payload,
-  });
+  const response = await deliverSigned(stack.webhookUrl, event);
   assert.equal(response.status, 200, await response.text());
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
 import type { WebhookAppStack } from '../support/app-stack.ts';
-import { newUser, TEST_ADDRESS, type TestUser } from '../support/mandate-fixtures.ts';
+import { newUser, savedMandate, TEST_ADDRESS, type TestUser } from '../support/mandate-fixtures.ts';
 
 /** A verified user whose Stripe Customer is attached to a new test clock frozen at `start`. */
 export async function userOnClock(stack: WebhookAppStack, stripe: Stripe, label: string, start = new Date()) {
@@ -26,21 +26,7 @@ export async function userOnClock(stack: WebhookAppStack, stripe: Stripe, label:
 
 /** A `monthly` agreement saved with Amazon Pay through setup-mode Checkout, its webhooks delivered. */
 export async function monthlyMandate(stack: WebhookAppStack, user: TestUser) {
-  const mandates = await import('../../lib/mandates/agreements.ts');
-  const terms = await import('../../lib/mandates/terms.ts');
-  const started = await mandates.startMandateSetup({
-    user,
-    frequency: 'monthly',
-    termsVersion: terms.CURRENT_TERMS_VERSION,
-    ipAddress: '203.0.113.7',
-    userAgent: 'node-test',
-  });
-  assert.ok(started.ok, started.ok ? '' : started.message);
-  const db = stack.database.prisma;
-  const pending = await db.mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
-  await stack.control.completeCheckoutSession(pending.stripeCheckoutSessionId!, { method: 'amazon_pay' });
-  await stack.control.flushWebhooks();
-  const mandate = await db.mandate.findUniqueOrThrow({ where: { id: started.mandateId } });
+  const mandate = await savedMandate(stack, user, 'amazon_pay', 'monthly');
   assert.equal(mandate.status, 'active');
   return mandate;
 }

@@ -2,11 +2,11 @@
 // through a failing SMTP server, what each message says, and the scheduled-work route.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import {
+  deliverSigned,
   serveHandler,
   startAppStackWithWebhooks,
-  WEBHOOK_SECRET,
   type WebhookAppStack,
 } from '../support/app-stack.ts';
 import { newUser, savedMandate } from '../support/mandate-fixtures.ts';
@@ -20,7 +20,6 @@ let relay: FaultyRelay | undefined;
 let inbox: MailInbox;
 let worker: typeof import('../../lib/email/worker.ts');
 let outbox: typeof import('../../lib/email/outbox.ts');
-const signer = new Stripe('sk_test_unused');
 
 before(async () => {
   stack = await startAppStackWithWebhooks({
@@ -50,14 +49,8 @@ async function messagesTo(address: string): Promise<InboxMessage[]> {
 }
 
 async function deliver(event: Stripe.Event) {
-  const payload = JSON.stringify(event);
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  const response = await fetch(stack.webhookUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
-    body: payload,
-  });
-  assert.equal(response.status, 200);
+  const response = await deliverSigned(stack.webhookUrl, event);
+  assert.equal(response.status, 200, await response.text());
 }
 
 /** A pending order with an open Checkout Session, its email chosen by the test. */

@@ -2,6 +2,7 @@
 // PostgreSQL, the Stripe emulator, and the environment lib/platform/env.ts reads.
 // Import lib/ modules only after start (dynamically): lib/db and lib/stripe
 // read their configuration when first loaded.
+import Stripe from 'stripe';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorOptions } from '../../emulator/config.ts';
@@ -144,4 +145,19 @@ export async function serveHandler(
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+const signer = new Stripe('sk_test_signing_only');
+
+/** Delivers `event` to the webhook route as Stripe would: the JSON body, signed with the endpoint's secret. */
+export function deliverSigned(webhookUrl: string, event: Stripe.Event): Promise<Response> {
+  const payload = JSON.stringify(event);
+  return fetch(webhookUrl, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Stripe-Signature': signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+    },
+    body: payload,
+  });
 }

@@ -24,13 +24,14 @@ export async function savedMandate(
   stack: AppStack,
   user: TestUser,
   method: 'amazon_pay' | 'card' = 'amazon_pay',
+  frequency: 'per_order' | 'monthly' = 'per_order',
 ) {
   // lib/ reads its configuration when first loaded: only after the stack set it.
   const mandates = await import('../../lib/mandates/agreements.ts');
   const terms = await import('../../lib/mandates/terms.ts');
   const started = await mandates.startMandateSetup({
     user,
-    frequency: 'per_order',
+    frequency,
     termsVersion: terms.CURRENT_TERMS_VERSION,
     ipAddress: '203.0.113.7',
     userAgent: 'node-test',

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { AddressChoice, type SavedAddressOption } from '@/app/_components/address-choice';
 import type { Country } from '@/app/_components/address-fields';
+import { ConsentField } from '@/app/_components/consent-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { subscribeAction, type SubscribeState } from './actions';
 
@@ -50,24 +51,10 @@ export function SubscribeForm({
             {terms}
           </pre>
           <input type="hidden" name="termsVersion" value={termsVersion} />
-          <div className="field field-wide">
-            <label className="choice">
-              <input
-                type="checkbox"
-                name="consent"
-                value="yes"
-                aria-invalid={errors.consent ? true : undefined}
-                aria-describedby={errors.consent ? 'consent-error' : undefined}
-              />
-              I have read these terms and authorise this shop to charge {price} each month to the method I
-              save, as they describe (monthly).
-            </label>
-            {errors.consent && (
-              <p id="consent-error" className="field-error">
-                {errors.consent}
-              </p>
-            )}
-          </div>
+          <ConsentField error={errors.consent}>
+            I have read these terms and authorise this shop to charge {price} each month to the method I save,
+            as they describe (monthly).
+          </ConsentField>
         </>
       )}
       <FullPageNavigation to={state.navigate} />

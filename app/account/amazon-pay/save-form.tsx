@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import type { MandateFrequency } from '@/lib/mandates/terms';
+import { ConsentField } from '@/app/_components/consent-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { saveAmazonPayAction, type SaveState } from './actions';
 
@@ -33,23 +34,9 @@ export function SaveAmazonPayForm({ termsVersion, frequencies }: Props) {
           </p>
         )}
       </fieldset>
-      <div className="field field-wide">
-        <label className="choice">
-          <input
-            type="checkbox"
-            name="consent"
-            value="yes"
-            aria-invalid={consentError ? true : undefined}
-            aria-describedby={consentError ? 'consent-error' : undefined}
-          />
-          I have read these terms and authorise this shop to charge my saved payment method as they describe.
-        </label>
-        {consentError && (
-          <p id="consent-error" className="field-error">
-            {consentError}
-          </p>
-        )}
-      </div>
+      <ConsentField error={consentError}>
+        I have read these terms and authorise this shop to charge my saved payment method as they describe.
+      </ConsentField>
       <FullPageNavigation to={state.navigate} />
       {state.error && (
         <p className="field-error" role="alert">
