@@ -9,6 +9,7 @@ const SECTIONS = [
   { href: '/admin/products', label: 'Products' },
   { href: '/admin/mandates', label: 'Mandates' },
   { href: '/admin/charges', label: 'Charges' },
+  { href: '/admin/subscriptions', label: 'Subscriptions' },
   { href: '/admin/emails', label: 'Emails' },
   { href: '/admin/webhooks', label: 'Webhooks' },
 ] as const;
