@@ -42,6 +42,9 @@ export type AdminOrderDetail = OrderShipping & {
   user: { id: string; email: string; name: string } | null;
   stripeCheckoutSessionId: string | null;
   stripePaymentIntentId: string | null;
+  /** A monthly box's renewal: the box and the paid invoice it ships for. */
+  subscriptionId: string | null;
+  stripeInvoiceId: string | null;
   paymentMethodType: PaymentMethodType | null;
   amountMismatch: boolean;
   createdAt: Date;
@@ -103,6 +106,8 @@ export async function findAdminOrder(id: string): Promise<AdminOrderDetail | nul
     user: order.user,
     stripeCheckoutSessionId: order.stripeCheckoutSessionId,
     stripePaymentIntentId: order.stripePaymentIntentId,
+    subscriptionId: order.subscriptionId,
+    stripeInvoiceId: order.stripeInvoiceId,
     paymentMethodType: order.paymentMethodType,
     amountMismatch: order.amountMismatch,
     shippingName: order.shippingName,

@@ -170,6 +170,17 @@ export default async function AdminOrderPage({ params }: Props) {
               <dd>
                 <StripeId id={order.stripePaymentIntentId} />
               </dd>
+              {order.subscriptionId && (
+                <>
+                  <dt>Monthly box</dt>
+                  <dd data-testid="admin-order-box">
+                    <Link href={`/admin/subscriptions/${order.subscriptionId}`}>
+                      The box this renewal ships for
+                    </Link>
+                    , invoice <StripeId id={order.stripeInvoiceId} />
+                  </dd>
+                </>
+              )}
             </dl>
           </div>
 
