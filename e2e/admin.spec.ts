@@ -70,6 +70,7 @@ test('an admin filters, searches, opens an order and refunds part of it once the
     'Products',
     'Mandates',
     'Charges',
+    'Subscriptions',
     'Emails',
     'Webhooks',
   ]);

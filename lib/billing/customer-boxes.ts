@@ -71,10 +71,16 @@ export async function listBoxesForUser(userId: string): Promise<BoxView[]> {
   });
 }
 
-/** The customer's live box in each currency, by currency. */
+/**
+ * The currencies the customer has a live box in. A box still starting does not count here:
+ * subscribing again continues its Checkout, or asks Stripe again after a lost answer.
+ */
 export async function liveBoxCurrencies(userId: string): Promise<Set<string>> {
   const rows = await db.subscription.findMany({
-    where: { userId, status: { in: [...LIVE_SUBSCRIPTION_STATUSES] } },
+    where: {
+      userId,
+      status: { in: LIVE_SUBSCRIPTION_STATUSES.filter((status) => status !== 'pending') },
+    },
     select: { currency: true },
   });
   return new Set(rows.map((row) => row.currency));

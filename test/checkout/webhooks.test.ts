@@ -117,8 +117,8 @@ describe('delivery', () => {
     const event = {
       id: 'evt_unknown_type_1',
       object: 'event',
-      type: 'invoice.paid',
-      data: { object: { id: 'in_1' } },
+      type: 'customer.created',
+      data: { object: { id: 'cus_1' } },
     };
     const response = await deliver(event as unknown as Stripe.Event);
     assert.deepEqual(response, { status: 200, body: { received: true, status: 'ignored' } });
@@ -129,9 +129,12 @@ describe('delivery', () => {
     const event = {
       id: 'evt_escapes_1',
       object: 'event',
-      type: 'invoice.paid',
+      type: 'customer.created',
       data: {
-        object: { id: 'in_escapes', description: 'nul \u0000, lone \ud800, kept \u00e9 and \\u0000 as text' },
+        object: {
+          id: 'cus_escapes',
+          description: 'nul \u0000, lone \ud800, kept \u00e9 and \\u0000 as text',
+        },
       },
     };
     // Stripe sends its JSON indented; \u0000 and \ud800 travel as escapes, which jsonb refuses.
@@ -143,7 +146,10 @@ describe('delivery', () => {
     assert.deepEqual(stored.payload, {
       ...event,
       data: {
-        object: { id: 'in_escapes', description: 'nul \ufffd, lone \ufffd, kept \u00e9 and \\u0000 as text' },
+        object: {
+          id: 'cus_escapes',
+          description: 'nul \ufffd, lone \ufffd, kept \u00e9 and \\u0000 as text',
+        },
       },
     });
   });

@@ -12,6 +12,7 @@ import { createTestDatabase, fillDatabase } from '../../stack/database.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../../stack/emulator.ts';
 import { ensureProductionBuild } from '../../stack/next-build.ts';
 import { startNextServer, testAppEnv } from '../../stack/next-server.ts';
+import { freePort } from '../../stack/processes.ts';
 import { startThrowawayPostgres } from '../../stack/postgres.ts';
 
 export { waitFor } from '../../stack/processes.ts';
@@ -99,14 +100,25 @@ export async function startNextStack(options: NextStackOptions): Promise<NextSta
     });
     const distDir = await ensureProductionBuild(log);
 
-    const apps: AppInstance[] = [];
-    for (let index = 0; index < options.instances; index += 1) {
-      const app = await startNextServer({ distDir, env, name: `app${index + 1}` });
-      cleanups.push(app.stop);
-      const webhookUrl = `${app.url}/api/webhooks/stripe`;
-      const endpoint = await control.addWebhookEndpoint(webhookUrl, { secret: WEBHOOK_SECRET });
-      apps.push({ url: app.url, webhookUrl, endpointId: endpoint.id, output: app.output });
+    // Every endpoint is registered before any instance starts: what an instance does at its start
+    // (the box's prices, made at Stripe) makes events that every instance must be sent.
+    const ports = await Promise.all(Array.from({ length: options.instances }, () => freePort()));
+    const endpoints: Array<{ webhookUrl: string; id: string }> = [];
+    for (const port of ports) {
+      const webhookUrl = `http://127.0.0.1:${port}/api/webhooks/stripe`;
+      endpoints.push({
+        webhookUrl,
+        ...(await control.addWebhookEndpoint(webhookUrl, { secret: WEBHOOK_SECRET })),
+      });
     }
+    const apps: AppInstance[] = await Promise.all(
+      ports.map(async (port, index) => {
+        const app = await startNextServer({ distDir, env, port, name: `app${index + 1}` });
+        cleanups.push(app.stop);
+        const { webhookUrl, id } = endpoints[index]!;
+        return { url: app.url, webhookUrl, endpointId: id, output: app.output };
+      }),
+    );
 
     // lib/ modules imported by the test read these when first loaded.
     Object.assign(process.env, {

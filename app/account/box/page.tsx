@@ -26,7 +26,10 @@ function BoxCard({ box }: { box: BoxView }) {
         {box.shipTo}.
       </p>
       {box.status === 'pending' && (
-        <p>Waiting for the payment to be confirmed. This page shows it as soon as it is.</p>
+        <p>
+          Waiting for its first payment. Left the payment page?{' '}
+          <Link href={`/subscribe?currency=${box.currency}`}>Continue subscribing</Link>.
+        </p>
       )}
       {box.nextChargeAt && (
         <p data-testid="box-next-charge">
