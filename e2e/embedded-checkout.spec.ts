@@ -137,6 +137,30 @@ test('saves Amazon Pay for later in the embedded page', async ({ page, browser }
   await stranger.context().close();
 });
 
+test('subscribes to the monthly box in the embedded page, charged now and back on the box', async ({
+  page,
+}) => {
+  await signUp(page, `embedded.boxer.${Date.now()}@example.com`);
+  // The prices are made at the server's start, in the background: the page shows them once there.
+  await expect(async () => {
+    await page.goto(at('/subscribe?currency=usd'));
+    await expect(page.getByTestId('box-price')).toContainText('$35.00');
+  }).toPass();
+  await page.getByLabel('Full name').fill('Ada Embedded');
+  await page.getByLabel('Street address').fill('2 Frame Street');
+  await page.getByLabel('City').fill('London');
+  await page.getByLabel('Country').selectOption('GB');
+  await page.getByLabel(/I have read these terms/).check();
+  await page.getByRole('button', { name: 'Agree and subscribe with Amazon Pay' }).click();
+  await expect(page).toHaveURL(/\/account\/amazon-pay\/setup\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: 'Subscribe to the monthly box' })).toBeVisible();
+  await expect(page.getByText(/\$35\.00 is charged now for the first box/)).toBeVisible();
+  await frameOf(page).getByRole('button', { name: 'Continue to Amazon Pay' }).click();
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await expect(page).toHaveURL(at('/account/box?started=usd'));
+  await expect(page.getByTestId('box-status')).toHaveText('Active');
+});
+
 test('Stripe.js blocked on the save page: Stripe’s own page saves the same agreement', async ({ page }) => {
   const email = `embedded.blocked.${Date.now()}@example.com`;
   await signUp(page, email);

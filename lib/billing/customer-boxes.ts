@@ -1,4 +1,5 @@
 import 'server-only';
+import { z } from 'zod';
 import { db } from '../platform/db';
 import { PAYMENT_METHOD_LABELS } from '../payments/methods';
 import { addressLines } from '../shipping/address';
@@ -84,4 +85,13 @@ export async function liveBoxCurrencies(userId: string): Promise<Set<string>> {
     select: { currency: true },
   });
   return new Set(rows.map((row) => row.currency));
+}
+
+/** The box a pending agreement's Checkout starts (the save page mounts it too), or null for a plain save. */
+export async function boxStartedBy(userId: string, mandateId: string) {
+  if (!z.uuid().safeParse(mandateId).success) return null;
+  return db.subscription.findFirst({
+    where: { userId, mandateId, stripeCheckoutSessionId: { not: null } },
+    select: { currency: true, unitAmount: true, renewalDay: true },
+  });
 }

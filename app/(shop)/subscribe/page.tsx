@@ -66,9 +66,11 @@ export default async function SubscribePage({ searchParams }: Props) {
           Show
         </button>
       </form>
-      {query.checkout === 'canceled' && (
+      {(query.checkout === 'canceled' || query.checkout === 'expired') && (
         <p className="notice" role="status">
-          You left the payment page: nothing was charged.
+          {query.checkout === 'canceled'
+            ? 'You left the payment page: nothing was charged.'
+            : 'The payment page expired: nothing was charged. Subscribe again below.'}
         </p>
       )}
       <p data-testid="box-price">
