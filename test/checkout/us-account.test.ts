@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type Stripe from 'stripe';
 import { startAppStackWithWebhooks, type WebhookAppStack } from '../support/app-stack.ts';
-import { newUser, placeOrderUnder, savedMandate } from '../support/mandate-fixtures.ts';
+import { newUser, placeOrderUnder, savedMandate, TEST_ADDRESS } from '../support/mandate-fixtures.ts';
 
 let stack: WebhookAppStack;
 let stripe: Stripe;
@@ -66,5 +66,42 @@ describe('a US account', () => {
     const db = stack.database.prisma;
     assert.equal(await db.order.count({ where: { userId: user.id } }), 0);
     assert.equal((await db.product.findUniqueOrThrow({ where: { id: refused.product.id } })).stock, 4);
+  });
+
+  it('refuses a monthly box in eur on a saved Amazon Pay, and Amazon Pay Checkout for it: nothing at Stripe', async () => {
+    const plan = await import('../../lib/billing/plan.ts');
+    const subscribe = await import('../../lib/billing/subscribe.ts');
+    const terms = await import('../../lib/mandates/terms.ts');
+    await plan.ensureBoxPrices();
+    const eur = (await plan.boxPrice('eur'))!;
+    const user = await newUser(stack, `us-box-${randomUUID().slice(0, 4)}`);
+    const mandate = await savedMandate(stack, user, 'amazon_pay', 'monthly');
+    const before = (await stack.control.objects('subscription')).length;
+    const address = { ...TEST_ADDRESS };
+    assert.deepEqual(
+      await subscribe.subscribeWithAgreement({
+        user,
+        currency: 'eur',
+        mandateId: mandate.id,
+        address,
+        expectedAmount: eur.unitAmount,
+      }),
+      { ok: false, message: 'Your saved Amazon Pay cannot be charged in EUR.' },
+    );
+    assert.equal(await subscribe.monthlyAgreement(user.id, 'eur'), null);
+    assert.deepEqual(
+      await subscribe.subscribeThroughCheckout({
+        user,
+        currency: 'eur',
+        address,
+        expectedAmount: eur.unitAmount,
+        termsVersion: terms.CURRENT_TERMS_VERSION,
+        ipAddress: null,
+        userAgent: null,
+      }),
+      { ok: false, message: 'Amazon Pay cannot be charged in EUR here.' },
+    );
+    assert.equal((await stack.control.objects('subscription')).length, before);
+    assert.equal(await stack.database.prisma.subscription.count({ where: { userId: user.id } }), 0);
   });
 });
