@@ -48,6 +48,9 @@ export type SubscribeResult =
 export const ALREADY_SUBSCRIBED = (currency: string) =>
   `You already have a monthly box in ${currency.toUpperCase()}. See it on your account page.`;
 const UNREACHABLE = 'We could not reach the payment service. Nothing was charged. Please try again.';
+/** Stripe may have made the box without our hearing: asking again replays the same request. */
+const NO_ANSWER =
+  'We did not hear back from the payment service. Subscribe again in a moment: it picks up where this left off and never charges twice.';
 
 type Subscriber = { id: string; email: string; name: string };
 
@@ -211,13 +214,18 @@ async function createAtStripe(recordId: string): Promise<SubscribeResult> {
         { timeout: 60_000 },
       )
       .then(async (result) => {
-        if (result.ok && 'subscriptionId' in result) await recordLatestInvoice(result.subscriptionId);
+        if (result.ok && 'subscriptionId' in result) {
+          // The box stands either way: its invoice's webhook records the first order if this cannot.
+          await recordLatestInvoice(result.subscriptionId).catch((error: unknown) =>
+            console.error(`[billing] recording box ${recordId}'s first invoice failed:`, error),
+          );
+        }
         return result;
       });
   } catch (error) {
     // The answer was lost: the row stays pending and subscribing again replays the same request.
     console.error(`[billing] creating box ${recordId} at Stripe failed:`, error);
-    return { ok: false, message: UNREACHABLE };
+    return { ok: false, message: NO_ANSWER };
   }
 }
 

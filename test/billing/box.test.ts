@@ -204,6 +204,71 @@ describe('a box under a saved monthly agreement', () => {
     }
   });
 
+  it('survives a lost answer: its webhook links it, or subscribing again replays it; one box, one charge', async () => {
+    const price = (await plan.boxPrice('usd'))!;
+    const attempt = (user: { id: string; email: string; name: string }, mandateId: string) =>
+      subscribe.resumePendingBox(user.id, 'usd').then(
+        (resumed) =>
+          resumed ??
+          subscribe.subscribeWithAgreement({
+            user,
+            currency: 'usd',
+            mandateId,
+            address: TEST_ADDRESS,
+            expectedAmount: price.unitAmount,
+          }),
+      );
+    const loseAnswers = () =>
+      stack.control.injectFault({
+        match: { method: 'POST', path: '/v1/subscriptions' },
+        count: 3,
+        kind: 'drop_after',
+      });
+    const oneBoxAndCharge = async (customer: string, recordId: string) => {
+      const atStripe = await stripe.subscriptions.list({ customer, status: 'all' });
+      assert.equal(atStripe.data.length, 1);
+      const charged = (await stack.control.objects<Stripe.PaymentIntent>('payment_intent')).filter(
+        (intent) => intent.customer === customer && intent.status === 'succeeded',
+      );
+      assert.equal(charged.length, 1);
+      assert.equal(await db().order.count({ where: { subscriptionId: recordId } }), 1);
+    };
+
+    // Its events come: the webhook finds the box by the row id in its metadata.
+    const first = await userOnClock(stack, stripe, 'lost-answer');
+    const firstMandate = await monthlyMandate(stack, first.user);
+    await loseAnswers();
+    const lost = await attempt(first.user, firstMandate.id);
+    await stack.control.clearFaults();
+    assert.match(lost.ok ? '' : lost.message, /did not hear back/);
+    await stack.control.flushWebhooks();
+    const linked = await db().subscription.findFirstOrThrow({ where: { userId: first.user.id } });
+    assert.equal(linked.status, 'active');
+    assert.ok(linked.stripeSubscriptionId);
+    assert.deepEqual(await attempt(first.user, firstMandate.id), {
+      ok: false,
+      message: subscribe.ALREADY_SUBSCRIBED('usd'),
+    });
+    await oneBoxAndCharge(first.customer.id, linked.id);
+
+    // No events yet: subscribing again replays the same request and gets the same box.
+    const second = await userOnClock(stack, stripe, 'lost-answer-replay');
+    const secondMandate = await monthlyMandate(stack, second.user);
+    const replayed = await stack.withoutDeliveries(async () => {
+      await loseAnswers();
+      const lostAgain = await attempt(second.user, secondMandate.id);
+      await stack.control.clearFaults();
+      assert.equal(lostAgain.ok, false);
+      const pending = await db().subscription.findFirstOrThrow({ where: { userId: second.user.id } });
+      assert.equal(pending.status, 'pending');
+      const again = await attempt(second.user, secondMandate.id);
+      assert.ok(again.ok && 'subscriptionId' in again, again.ok ? '' : again.message);
+      assert.equal(again.subscriptionId, pending.id);
+      return pending.id;
+    });
+    await oneBoxAndCharge(second.customer.id, replayed);
+  });
+
   it('cancels at period end and resumes: Stripe says so, and the next invoice follows it', async () => {
     const start = new Date();
     const { user, clock } = await userOnClock(stack, stripe, 'canceler', start);
