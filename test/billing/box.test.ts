@@ -385,16 +385,18 @@ describe('a box through Checkout in subscription mode', () => {
     assert.equal(agreement.status, 'pending');
     assert.equal(agreement.ipAddress, '203.0.113.9');
 
+    const subscribeAgain = () =>
+      subscribe.subscribeThroughCheckout({
+        user,
+        currency: 'eur',
+        address: TEST_ADDRESS,
+        expectedAmount: price.unitAmount,
+        termsVersion: agreement.termsVersion,
+        ipAddress: null,
+        userAgent: null,
+      });
     // Subscribing again while its Checkout is open continues that Checkout: no second box, no second agreement.
-    const continued = await subscribe.subscribeThroughCheckout({
-      user,
-      currency: 'eur',
-      address: TEST_ADDRESS,
-      expectedAmount: price.unitAmount,
-      termsVersion: agreement.termsVersion,
-      ipAddress: null,
-      userAgent: null,
-    });
+    const continued = await subscribeAgain();
     assert.deepEqual(continued, started);
     assert.equal(await db().subscription.count({ where: { userId: user.id } }), 1);
     assert.equal(await db().mandate.count({ where: { userId: user.id } }), 1);
@@ -407,15 +409,7 @@ describe('a box through Checkout in subscription mode', () => {
     assert.equal(saved.paymentMethodType, 'amazon_pay');
     assert.equal(await db().order.count({ where: { subscriptionId: row.id, status: 'paid' } }), 1);
     // The method it saved now backs the agreement: subscribing again in EUR is refused.
-    const again = await subscribe.subscribeThroughCheckout({
-      user,
-      currency: 'eur',
-      address: TEST_ADDRESS,
-      expectedAmount: price.unitAmount,
-      termsVersion: agreement.termsVersion,
-      ipAddress: null,
-      userAgent: null,
-    });
+    const again = await subscribeAgain();
     assert.deepEqual(again, { ok: false, message: subscribe.ALREADY_SUBSCRIBED('eur') });
   });
 });
