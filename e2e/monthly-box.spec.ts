@@ -65,6 +65,11 @@ test('subscribe with Amazon Pay through Checkout; the admin ships its first box'
   const row = admin.getByTestId('admin-subscription-row').filter({ hasText: email });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Active');
+  await row.getByRole('link', { name: email }).click();
+  await expect(admin.getByTestId('admin-subscription-status')).toHaveText('Active');
+  await expect(admin.getByTestId('admin-subscription-invoice')).toHaveCount(1);
+  await expect(admin.getByTestId('admin-subscription-invoice')).toHaveAttribute('data-status', 'paid');
+  await expect(admin.getByTestId('admin-subscription-mandate')).toBeVisible();
   const [order] = await query<{ number: number }>(
     `SELECT o.number FROM "Order" o JOIN "User" u ON u.id = o."userId"
       WHERE u.email = $1 AND o."subscriptionId" IS NOT NULL`,
