@@ -38,6 +38,22 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const database = await openDevelopmentDatabase(log);
   stopEmbedded = database.embedded ? () => database.embedded!.stop() : null;
+  // Stripe first: the seed finds or makes the monthly box's prices there.
+  if (usesEmulator()) {
+    const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_PORT);
+    const emulator = await startEmulatorProcess({
+      port: emulatorPort,
+      webhookUrls: [`${appUrl}/api/webhooks/stripe`],
+      stateFile: path.join(ROOT, '.data', 'emulator-state.json'),
+    });
+    children.push(emulator.child);
+    process.env.STRIPE_API_BASE ??= emulator.apiBase;
+    console.log(`[dev] Stripe emulator at ${emulator.apiBase}`);
+  } else {
+    console.log(
+      '[dev] Using real Stripe: forward webhooks with `stripe listen --forward-to localhost:3000/api/webhooks/stripe`.',
+    );
+  }
   await migrateAndSeed(database.url, log);
   // Demo accounts only on the embedded development database, never on one named by DATABASE_URL.
   if (database.embedded) await ensureDemoAccounts(database.url);
@@ -48,21 +64,6 @@ async function main(): Promise<void> {
     APP_URL: appUrl,
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  if (usesEmulator()) {
-    const emulatorPort = Number(process.env.EMULATOR_PORT ?? EMULATOR_PORT);
-    const emulator = await startEmulatorProcess({
-      port: emulatorPort,
-      webhookUrls: [`${appUrl}/api/webhooks/stripe`],
-      stateFile: path.join(ROOT, '.data', 'emulator-state.json'),
-    });
-    children.push(emulator.child);
-    env.STRIPE_API_BASE ??= emulator.apiBase;
-    console.log(`[dev] Stripe emulator at ${emulator.apiBase}`);
-  } else {
-    console.log(
-      '[dev] Using real Stripe: forward webhooks with `stripe listen --forward-to localhost:3000/api/webhooks/stripe`.',
-    );
-  }
 
   if (!process.env.SMTP_URL) {
     inbox = await startMailDev({

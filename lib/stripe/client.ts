@@ -1,6 +1,7 @@
 import 'server-only';
 import Stripe from 'stripe';
 import { env } from '../platform/env';
+import { stripeClientOptions } from './client-options';
 
 /**
  * The one Stripe client. With STRIPE_API_BASE set (the local emulator in
@@ -9,19 +10,7 @@ import { env } from '../platform/env';
  */
 function createStripe(): Stripe {
   const { secretKey, apiBase, maxNetworkRetries } = env().stripe;
-  return new Stripe(secretKey, {
-    maxNetworkRetries,
-    timeout: 20_000,
-    telemetry: false,
-    appInfo: { name: 'storefront' },
-    ...(apiBase
-      ? {
-          host: apiBase.hostname,
-          port: apiBase.port || (apiBase.protocol === 'https:' ? 443 : 80),
-          protocol: apiBase.protocol === 'https:' ? 'https' : 'http',
-        }
-      : {}),
-  });
+  return new Stripe(secretKey, stripeClientOptions({ apiBase, maxNetworkRetries }));
 }
 
 /**
