@@ -5,7 +5,7 @@
 import type Stripe from 'stripe';
 import type { Emulator } from './context.ts';
 import { nowSeconds } from './context.ts';
-import { invalidRequest, parameterMissing, resourceMissing } from './errors.ts';
+import { invalidRequest, parameterMissing } from './errors.ts';
 import type { FormObject } from './form.ts';
 import { newId } from './ids.ts';
 import {
@@ -18,7 +18,7 @@ import {
   knownKeys,
   requireString,
 } from './params.ts';
-import { findObject, putObject, updateObject } from './store.ts';
+import { findObject, putObject, requireObject, updateObject } from './store.ts';
 
 type RateData = Stripe.Checkout.SessionCreateParams.ShippingOption.ShippingRateData;
 
@@ -200,9 +200,7 @@ export function parseShipping(
       );
     }
     if (typeof id === 'string') {
-      const found = findObject(emu.state, 'shipping_rate', id);
-      if (!found) throw resourceMissing('shipping_rate', id, `${prefix}[shipping_rate]`);
-      return found;
+      return requireObject(emu.state, 'shipping_rate', id, `${prefix}[shipping_rate]`);
     }
     if (!data) throw parameterMissing(`${prefix}[shipping_rate_data]`);
     return parseRateData(emu, data, `${prefix}[shipping_rate_data]`, currency ?? 'usd');

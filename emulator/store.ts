@@ -2,7 +2,7 @@
 // Stored objects are never mutated in place: updates store a new copy, so event snapshots can share structure.
 import type Stripe from 'stripe';
 import type { Pagination } from './params.ts';
-import { invalidRequest } from './errors.ts';
+import { invalidRequest, resourceMissing } from './errors.ts';
 import type { Receipt } from './receipts.ts';
 
 export interface Tables {
@@ -184,6 +184,22 @@ export function emptyState(): State {
 export function findObject<K extends ObjectKind>(state: State, kind: K, id: string): Tables[K] | undefined {
   const table = state.objects[kind];
   return Object.hasOwn(table, id) ? table[id] : undefined;
+}
+
+/**
+ * The stored object, or Stripe's 404 `No such <name>: '<id>'` naming `param` (the name is the
+ * kind, but for the few Stripe spells otherwise: `PaymentMethod`, `setupintent`).
+ */
+export function requireObject<K extends ObjectKind>(
+  state: State,
+  kind: K,
+  id: string,
+  param = 'id',
+  name: string = kind,
+): Tables[K] {
+  const found = findObject(state, kind, id);
+  if (!found) throw resourceMissing(name, id, param);
+  return found;
 }
 
 export function putObject<K extends ObjectKind>(state: State, kind: K, object: Tables[K]): Tables[K] {

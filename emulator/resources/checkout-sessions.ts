@@ -33,7 +33,7 @@ import { parseShipping, shippingCostFor, shippingOptionsFor } from '../shipping.
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import type { PaymentIntentData, SessionInternal } from '../store.ts';
-import { allObjects, findObject, paginate, putObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 import { requirePrice } from './prices.ts';
 
@@ -902,9 +902,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
 }
 
 export function requireSession(emu: Emulator, id: string): Stripe.Checkout.Session {
-  const session = findObject(emu.state, 'checkout.session', id);
-  if (!session) throw resourceMissing('checkout.session', id);
-  return session;
+  return requireObject(emu.state, 'checkout.session', id);
 }
 
 function retrieve({ emu, params, ids }: ApiRequest): ApiResult {

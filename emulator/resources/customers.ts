@@ -21,7 +21,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.CustomerCreateParams>()([
   'address',
@@ -103,9 +103,7 @@ function emptyToNull(value: string | undefined): string | null | undefined {
 }
 
 export function requireCustomer(emu: Emulator, id: string, param = 'id'): Stripe.Customer {
-  const customer = findObject(emu.state, 'customer', id);
-  if (!customer) throw resourceMissing('customer', id, param);
-  return customer;
+  return requireObject(emu.state, 'customer', id, param);
 }
 
 /** A payment method attached to this customer, or Stripe's error naming `param`. */
@@ -115,8 +113,7 @@ export function requireCustomerMethod(
   id: string,
   param: string,
 ): Stripe.PaymentMethod {
-  const pm = findObject(emu.state, 'payment_method', id);
-  if (!pm) throw resourceMissing('PaymentMethod', id, param);
+  const pm = requireObject(emu.state, 'payment_method', id, param, 'PaymentMethod');
   if (pm.customer !== customer.id) {
     throw invalidRequest(
       `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,

@@ -2,7 +2,7 @@
 // (Stripe makes them; merchants only read, update and close them), read through /v1/disputes.
 import type Stripe from 'stripe';
 import { CUSTOMER_ACTION, nowSeconds, type Emulator } from '../context.ts';
-import { resourceMissing } from '../errors.ts';
+
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import { newId, randomToken } from '../ids.ts';
@@ -18,7 +18,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 
 export const DISPUTE_TYPES = ['chargeback', 'claim'] as const;
 export type DisputeType = (typeof DISPUTE_TYPES)[number];
@@ -196,8 +196,7 @@ const LIST_KEYS = knownKeys<Stripe.DisputeListParams>()([
 function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'dispute', id);
-  if (!found) throw resourceMissing('dispute', id);
+  const found = requireObject(emu.state, 'dispute', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 

@@ -21,7 +21,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
 
 const EVENT_RETRIEVE_KEYS = knownKeys<Stripe.EventRetrieveParams>()(['expand']);
 const EVENT_LIST_KEYS = knownKeys<Stripe.EventListParams>()([
@@ -58,8 +58,7 @@ function typeMatches(pattern: string, type: string): boolean {
 function retrieveEvent({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, EVENT_RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'event', id);
-  if (!found) throw resourceMissing('event', id);
+  const found = requireObject(emu.state, 'event', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 
@@ -154,8 +153,7 @@ function listEndpoints({ emu, params }: ApiRequest): ApiResult {
 function retrieveEndpoint({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, new Set(['expand']));
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'webhook_endpoint', id);
-  if (!found) throw resourceMissing('webhook_endpoint', id);
+  const found = requireObject(emu.state, 'webhook_endpoint', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 

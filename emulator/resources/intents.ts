@@ -1,6 +1,6 @@
 // Read-only resources around payments: setup intents, mandates, charges.
 import type Stripe from 'stripe';
-import { resourceMissing } from '../errors.ts';
+
 import { expand } from '../expand.ts';
 import {
   checkKnown,
@@ -14,7 +14,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate } from '../store.ts';
+import { allObjects, paginate, requireObject } from '../store.ts';
 
 const SETUP_RETRIEVE_KEYS = knownKeys<Stripe.SetupIntentRetrieveParams>()(['client_secret', 'expand']);
 const SETUP_LIST_KEYS = knownKeys<Stripe.SetupIntentListParams>()([
@@ -40,8 +40,7 @@ const CHARGE_LIST_KEYS = knownKeys<Stripe.ChargeListParams>()([
 function retrieveSetupIntent({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, SETUP_RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'setup_intent', id);
-  if (!found) throw resourceMissing('setupintent', id);
+  const found = requireObject(emu.state, 'setup_intent', id, 'id', 'setupintent');
   return { body: expand(emu, found, getExpand(params)) };
 }
 
@@ -64,16 +63,14 @@ function listSetupIntents({ emu, params }: ApiRequest): ApiResult {
 function retrieveMandate({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, MANDATE_RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'mandate', id);
-  if (!found) throw resourceMissing('mandate', id);
+  const found = requireObject(emu.state, 'mandate', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 
 function retrieveCharge({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, CHARGE_RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'charge', id);
-  if (!found) throw resourceMissing('charge', id);
+  const found = requireObject(emu.state, 'charge', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 

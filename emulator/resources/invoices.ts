@@ -1,7 +1,7 @@
 // /v1/invoices (retrieve, list, lines, pay, finalize, void, mark_uncollectible) and /v1/invoice_payments.
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
-import { cardError, invalidRequest, resourceMissing } from '../errors.ts';
+import { cardError, invalidRequest } from '../errors.ts';
 import { expand } from '../expand.ts';
 import {
   checkKnown,
@@ -18,7 +18,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate } from '../store.ts';
+import { allObjects, findObject, paginate, requireObject } from '../store.ts';
 import { idOf, onCustomerTime } from '../billing/clock.ts';
 import { settleAttempt } from '../billing/dunning.ts';
 import {
@@ -68,9 +68,7 @@ const PAYMENT_LIST_KEYS = knownKeys<Stripe.InvoicePaymentListParams>()([
 ]);
 
 export function requireInvoice(emu: Emulator, id: string): Stripe.Invoice {
-  const found = findObject(emu.state, 'invoice', id);
-  if (!found) throw resourceMissing('invoice', id);
-  return found;
+  return requireObject(emu.state, 'invoice', id);
 }
 
 function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
@@ -210,8 +208,7 @@ function uncollectible({ emu, params, ids, cause }: ApiRequest): ApiResult {
 function retrievePayment({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, PAYMENT_RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'invoice_payment', id);
-  if (!found) throw resourceMissing('invoice_payment', id);
+  const found = requireObject(emu.state, 'invoice_payment', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 

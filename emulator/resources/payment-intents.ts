@@ -26,7 +26,7 @@ import {
 import { chargeSavedMethod, mandateOf, NO_MANDATE_FAILURE, offSessionVerdict } from '../off-session.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
@@ -82,9 +82,7 @@ const LIST_KEYS = knownKeys<Stripe.PaymentIntentListParams>()([
 type AllowedType = Stripe.PaymentIntent.AllowedPaymentMethodType;
 
 function requirePaymentIntent(emu: Emulator, id: string): Stripe.PaymentIntent {
-  const found = findObject(emu.state, 'payment_intent', id);
-  if (!found) throw resourceMissing('payment_intent', id);
-  return found;
+  return requireObject(emu.state, 'payment_intent', id);
 }
 
 function parseOffSession(params: FormObject): boolean {

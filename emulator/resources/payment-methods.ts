@@ -18,7 +18,7 @@ import { attachPaymentMethod } from '../payments.ts';
 import { findTestCard, TEST_PAYMENT_METHOD_CARDS, TEST_TOKEN_CARDS } from '../test-cards.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 
 const RETRIEVE_KEYS = knownKeys<Stripe.PaymentMethodRetrieveParams>()(['expand']);
@@ -48,9 +48,7 @@ function fromTestCard(emu: Emulator, number: string): Stripe.PaymentMethod {
 export function requirePaymentMethod(emu: Emulator, id: string, param = 'id'): Stripe.PaymentMethod {
   const testCard = Object.hasOwn(TEST_PAYMENT_METHOD_CARDS, id) ? TEST_PAYMENT_METHOD_CARDS[id] : undefined;
   if (testCard) return fromTestCard(emu, testCard);
-  const found = findObject(emu.state, 'payment_method', id);
-  if (!found) throw resourceMissing('PaymentMethod', id, param);
-  return found;
+  return requireObject(emu.state, 'payment_method', id, param, 'PaymentMethod');
 }
 
 function retrieve({ emu, params, ids }: ApiRequest): ApiResult {

@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import type { Cause, Emulator } from '../context.ts';
 import { nowSeconds } from '../context.ts';
-import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
+import { invalidRequest, parameterMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
@@ -29,7 +29,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, paginate, putObject, requireObject, updateObject } from '../store.ts';
 import { createProduct, productFields, requireProduct } from './products.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.PriceCreateParams>()([
@@ -104,9 +104,7 @@ const MAX_INTERVAL_COUNT: Record<(typeof INTERVALS)[number], number> = {
 const UNSUPPORTED = ['currency_options', 'custom_unit_amount', 'tiers', 'tiers_mode', 'transform_quantity'];
 
 export function requirePrice(emu: Emulator, id: string, param = 'id'): Stripe.Price {
-  const found = findObject(emu.state, 'price', id);
-  if (!found) throw resourceMissing('price', id, param);
-  return found;
+  return requireObject(emu.state, 'price', id, param);
 }
 
 function parseRecurring(params: FormObject): Stripe.Price.Recurring | null {

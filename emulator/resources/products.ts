@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
 import { nowSeconds } from '../context.ts';
-import { invalidRequest, resourceMissing } from '../errors.ts';
+import { invalidRequest } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
@@ -25,7 +25,7 @@ import {
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import type { Cause } from '../context.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.ProductCreateParams>()([
   'name',
@@ -76,9 +76,7 @@ const LIST_KEYS = knownKeys<Stripe.ProductListParams>()([
 ]);
 
 export function requireProduct(emu: Emulator, id: string, param = 'id'): Stripe.Product {
-  const found = findObject(emu.state, 'product', id);
-  if (!found) throw resourceMissing('product', id, param);
-  return found;
+  return requireObject(emu.state, 'product', id, param);
 }
 
 export interface ProductFields {

@@ -4,7 +4,7 @@ import { AMAZON_PAY_REFUND_WINDOW_DAYS, refundsAsynchronously } from '../amazon-
 import type { Emulator } from '../context.ts';
 import { isDisputed } from './disputes.ts';
 import { nowSeconds } from '../context.ts';
-import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
+import { invalidRequest, parameterMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import { formatAmount } from '../money.ts';
@@ -24,7 +24,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, updateObject } from '../store.ts';
+import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.RefundCreateParams>()([
   'amount',
@@ -60,8 +60,7 @@ function refundableCharge(
     });
   }
   if (chargeId !== undefined) {
-    const charge = findObject(emu.state, 'charge', chargeId);
-    if (!charge) throw resourceMissing('charge', chargeId, 'charge');
+    const charge = requireObject(emu.state, 'charge', chargeId, 'charge');
     if (charge.status !== 'succeeded') {
       throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be refunded.`, {
         param: 'charge',
@@ -76,8 +75,7 @@ function refundableCharge(
       'One of the following params should be provided for this request: payment_intent or charge.',
     );
   }
-  const paymentIntent = findObject(emu.state, 'payment_intent', paymentIntentId);
-  if (!paymentIntent) throw resourceMissing('payment_intent', paymentIntentId, 'payment_intent');
+  const paymentIntent = requireObject(emu.state, 'payment_intent', paymentIntentId, 'payment_intent');
   const latest =
     typeof paymentIntent.latest_charge === 'string'
       ? paymentIntent.latest_charge
@@ -144,8 +142,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
 function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, RETRIEVE_KEYS);
   const id = ids[0] ?? '';
-  const found = findObject(emu.state, 'refund', id);
-  if (!found) throw resourceMissing('refund', id);
+  const found = requireObject(emu.state, 'refund', id);
   return { body: expand(emu, found, getExpand(params)) };
 }
 

@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
 import { nowSeconds } from '../context.ts';
-import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
+import { invalidRequest, parameterMissing } from '../errors.ts';
 import { expand } from '../expand.ts';
 import type { FormObject } from '../form.ts';
 import {
@@ -25,7 +25,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate } from '../store.ts';
+import { allObjects, findObject, paginate, requireObject } from '../store.ts';
 import { idOf, onCustomerTime } from '../billing/clock.ts';
 import { NO_PAYMENT_METHOD } from '../billing/invoices.ts';
 import { cancelSubscription, updateSubscription } from '../billing/lifecycle.ts';
@@ -194,9 +194,7 @@ function refuseUnsupported(params: FormObject, keys: readonly string[]): void {
 }
 
 export function requireSubscription(emu: Emulator, id: string): Stripe.Subscription {
-  const found = findObject(emu.state, 'subscription', id);
-  if (!found) throw resourceMissing('subscription', id);
-  return found;
+  return requireObject(emu.state, 'subscription', id);
 }
 
 /** The items' prices, checked as Stripe checks them: recurring, active, one currency and interval. */

@@ -5,7 +5,7 @@
 import type Stripe from 'stripe';
 import type { Emulator } from '../context.ts';
 import { atClockTime, CUSTOMER_ACTION, nowSeconds } from '../context.ts';
-import { invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
+import { invalidRequest, parameterMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import { newId } from '../ids.ts';
@@ -21,7 +21,15 @@ import {
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
 import type { ObjectKind } from '../store.ts';
-import { allObjects, findObject, paginate, putObject, removeObject, updateObject } from '../store.ts';
+import {
+  allObjects,
+  findObject,
+  paginate,
+  putObject,
+  removeObject,
+  requireObject,
+  updateObject,
+} from '../store.ts';
 import { idOf } from '../billing/clock.ts';
 import { addIntervals } from '../billing/periods.ts';
 import { runDueTasks } from '../billing/renewals.ts';
@@ -41,9 +49,7 @@ const KIND = 'test_helpers.test_clock';
 const LIFETIME_S = 30 * 86_400;
 
 function requireClock(emu: Emulator, id: string): Stripe.TestHelpers.TestClock {
-  const found = findObject(emu.state, KIND, id);
-  if (!found) throw resourceMissing('test_helpers.test_clock', id);
-  return found;
+  return requireObject(emu.state, KIND, id);
 }
 
 function create({ emu, params, cause }: ApiRequest): ApiResult {
