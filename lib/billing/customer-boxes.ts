@@ -4,7 +4,7 @@ import { db } from '../platform/db';
 import { PAYMENT_METHOD_LABELS } from '../payments/methods';
 import { addressLines } from '../shipping/address';
 import { nextRenewal } from './renewal-day';
-import { LIVE_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from './status';
+import { BILLED_SUBSCRIPTION_STATUSES, LIVE_SUBSCRIPTION_STATUSES, type SubscriptionStatus } from './status';
 
 /** A customer's box as their account page shows it. */
 export type BoxView = {
@@ -46,7 +46,7 @@ export async function listBoxesForUser(userId: string): Promise<BoxView[]> {
   });
   return rows.map((row) => {
     const unpaid = row.invoices[0];
-    const billed = ['active', 'trialing', 'past_due'].includes(row.status) && !row.cancelAtPeriodEnd;
+    const billed = BILLED_SUBSCRIPTION_STATUSES.includes(row.status) && !row.cancelAtPeriodEnd;
     return {
       id: row.id,
       status: row.status,

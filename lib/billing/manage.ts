@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { db } from '../platform/db';
 import { stripe } from '../stripe/client';
+import { BILLED_SUBSCRIPTION_STATUSES } from './status';
 import { applySubscriptionSnapshot, snapshotOfSubscription } from './sync';
 
 /**
@@ -25,7 +26,7 @@ export async function setCancelAtPeriodEnd(
     select: { status: true, stripeSubscriptionId: true, cancelAtPeriodEnd: true, syncedAt: true },
   });
   if (!box?.stripeSubscriptionId) return { ok: false, message: 'No such box.' };
-  if (!['active', 'trialing', 'past_due'].includes(box.status)) {
+  if (!BILLED_SUBSCRIPTION_STATUSES.includes(box.status)) {
     return { ok: false, message: 'This box has ended; subscribe again to start a new one.' };
   }
   if (box.cancelAtPeriodEnd === cancel) return { ok: true };

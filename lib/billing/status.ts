@@ -45,7 +45,7 @@ export const LIVE_SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [
   'paused',
 ];
 
-/** Stripe bills these each month: they count towards monthly recurring revenue. */
+/** Stripe bills these each month (the box is running): they count towards monthly recurring revenue. */
 export const BILLED_SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ['active', 'trialing', 'past_due'];
 
 const FROM_STRIPE: Record<string, SubscriptionStatus> = Object.fromEntries(

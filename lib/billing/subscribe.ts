@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { Prisma } from '../generated/prisma/client';
 import { markFailed, newAgreement, CONFIRM_EMAIL_FIRST } from '../mandates/agreements';
 import { CURRENT_TERMS_VERSION } from '../mandates/terms';
+import { shareLockAgreement, usableAgreement, type LockedAgreement } from '../mandates/usable';
 import { PAYMENT_METHOD_LABELS, type PaymentMethodType } from '../payments/methods';
 import { methodsFor, sessionSettings } from '../payments/offered';
 import { db } from '../platform/db';
@@ -69,15 +70,8 @@ const isUniqueViolation = (error: unknown) =>
 
 /** The customer's active agreement that can pay the box in `currency`: monthly, its method able to take it. */
 export async function monthlyAgreement(userId: string, currency: string) {
-  const agreements = await db.mandate.findMany({
-    where: { userId, status: 'active', frequency: 'monthly', stripePaymentMethodId: { not: null } },
-    orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, paymentMethodType: true, acceptedAt: true },
-  });
-  const usable = agreements.find(
-    (a) => a.paymentMethodType && methodsFor(currency).includes(a.paymentMethodType),
-  );
-  if (!usable?.paymentMethodType) return null;
+  const usable = await usableAgreement(userId, 'monthly', currency);
+  if (!usable) return null;
   return {
     id: usable.id,
     method: PAYMENT_METHOD_LABELS[usable.paymentMethodType],
@@ -124,16 +118,6 @@ export async function subscribeWithAgreement(input: {
   return createAtStripe(recordId);
 }
 
-type LockedAgreement = {
-  userId: string;
-  status: string;
-  frequency: string;
-  method: PaymentMethodType | null;
-  stripeCustomerId: string;
-  stripePaymentMethodId: string | null;
-  acceptedAt: Date;
-};
-
 /** The agreement under a share lock, refused unless it can pay this customer's box in `currency`. */
 async function lockAgreement(
   tx: Prisma.TransactionClient,
@@ -141,10 +125,7 @@ async function lockAgreement(
   userId: string,
   currency: string,
 ) {
-  const [agreement] = await tx.$queryRaw<LockedAgreement[]>`
-    SELECT "userId", status::text, frequency::text, "paymentMethodType"::text AS method,
-           "stripeCustomerId", "stripePaymentMethodId", "acceptedAt"
-    FROM "Mandate" WHERE id = ${mandateId}::uuid FOR SHARE`;
+  const agreement = await shareLockAgreement(tx, mandateId);
   // Someone else's agreement is no agreement at all to this customer.
   if (!agreement || agreement.userId !== userId || agreement.status !== 'active') {
     throw new Refused('You have no active monthly agreement. Subscribe with Amazon Pay below instead.');

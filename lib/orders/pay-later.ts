@@ -13,6 +13,7 @@ import { shippingColumns, type AddressInput } from '../shipping/address-book';
 import { shippingRatesFor, type ShippingRate } from '../shipping/rates';
 import { newAccessToken, shortageMessage } from './checkout';
 import { MAY_MOVE_TO } from './status';
+import { shareLockAgreement, usableAgreement } from '../mandates/usable';
 
 /**
  * Pay later under a per-order agreement: the customer places an order now and
@@ -36,15 +37,8 @@ export type PayLaterAgreement = { id: string; paymentMethodType: PaymentMethodTy
 
 /** The account's agreement that can pay later in `currency`: active, per order, its method able to take it. */
 export async function payLaterAgreement(userId: string, currency: string): Promise<PayLaterAgreement | null> {
-  const agreements = await db.mandate.findMany({
-    where: { userId, status: 'active', frequency: 'per_order', stripePaymentMethodId: { not: null } },
-    orderBy: [{ activatedAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, paymentMethodType: true },
-  });
-  const usable = agreements.find(
-    (agreement) => agreement.paymentMethodType && methodsFor(currency).includes(agreement.paymentMethodType),
-  );
-  if (!usable?.paymentMethodType) return null;
+  const usable = await usableAgreement(userId, 'per_order', currency);
+  if (!usable) return null;
   return {
     id: usable.id,
     paymentMethodType: usable.paymentMethodType,
@@ -90,10 +84,7 @@ export async function placePayLaterOrder(input: {
   }));
   try {
     const order = await db.$transaction(async (tx) => {
-      const [agreement] = await tx.$queryRaw<
-        Array<{ userId: string; status: string; frequency: string; method: PaymentMethodType | null }>
-      >`SELECT "userId", status::text, frequency::text, "paymentMethodType"::text AS method
-        FROM "Mandate" WHERE id = ${input.mandateId}::uuid FOR SHARE`;
+      const agreement = await shareLockAgreement(tx, input.mandateId);
       // Someone else's agreement is no agreement at all to this customer.
       if (!agreement || agreement.userId !== input.user.id) throw new Refused(NO_AGREEMENT);
       if (agreement.status !== 'active') throw new Refused(NO_AGREEMENT);

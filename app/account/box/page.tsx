@@ -2,7 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { listBoxesForUser, type BoxView } from '@/lib/billing/customer-boxes';
 import { BOX_NAME } from '@/lib/billing/plan';
-import { END_REASON_LABELS, SUBSCRIPTION_STATUS_LABELS } from '@/lib/billing/status';
+import {
+  BILLED_SUBSCRIPTION_STATUSES,
+  END_REASON_LABELS,
+  SUBSCRIPTION_STATUS_LABELS,
+} from '@/lib/billing/status';
 import { formatMoney } from '@/lib/payments/money';
 import { requireUser } from '@/lib/platform/auth';
 import { Time } from '@/app/_components/time';
@@ -14,7 +18,7 @@ type Props = { searchParams: Promise<{ started?: string }> };
 
 function BoxCard({ box }: { box: BoxView }) {
   const money = (amount: number) => formatMoney({ amount, currency: box.currency });
-  const running = ['active', 'trialing', 'past_due'].includes(box.status);
+  const running = BILLED_SUBSCRIPTION_STATUSES.includes(box.status);
   return (
     <article className="box-card" data-testid="box" data-status={box.status} data-currency={box.currency}>
       <h2>
