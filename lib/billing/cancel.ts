@@ -1,5 +1,6 @@
 import 'server-only';
 import Stripe from 'stripe';
+import { Prisma } from '../generated/prisma/client';
 import { db, type Tx } from '../platform/db';
 import { stripe } from '../stripe/client';
 import { LIVE_SUBSCRIPTION_STATUSES } from './status';
@@ -48,41 +49,68 @@ async function cancelAtStripe(stripeSubscriptionId: string): Promise<Stripe.Subs
   }
 }
 
-/** Cancels the due boxes (of one agreement, or all); returns how many Stripe confirmed and how many failed. */
+type Due = { id: string; stripeSubscriptionId: string };
+
+/**
+ * Locks the next due box. The sweep skips a box another process holds; the
+ * revoking request names its box and waits for it (a webhook syncing it holds
+ * it for a moment), so the customer's revocation never leaves a box running.
+ */
+async function lockDue(tx: Tx, boxId: string | null): Promise<Due | null> {
+  const [due] = await tx.$queryRaw<Due[]>(Prisma.sql`
+    SELECT id::text, "stripeSubscriptionId" FROM "Subscription"
+    WHERE "cancelRetryAt" <= now() AND "stripeSubscriptionId" IS NOT NULL
+      AND (${boxId}::uuid IS NULL OR id = ${boxId}::uuid)
+    ORDER BY "cancelRetryAt"
+    LIMIT 1
+    FOR UPDATE ${boxId ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`);
+  return due ?? null;
+}
+
+/** Cancels one due box at Stripe under its row lock; null when none was due. */
+async function cancelNext(boxId: string | null): Promise<boolean | null> {
+  return db.$transaction(
+    async (tx) => {
+      const due = await lockDue(tx, boxId);
+      if (!due) return null;
+      const readAt = new Date();
+      try {
+        const subscription = await cancelAtStripe(due.stripeSubscriptionId);
+        await tx.subscription.update({ where: { id: due.id }, data: { cancelRetryAt: null } });
+        await applySubscriptionSnapshot(tx, snapshotOfSubscription(subscription, readAt));
+        return true;
+      } catch (error) {
+        console.error(
+          `[billing] canceling ${due.stripeSubscriptionId} failed; it will be tried again:`,
+          error,
+        );
+        await tx.subscription.update({
+          where: { id: due.id },
+          data: { cancelRetryAt: new Date(Date.now() + RETRY_MS) },
+        });
+        return false;
+      }
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** Cancels the due boxes (of one agreement, or any); returns how many Stripe confirmed and how many failed. */
 export async function cancelDueBoxes(mandateId?: string, limit = 20) {
   const outcome = { canceled: 0, failed: 0 };
-  for (let index = 0; index < limit; index += 1) {
-    const result = await db.$transaction(
-      async (tx) => {
-        const [due] = await tx.$queryRaw<Array<{ id: string; stripeSubscriptionId: string }>>`
-          SELECT id::text, "stripeSubscriptionId" FROM "Subscription"
-          WHERE "cancelRetryAt" <= now() AND "stripeSubscriptionId" IS NOT NULL
-            AND (${mandateId ?? null}::uuid IS NULL OR "mandateId" = ${mandateId ?? null}::uuid)
-          ORDER BY "cancelRetryAt"
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED`;
-        if (!due) return null;
-        const readAt = new Date();
-        try {
-          const subscription = await cancelAtStripe(due.stripeSubscriptionId);
-          await tx.subscription.update({ where: { id: due.id }, data: { cancelRetryAt: null } });
-          await applySubscriptionSnapshot(tx, snapshotOfSubscription(subscription, readAt));
-          return true;
-        } catch (error) {
-          console.error(
-            `[billing] canceling ${due.stripeSubscriptionId} failed; it will be tried again:`,
-            error,
-          );
-          await tx.subscription.update({
-            where: { id: due.id },
-            data: { cancelRetryAt: new Date(Date.now() + RETRY_MS) },
-          });
-          return false;
-        }
-      },
-      { timeout: 60_000 },
-    );
-    if (result === null) break;
+  const named = mandateId
+    ? await db.subscription.findMany({
+        where: { mandateId, cancelRetryAt: { not: null }, stripeSubscriptionId: { not: null } },
+        select: { id: true },
+        take: limit,
+      })
+    : null;
+  for (let index = 0; index < (named?.length ?? limit); index += 1) {
+    const result = await cancelNext(named ? named[index]!.id : null);
+    if (result === null) {
+      if (named) continue;
+      break;
+    }
     outcome[result ? 'canceled' : 'failed'] += 1;
   }
   return outcome;

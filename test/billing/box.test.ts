@@ -170,6 +170,35 @@ describe('a box under a saved monthly agreement', () => {
     assert.equal(await db().emailOutbox.count({ where: { kind: 'box_ended', to: user.email } }), 1);
   });
 
+  it('waits for a webhook holding the box, rather than leaving it to the sweep', async () => {
+    const cancel = await import('../../lib/billing/cancel.ts');
+    const { user } = await userOnClock(stack, stripe, 'held', new Date());
+    const mandate = await monthlyMandate(stack, user);
+    const box = await boxUnder(stack, user, mandate.id);
+    await db().$transaction((tx) => cancel.markBoxesForCancel(tx, mandate.id));
+    let canceling: ReturnType<typeof cancel.cancelDueBoxes> | undefined;
+    await db().$transaction(
+      async (tx) => {
+        // A webhook's sync holds the box's row while the revoking request cancels it.
+        await tx.$queryRaw`SELECT id FROM "Subscription" WHERE id = ${box.id}::uuid FOR UPDATE`;
+        canceling = cancel.cancelDueBoxes(mandate.id);
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const [{ waiting }] = await db().$queryRaw<[{ waiting: number }]>`
+            SELECT count(*)::int AS waiting FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query ILIKE '%"Subscription"%'`;
+          if (waiting > 0) break;
+          assert.ok(Date.now() < deadline, 'the cancel never waited for the row');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+      { timeout: 15_000 },
+    );
+    assert.deepEqual(await canceling, { canceled: 1, failed: 0 });
+    const atStripe = await stripe.subscriptions.retrieve(box.stripeSubscriptionId!);
+    assert.equal(atStripe.status, 'canceled');
+  });
+
   it('never leaves a box running at Stripe when a revocation races the subscribe', async () => {
     for (let round = 0; round < 5; round += 1) {
       const { user } = await userOnClock(stack, stripe, `race-${round}`);
