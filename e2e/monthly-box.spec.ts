@@ -66,6 +66,7 @@ test('subscribe with Amazon Pay through Checkout; the admin ships its first box'
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Active');
   await row.getByRole('link', { name: email }).click();
+  await expect(admin).toHaveURL(/\/admin\/subscriptions\/[0-9a-f-]{36}$/);
   await expect(admin.getByTestId('admin-subscription-status')).toHaveText('Active');
   await expect(admin.getByTestId('admin-subscription-invoice')).toHaveCount(1);
   await expect(admin.getByTestId('admin-subscription-invoice')).toHaveAttribute('data-status', 'paid');

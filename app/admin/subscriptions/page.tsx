@@ -62,7 +62,7 @@ export default async function AdminSubscriptionsPage({ searchParams }: Props) {
             },
             {
               header: 'Status',
-              testId: 'admin-subscription-status',
+              testId: 'admin-subscription-row-status',
               cell: (row) => <span className="status-badge">{row.statusLabel}</span>,
             },
             { header: 'Currency', cell: (row) => row.currency.toUpperCase() },
