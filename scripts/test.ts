@@ -8,6 +8,8 @@
  * side print their output when they end. Prints each stage's time and one
  * closing line `N passed, N failed`.
  * Pass names of stages to run only those: `npm test -- node browser`.
+ * TEST_CONCURRENCY=1 runs the node test files one at a time (each file's
+ * time alone, to see where the run's time goes); 2 by default.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -109,7 +111,7 @@ const tests: Stage[] = [
         '--import',
         'tsx',
         '--test',
-        '--test-concurrency=2',
+        `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',

@@ -6,7 +6,8 @@
  *
  * The build is the one every `next start` of the run shares (stack/next-build.ts).
  *
- * FUZZ_CPU=1 prints the server's CPU time at the end, to keep an eye on cost.
+ * FUZZ_CPU=1 prints the server's CPU time at the end, to keep an eye on cost;
+ * FUZZ_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof).
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -70,6 +71,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
       env,
       port: appPort,
       name: 'fuzzed app',
+      cpuProfileDir: process.env.FUZZ_PROFILE,
     });
     cleanups.push(() => next.stop());
     cleanups.push(async () => {
