@@ -68,3 +68,16 @@ export function Field(props: {
     />
   );
 }
+
+/**
+ * A form's error that is not any one field's (or a field's, given its id for
+ * aria-describedby): announced as it appears, nothing when there is none.
+ */
+export function FormError(props: { message: string | null | undefined; id?: string }) {
+  if (!props.message) return null;
+  return (
+    <p id={props.id} className="field-error" role="alert">
+      {props.message}
+    </p>
+  );
+}

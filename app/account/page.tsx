@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { FormError } from '@/app/_components/form-field';
 import { requireUser } from '@/lib/platform/auth';
 import { signOutAction } from '../(auth)/actions';
 import { ResendVerification } from './resend-verification';
@@ -21,11 +22,7 @@ export default async function AccountPage({ searchParams }: Props) {
     <section aria-labelledby="account-heading">
       <h1 id="account-heading">Hello, {user.name}</h1>
       <p className="muted">Signed in as {user.email}</p>
-      {linkError && (
-        <p className="field-error" role="alert">
-          {linkError}
-        </p>
-      )}
+      <FormError message={linkError} />
       {!linkError && query.verified === '1' && user.emailVerified && (
         <p className="notice" role="status">
           Thank you: your email address is confirmed.

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { resendVerificationAction, type ResendVerificationState } from './actions';
 
 /** "Send the link again", for an account whose address is not confirmed yet. */
@@ -15,11 +16,7 @@ export function ResendVerification() {
         {pending ? 'Sending…' : 'Send the link again'}
       </button>
       {state.sent && <p role="status">Sent. The link works for one hour.</p>}
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { signInAction, type AuthFormState } from '../actions';
-import { Field } from '@/app/_components/form-field';
+import { Field, FormError } from '@/app/_components/form-field';
 
 export function SignInForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signInAction, {});
@@ -24,11 +24,7 @@ export function SignInForm({ next }: { next: string }) {
         autoComplete="current-password"
         error={state.fieldErrors?.password}
       />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>

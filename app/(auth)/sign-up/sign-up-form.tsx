@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { signUpAction, type AuthFormState } from '../actions';
-import { Field } from '@/app/_components/form-field';
+import { Field, FormError } from '@/app/_components/form-field';
 
 export function SignUpForm({ next }: { next: string }) {
   const [state, formAction, pending] = useActionState<AuthFormState, FormData>(signUpAction, {});
@@ -33,11 +33,7 @@ export function SignUpForm({ next }: { next: string }) {
         hint="At least 10 characters."
         error={state.fieldErrors?.password}
       />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Creating your account…' : 'Create account'}
       </button>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { removeLineAction, updateQuantityAction, type CartLineState } from './actions';
 
 type Props = { productId: string; productName: string; quantity: number };
@@ -29,11 +30,7 @@ export function CartLineForm({ productId, productName, quantity }: Props) {
         <button type="submit" disabled={pending}>
           Update
         </button>
-        {state.error && (
-          <p id={errorId} className="field-error" role="alert">
-            {state.error}
-          </p>
-        )}
+        <FormError message={state.error} id={errorId} />
       </form>
       <form action={removeLineAction} className="inline-form">
         <input type="hidden" name="productId" value={productId} />

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { checkoutAction, type CheckoutState } from './checkout-actions';
 
@@ -15,11 +16,7 @@ export function CheckoutForm({ currency, total }: { currency: string; total: str
       </button>
       <p className="muted">Pay by card or Amazon Pay on the next page.</p>
       <FullPageNavigation to={state.navigate} />
-      {state.error && (
-        <p id={errorId} className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} id={errorId} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import type { FallbackState } from './hosted-fallback-actions';
 
 type Props = {
@@ -19,11 +20,7 @@ export function HostedFallback({ action, field }: Props) {
       <button type="submit" disabled={pending}>
         {pending ? 'Opening Stripe…' : "Continue on Stripe's page instead"}
       </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { payNowAction, type PayNowState } from './pay-now-actions';
 
@@ -14,11 +15,7 @@ export function PayNowButton({ orderId, label }: { orderId: string; label: strin
         {pending ? 'Opening payment…' : 'Pay now'}
       </button>
       <FullPageNavigation to={state.navigate} />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { AddressChoice, type SavedAddressOption } from '@/app/_components/address-choice';
 import type { Country } from '@/app/_components/address-fields';
 import { ConsentField } from '@/app/_components/consent-field';
+import { FormError } from '@/app/_components/form-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { subscribeAction, type SubscribeState } from './actions';
 
@@ -58,11 +59,7 @@ export function SubscribeForm({
         </>
       )}
       <FullPageNavigation to={state.navigate} />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending
           ? 'Subscribing…'

@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { AddressFields, type Country } from '@/app/_components/address-fields';
+import { FormError } from '@/app/_components/form-field';
 import { saveAddressAction, type AddressFormState } from './actions';
 
 /** A new address, or the one being edited (`address` with its id). */
@@ -20,11 +21,7 @@ export function AddressForm(props: {
     >
       {props.address && <input type="hidden" name="id" value={props.address.id} />}
       <AddressFields countries={props.countries} values={values} errors={state.fieldErrors ?? {}} />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Saving…' : props.address ? 'Save changes' : 'Add address'}
       </button>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { revokeAction, type RowActionState } from './actions';
 
 export function RevokeButton({ mandateId, label }: { mandateId: string; label: string }) {
@@ -11,11 +12,7 @@ export function RevokeButton({ mandateId, label }: { mandateId: string; label: s
       <button type="submit" className="danger" disabled={pending} aria-label={`Revoke ${label}`}>
         {pending ? 'Revoking…' : 'Revoke'}
       </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import type { MandateFrequency } from '@/lib/mandates/terms';
 import { ConsentField } from '@/app/_components/consent-field';
+import { FormError } from '@/app/_components/form-field';
 import { FullPageNavigation } from '@/app/_components/full-page-navigation';
 import { saveAmazonPayAction, type SaveState } from './actions';
 
@@ -38,11 +39,7 @@ export function SaveAmazonPayForm({ termsVersion, frequencies }: Props) {
         I have read these terms and authorise this shop to charge my saved payment method as they describe.
       </ConsentField>
       <FullPageNavigation to={state.navigate} />
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Opening Amazon Pay…' : 'Agree and save Amazon Pay'}
       </button>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { cancelAtPeriodEndAction, type BoxActionState } from './actions';
 
 /** "Cancel at period end" or "Resume", as the box stands. */
@@ -19,11 +20,7 @@ export function CancelOrResume({
       <button type="submit" className={canceling ? undefined : 'danger'} disabled={pending}>
         {pending ? 'Saving…' : canceling ? 'Resume the box' : 'Cancel at the end of this month'}
       </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

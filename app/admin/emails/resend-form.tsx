@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { resendAction, type ResendState } from './actions';
 
 /** Sends a failed email again (the worker takes it within seconds). */
@@ -13,11 +14,7 @@ export function ResendForm({ emailId, label }: { emailId: string; label: string 
         {pending ? 'Queuing…' : 'Send again'}
       </button>
       {state.queued && <p role="status">Queued: it goes out within seconds.</p>}
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormField } from '@/app/_components/form-field';
+import { FormError, FormField } from '@/app/_components/form-field';
 import { saveProductAction, type ProductFormState, type ProductFormValues } from './actions';
 
 type Props = {
@@ -121,11 +121,7 @@ export function ProductForm({ id, initial, currencies, currencyFixed, image }: P
           </label>
         </div>
       </fieldset>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Saving…' : id ? 'Save changes' : 'Create product'}
       </button>

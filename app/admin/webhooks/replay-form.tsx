@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { replayAction, type ReplayState } from './actions';
 
 /** Replays one failed event; the list's filters ride along so the answer comes back to the same view. */
@@ -14,11 +15,7 @@ export function ReplayForm({ eventId, status, type }: { eventId: string; status?
       <button type="submit" disabled={pending} aria-label={`Replay ${eventId}`}>
         {pending ? 'Replaying…' : 'Replay'}
       </button>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useActionState, useState } from 'react';
 import { AddressChoice, type SavedAddressOption } from '@/app/_components/address-choice';
 import type { Country } from '@/app/_components/address-fields';
+import { FormError } from '@/app/_components/form-field';
 import { placePayLaterAction, type PayLaterState } from './actions';
 
 type Rate = { key: string; label: string; price: string; total: string };
@@ -58,11 +59,7 @@ export function PayLaterForm({ currency, subtotal, mandateId, method, rates, add
         Nothing is charged now. When your order ships, we charge {chosen.total} to your saved {method}, as
         your agreement with us says, and email you a receipt.
       </p>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       <button type="submit" disabled={pending}>
         {pending ? 'Placing order…' : 'Place order'}
       </button>

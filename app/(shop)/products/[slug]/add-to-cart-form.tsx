@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState, useEffect } from 'react';
+import { FormError } from '@/app/_components/form-field';
 import { refreshSessionSummary } from '../../../session-summary';
 import { addToCartAction, type AddToCartState } from './actions';
 
@@ -33,20 +34,12 @@ export function AddToCartForm({ productId }: { productId: string }) {
           aria-invalid={quantityError ? true : undefined}
           aria-describedby={quantityError ? 'quantity-error' : undefined}
         />
-        {quantityError && (
-          <p id="quantity-error" className="field-error" role="alert">
-            {quantityError}
-          </p>
-        )}
+        <FormError message={quantityError} id="quantity-error" />
       </div>
       <button type="submit" disabled={pending}>
         {pending ? 'Adding…' : 'Add to cart'}
       </button>
-      {productError && (
-        <p className="field-error" role="alert">
-          {productError}
-        </p>
-      )}
+      <FormError message={productError} />
       {state.status === 'added' && (
         <p className="form-success" role="status">
           {state.message} <Link href="/cart">View cart</Link>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormField } from '@/app/_components/form-field';
+import { FormError, FormField } from '@/app/_components/form-field';
 import { REFUND_REASON_LABELS } from './refund-reasons';
 import { refundAction, type RefundFormState } from './actions';
 
@@ -89,11 +89,7 @@ export function RefundForm({ orderId, requestId, refundableText, refundableDecim
           </div>
         )}
       </fieldset>
-      {state.error && (
-        <p className="field-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
       {state.success && (
         <p className="form-success" role="status">
           {state.success}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormField } from '@/app/_components/form-field';
+import { FormError, FormField } from '@/app/_components/form-field';
 import { CARRIER_MAX, TRACKING_MAX } from '@/lib/shipping/limits';
 import { markShippedAction, moveShipmentAction, type ShipmentFormState } from './shipment-actions';
 
@@ -15,12 +15,7 @@ type Props = {
 };
 
 function Outcome({ state }: { state: ShipmentFormState }) {
-  if (state.error)
-    return (
-      <p className="field-error" role="alert">
-        {state.error}
-      </p>
-    );
+  if (state.error) return <FormError message={state.error} />;
   if (state.success)
     return (
       <p className="form-success" role="status">
