@@ -32,6 +32,7 @@ import { expireSession } from '../payments.ts';
 import { parseShipping, shippingCostFor, shippingOptionsFor } from '../shipping.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
+import { retrieveHandler } from '../read-handlers.ts';
 import type { PaymentIntentData, SessionInternal } from '../store.ts';
 import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
@@ -905,10 +906,7 @@ export function requireSession(emu: Emulator, id: string): Stripe.Checkout.Sessi
   return requireObject(emu.state, 'checkout.session', id);
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireSession(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('checkout.session', RETRIEVE_KEYS);
 
 function lineItems({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, LINE_ITEMS_KEYS);

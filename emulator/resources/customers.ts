@@ -12,15 +12,14 @@ import {
   getMetadata,
   getObject,
   getPagination,
-  getRange,
   getString,
-  inRange,
   knownKeys,
   mergeMetadata,
   PAGINATION_KEYS,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
 import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.CustomerCreateParams>()([
@@ -144,10 +143,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, customer, getExpand(params)) };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireCustomer(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('customer', RETRIEVE_KEYS);
 
 function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   checkKnown(params, UPDATE_KEYS);
@@ -181,19 +177,11 @@ function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, object, getExpand(params)) };
 }
 
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const email = getString(params, 'email');
-  const clock = getString(params, 'test_clock');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'customer').filter(
-    (customer) =>
-      (email === undefined || customer.email === email) &&
-      (clock === undefined || customer.test_clock === clock) &&
-      inRange(customer.created, created),
-  );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/customers'), getExpand(params)) };
-}
+const list = listHandler('customer', '/v1/customers', {
+  known: LIST_KEYS,
+  equals: ['email', 'test_clock'],
+  created: true,
+});
 
 function listPaymentMethods({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, LIST_PM_KEYS);

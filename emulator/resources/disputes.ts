@@ -4,21 +4,11 @@ import type Stripe from 'stripe';
 import { CUSTOMER_ACTION, nowSeconds, type Emulator } from '../context.ts';
 
 import { emitEvent } from '../events.ts';
-import { expand } from '../expand.ts';
 import { newId, randomToken } from '../ids.ts';
-import {
-  checkKnown,
-  getExpand,
-  getPagination,
-  getRange,
-  getString,
-  inRange,
-  knownKeys,
-  PAGINATION_KEYS,
-} from '../params.ts';
-import type { ApiRequest, ApiResult } from '../routing.ts';
+import { knownKeys, PAGINATION_KEYS } from '../params.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { allObjects, findObject, putObject, updateObject } from '../store.ts';
 
 export const DISPUTE_TYPES = ['chargeback', 'claim'] as const;
 export type DisputeType = (typeof DISPUTE_TYPES)[number];
@@ -193,25 +183,11 @@ const LIST_KEYS = knownKeys<Stripe.DisputeListParams>()([
   ...PAGINATION_KEYS,
 ]);
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  const id = ids[0] ?? '';
-  const found = requireObject(emu.state, 'dispute', id);
-  return { body: expand(emu, found, getExpand(params)) };
-}
-
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const charge = getString(params, 'charge');
-  const paymentIntent = getString(params, 'payment_intent');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'dispute').filter(
-    (dispute) =>
-      (charge === undefined || dispute.charge === charge) &&
-      (paymentIntent === undefined || dispute.payment_intent === paymentIntent) &&
-      inRange(dispute.created, created),
-  );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/disputes'), getExpand(params)) };
-}
+const retrieve = retrieveHandler('dispute', RETRIEVE_KEYS);
+const list = listHandler('dispute', '/v1/disputes', {
+  known: LIST_KEYS,
+  equals: ['charge', 'payment_intent'],
+  created: true,
+});
 
 export const disputeRoutes = [route('GET', '/v1/disputes', list), route('GET', '/v1/disputes/:id', retrieve)];

@@ -21,7 +21,8 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { allObjects, findObject, paginate, putObject } from '../store.ts';
 
 const EVENT_RETRIEVE_KEYS = knownKeys<Stripe.EventRetrieveParams>()(['expand']);
 const EVENT_LIST_KEYS = knownKeys<Stripe.EventListParams>()([
@@ -55,12 +56,7 @@ function typeMatches(pattern: string, type: string): boolean {
   return new RegExp(`^${source}$`).test(type);
 }
 
-function retrieveEvent({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, EVENT_RETRIEVE_KEYS);
-  const id = ids[0] ?? '';
-  const found = requireObject(emu.state, 'event', id);
-  return { body: expand(emu, found, getExpand(params)) };
-}
+const retrieveEvent = retrieveHandler('event', EVENT_RETRIEVE_KEYS);
 
 export function deliverySucceeded(emu: Emulator, eventId: string): boolean {
   return (emu.state.pendingEndpoints[eventId] ?? []).length === 0;
@@ -142,20 +138,8 @@ function createEndpoint({ emu, params }: ApiRequest): ApiResult {
   return { body: expand(emu, endpoint, getExpand(params)) };
 }
 
-function listEndpoints({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, ENDPOINT_LIST_KEYS);
-  const items = allObjects(emu.state, 'webhook_endpoint');
-  return {
-    body: expand(emu, paginate(items, getPagination(params), '/v1/webhook_endpoints'), getExpand(params)),
-  };
-}
-
-function retrieveEndpoint({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, new Set(['expand']));
-  const id = ids[0] ?? '';
-  const found = requireObject(emu.state, 'webhook_endpoint', id);
-  return { body: expand(emu, found, getExpand(params)) };
-}
+const listEndpoints = listHandler('webhook_endpoint', '/v1/webhook_endpoints', { known: ENDPOINT_LIST_KEYS });
+const retrieveEndpoint = retrieveHandler('webhook_endpoint', new Set(['expand']));
 
 export function removeWebhookEndpoint(emu: Emulator, id: string): boolean {
   if (!findObject(emu.state, 'webhook_endpoint', id)) return false;

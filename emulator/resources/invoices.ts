@@ -10,15 +10,14 @@ import {
   getExpand,
   getObject,
   getPagination,
-  getRange,
   getString,
-  inRange,
   knownKeys,
   PAGINATION_KEYS,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, requireObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { findObject, paginate, requireObject } from '../store.ts';
 import { idOf, onCustomerTime } from '../billing/clock.ts';
 import { settleAttempt } from '../billing/dunning.ts';
 import {
@@ -71,27 +70,21 @@ export function requireInvoice(emu: Emulator, id: string): Stripe.Invoice {
   return requireObject(emu.state, 'invoice', id);
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireInvoice(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('invoice', RETRIEVE_KEYS);
 
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const customer = getString(params, 'customer');
-  const subscription = getString(params, 'subscription');
-  const status = getEnum(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'invoice').filter(
-    (invoice) =>
-      (customer === undefined || invoice.customer === customer) &&
+const list = listHandler('invoice', '/v1/invoices', {
+  known: LIST_KEYS,
+  equals: ['customer'],
+  where: (params) => {
+    const subscription = getString(params, 'subscription');
+    const status = getEnum(params, 'status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
+    return (invoice) =>
       (subscription === undefined ||
         idOf(invoice.parent?.subscription_details?.subscription) === subscription) &&
-      (status === undefined || invoice.status === status) &&
-      inRange(invoice.created, created),
-  );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/invoices'), getExpand(params)) };
-}
+      (status === undefined || invoice.status === status);
+  },
+  created: true,
+});
 
 function lines({ emu, params, ids }: ApiRequest): ApiResult {
   checkKnown(params, LINES_KEYS);
@@ -205,32 +198,21 @@ function uncollectible({ emu, params, ids, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, marked, getExpand(params)) };
 }
 
-function retrievePayment({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, PAYMENT_RETRIEVE_KEYS);
-  const id = ids[0] ?? '';
-  const found = requireObject(emu.state, 'invoice_payment', id);
-  return { body: expand(emu, found, getExpand(params)) };
-}
-
-function listPayments({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, PAYMENT_LIST_KEYS);
-  const invoice = getString(params, 'invoice');
-  const status = getEnum(params, 'status', ['canceled', 'open', 'paid'] as const);
-  const payment = getObject(params, 'payment');
-  if (payment) checkKnown(payment, new Set(['payment_intent', 'payment_record', 'type']), 'payment');
-  const paymentIntent = payment ? getString(payment, 'payment_intent', 'payment') : undefined;
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'invoice_payment').filter(
-    (candidate) =>
-      (invoice === undefined || candidate.invoice === invoice) &&
+const retrievePayment = retrieveHandler('invoice_payment', PAYMENT_RETRIEVE_KEYS);
+const listPayments = listHandler('invoice_payment', '/v1/invoice_payments', {
+  known: PAYMENT_LIST_KEYS,
+  equals: ['invoice'],
+  where: (params) => {
+    const status = getEnum(params, 'status', ['canceled', 'open', 'paid'] as const);
+    const payment = getObject(params, 'payment');
+    if (payment) checkKnown(payment, new Set(['payment_intent', 'payment_record', 'type']), 'payment');
+    const paymentIntent = payment ? getString(payment, 'payment_intent', 'payment') : undefined;
+    return (candidate) =>
       (status === undefined || candidate.status === status) &&
-      (paymentIntent === undefined || candidate.payment.payment_intent === paymentIntent) &&
-      inRange(candidate.created, created),
-  );
-  return {
-    body: expand(emu, paginate(items, getPagination(params), '/v1/invoice_payments'), getExpand(params)),
-  };
-}
+      (paymentIntent === undefined || candidate.payment.payment_intent === paymentIntent);
+  },
+  created: true,
+});
 
 export const invoiceRoutes = [
   route('GET', '/v1/invoices', list),

@@ -1,6 +1,5 @@
 // /v1/payment_intents: create (and confirm, e.g. off-session with a saved method), retrieve, list.
 import type Stripe from 'stripe';
-import type { Emulator } from '../context.ts';
 import { cardError, invalidRequest, parameterMissing, resourceMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
@@ -14,11 +13,8 @@ import {
   getExpand,
   getInteger,
   getMetadata,
-  getPagination,
-  getRange,
   getString,
   getStringArray,
-  inRange,
   knownKeys,
   PAGINATION_KEYS,
   requireString,
@@ -26,7 +22,8 @@ import {
 import { chargeSavedMethod, mandateOf, NO_MANDATE_FAILURE, offSessionVerdict } from '../off-session.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, requireObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { findObject, putObject } from '../store.ts';
 import { requireCustomer } from './customers.ts';
 import { ENABLED_TYPES, offeredTypes } from './checkout-sessions.ts';
 import { requirePaymentMethod } from './payment-methods.ts';
@@ -80,10 +77,6 @@ const LIST_KEYS = knownKeys<Stripe.PaymentIntentListParams>()([
 ]);
 
 type AllowedType = Stripe.PaymentIntent.AllowedPaymentMethodType;
-
-function requirePaymentIntent(emu: Emulator, id: string): Stripe.PaymentIntent {
-  return requireObject(emu.state, 'payment_intent', id);
-}
 
 function parseOffSession(params: FormObject): boolean {
   const raw = getString(params, 'off_session');
@@ -258,22 +251,12 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   throw cardError(body);
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requirePaymentIntent(emu, ids[0] ?? ''), getExpand(params)) };
-}
-
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const customer = getString(params, 'customer');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'payment_intent').filter(
-    (pi) => (customer === undefined || pi.customer === customer) && inRange(pi.created, created),
-  );
-  return {
-    body: expand(emu, paginate(items, getPagination(params), '/v1/payment_intents'), getExpand(params)),
-  };
-}
+const retrieve = retrieveHandler('payment_intent', RETRIEVE_KEYS);
+const list = listHandler('payment_intent', '/v1/payment_intents', {
+  known: LIST_KEYS,
+  equals: ['customer'],
+  created: true,
+});
 
 export const paymentIntentRoutes = [
   route('POST', '/v1/payment_intents', create),

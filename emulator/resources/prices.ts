@@ -29,6 +29,7 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
+import { retrieveHandler } from '../read-handlers.ts';
 import { allObjects, paginate, putObject, requireObject, updateObject } from '../store.ts';
 import { createProduct, productFields, requireProduct } from './products.ts';
 
@@ -249,10 +250,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, price, getExpand(params)) };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requirePrice(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('price', RETRIEVE_KEYS);
 
 function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   checkKnown(params, UPDATE_KEYS);

@@ -12,11 +12,8 @@ import {
   getBoolean,
   getExpand,
   getMetadata,
-  getPagination,
-  getRange,
   getString,
   getStringArray,
-  inRange,
   knownKeys,
   mergeMetadata,
   PAGINATION_KEYS,
@@ -24,8 +21,9 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
 import type { Cause } from '../context.ts';
-import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
+import { findObject, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.ProductCreateParams>()([
   'name',
@@ -149,10 +147,7 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, createProduct(emu, cause, productFields(params)), getExpand(params)) };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireProduct(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('product', RETRIEVE_KEYS);
 
 function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   checkKnown(params, UPDATE_KEYS);
@@ -174,19 +169,17 @@ function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, stamped, getExpand(params)) };
 }
 
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const active = getBoolean(params, 'active');
-  const idsFilter = getStringArray(params, 'ids');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'product').filter(
-    (product) =>
+const list = listHandler('product', '/v1/products', {
+  known: LIST_KEYS,
+  where: (params) => {
+    const active = getBoolean(params, 'active');
+    const idsFilter = getStringArray(params, 'ids');
+    return (product) =>
       (active === undefined || product.active === active) &&
-      (idsFilter === undefined || idsFilter.includes(product.id)) &&
-      inRange(product.created, created),
-  );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/products'), getExpand(params)) };
-}
+      (idsFilter === undefined || idsFilter.includes(product.id));
+  },
+  created: true,
+});
 
 export const productRoutes = [
   route('POST', '/v1/products', create),

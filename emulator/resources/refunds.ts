@@ -15,16 +15,14 @@ import {
   getExpand,
   getInteger,
   getMetadata,
-  getPagination,
-  getRange,
   getString,
-  inRange,
   knownKeys,
   PAGINATION_KEYS,
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, putObject, requireObject, updateObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { allObjects, findObject, putObject, requireObject, updateObject } from '../store.ts';
 
 const CREATE_KEYS = knownKeys<Stripe.RefundCreateParams>()([
   'amount',
@@ -139,26 +137,12 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, refund, getExpand(params)) };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  const id = ids[0] ?? '';
-  const found = requireObject(emu.state, 'refund', id);
-  return { body: expand(emu, found, getExpand(params)) };
-}
-
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const paymentIntent = getString(params, 'payment_intent');
-  const charge = getString(params, 'charge');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'refund').filter(
-    (refund) =>
-      (paymentIntent === undefined || refund.payment_intent === paymentIntent) &&
-      (charge === undefined || refund.charge === charge) &&
-      inRange(refund.created, created),
-  );
-  return { body: expand(emu, paginate(items, getPagination(params), '/v1/refunds'), getExpand(params)) };
-}
+const retrieve = retrieveHandler('refund', RETRIEVE_KEYS);
+const list = listHandler('refund', '/v1/refunds', {
+  known: LIST_KEYS,
+  equals: ['payment_intent', 'charge'],
+  created: true,
+});
 
 export const refundRoutes = [
   route('POST', '/v1/refunds', create),

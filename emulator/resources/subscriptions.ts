@@ -14,10 +14,7 @@ import {
   getInteger,
   getMetadata,
   getObject,
-  getPagination,
-  getRange,
   getString,
-  inRange,
   knownKeys,
   mergeMetadata,
   PAGINATION_KEYS,
@@ -25,7 +22,8 @@ import {
 } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
-import { allObjects, findObject, paginate, requireObject } from '../store.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
+import { findObject, requireObject } from '../store.ts';
 import { idOf, onCustomerTime } from '../billing/clock.ts';
 import { NO_PAYMENT_METHOD } from '../billing/invoices.ts';
 import { cancelSubscription, updateSubscription } from '../billing/lifecycle.ts';
@@ -382,10 +380,7 @@ function cancellationDetails(
   };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireSubscription(emu, ids[0] ?? ''), getExpand(params)) };
-}
+const retrieve = retrieveHandler('subscription', RETRIEVE_KEYS);
 
 function update({ emu, params, ids, cause }: ApiRequest): ApiResult {
   checkKnown(params, UPDATE_KEYS);
@@ -464,25 +459,20 @@ function statusMatches(
   return subscription.status === status;
 }
 
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const customer = getString(params, 'customer');
-  const status = getEnum(params, 'status', LIST_STATUSES);
-  const price = getString(params, 'price') ?? getString(params, 'plan');
-  const clock = getString(params, 'test_clock');
-  const created = getRange(params, 'created');
-  const items = allObjects(emu.state, 'subscription').filter(
-    (subscription) =>
-      (customer === undefined || subscription.customer === customer) &&
+const list = listHandler('subscription', '/v1/subscriptions', {
+  known: LIST_KEYS,
+  equals: ['customer'],
+  where: (params) => {
+    const status = getEnum(params, 'status', LIST_STATUSES);
+    const price = getString(params, 'price') ?? getString(params, 'plan');
+    const clock = getString(params, 'test_clock');
+    return (subscription) =>
       statusMatches(subscription, status) &&
       (price === undefined || subscription.items.data.some((item) => item.price.id === price)) &&
-      (clock === undefined || subscription.test_clock === clock) &&
-      inRange(subscription.created, created),
-  );
-  return {
-    body: expand(emu, paginate(items, getPagination(params), '/v1/subscriptions'), getExpand(params)),
-  };
-}
+      (clock === undefined || subscription.test_clock === clock);
+  },
+  created: true,
+});
 
 export const subscriptionRoutes = [
   route('POST', '/v1/subscriptions', create),

@@ -9,27 +9,12 @@ import { invalidRequest, parameterMissing } from '../errors.ts';
 import { emitEvent } from '../events.ts';
 import { expand } from '../expand.ts';
 import { newId } from '../ids.ts';
-import {
-  checkKnown,
-  getExpand,
-  getInteger,
-  getPagination,
-  getString,
-  knownKeys,
-  PAGINATION_KEYS,
-} from '../params.ts';
+import { checkKnown, getExpand, getInteger, getString, knownKeys, PAGINATION_KEYS } from '../params.ts';
 import type { ApiRequest, ApiResult } from '../routing.ts';
 import { route } from '../routing.ts';
+import { listHandler, retrieveHandler } from '../read-handlers.ts';
 import type { ObjectKind } from '../store.ts';
-import {
-  allObjects,
-  findObject,
-  paginate,
-  putObject,
-  removeObject,
-  requireObject,
-  updateObject,
-} from '../store.ts';
+import { allObjects, findObject, putObject, removeObject, requireObject, updateObject } from '../store.ts';
 import { idOf } from '../billing/clock.ts';
 import { addIntervals } from '../billing/periods.ts';
 import { runDueTasks } from '../billing/renewals.ts';
@@ -80,22 +65,8 @@ function create({ emu, params, cause }: ApiRequest): ApiResult {
   return { body: expand(emu, clock, getExpand(params)) };
 }
 
-function retrieve({ emu, params, ids }: ApiRequest): ApiResult {
-  checkKnown(params, RETRIEVE_KEYS);
-  return { body: expand(emu, requireClock(emu, ids[0] ?? ''), getExpand(params)) };
-}
-
-function list({ emu, params }: ApiRequest): ApiResult {
-  checkKnown(params, LIST_KEYS);
-  const items = allObjects(emu.state, KIND);
-  return {
-    body: expand(
-      emu,
-      paginate(items, getPagination(params), '/v1/test_helpers/test_clocks'),
-      getExpand(params),
-    ),
-  };
-}
+const retrieve = retrieveHandler(KIND, RETRIEVE_KEYS);
+const list = listHandler(KIND, '/v1/test_helpers/test_clocks', { known: LIST_KEYS });
 
 /** Deleting a clock deletes the objects on it: its customers, their subscriptions and invoices. */
 function remove({ emu, ids, cause }: ApiRequest): ApiResult {
