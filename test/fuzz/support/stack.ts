@@ -30,6 +30,8 @@ export type FuzzStack = {
   db: pg.Pool;
   emulator: RunningEmulator;
   control: ControlClient;
+  /** The `next start` process (bench/request-cost.ts reads its CPU time). */
+  serverPid: number;
   /** The last lines the server printed: shown when a property fails, to name the error behind a 500. */
   serverLog(): string;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
       db,
       emulator,
       control: createControlClient(emulator.url),
+      serverPid: next.pid!,
       serverLog: () => next.output().split('\n').slice(-80).join('\n'),
       stop: cleanUp,
     };
