@@ -1,7 +1,21 @@
 import type { ReactNode } from 'react';
 
-/** A column: its header, what a row shows in it, and a test id for its cells where tests read one. */
-export type Column<Row> = { header: string; cell: (row: Row) => ReactNode; testId?: string };
+/**
+ * A column: its header, what a row shows in it, and a test id for its cells where tests read one;
+ * `className` goes on its cells, `numeric` right-aligns header and cells alike, and a
+ * `headerHidden` column (a row's buttons) names itself to screen readers only.
+ */
+export type Column<Row> = {
+  header: string;
+  cell: (row: Row) => ReactNode;
+  testId?: string;
+  className?: string;
+  numeric?: boolean;
+  headerHidden?: boolean;
+};
+
+const cellClass = (column: Column<never>) =>
+  [column.numeric ? 'number' : null, column.className].filter(Boolean).join(' ') || undefined;
 
 /**
  * The table markup the admin and account lists share: a caption for screen
@@ -25,8 +39,8 @@ export function DataTable<Row>(props: {
       <thead>
         <tr>
           {columns.map((column) => (
-            <th key={column.header} scope="col">
-              {column.header}
+            <th key={column.header} scope="col" className={column.numeric ? 'number' : undefined}>
+              {column.headerHidden ? <span className="visually-hidden">{column.header}</span> : column.header}
             </th>
           ))}
         </tr>
@@ -35,7 +49,7 @@ export function DataTable<Row>(props: {
         {rows.map((row) => (
           <tr key={rowKey(row)} data-testid={rowTestId} {...rowData?.(row)}>
             {columns.map((column) => (
-              <td key={column.header} data-testid={column.testId}>
+              <td key={column.header} className={cellClass(column)} data-testid={column.testId}>
                 {column.cell(row)}
               </td>
             ))}

@@ -1,10 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireUser } from '@/lib/platform/auth';
-import { listAccountCharges } from '@/lib/mandates/charges';
+import { listAccountCharges, type AccountCharge } from '@/lib/mandates/charges';
+import { DataTable } from '@/app/_components/data-table';
 import { formatTime, Time } from '@/app/_components/time';
 import { CURRENT_TERMS_VERSION, MANDATE_FREQUENCIES, termsText } from '@/lib/mandates/terms';
-import { AMAZON_PAY_UNAVAILABLE, listMandatesForUser, termsValues } from '@/lib/mandates/agreements';
+import {
+  AMAZON_PAY_UNAVAILABLE,
+  listMandatesForUser,
+  termsValues,
+  type MandateView,
+} from '@/lib/mandates/agreements';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS, PAY_NOW_STATUSES } from '@/lib/orders/status';
 import { SaveAmazonPayForm } from './save-form';
@@ -17,6 +23,10 @@ import { amazonPayCurrencyList, amazonPayTakes } from '@/lib/payments/offered';
 export const metadata: Metadata = { title: 'Save Amazon Pay for later' };
 
 type Props = { searchParams: Promise<{ saved?: string; setup?: string }> };
+
+const methodOf = (mandate: MandateView) =>
+  mandate.paymentMethodType ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType] : '—';
+const amountOf = (charge: AccountCharge) => formatMoney({ amount: charge.amount, currency: charge.currency });
 
 export default async function AmazonPayPage({ searchParams }: Props) {
   const user = await requireUser('/account/amazon-pay');
@@ -51,100 +61,84 @@ export default async function AmazonPayPage({ searchParams }: Props) {
       {agreements.length === 0 ? (
         <p className="muted">You have not saved a payment method yet.</p>
       ) : (
-        <table className="order-lines" data-testid="mandates">
-          <caption className="visually-hidden">Your saved payment methods and agreements</caption>
-          <thead>
-            <tr>
-              <th scope="col">Method</th>
-              <th scope="col">Status</th>
-              <th scope="col">Charges</th>
-              <th scope="col">Agreed</th>
-              <th scope="col">Terms</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {agreements.map((mandate) => {
-              const method = mandate.paymentMethodType
-                ? PAYMENT_METHOD_LABELS[mandate.paymentMethodType]
-                : '—';
-              return (
-                <tr key={mandate.id} data-testid="mandate-row" data-status={mandate.status}>
-                  <td>{method}</td>
-                  <td>
-                    <span data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</span>
-                    {mandate.revokedBy && (
-                      <span className="muted" data-testid="mandate-ended-by">
-                        {' '}
-                        ({REVOKED_BY_LABELS[mandate.revokedBy].customer})
-                      </span>
-                    )}
-                  </td>
-                  <td>{FREQUENCY_LABELS[mandate.frequency].short}</td>
-                  <td>
-                    <Time at={mandate.acceptedAt} />
-                  </td>
-                  <td>{mandate.termsVersion}</td>
-                  <td>
-                    {mandate.status === 'active' && (
-                      <RevokeButton
-                        mandateId={mandate.id}
-                        label={`${method} saved ${formatTime(mandate.acceptedAt)}`}
-                      />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Your saved payment methods and agreements"
+          testId="mandates"
+          rows={agreements}
+          rowKey={(mandate) => mandate.id}
+          rowTestId="mandate-row"
+          rowData={(mandate) => ({ 'data-status': mandate.status })}
+          columns={[
+            { header: 'Method', cell: methodOf },
+            {
+              header: 'Status',
+              cell: (mandate) => (
+                <>
+                  <span data-testid="mandate-status">{MANDATE_STATUS_LABELS[mandate.status]}</span>
+                  {mandate.revokedBy && (
+                    <span className="muted" data-testid="mandate-ended-by">
+                      {' '}
+                      ({REVOKED_BY_LABELS[mandate.revokedBy].customer})
+                    </span>
+                  )}
+                </>
+              ),
+            },
+            { header: 'Charges', cell: (mandate) => FREQUENCY_LABELS[mandate.frequency].short },
+            { header: 'Agreed', cell: (mandate) => <Time at={mandate.acceptedAt} /> },
+            { header: 'Terms', cell: (mandate) => mandate.termsVersion },
+            {
+              header: 'Actions',
+              headerHidden: true,
+              cell: (mandate) =>
+                mandate.status === 'active' && (
+                  <RevokeButton
+                    mandateId={mandate.id}
+                    label={`${methodOf(mandate)} saved ${formatTime(mandate.acceptedAt)}`}
+                  />
+                ),
+            },
+          ]}
+        />
       )}
 
       {charges.length > 0 && (
         <>
           <h2>Charges on your saved methods</h2>
-          <table className="order-lines" data-testid="charges">
-            <caption className="visually-hidden">Charges made on your saved payment methods</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">For</th>
-                <th scope="col">Order</th>
-                <th scope="col">Status</th>
-                <th scope="col">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {charges.map((charge) => {
-                const amount = formatMoney({ amount: charge.amount, currency: charge.currency });
-                const needsPaying = PAY_NOW_STATUSES.includes(charge.orderStatus);
-                return (
-                  <tr key={charge.id} data-testid="charge-row">
-                    <td>
-                      <Time at={charge.createdAt} />
-                    </td>
-                    <td>{charge.description}</td>
-                    <td>
-                      <Link href={`/orders/${charge.orderAccessToken}`}>#{charge.orderNumber}</Link>
-                    </td>
-                    <td data-testid="charge-status">
-                      {needsPaying ? (
-                        <>
-                          <span>{ORDER_STATUS_LABELS[charge.orderStatus]}</span>{' '}
-                          <PayNowButton orderId={charge.orderId} label={`${charge.description}, ${amount}`} />
-                        </>
-                      ) : (
-                        ORDER_STATUS_LABELS[charge.orderStatus]
-                      )}
-                    </td>
-                    <td>{amount}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Charges made on your saved payment methods"
+            testId="charges"
+            rows={charges}
+            rowKey={(charge) => charge.id}
+            rowTestId="charge-row"
+            columns={[
+              { header: 'Date', cell: (charge) => <Time at={charge.createdAt} /> },
+              { header: 'For', cell: (charge) => charge.description },
+              {
+                header: 'Order',
+                cell: (charge) => (
+                  <Link href={`/orders/${charge.orderAccessToken}`}>#{charge.orderNumber}</Link>
+                ),
+              },
+              {
+                header: 'Status',
+                testId: 'charge-status',
+                cell: (charge) =>
+                  PAY_NOW_STATUSES.includes(charge.orderStatus) ? (
+                    <>
+                      <span>{ORDER_STATUS_LABELS[charge.orderStatus]}</span>{' '}
+                      <PayNowButton
+                        orderId={charge.orderId}
+                        label={`${charge.description}, ${amountOf(charge)}`}
+                      />
+                    </>
+                  ) : (
+                    ORDER_STATUS_LABELS[charge.orderStatus]
+                  ),
+              },
+              { header: 'Amount', cell: amountOf },
+            ]}
+          />
         </>
       )}
 

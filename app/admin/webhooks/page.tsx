@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DataTable } from '@/app/_components/data-table';
 import {
   listWebhookEvents,
   parseWebhookFilters,
@@ -79,51 +80,39 @@ export default async function AdminWebhooksPage({ searchParams }: Props) {
       {page.rows.length === 0 ? (
         <p data-testid="webhooks-empty">No events match.</p>
       ) : (
-        <table className="admin-table" data-testid="admin-webhooks">
-          <caption className="visually-hidden">Webhook events</caption>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="number">
-                Attempts
-              </th>
-              <th scope="col">Received (UTC)</th>
-              <th scope="col">Processed (UTC)</th>
-              <th scope="col">Last error</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id} data-testid="webhook-row" data-event-id={row.id} data-status={row.status}>
-                <td className="mono">{row.id}</td>
-                <td>{row.type}</td>
-                <td>
-                  <span className="status-badge" data-testid="webhook-status">
-                    {STATUS_LABELS[row.status]}
-                  </span>
-                </td>
-                <td className="number">{row.attempts}</td>
-                <td>
-                  <Time at={row.receivedAt} />
-                </td>
-                <td>
-                  <Time at={row.processedAt} />
-                </td>
-                <td className="error-text">{row.lastError ?? ''}</td>
-                <td>
-                  {row.status === 'failed' && (
-                    <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Webhook events"
+          className="admin-table"
+          testId="admin-webhooks"
+          rows={page.rows}
+          rowKey={(row) => row.id}
+          rowTestId="webhook-row"
+          rowData={(row) => ({ 'data-event-id': row.id, 'data-status': row.status })}
+          columns={[
+            { header: 'Event', className: 'mono', cell: (row) => row.id },
+            { header: 'Type', cell: (row) => row.type },
+            {
+              header: 'Status',
+              cell: (row) => (
+                <span className="status-badge" data-testid="webhook-status">
+                  {STATUS_LABELS[row.status]}
+                </span>
+              ),
+            },
+            { header: 'Attempts', numeric: true, cell: (row) => row.attempts },
+            { header: 'Received (UTC)', cell: (row) => <Time at={row.receivedAt} /> },
+            { header: 'Processed (UTC)', cell: (row) => <Time at={row.processedAt} /> },
+            { header: 'Last error', className: 'error-text', cell: (row) => row.lastError ?? '' },
+            {
+              header: 'Actions',
+              headerHidden: true,
+              cell: (row) =>
+                row.status === 'failed' && (
+                  <ReplayForm eventId={row.id} status={filters.status} type={filters.type} />
+                ),
+            },
+          ]}
+        />
       )}
       {page.next && (
         <nav aria-label="Pages" className="admin-pager">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DataTable } from '@/app/_components/data-table';
 import { getAdminMandate } from '@/lib/admin/mandates';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney } from '@/lib/payments/money';
@@ -174,39 +175,42 @@ export default async function AdminMandatePage({ params }: Props) {
       {mandate.charges.length === 0 ? (
         <p className="muted">No charges yet.</p>
       ) : (
-        <table className="order-lines" data-testid="mandate-charges">
-          <caption className="visually-hidden">Charges made under this mandate, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">For</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Order</th>
-              <th scope="col">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mandate.charges.map((charge) => (
-              <tr key={charge.id} data-testid="mandate-charge-row" data-status={charge.status}>
-                <td>
-                  <Time precision="second" at={charge.createdAt} />
-                </td>
-                <td>{charge.description}</td>
-                <td>
+        <DataTable
+          caption="Charges made under this mandate, newest first"
+          testId="mandate-charges"
+          rows={mandate.charges}
+          rowKey={(charge) => charge.id}
+          rowTestId="mandate-charge-row"
+          rowData={(charge) => ({ 'data-status': charge.status })}
+          columns={[
+            { header: 'Date', cell: (charge) => <Time precision="second" at={charge.createdAt} /> },
+            { header: 'For', cell: (charge) => charge.description },
+            {
+              header: 'Outcome',
+              cell: (charge) => (
+                <>
                   {CHARGE_STATUS_LABELS[charge.status]}
                   {charge.errorCode && <code> {charge.errorCode}</code>}
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              header: 'Order',
+              cell: (charge) => (
+                <>
                   <Link href={`/admin/orders/${charge.order.id}`}>#{charge.order.number}</Link>{' '}
                   <span data-testid="mandate-charge-order-status">
                     {ORDER_STATUS_LABELS[charge.order.status]}
                   </span>
-                </td>
-                <td>{formatMoney({ amount: charge.amount, currency: charge.currency })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: 'Amount',
+              cell: (charge) => formatMoney({ amount: charge.amount, currency: charge.currency }),
+            },
+          ]}
+        />
       )}
 
       <p className="muted" data-testid="mandate-charge-rule">
