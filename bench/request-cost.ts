@@ -4,8 +4,8 @@
 // are the figures behind npm test's budget: the fuzz suites send about 33,000 such requests.
 // Runs on the fuzz suites' own stack (test/fuzz/support). Prints figures only; Linux only.
 //   node --conditions=react-server --import tsx bench/request-cost.ts [--requests 400]
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { processCpuSeconds } from '../stack/processes.ts';
 import { fx, setUp, tearDown } from '../test/fuzz/support/fixtures.ts';
 import { callAction, postForm, type Reply } from '../test/fuzz/support/http.ts';
 import { formatNumber, report, type BenchRow } from './support/report.ts';
@@ -13,22 +13,15 @@ import { formatNumber, report, type BenchRow } from './support/report.ts';
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '400' } } });
 const REQUESTS = Number(values.requests);
 
-/** The process's user + system CPU time so far, in milliseconds. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
-
 async function measure(name: string, send: () => Promise<Reply>): Promise<BenchRow> {
   const pid = fx.stack.serverPid;
   // Warm: the route's modules loaded and its code compiled before the clock starts.
   for (let index = 0; index < 20; index += 1) await send();
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = processCpuSeconds(pid);
   const startedAt = performance.now();
   const statuses = new Set<number>();
   for (let index = 0; index < REQUESTS; index += 1) statuses.add((await send()).status);
-  const cpu = (cpuMs(pid) - cpuBefore) / REQUESTS;
+  const cpu = ((processCpuSeconds(pid) - cpuBefore) * 1000) / REQUESTS;
   const wall = (performance.now() - startedAt) / REQUESTS;
   return {
     name,

@@ -19,7 +19,6 @@
 // Then two floors of the same route, same payloads, same C (what no change to the handler can go below): every send
 // again with a wrong signature (Next, proxy.ts, body, HMAC; 400 before any read), and every send again correctly
 // signed (all duplicates by then: verification plus one lookup). Prints a BENCH_ROWS line for `npm run bench`.
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -37,6 +36,7 @@ import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stack/emulator.
 import { ensureProductionBuild } from '../stack/next-build.ts';
 import { startNextServer, testAppEnv, type NextServer } from '../stack/next-server.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../stack/postgres.ts';
+import { CLK_TCK } from '../stack/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -117,14 +117,6 @@ async function pool<T>(
 }
 
 // ---------------------------------------------------------------- CPU accounting (Linux /proc; absent elsewhere)
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 type ProcStat = { pid: number; ppid: number; ticks: number };
 

@@ -9,14 +9,13 @@
  * FUZZ_CPU=1 prints the server's CPU time at the end, to keep an eye on cost;
  * FUZZ_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof).
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { createControlClient, type ControlClient } from '../../../emulator/control-client.ts';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server.ts';
 import { createTestDatabase } from '../../../stack/database.ts';
 import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../../../stack/emulator.ts';
 import { ensureProductionBuild } from '../../../stack/next-build.ts';
-import { freePort } from '../../../stack/processes.ts';
+import { freePort, processCpuSeconds } from '../../../stack/processes.ts';
 import { startNextServer, TEST_COOKIE_SECRET, testAppEnv } from '../../../stack/next-server.ts';
 
 export const COOKIE_SECRET = TEST_COOKIE_SECRET;
@@ -78,9 +77,8 @@ export async function startFuzzStack(): Promise<FuzzStack> {
     cleanups.push(() => next.stop());
     cleanups.push(async () => {
       if (!process.env.FUZZ_CPU) return;
-      const fields = readFileSync(`/proc/${next.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       console.log(
-        `[fuzz-stack] next-server cpu ${(Number(fields[11]) + Number(fields[12])) / 100}s, test process ${JSON.stringify(process.cpuUsage())}`,
+        `[fuzz-stack] next-server cpu ${processCpuSeconds(next.pid!)}s, test process ${JSON.stringify(process.cpuUsage())}`,
       );
     });
 
