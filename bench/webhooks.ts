@@ -36,7 +36,7 @@ import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stack/emulator.
 import { ensureProductionBuild } from '../stack/next-build.ts';
 import { startNextServer, testAppEnv, type NextServer } from '../stack/next-server.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../stack/postgres.ts';
-import { CLK_TCK } from '../stack/processes.ts';
+import { clockTicksPerSecond } from '../stack/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -150,7 +150,7 @@ function treeCpuSeconds(root: number | undefined, stats: Map<number, ProcStat>):
     ticks += stats.get(pid)?.ticks ?? 0;
     queue.push(...(children.get(pid) ?? []));
   }
-  return ticks / CLK_TCK;
+  return ticks / clockTicksPerSecond();
 }
 
 /** CPU seconds every process on the machine has used (busy jiffies of /proc/stat), to see what others ran meanwhile. */
@@ -164,7 +164,7 @@ function machineCpuSeconds(): number {
       .map(Number);
     // user nice system idle iowait irq softirq steal (guest is already inside user)
     const busy = fields[0]! + fields[1]! + fields[2]! + fields[5]! + fields[6]! + fields[7]!;
-    return busy / CLK_TCK;
+    return busy / clockTicksPerSecond();
   } catch {
     return Number.NaN;
   }

@@ -81,19 +81,24 @@ export async function waitFor<T>(
   }
 }
 
-/** The kernel's clock ticks per second, the unit of /proc's CPU times (Linux; 100 where getconf fails). */
-export const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
+let clockTicks: number | undefined;
+
+/** Clock ticks per second, the unit of /proc's CPU times: asked of getconf once, when first needed (else 100). */
+export function clockTicksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
   }
-})();
+  return clockTicks;
+}
 
 /** CPU seconds (user + system) a running process has used so far, from /proc/<pid>/stat (Linux only). */
 export function processCpuSeconds(pid: number): number {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // After the command's closing parenthesis: field 3 (state) first, so utime (14) and stime (15) are 11 and 12.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
 }
