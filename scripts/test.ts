@@ -165,36 +165,62 @@ function tapFailures(tap: string): string[] {
     previousIndent = indent === 0 ? -1 : indent;
     if (parent) continue;
     const name = match[2]!.replace(/ # .*$/, '');
-    const file = fileOf(tap.slice(match.index + match[0].length));
-    failures.push(file ? `${name} (${file})` : name);
+    const block = yamlBlock(tap.slice(match.index + match[0].length));
+    const location = /location: '(.*?):\d+:\d+'/.exec(block)?.[1];
+    const title = location ? `${name} (${path.relative(ROOT, location)})` : name;
+    failures.push(withExcerpt(title, /^\s*error: [|>]-?\n((?:\s{4,}.*\n?)*)/m.exec(block)?.[1] ?? ''));
   }
   return failures;
 }
 
-/** The test file named by the `location` of the YAML block that follows a TAP result line. */
-function fileOf(rest: string): string | null {
-  const block = /^\s*---\n([\s\S]*?)\n\s*\.\.\./.exec(rest)?.[1] ?? '';
-  const location = /location: '(.*?):\d+:\d+'/.exec(block)?.[1];
-  return location ? path.relative(ROOT, location) : null;
+/** The YAML block that follows a TAP result line. */
+const yamlBlock = (rest: string) => /^\s*---\n([\s\S]*?)\n\s*\.\.\./.exec(rest)?.[1] ?? '';
+
+/** Lines of a failure's error shown under its name: enough to tell a timeout from a wrong value. */
+const EXCERPT_LINES = 8;
+
+function withExcerpt(title: string, error: string): string {
+  const lines = error
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, EXCERPT_LINES);
+  return [title, ...lines.map((line) => `    ${line.slice(0, 160)}`)].join('\n');
 }
 
 type PlaywrightSuite = {
   title: string;
   file?: string;
   suites?: PlaywrightSuite[];
-  specs?: Array<{ title: string; file: string; line: number; ok: boolean }>;
+  specs?: Array<{
+    title: string;
+    file: string;
+    line: number;
+    ok: boolean;
+    tests?: Array<{ results?: Array<{ errors?: PlaywrightError[] }> }>;
+  }>;
 };
+type PlaywrightError = { message?: string; location?: { file: string; line: number } };
 type PlaywrightReport = {
   stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number };
   suites?: PlaywrightSuite[];
 };
 
-function playwrightFailures(suites: readonly PlaywrightSuite[], path: string[] = []): string[] {
+function playwrightFailures(suites: readonly PlaywrightSuite[], trail: string[] = []): string[] {
   return suites.flatMap((suite) => [
     ...(suite.specs ?? [])
       .filter((spec) => !spec.ok)
-      .map((spec) => `${[...path, spec.title].join(' › ')} (e2e/${spec.file}:${spec.line})`),
-    ...playwrightFailures(suite.suites ?? [], suite.file ? path : [...path, suite.title]),
+      .map((spec) => {
+        const title = `${[...trail, spec.title].join(' › ')} (e2e/${spec.file}:${spec.line})`;
+        const results = spec.tests?.flatMap((test) => test.results ?? []) ?? [];
+        const error = results.flatMap((result) => result.errors ?? [])[0];
+        const at = error?.location
+          ? `at ${path.relative(ROOT, error.location.file)}:${error.location.line}\n`
+          : '';
+        return withExcerpt(title, at + (error?.message ?? ''));
+      }),
+    ...playwrightFailures(suite.suites ?? [], suite.file ? trail : [...trail, suite.title]),
   ]);
 }
 
