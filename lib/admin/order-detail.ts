@@ -5,6 +5,7 @@ import { refundableAmount } from '../orders/refunds';
 import { type PaymentMethodType } from '../payments/methods';
 import type { OrderShipping } from '../shipping/address';
 import type { FulfillmentStatus } from '../shipping/shipments';
+import type { EventSource } from '../platform/event-sources';
 
 /** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
 
@@ -12,8 +13,7 @@ export type TimelineEntry = {
   id: string;
   at: Date;
   type: string;
-  /** checkout, webhook, success_page, admin */
-  source: string;
+  source: EventSource;
   message: string | null;
   stripeEventId: string | null;
   /** The webhook event behind the entry, when one caused it. */

@@ -14,6 +14,7 @@ import {
   type InvoiceSnapshot,
   type SubscriptionSnapshot,
 } from './sync';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * A box started through Checkout in subscription mode: the session saved the
@@ -88,7 +89,7 @@ export async function loadBoxCheckout(sessionId: string): Promise<BoxCheckoutSna
 export async function applyBoxCheckout(
   tx: Tx,
   snapshot: BoxCheckoutSnapshot,
-  source: 'webhook' | 'success_page' | 'customer',
+  source: Extract<EventSource, 'webhook' | 'success_page' | 'customer'>,
   stripeEventId?: string,
 ): Promise<boolean> {
   const agreement = await applySetupSnapshot(
@@ -119,7 +120,10 @@ export async function applyBoxCheckout(
 }
 
 /** The return page's (and a second subscribe's) way in. */
-export async function completeBoxCheckout(sessionId: string, source: 'success_page' | 'customer') {
+export async function completeBoxCheckout(
+  sessionId: string,
+  source: Extract<EventSource, 'success_page' | 'customer'>,
+) {
   const snapshot = await loadBoxCheckout(sessionId);
   if (!snapshot) return null;
   await db.$transaction((tx) => applyBoxCheckout(tx, snapshot, source), { timeout: 20_000 });

@@ -9,6 +9,7 @@ import { newAccessToken } from '../orders/checkout';
 import { shippingAddressSelect } from '../shipping/address';
 import { subscriptionStatusFromStripe, type SubscriptionStatus } from './status';
 import { BOX_NAME } from './plan';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * Stripe Billing owns the box's schedule; this module copies what Stripe says
@@ -190,7 +191,7 @@ export async function loadInvoiceSnapshot(stripeInvoiceId: string): Promise<Invo
 export async function applyInvoiceSnapshot(
   tx: Tx,
   snapshot: InvoiceSnapshot,
-  source: string,
+  source: EventSource,
   stripeEventId?: string,
 ): Promise<{ subscriptionId: string; orderId: string | null } | null> {
   const row = await lockRow(tx, snapshot.stripeSubscriptionId, snapshot.recordId);
@@ -249,7 +250,7 @@ async function orderForPaidInvoice(
   tx: Tx,
   row: LockedRow,
   invoice: InvoiceSnapshot,
-  source: string,
+  source: EventSource,
   stripeEventId?: string,
 ): Promise<string> {
   const done = await tx.order.findUnique({

@@ -22,6 +22,7 @@ import { stripe } from '../stripe/client';
 import { boxSessionParams, setupSessionIdempotencyKey, setupSessionParams } from '../stripe/params';
 import { isPaymentMethodType, type PaymentMethodType } from '../payments/methods';
 import { amazonPayTakes, sessionSettings } from '../payments/offered';
+import type { EventSource } from '../platform/event-sources';
 
 /** Said when the shop's Stripe account cannot take Amazon Pay at all (AMAZON_PAY_CURRENCIES=none). */
 export const AMAZON_PAY_UNAVAILABLE = 'Amazon Pay is not available in this shop, so it cannot be saved.';
@@ -128,7 +129,7 @@ export function newAgreement(input: {
     evidenceMac: sealEvidence(evidence),
     status: 'pending' as const,
     stripeCustomerId: input.stripeCustomerId,
-    events: { create: { type: 'agreed', source: 'customer' } },
+    events: { create: { type: 'agreed', source: 'customer' as const } },
   };
 }
 
@@ -136,7 +137,7 @@ export async function markFailed(
   tx: Tx,
   mandateId: string,
   code: string,
-  source: string,
+  source: EventSource,
   stripeEventId?: string,
 ) {
   const moved = await tx.mandate.updateMany({
@@ -253,7 +254,7 @@ async function currentStatus(tx: Tx, mandateId: string): Promise<MandateStatus> 
 export async function applySetupSnapshot(
   tx: Tx,
   snapshot: SetupSnapshot,
-  source: 'webhook' | 'success_page',
+  source: Extract<EventSource, 'webhook' | 'success_page'>,
   stripeEventId?: string,
 ): Promise<{ status: MandateStatus; changed: boolean } | null> {
   const mandate = await tx.mandate.findUnique({
@@ -348,7 +349,7 @@ export async function revokeWhere(
   tx: Tx,
   where: { stripePaymentMethodId: string } | { stripeMandateId: string } | { id: string },
   by: MandateRevokedBy,
-  source: 'customer' | 'webhook' | 'admin',
+  source: Extract<EventSource, 'customer' | 'webhook' | 'admin'>,
   stripeEventId?: string,
 ): Promise<number> {
   const mandates = await tx.mandate.findMany({
@@ -384,7 +385,7 @@ export type RevokeResult =
 export async function revokeMandate(
   userId: string,
   mandateId: string,
-  source: 'customer' | 'admin' = 'customer',
+  source: Extract<EventSource, 'customer' | 'admin'> = 'customer',
 ): Promise<RevokeResult> {
   if (!mandateIdSchema.safeParse(mandateId).success) return { ok: false, notFound: true };
   const mandate = await db.mandate.findFirst({

@@ -12,6 +12,7 @@ import { methodsFor, sessionSettings } from '../payments/offered';
 import { checkoutPageUrl } from '../stripe/checkout-page';
 import { stripe } from '../stripe/client';
 import { offSessionPaymentParams, payNowSessionParams, shipmentChargeIdempotencyKey } from '../stripe/params';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * The only charges the shop makes while the customer is away: a pay-later
@@ -228,7 +229,7 @@ async function recordFailure(
   code: string,
   message: string,
   intentId: string | null,
-  source: string,
+  source: EventSource,
   stripeEventId?: string,
 ) {
   const moved = await tx.offSessionCharge.updateMany({
@@ -278,7 +279,7 @@ export async function applyIntent(
   tx: Tx,
   chargeId: string,
   intent: Stripe.PaymentIntent,
-  source: string,
+  source: EventSource,
   stripeEventId?: string,
 ): Promise<'pending' | 'succeeded' | 'failed'> {
   if (intent.status === 'succeeded') {
@@ -346,7 +347,7 @@ export async function applyIntent(
 async function shipCharged(
   tx: Tx,
   charge: { orderId: string; carrier: string | null; trackingNumber: string | null },
-  source: string,
+  source: EventSource,
 ) {
   const shipped = await tx.order.updateMany({
     where: { id: charge.orderId, fulfillmentStatus: 'unfulfilled' },

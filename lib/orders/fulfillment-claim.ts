@@ -7,6 +7,7 @@ import { ORDER_STATUS_EMAILS, orderEmailInsert } from '../email/outbox';
 import { offeredShippingAmounts } from '../shipping/rates';
 import type { CheckoutSnapshot } from './fulfillment';
 import { MAY_MOVE_TO, type OrderStatus } from './status';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * The hot path of payment fulfilment: a snapshot of a Checkout Session
@@ -16,7 +17,7 @@ import { MAY_MOVE_TO, type OrderStatus } from './status';
  */
 
 /** Who moved the order, as its OrderEvent records it. */
-export type FulfillmentSource = 'webhook' | 'success_page' | 'admin';
+export type FulfillmentSource = Extract<EventSource, 'webhook' | 'success_page' | 'admin'>;
 
 /**
  * A webhook event's claim (lib/webhooks/ledger.ts) as an INSERT … RETURNING status that runs
@@ -169,7 +170,7 @@ function snapshotStatement(
     ),
     logged AS (
       INSERT INTO "OrderEvent" (id, "orderId", type, source, "stripeEventId", "createdAt")
-      SELECT ${eventId}::uuid, moved.id, ${target}::text, ${source}::text, ${stripeEventId}::text, ${now}::timestamp(3)
+      SELECT ${eventId}::uuid, moved.id, ${target}::text, ${source}::"EventSource", ${stripeEventId}::text, ${now}::timestamp(3)
       FROM moved
     ),
     mailed AS (${orderEmailInsert(target ? (ORDER_STATUS_EMAILS[target] ?? null) : null, 'moved')}),

@@ -14,6 +14,7 @@ import { shippingRatesFor, type ShippingRate } from '../shipping/rates';
 import { newAccessToken, shortageMessage } from './checkout';
 import { MAY_MOVE_TO } from './status';
 import { shareLockAgreement, usableAgreement } from '../mandates/usable';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * Pay later under a per-order agreement: the customer places an order now and
@@ -176,7 +177,7 @@ async function takeOutOfCart(
 export async function releasePayLaterOrders(
   tx: Tx,
   where: { mandateId: string } | { orderId: string },
-  source: 'customer' | 'webhook' | 'admin',
+  source: Extract<EventSource, 'customer' | 'webhook' | 'admin'>,
   stripeEventId?: string,
 ): Promise<number> {
   const now = new Date();
@@ -233,7 +234,7 @@ export async function cancelOverduePayLaterOrders(now = new Date()): Promise<num
     ),
     logged AS (
       INSERT INTO "OrderEvent" (id, "orderId", type, source, message, "createdAt")
-      SELECT gen_random_uuid(), id, 'canceled', 'sweep',
+      SELECT gen_random_uuid(), id, 'canceled', 'sweep'::"EventSource",
         ${`Not paid within ${PAYMENT_GRACE_DAYS} days: canceled, and its items put back in stock.`}, ${now}
       FROM canceled
     ),

@@ -6,6 +6,7 @@ import { formatMoney, parseMajorUnits } from '../payments/money';
 import { PAID_STATUSES, UNSETTLED_REFUND_STATUSES, type OrderStatus } from './status';
 import { stripe } from '../stripe/client';
 import { refundIdempotencyKey, refundParams, type RefundReason } from '../stripe/params';
+import type { EventSource } from '../platform/event-sources';
 
 /**
  * Refund state follows Stripe: whatever refund event arrives, we read the
@@ -63,7 +64,7 @@ const rankOf = (status: string) => REFUND_STATUS_RANK[status] ?? 0;
 export async function applyRefundSnapshot(
   tx: Tx,
   snapshot: RefundSnapshot,
-  source: 'webhook' | 'admin',
+  source: Extract<EventSource, 'webhook' | 'admin'>,
   stripeEventId?: string,
 ): Promise<{ orderId: string; changed: boolean } | null> {
   // Locked first, before any Refund row: an admin refund (createAdminRefund) takes the same locks in the
@@ -138,7 +139,10 @@ export async function applyRefundSnapshot(
   return { orderId: order.id, changed: true };
 }
 
-export async function syncRefunds(paymentIntentId: string, source: 'webhook' | 'admin' = 'admin') {
+export async function syncRefunds(
+  paymentIntentId: string,
+  source: Extract<EventSource, 'webhook' | 'admin'> = 'admin',
+) {
   const snapshot = await loadRefundSnapshot(paymentIntentId);
   return db.$transaction((tx) => applyRefundSnapshot(tx, snapshot, source));
 }

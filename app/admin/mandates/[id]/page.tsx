@@ -14,6 +14,7 @@ import {
   REVOKED_BY_LABELS,
 } from '@/lib/mandates/labels';
 import { PAYMENT_METHOD_LABELS } from '@/lib/payments/methods';
+import { EVENT_SOURCE_LABELS } from '@/lib/platform/event-sources';
 
 export const metadata: Metadata = { title: 'Mandate' };
 
@@ -27,14 +28,6 @@ const EVENT_LABELS: Record<string, string> = {
   charge_succeeded: 'Charge succeeded',
   charge_failed: 'Charge failed',
 };
-const SOURCE_LABELS: Record<string, string> = {
-  customer: 'by the customer',
-  admin: 'by an admin',
-  webhook: 'from Stripe’s webhook',
-  sweep: 'by the retry of a failed detach',
-  success_page: 'on the customer’s return from Stripe',
-};
-
 type Props = { params: Promise<{ id: string }> };
 
 export default async function AdminMandatePage({ params }: Props) {
@@ -165,7 +158,7 @@ export default async function AdminMandatePage({ params }: Props) {
         {mandate.events.map((event) => (
           <li key={event.id} data-testid="mandate-event" data-type={event.type}>
             <Time precision="second" at={event.createdAt} />: {EVENT_LABELS[event.type] ?? event.type}{' '}
-            {SOURCE_LABELS[event.source] ?? `(${event.source})`}
+            {EVENT_SOURCE_LABELS[event.source]}
             {event.message ? <span className="muted"> — {event.message}</span> : null}
           </li>
         ))}

@@ -1,15 +1,7 @@
 import type { TimelineEntry } from '@/lib/admin/order-detail';
 import { Time } from '@/app/_components/time';
+import { EVENT_SOURCE_LABELS } from '@/lib/platform/event-sources';
 import { StripeId } from './stripe-id';
-
-const SOURCE_LABELS: Record<string, string> = {
-  checkout: 'checkout',
-  webhook: 'Stripe webhook',
-  success_page: 'return from Stripe',
-  admin: 'admin',
-  customer: 'customer',
-  sweep: 'scheduled sweep',
-};
 
 const TYPE_LABELS: Record<string, string> = {
   created: 'Order created',
@@ -44,7 +36,7 @@ export function OrderTimeline({ entries }: { entries: readonly TimelineEntry[] }
         <li key={entry.id} data-testid="timeline-entry" data-type={entry.type} data-source={entry.source}>
           <strong>{TYPE_LABELS[entry.type] ?? entry.type}</strong>{' '}
           <span className="muted">
-            via {SOURCE_LABELS[entry.source] ?? entry.source} · <Time at={entry.at} />
+            {EVENT_SOURCE_LABELS[entry.source]} · <Time at={entry.at} />
           </span>
           {entry.message && <div>{entry.message}</div>}
           {entry.stripeEventId && (
