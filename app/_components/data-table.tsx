@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 /**
  * A column: its header, what a row shows in it, and a test id for its cells where tests read one;
  * `className` goes on its cells, `numeric` right-aligns header and cells alike, and a
- * `headerHidden` column (a row's buttons) names itself to screen readers only.
+ * `headerHidden` column (a row's buttons) names itself to screen readers only; when every
+ * column does, the header row takes no room on screen.
  */
 export type Column<Row> = {
   header: string;
@@ -14,13 +15,19 @@ export type Column<Row> = {
   headerHidden?: boolean;
 };
 
+/**
+ * A row under the items (shipping, totals): its label spans every column but the last,
+ * which holds the value. `false` or `null` leave a row out, for rows that depend on the order.
+ */
+export type FooterRow = { label: ReactNode; value: ReactNode; testId?: string };
+
 const cellClass = (column: Column<never>) =>
   [column.numeric ? 'number' : null, column.className].filter(Boolean).join(' ') || undefined;
 
 /**
- * The table markup the admin and account lists share: a caption for screen
- * readers, column headers, one row per item. `rowData` gives a row's data-*
- * attributes (a status tests and styles can select on).
+ * The table markup the shop, admin and account pages share: a caption for screen
+ * readers, column headers, one row per item, and footer rows of totals. `rowData`
+ * gives a row's data-* attributes (a status tests and styles can select on).
  */
 export function DataTable<Row>(props: {
   caption: string;
@@ -31,12 +38,15 @@ export function DataTable<Row>(props: {
   rowTestId?: string;
   rowData?: (row: Row) => Record<`data-${string}`, string>;
   className?: string;
+  footer?: ReadonlyArray<FooterRow | false | null>;
 }) {
   const { caption, columns, rows, rowKey, testId, rowTestId, rowData, className = 'order-lines' } = props;
+  const footer = (props.footer ?? []).filter((row): row is FooterRow => Boolean(row));
+  const last = columns.at(-1);
   return (
     <table className={className} data-testid={testId}>
       <caption className="visually-hidden">{caption}</caption>
-      <thead>
+      <thead className={columns.every((column) => column.headerHidden) ? 'visually-hidden' : undefined}>
         <tr>
           {columns.map((column) => (
             <th key={column.header} scope="col" className={column.numeric ? 'number' : undefined}>
@@ -56,6 +66,20 @@ export function DataTable<Row>(props: {
           </tr>
         ))}
       </tbody>
+      {footer.length > 0 && (
+        <tfoot>
+          {footer.map((row, index) => (
+            <tr key={index}>
+              <th scope="row" colSpan={columns.length - 1 || undefined}>
+                {row.label}
+              </th>
+              <td className={last && cellClass(last)} data-testid={row.testId}>
+                {row.value}
+              </td>
+            </tr>
+          ))}
+        </tfoot>
+      )}
     </table>
   );
 }

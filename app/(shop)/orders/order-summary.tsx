@@ -1,3 +1,4 @@
+import { DataTable } from '@/app/_components/data-table';
 import { formatMoney } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS } from '@/lib/orders/status';
 import type { CustomerOrder } from '@/lib/orders/customer-orders';
@@ -51,59 +52,34 @@ export function OrderSummary({ order }: { order: CustomerOrder }) {
           </>
         )}
       </dl>
-      <table className="order-lines">
-        <caption className="visually-hidden">Items in order #{order.number}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Price</th>
-            <th scope="col">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.lines.map((line) => (
-            <tr key={line.id} data-testid="order-line">
-              <td>{line.name}</td>
-              <td>{line.quantity}</td>
-              <td>{money(line.unitAmount)}</td>
-              <td>{money(line.unitAmount * line.quantity)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          {order.shippingRateName && (
-            <tr>
-              <th scope="row" colSpan={3}>
-                {order.shippingRateName}
-              </th>
-              <td data-testid="order-shipping">{money(order.shippingAmount)}</td>
-            </tr>
-          )}
-          <tr>
-            <th scope="row" colSpan={3}>
-              Total
-            </th>
-            <td data-testid="order-total">{money(order.totalAmount)}</td>
-          </tr>
-          {order.amountRefunded > 0 && (
-            <tr>
-              <th scope="row" colSpan={3}>
-                Refunded
-              </th>
-              <td data-testid="order-refunded">{money(order.amountRefunded)}</td>
-            </tr>
-          )}
-          {pendingRefund > 0 && (
-            <tr>
-              <th scope="row" colSpan={3}>
-                Refund on its way
-              </th>
-              <td data-testid="order-refund-pending">{money(pendingRefund)}</td>
-            </tr>
-          )}
-        </tfoot>
-      </table>
+      <DataTable
+        caption={`Items in order #${order.number}`}
+        rows={order.lines}
+        rowKey={(line) => line.id}
+        rowTestId="order-line"
+        columns={[
+          { header: 'Item', cell: (line) => line.name },
+          { header: 'Quantity', cell: (line) => line.quantity },
+          { header: 'Price', cell: (line) => money(line.unitAmount) },
+          { header: 'Total', cell: (line) => money(line.unitAmount * line.quantity) },
+        ]}
+        footer={[
+          order.shippingRateName
+            ? { label: order.shippingRateName, value: money(order.shippingAmount), testId: 'order-shipping' }
+            : null,
+          { label: 'Total', value: money(order.totalAmount), testId: 'order-total' },
+          order.amountRefunded > 0 && {
+            label: 'Refunded',
+            value: money(order.amountRefunded),
+            testId: 'order-refunded',
+          },
+          pendingRefund > 0 && {
+            label: 'Refund on its way',
+            value: money(pendingRefund),
+            testId: 'order-refund-pending',
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { notFound, redirect } from 'next/navigation';
 import { loadCheckoutPage } from '@/lib/orders/embedded-checkout';
 import { currentUser } from '@/lib/platform/auth';
 import { env } from '@/lib/platform/env';
+import { DataTable } from '@/app/_components/data-table';
 import { formatMoney } from '@/lib/payments/money';
 import { EmbeddedCheckout } from '../embedded-checkout';
 import { HostedFallback } from '../hosted-fallback';
@@ -51,31 +52,26 @@ export default async function CheckoutPage({ params }: Props) {
   return (
     <section aria-labelledby="checkout-heading" className="checkout-page">
       <h1 id="checkout-heading">Checkout: order #{order.number}</h1>
-      <table className="order-lines">
-        <caption className="visually-hidden">Items in order #{order.number}</caption>
-        <tbody>
-          {order.lines.map((line) => (
-            <tr key={line.id} data-testid="checkout-line">
-              <td>
-                {line.quantity} × {line.name}
-              </td>
-              <td>{money(line.unitAmount * line.quantity)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          {order.shippingRateName && (
-            <tr>
-              <th scope="row">{order.shippingRateName}</th>
-              <td>{money(order.shippingAmount)}</td>
-            </tr>
-          )}
-          <tr>
-            <th scope="row">{order.shippingRateName ? 'Total' : 'Items (shipping is chosen below)'}</th>
-            <td data-testid="checkout-subtotal">{money(order.totalAmount)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <DataTable
+        caption={`Items in order #${order.number}`}
+        rows={order.lines}
+        rowKey={(line) => line.id}
+        rowTestId="checkout-line"
+        columns={[
+          { header: 'Item', headerHidden: true, cell: (line) => `${line.quantity} × ${line.name}` },
+          { header: 'Amount', headerHidden: true, cell: (line) => money(line.unitAmount * line.quantity) },
+        ]}
+        footer={[
+          order.shippingRateName
+            ? { label: order.shippingRateName, value: money(order.shippingAmount) }
+            : null,
+          {
+            label: order.shippingRateName ? 'Total' : 'Items (shipping is chosen below)',
+            value: money(order.totalAmount),
+            testId: 'checkout-subtotal',
+          },
+        ]}
+      />
       <EmbeddedCheckout
         publishableKey={config.stripe.publishableKey}
         clientSecret={clientSecret}

@@ -7,6 +7,7 @@ import { findAdminOrder } from '@/lib/admin/order-detail';
 import { requireAdmin } from '@/lib/platform/auth';
 import { formatMoney, toDecimalString } from '@/lib/payments/money';
 import { ORDER_STATUS_LABELS, REFUND_STATUS_LABELS } from '@/lib/orders/status';
+import { DataTable } from '@/app/_components/data-table';
 import { Time } from '@/app/_components/time';
 import { OrderTimeline } from './order-timeline';
 import { RefundForm } from './refund-form';
@@ -61,71 +62,35 @@ export default async function AdminOrderPage({ params }: Props) {
       )}
       <div className="admin-columns">
         <div>
-          <table className="admin-table">
-            <caption className="visually-hidden">Items in order #{order.number}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Item</th>
-                <th scope="col" className="number">
-                  Quantity
-                </th>
-                <th scope="col" className="number">
-                  Price
-                </th>
-                <th scope="col" className="number">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {order.lines.map((line) => (
-                <tr key={line.id} data-testid="admin-order-line">
-                  <td>{line.name}</td>
-                  <td className="number">{line.quantity}</td>
-                  <td className="number">{money(line.unitAmount)}</td>
-                  <td className="number">{money(line.unitAmount * line.quantity)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              {order.shippingRateName && (
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    {order.shippingRateName}
-                  </th>
-                  <td className="number" data-testid="admin-order-shipping">
-                    {money(order.shippingAmount)}
-                  </td>
-                </tr>
-              )}
-              <tr>
-                <th scope="row" colSpan={3}>
-                  Total
-                </th>
-                <td className="number" data-testid="admin-order-total">
-                  {money(order.totalAmount)}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row" colSpan={3}>
-                  Refunded
-                </th>
-                <td className="number" data-testid="admin-order-refunded">
-                  {money(order.amountRefunded)}
-                </td>
-              </tr>
-              {order.amountLostInDisputes > 0 && (
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    Lost in disputes
-                  </th>
-                  <td className="number" data-testid="admin-order-dispute-lost">
-                    {money(order.amountLostInDisputes)}
-                  </td>
-                </tr>
-              )}
-            </tfoot>
-          </table>
+          <DataTable
+            caption={`Items in order #${order.number}`}
+            className="admin-table"
+            rows={order.lines}
+            rowKey={(line) => line.id}
+            rowTestId="admin-order-line"
+            columns={[
+              { header: 'Item', cell: (line) => line.name },
+              { header: 'Quantity', numeric: true, cell: (line) => line.quantity },
+              { header: 'Price', numeric: true, cell: (line) => money(line.unitAmount) },
+              { header: 'Total', numeric: true, cell: (line) => money(line.unitAmount * line.quantity) },
+            ]}
+            footer={[
+              order.shippingRateName
+                ? {
+                    label: order.shippingRateName,
+                    value: money(order.shippingAmount),
+                    testId: 'admin-order-shipping',
+                  }
+                : null,
+              { label: 'Total', value: money(order.totalAmount), testId: 'admin-order-total' },
+              { label: 'Refunded', value: money(order.amountRefunded), testId: 'admin-order-refunded' },
+              order.amountLostInDisputes > 0 && {
+                label: 'Lost in disputes',
+                value: money(order.amountLostInDisputes),
+                testId: 'admin-order-dispute-lost',
+              },
+            ]}
+          />
 
           <h2>Timeline</h2>
           <OrderTimeline entries={order.timeline} />
@@ -229,29 +194,23 @@ export default async function AdminOrderPage({ params }: Props) {
           <div className="panel">
             <h2 id="refund-heading">Refund</h2>
             {order.refunds.length > 0 && (
-              <table className="admin-table" data-testid="admin-refunds">
-                <caption className="visually-hidden">Refunds of this order</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Refund</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="number">
-                      Amount
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {order.refunds.map((refund) => (
-                    <tr key={refund.id} data-testid="admin-refund" data-status={refund.status}>
-                      <td>
-                        <StripeId id={refund.id} />
-                      </td>
-                      <td>{REFUND_STATUS_LABELS[refund.status] ?? refund.status}</td>
-                      <td className="number">{money(refund.amount)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                caption="Refunds of this order"
+                className="admin-table"
+                testId="admin-refunds"
+                rows={order.refunds}
+                rowKey={(refund) => refund.id}
+                rowTestId="admin-refund"
+                rowData={(refund) => ({ 'data-status': refund.status })}
+                columns={[
+                  { header: 'Refund', cell: (refund) => <StripeId id={refund.id} /> },
+                  {
+                    header: 'Status',
+                    cell: (refund) => REFUND_STATUS_LABELS[refund.status] ?? refund.status,
+                  },
+                  { header: 'Amount', numeric: true, cell: (refund) => money(refund.amount) },
+                ]}
+              />
             )}
             {refundable ? (
               <RefundForm
