@@ -56,7 +56,7 @@ export const orderFiltersSchema = z.object({
   ),
   status: lenient(z.enum(ORDER_STATUSES)),
   method: lenient(z.enum(PAYMENT_METHODS)),
-  /** A fulfilment status, or to_ship: paid orders not shipped yet (the "To ship" view, oldest first). */
+  /** A fulfillment status, or to_ship: paid orders not shipped yet (the "To ship" view, oldest first). */
   fulfillment: lenient(z.enum([...FULFILLMENT_STATUSES, 'to_ship'])),
   currency: currencyParam,
   /** Orders with a dispute: any, one still open, or one won or lost. */
@@ -346,7 +346,7 @@ export async function orderTotalsByCurrency(
   filters: OrderFilters,
   searchCap = TOTALS_SEARCH_CAP,
 ): Promise<CurrencyTotals> {
-  // The rollups have no fulfilment or dispute columns: those filters are answered from the orders, like a search.
+  // The rollups have no fulfillment or dispute columns: those filters are answered from the orders, like a search.
   if (filters.q || filters.fulfillment || filters.dispute) return searchTotals(filters, searchCap);
   const keys: Prisma.Sql[] = [];
   if (filters.status) keys.push(Prisma.sql`t.status = ${filters.status}::"OrderStatus"`);

@@ -10,7 +10,7 @@ import { MAY_MOVE_TO, type OrderStatus } from './status';
 import type { EventSource } from '../platform/event-sources';
 
 /**
- * The hot path of payment fulfilment: a snapshot of a Checkout Session
+ * The hot path of payment fulfillment: a snapshot of a Checkout Session
  * (lib/orders/fulfillment.ts) applied to its order in one SQL statement, with
  * the webhook event's claim in the same statement when a webhook brings it.
  * One statement is what makes ingestion fast and needs no transaction around it.

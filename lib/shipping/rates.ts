@@ -2,7 +2,7 @@ import type { ShopCurrency } from '../payments/currencies';
 
 /**
  * The shop's shipping rates, per currency: what Checkout offers (sent as
- * `shipping_options`, lib/stripe/params.ts) and what fulfilment accepts back
+ * `shipping_options`, lib/stripe/params.ts) and what fulfillment accepts back
  * (a session whose shipping is not one of these is flagged as a mismatch).
  * Amounts are minor units of the currency, like every amount in the shop.
  */
@@ -10,7 +10,7 @@ import type { ShopCurrency } from '../payments/currencies';
 export type DeliveryEstimate = { minBusinessDays: number; maxBusinessDays: number };
 
 export type ShippingRate = {
-  /** Stable key, sent to Stripe as the rate's metadata so fulfilment knows which one was chosen. */
+  /** Stable key, sent to Stripe as the rate's metadata so fulfillment knows which one was chosen. */
   key: 'standard' | 'express';
   displayName: string;
   amount: number;
@@ -62,7 +62,7 @@ export function freeShippingThreshold(currency: string): number {
 
 /**
  * Every shipping amount offered in a currency, below and from the free-shipping
- * threshold: what the fulfilment statement checks Stripe's shipping cost against
+ * threshold: what the fulfillment statement checks Stripe's shipping cost against
  * without knowing the order's subtotal beforehand. Null for a currency without rates.
  */
 export function offeredShippingAmounts(

@@ -8,7 +8,7 @@ import type { OrderStatus } from '../orders/status';
  * Where the goods are, apart from where the money is (Order.status). Only an
  * admin moves them, forward only: unfulfilled → shipped → delivered, and
  * returned from shipped or delivered. Each move is a conditional update on the
- * current fulfilment status, so a double click or two admins at once move an
+ * current fulfillment status, so a double click or two admins at once move an
  * order once, and each move is on the order's timeline with who made it.
  */
 
@@ -22,7 +22,7 @@ export const FULFILLMENT_LABELS: Record<FulfillmentStatus, string> = {
   returned: 'Returned',
 };
 
-/** For each target, the fulfilment statuses an order may be in to move there. */
+/** For each target, the fulfillment statuses an order may be in to move there. */
 const MAY_MOVE_TO: Record<Exclude<FulfillmentStatus, 'unfulfilled'>, readonly FulfillmentStatus[]> = {
   shipped: ['unfulfilled'],
   delivered: ['shipped'],

@@ -61,7 +61,7 @@ async function order(options: { paid: boolean; units?: number }) {
   return { orderId: started.orderId, productId: product.id };
 }
 
-const fulfilmentOf = async (orderId: string) => {
+const fulfillmentOf = async (orderId: string) => {
   const found = await db().order.findUniqueOrThrow({
     where: { id: orderId },
     select: { fulfillmentStatus: true, trackingNumber: true, carrier: true },
@@ -78,7 +78,7 @@ describe('marking orders shipped', () => {
     const { orderId } = await order({ paid: false });
     const result = await shipments.markShipped(orderId, ADMIN, { carrier: null, trackingNumber: null });
     assert.deepEqual(result, { ok: false, message: 'Only paid orders can be shipped.' });
-    assert.deepEqual(await fulfilmentOf(orderId), {
+    assert.deepEqual(await fulfillmentOf(orderId), {
       fulfillmentStatus: 'unfulfilled',
       trackingNumber: null,
       carrier: null,
@@ -96,7 +96,7 @@ describe('marking orders shipped', () => {
     assert.equal(results.filter((result) => result.ok).length, 1);
     for (const result of results.filter((candidate) => !candidate.ok))
       assert.match(result.ok ? '' : result.message, /shipped: it cannot be marked shipped/);
-    assert.deepEqual(await fulfilmentOf(orderId), {
+    assert.deepEqual(await fulfillmentOf(orderId), {
       fulfillmentStatus: 'shipped',
       trackingNumber: '1Z999',
       carrier: 'UPS',
@@ -114,7 +114,7 @@ describe('marking orders shipped', () => {
     assert.ok((await shipments.markReturned(orderId, ADMIN)).ok);
     assert.equal((await shipments.markDelivered(orderId, ADMIN)).ok, false);
     assert.deepEqual(
-      (await fulfilmentOf(orderId)).events.map((event) => event.type),
+      (await fulfillmentOf(orderId)).events.map((event) => event.type),
       ['shipped', 'delivered', 'returned'],
     );
   });
