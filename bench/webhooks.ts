@@ -70,7 +70,12 @@ if (!(
   );
   process.exit(2);
 }
-const AIM_RATIO = 0.3;
+/**
+ * The aims: the timed run's request rate against the same route refusing the same sends for a
+ * wrong signature (Next, proxy.ts and the HMAC, nothing of ours after it), and its p99. The pg
+ * baseline stays as context: it shows what the database alone would take.
+ */
+const AIM_FLOOR_RATIO = 0.5;
 const AIM_P99_MS = 100;
 const WEBHOOK_PATH = '/api/webhooks/stripe';
 const SESSION_EXPAND = ['line_items', 'payment_intent', 'payment_intent.payment_method']; // as lib/orders/fulfillment.ts retrieves
@@ -839,6 +844,7 @@ function report(r: {
     `  ${row[0].padEnd(width0)}  ${row[1].padEnd(width1)}  ${row[2]}`;
 
   const ratio = rate(app) / rate(baseline);
+  const floorRatio = reqRate(app) / reqRate(r.refused);
   const p99 = percentile(app.latencies, 99);
   const retrieveShare =
     r.appRetrieves.reduce((sum, value) => sum + value, 0) /
@@ -867,8 +873,9 @@ function report(r: {
     );
   }
   console.log(
-    `  ratio app/baseline events/s   ${ratio.toFixed(3)}   aim ≥ ${AIM_RATIO.toFixed(2)}: ${ratio >= AIM_RATIO ? 'met' : 'NOT met'}`,
+    `  ratio app/route floor req/s   ${floorRatio.toFixed(3)}   aim ≥ ${AIM_FLOOR_RATIO.toFixed(2)}: ${floorRatio >= AIM_FLOOR_RATIO ? 'met' : 'NOT met'} (the wrong-signature floor below)`,
   );
+  console.log(`  ratio app/baseline events/s   ${ratio.toFixed(3)}   context: what pg alone takes`);
   console.log(
     `  same, per CPU-second           ${(perCpuSecond(app) / perCpuSecond(baseline)).toFixed(3)}   (events per CPU-second of next + postgres + bench, app/baseline)`,
   );
@@ -920,9 +927,9 @@ function report(r: {
     `  ceiling: at the wrong-signature floor's rate the timed mix would be ${ceiling.toFixed(0)} events/s = ${(ceiling / rate(baseline)).toFixed(3)} of the baseline`,
   );
   // next start runs requests on one JS thread: the aim's rate leaves this much of it per request.
-  const budget = 1000 / ((AIM_RATIO * rate(baseline) * app.requests) / N);
+  const budget = 1000 / (AIM_FLOOR_RATIO * reqRate(r.refused));
   console.log(
-    `  budget: ${AIM_RATIO} of the baseline is ${(AIM_RATIO * rate(baseline)).toFixed(0)} events/s, ≤ ${ms(budget)} of next's one JS thread per request; the refused floor alone used ${ms(nextPerRequest(r.refused))}`,
+    `  budget: ${AIM_FLOOR_RATIO} of the floor is ${(AIM_FLOOR_RATIO * reqRate(r.refused)).toFixed(0)} req/s, ≤ ${ms(budget)} of next's one JS thread per request; the refused floor alone used ${ms(nextPerRequest(r.refused))}`,
   );
   console.log('');
   console.log("  Stripe (emulator) session retrieve, the handler's re-fetch:");
@@ -942,15 +949,15 @@ function report(r: {
     {
       name: `webhook ingestion (${N} events, ${Math.round(N * SHARE)} twice, ${C} senders)`,
       value: `${rate(app).toFixed(0)} events/s, p99 ${ms(p99)}`,
-      ratio: `${ratio.toFixed(3)} of pg (${rate(baseline).toFixed(0)} events/s${r.baselineRates.length > 1 ? `, median of ${r.baselineRates.length} runs` : ''})`,
-      aim: `≥ ${AIM_RATIO} and p99 < ${AIM_P99_MS} ms: ${ratio >= AIM_RATIO && p99 < AIM_P99_MS ? 'met' : 'missed'}`,
+      ratio: `${floorRatio.toFixed(3)} of the route's wrong-signature floor (next row, in req/s); ${ratio.toFixed(3)} of pg (${rate(baseline).toFixed(0)} events/s${r.baselineRates.length > 1 ? `, median of ${r.baselineRates.length} runs` : ''})`,
+      aim: `≥ ${AIM_FLOOR_RATIO} of the floor and p99 < ${AIM_P99_MS} ms: ${floorRatio >= AIM_FLOOR_RATIO && p99 < AIM_P99_MS ? 'met' : 'missed'}`,
       detail: `next CPU ${ms(nextPerRequest(app))}/request; exactly once: ${exactlyOnce ? 'yes' : 'NO'}; ${load}`,
     },
     {
       name: `webhook route floor (wrong signature, ${C} senders)`,
       value: `${reqRate(r.refused).toFixed(0)} req/s, p99 ${ms(percentile(r.refused.latencies, 99))}`,
       ratio: `ceiling ${(ceiling / rate(baseline)).toFixed(3)} of pg`,
-      aim: 'context: the most the route can reach',
+      aim: 'context: the floor the row above is measured against',
       detail: `next CPU ${ms(nextPerRequest(r.refused))}/request; ${load}`,
     },
   ];
