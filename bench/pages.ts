@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from '../stack/processes.ts';
+import { startNextServer, type NextServer } from '../stack/next-server.ts';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import Stripe from 'stripe';
@@ -89,7 +90,6 @@ async function load(url: string) {
 
 /** The page's bytes as a static file of the same server; checked to be served whole before it is measured. */
 async function framework(appUrl: string, file: string, body: Buffer): Promise<string> {
-  await mkdir(FLOOR_DIR, { recursive: true });
   await writeFile(path.join(FLOOR_DIR, file), body);
   const url = `${appUrl}/bench-floor/${file}`;
   const served = await fetch(url);
@@ -100,19 +100,36 @@ async function framework(appUrl: string, file: string, body: Buffer): Promise<st
   return url;
 }
 
+/**
+ * next start lists public/ when it starts and answers 404 for files written later: the floor's
+ * files are written from the stack's first server, and the pages are measured on a second
+ * server of the same build and settings started after them (which then rewrites them with
+ * its own bytes, the same names).
+ */
+async function startMeasuredServer(stack: BenchStack): Promise<NextServer> {
+  await mkdir(FLOOR_DIR, { recursive: true });
+  for (const page of PAGES) {
+    const body = Buffer.from(await (await fetch(`${stack.appUrl}${page.path}`)).arrayBuffer());
+    await writeFile(path.join(FLOOR_DIR, page.file), body);
+  }
+  return startNextServer({ distDir: stack.distDir, env: stack.env, name: 'next (measured)' });
+}
+
 export async function benchPages(): Promise<BenchRow[]> {
   const stack = await startBenchStack();
   const rows: BenchRow[] = [];
+  let measured: NextServer | null = null;
   try {
+    measured = await startMeasuredServer(stack);
+    const appUrl = measured.url;
     for (const page of PAGES) {
-      const url = `${stack.appUrl}${page.path}`;
+      const url = `${appUrl}${page.path}`;
       const response = await fetch(url);
       const body = Buffer.from(await response.arrayBuffer());
       // Warm the caches (catalog data, compiled route) before measuring.
       await autocannon({ url, connections: 4, amount: 200 });
       const app = await load(url);
-      const floor = await framework(stack.appUrl, page.file, body).then(load, (error: unknown) => {
-        // next start serves public/ as it was when it started on some builds: say so rather than stop.
+      const floor = await framework(appUrl, page.file, body).then(load, (error: unknown) => {
         console.error(`[bench] no static floor for ${page.path}: ${(error as Error).message}`);
         return null;
       });
@@ -136,7 +153,7 @@ export async function benchPages(): Promise<BenchRow[]> {
           `${app.errors} errors; page ${formatNumber(body.length / 1024, 1)} kB; ` +
           `bare node:http sends it at ${formatNumber(baseline.rps)} req/s (app ${formatNumber(app.rps / baseline.rps, 3)} of it)`,
       });
-      const js = await firstLoadJs(stack.appUrl, body.toString('utf8'));
+      const js = await firstLoadJs(appUrl, body.toString('utf8'));
       const kb = js.gzipBytes / 1024;
       rows.push({
         name: `${page.name} first-load JS`,
@@ -158,6 +175,7 @@ export async function benchPages(): Promise<BenchRow[]> {
       detail: 'an order with an open embedded Checkout Session, CHECKOUT_UI=embedded',
     });
   } finally {
+    await measured?.stop();
     await stack.stop();
     await rm(FLOOR_DIR, { recursive: true, force: true });
   }
