@@ -1,10 +1,7 @@
 import 'server-only';
 import { db } from '../platform/db';
-import type { OrderStatus } from '../orders/status';
+import type { OrderLineView, OrderView } from '../orders/order-view';
 import { refundableAmount } from '../orders/refunds';
-import { type PaymentMethodType } from '../payments/methods';
-import type { OrderShipping } from '../shipping/address';
-import type { FulfillmentStatus } from '../shipping/shipments';
 import type { EventSource } from '../platform/event-sources';
 
 /** One order as an admin sees it: lines, refunds, customer and the timeline of what happened to it. */
@@ -20,24 +17,11 @@ export type TimelineEntry = {
   webhook: { type: string; status: string } | null;
 };
 
-export type AdminOrderDetail = OrderShipping & {
-  fulfillmentStatus: FulfillmentStatus;
+export type AdminOrderDetail = OrderView & {
   /** Its units are still counted out of stock (lib/catalog/stock.ts). */
   stockReserved: boolean;
-  carrier: string | null;
-  trackingNumber: string | null;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
-  id: string;
-  number: number;
-  status: OrderStatus;
-  currency: string;
-  subtotalAmount: number;
-  totalAmount: number;
-  amountRefunded: number;
   /** What may still be refunded: the total less what Stripe refunded or holds in pending refunds. */
   refundable: number;
-  email: string | null;
   customerName: string | null;
   user: { id: string; email: string; name: string } | null;
   stripeCheckoutSessionId: string | null;
@@ -45,11 +29,8 @@ export type AdminOrderDetail = OrderShipping & {
   /** A monthly box's renewal: the box and the paid invoice it ships for. */
   subscriptionId: string | null;
   stripeInvoiceId: string | null;
-  paymentMethodType: PaymentMethodType | null;
   amountMismatch: boolean;
-  createdAt: Date;
-  paidAt: Date | null;
-  lines: Array<{ id: string; name: string; unitAmount: number; quantity: number; productId: string | null }>;
+  lines: Array<OrderLineView & { productId: string | null }>;
   refunds: Array<{ id: string; amount: number; status: string; reason: string | null; createdAt: Date }>;
   disputes: Array<{
     id: string;

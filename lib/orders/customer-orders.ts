@@ -1,30 +1,13 @@
 import 'server-only';
 import { db } from '../platform/db';
-import type { PaymentMethodType } from '../payments/methods';
-import { orderShippingSelect, type OrderShipping } from '../shipping/address';
-import type { FulfillmentStatus } from '../shipping/shipments';
+import { orderShippingSelect } from '../shipping/address';
+import type { OrderLineView, OrderView } from './order-view';
 import { UNSETTLED_REFUND_STATUSES, type OrderStatus } from './status';
 
 /** An order as its customer sees it. */
-export type CustomerOrder = OrderShipping & {
-  fulfillmentStatus: FulfillmentStatus;
-  carrier: string | null;
-  trackingNumber: string | null;
-  shippedAt: Date | null;
-  deliveredAt: Date | null;
-  id: string;
-  number: number;
-  status: OrderStatus;
-  currency: string;
-  subtotalAmount: number;
-  totalAmount: number;
-  amountRefunded: number;
-  paymentMethodType: PaymentMethodType | null;
-  email: string | null;
+export type CustomerOrder = OrderView & {
   accessToken: string;
-  createdAt: Date;
-  paidAt: Date | null;
-  lines: Array<{ id: string; name: string; unitAmount: number; quantity: number }>;
+  lines: OrderLineView[];
   /** Refunds still on their way (Amazon Pay settles them later): not yet in amountRefunded. */
   refunds: Array<{ amount: number }>;
   /** Placed to be charged at shipment under this agreement (lib/orders/pay-later.ts). */
