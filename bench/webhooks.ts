@@ -36,7 +36,7 @@ import { EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET } from '../stack/emulator.
 import { ensureProductionBuild } from '../stack/next-build.ts';
 import { startNextServer, testAppEnv, type NextServer } from '../stack/next-server.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../stack/postgres.ts';
-import { clockTicksPerSecond } from '../stack/processes.ts';
+import { clockTicksPerSecond, readProcStat } from '../stack/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -131,11 +131,8 @@ function readStats(): Map<number, ProcStat> {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is field 3 (state): ppid is 4, utime 14, stime 15, cutime 16, cstime 17.
-      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      stats.set(Number(name), { pid: Number(name), ppid: Number(fields[1]), ticks });
+      const { ppid, ticks, childTicks } = readProcStat(Number(name));
+      stats.set(Number(name), { pid: Number(name), ppid, ticks: ticks + childTicks });
     } catch {
       // the process ended while we looked
     }

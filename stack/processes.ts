@@ -95,10 +95,22 @@ export function clockTicksPerSecond(): number {
   return clockTicks;
 }
 
-/** CPU seconds (user + system) a running process has used so far, from /proc/<pid>/stat (Linux only). */
-export function processCpuSeconds(pid: number): number {
+/**
+ * A process's parent and CPU times in clock ticks, from /proc/<pid>/stat (Linux only): its own
+ * (user + system) and those of its children it has waited for. Throws once the process is gone.
+ */
+export function readProcStat(pid: number): { ppid: number; ticks: number; childTicks: number } {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After the command's closing parenthesis: field 3 (state) first, so utime (14) and stime (15) are 11 and 12.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond();
+  // After the command's closing parenthesis: fields[0] is field 3 (state); ppid is 4, utime 14,
+  // stime 15, cutime 16, cstime 17.
+  const fields = text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return { ppid: fields[1]!, ticks: fields[11]! + fields[12]!, childTicks: fields[13]! + fields[14]! };
+}
+
+/** CPU seconds (user + system) a running process has used so far (Linux only). */
+export function processCpuSeconds(pid: number): number {
+  return readProcStat(pid).ticks / clockTicksPerSecond();
 }
