@@ -98,20 +98,25 @@ async function cancelNext(boxId: string | null): Promise<boolean | null> {
 /** Cancels the due boxes (of one agreement, or any); returns how many Stripe confirmed and how many failed. */
 export async function cancelDueBoxes(mandateId?: string, limit = 20) {
   const outcome = { canceled: 0, failed: 0 };
-  const named = mandateId
-    ? await db.subscription.findMany({
-        where: { mandateId, cancelRetryAt: { not: null }, stripeSubscriptionId: { not: null } },
-        select: { id: true },
-        take: limit,
-      })
-    : null;
-  for (let index = 0; index < (named?.length ?? limit); index += 1) {
-    const result = await cancelNext(named ? named[index]!.id : null);
-    if (result === null) {
-      if (named) continue;
-      break;
+  const tally = (result: boolean) => (outcome[result ? 'canceled' : 'failed'] += 1);
+  if (mandateId) {
+    // The revoking request: each of the agreement's boxes by name, waiting for its lock.
+    const boxes = await db.subscription.findMany({
+      where: { mandateId, cancelRetryAt: { not: null }, stripeSubscriptionId: { not: null } },
+      select: { id: true },
+      take: limit,
+    });
+    for (const box of boxes) {
+      const result = await cancelNext(box.id);
+      if (result !== null) tally(result);
     }
-    outcome[result ? 'canceled' : 'failed'] += 1;
+    return outcome;
+  }
+  // The sweep: the due queue, skipping boxes another process holds, until it is empty.
+  for (let index = 0; index < limit; index += 1) {
+    const result = await cancelNext(null);
+    if (result === null) break;
+    tally(result);
   }
   return outcome;
 }
